@@ -1,0 +1,41 @@
+# Trygg: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.PHONY: run test test-browser lint translations vendor install clean-db benchmark
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: | $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d app/translations
+
+run: install
+	TRYGG_DEV=1 $(BIN)/flask db upgrade
+	TRYGG_DEV=1 $(BIN)/flask seed-demo
+	TRYGG_DEV=1 $(BIN)/flask run --debug --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+vendor:
+	bash scripts/vendor.sh
+
+benchmark: install
+	$(BIN)/python scripts/bench_photos.py
+
+clean-db:
+	rm -f instance/trygg.db instance/trygg.db-wal instance/trygg.db-shm
+	rm -rf instance/uploads

@@ -1,0 +1,35 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.admin import bp
+from app.admin.forms import CategoryForm
+from app.extensions import db
+from app.models import Category
+
+
+@bp.get("/categories")
+def categories():
+    rows = db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
+    return render_template("admin/categories.html", categories=rows)
+
+
+@bp.route("/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+def category(category_id: int | None):
+    item = db.session.get(Category, category_id) if category_id else Category(active=True)
+    if item is None:
+        abort(404)
+    form = CategoryForm(obj=item)
+    if form.validate_on_submit():
+        clash = db.session.scalar(select(Category).where(Category.slug == form.slug.data))
+        if clash is not None and clash.id != item.id:
+            form.slug.errors.append(_("Another category has that code."))
+        else:
+            form.populate_obj(item)
+            db.session.add(item)
+            db.session.commit()
+            flash(_("The category is saved."), "success")
+            return redirect(url_for("admin.categories"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("admin/category_form.html", form=form, item=item), status

@@ -1,0 +1,75 @@
+"""Command-line tasks (thin: they call services and commit)."""
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Role, User
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)
+    app.cli.add_command(import_buildings_command)
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Seed even if the database already has users.")
+def seed_demo(force: bool) -> None:
+    """Fill an empty database with Botkyrka demo data and print the demo accounts."""
+    from app.services import demo
+
+    if db.session.scalar(select(User).limit(1)) is not None and not force:
+        click.echo("The database already has data; demo data not added.")
+    else:
+        summary = demo.seed(db.session, upload_storage=None)
+        db.session.commit()
+        click.echo(summary)
+    click.echo(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
+    for email, role in demo.DEMO_USERS:
+        click.echo(f"  {email:<24} {role}")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="walker")
+@click.password_option()
+def create_user(email: str, name: str, role: str, password: str) -> None:
+    """Create a user who can log in."""
+    from app.services import DomainError
+    from app.services.accounts import create_user as create
+
+    try:
+        user = create(
+            db.session, email=email, name=name, role=Role(role), password=password,
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Created {user.email} ({user.role.value}).")
+
+
+@click.command("import-buildings")
+@click.argument("file", type=click.File("rb"))
+def import_buildings_command(file) -> None:
+    """Create or update buildings from a CSV (code, address, district, lat, lon).
+
+    Every row is checked first; if any row is bad, nothing is imported.
+    """
+    from app.services.buildings import ImportFailed, decode, import_buildings
+
+    try:
+        result = import_buildings(db.session, decode(file.read()))
+    except ImportFailed as failed:
+        db.session.rollback()
+        click.echo(f"Nothing imported: {len(failed.errors)} bad line(s).", err=True)
+        for line, reason in failed.errors:
+            click.echo(f"  line {line}: {reason}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"Imported: {result.created} new, {result.updated} updated buildings.")
+    if result.districts_created:
+        click.echo("New districts: " + ", ".join(result.districts_created))

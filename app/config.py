@@ -1,0 +1,73 @@
+"""Configuration read from the environment, with safe local defaults."""
+
+import os
+from datetime import timedelta
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # default set in create_app
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Uploads: 15 MB per photo, several photos per request.
+    MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", 15 * 1024 * 1024))
+    MAX_PHOTO_PIXELS = int(os.environ.get("MAX_PHOTO_PIXELS", 40_000_000))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 100 * 1024 * 1024))
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # default: instance/uploads
+
+    # A finding queued offline may be replayed hours later: tokens live as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = _bool("WTF_CSRF_SSL_STRICT", True)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SECURE_COOKIES")
+    PERMANENT_SESSION_LIFETIME = timedelta(days=int(os.environ.get("SESSION_DAYS", 30)))
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SECURE_COOKIES")
+
+    # Vendored by scripts/vendor.sh (htmx pinned to 2.0.x).
+    HTMX_PATH = "vendor/htmx-2.0.11/htmx.min.js"
+    LEAFLET_DIR = "vendor/leaflet-1.9.4"
+    MARKERCLUSTER_DIR = "vendor/leaflet.markercluster-1.5.3"
+
+    LANGUAGES = ("sv", "en")
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+
+    # Password hashing: Werkzeug's default (scrypt). Tests use a cheap one.
+    PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    # Failed logins: after this many, each further try waits longer (doubling).
+    LOGIN_FREE_ATTEMPTS = 5
+    LOGIN_LOCK_SECONDS = 30
+
+    # Map tiles are optional: without them the map shows markers on a blank background.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = os.environ.get(
+        "MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+    )
+
+    # Mail: without MAIL_SERVER, mail stays in the in-app outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "trygg@localhost")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    # Tenants' safety survey goal: share answering "very or fairly safe", percent.
+    SAFETY_GOAL = float(os.environ.get("SAFETY_GOAL", 78))
+
+    # Nearest buildings offered on the finding form.
+    NEAREST_RADIUS_M = 200
+    NEAREST_LIMIT = 3

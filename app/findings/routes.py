@@ -1,0 +1,257 @@
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.findings import bp
+from app.findings.forms import FindingForm
+from app.htmx import wants_fragment
+from app.i18n import locale_code
+from app.labels import options
+from app.models import Building, Category, Finding, Photo, PhotoKind, Walk
+from app.policy import can
+from app.services import DomainError
+from app.services import findings as finding_service
+from app.services import photos as photo_service
+from app.services.geo import nearest_buildings
+from app.storage import get_storage
+from app.walks.routes import get_walk_or_404
+
+
+def get_finding_or_404(finding_id: int) -> Finding:
+    finding = db.session.get(Finding, finding_id)
+    if finding is None or not can(current_user, "view_finding", finding):
+        abort(404)
+    return finding
+
+
+def _prepare(form: FindingForm, walk: Walk) -> list[Category]:
+    categories = db.session.scalars(
+        select(Category).where(Category.active).order_by(Category.position, Category.id)
+    ).all()
+    locale = locale_code()
+    form.category_id.choices = options((c.id, c.name(locale)) for c in categories)
+    buildings = db.session.scalars(
+        select(Building).where(Building.district_id == walk.district_id).order_by(Building.address)
+    ).all()
+    pairs = [(0, _("— not at a building / don't know —"))] + [(b.id, b.label) for b in buildings]
+    if form.building_id.data and form.building_id.data not in {b.id for b in buildings}:
+        chosen = db.session.get(Building, form.building_id.data)
+        if chosen is not None:
+            pairs.append((chosen.id, chosen.label))
+    form.building_id.choices = options(pairs)
+    return categories
+
+
+def _data(form: FindingForm) -> finding_service.FindingData:
+    return finding_service.FindingData(
+        category_id=form.category_id.data,
+        severity=form.severity.data,
+        place_type=form.place_type.data,
+        unsafe_rating=form.unsafe_rating.data,
+        unsafe_for=form.unsafe_for.data or [],
+        description=form.description.data or "",
+        confidential=form.confidential.data,
+        building_id=form.building_id.data or None,
+        latitude=form.latitude.data,
+        longitude=form.longitude.data,
+        accuracy_m=form.accuracy_m.data,
+    )
+
+
+def _uploads() -> list[bytes]:
+    return [f.read() for f in request.files.getlist("photos") if f and f.filename]
+
+
+def _process_uploads(form: FindingForm) -> list | None:
+    """Every uploaded photo processed, or None with the reason on the photos field."""
+    processed = []
+    for number, data in enumerate(_uploads(), start=1):
+        try:
+            processed.append(
+                photo_service.process_photo(
+                    data,
+                    max_bytes=current_app.config["MAX_PHOTO_BYTES"],
+                    max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
+                )
+            )
+        except photo_service.PhotoRejected as rejected:
+            form.photos.errors = [
+                _("Photo %(number)d: %(reason)s", number=number, reason=str(rejected.message)),
+                _("Nothing was saved. Choose the photos again and send."),
+            ]
+            return None
+    return processed
+
+
+def _save_photos(finding: Finding, processed: list) -> list[str]:
+    keys = []
+    storage = get_storage()
+    for item in processed:
+        photo = photo_service.save_photo(
+            db.session, storage, finding=finding, processed=item,
+            kind=PhotoKind.FINDING, uploaded_by_id=current_user.id,
+        )
+        keys += [photo.storage_key, photo.thumb_key]
+        finding_service.use_photo_position(finding, item.gps_latitude, item.gps_longitude)
+    return keys
+
+
+def _commit_or_remove(keys: list[str]) -> None:
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage = get_storage()
+        for key in keys:
+            storage.delete(key)
+        raise
+
+
+def _form_response(form, walk, categories, finding=None, status=200):
+    template = "findings/_form.html" if wants_fragment() else "findings/form.html"
+    return (
+        render_template(
+            template, form=form, walk=walk, categories=categories, finding=finding,
+            inline=wants_fragment(),
+        ),
+        status,
+    )
+
+
+@bp.route("/walks/<int:walk_id>/findings/new", methods=["GET", "POST"])
+def new(walk_id: int):
+    walk = get_walk_or_404(walk_id)
+    if not can(current_user, "add_finding", walk):
+        abort(403)
+    form = FindingForm()
+    categories = _prepare(form, walk)
+    if request.method == "GET":
+        form.uuid.data = finding_service.new_uuid()
+        return _form_response(form, walk, categories)
+
+    if not form.validate_on_submit():
+        return _form_response(form, walk, categories, status=422)
+    processed = _process_uploads(form)
+    if processed is None:
+        return _form_response(form, walk, categories, status=422)
+    try:
+        finding, created = finding_service.create_finding(
+            db.session, walk=walk, author=current_user, data=_data(form),
+            finding_uuid=form.uuid.data,
+        )
+        keys = _save_photos(finding, processed) if created else []
+    except DomainError as error:
+        db.session.rollback()
+        target = getattr(form, f"{error.field}_id", None) or getattr(form, error.field or "", None)
+        (target or form.description).errors = [str(error.message)]
+        return _form_response(form, walk, categories, status=422)
+    _commit_or_remove(keys)
+
+    if wants_fragment():
+        fresh = FindingForm(formdata=None)
+        _prepare(fresh, walk)
+        response = make_response(
+            render_template(
+                "findings/_created.html", walk=walk, finding=finding,
+                count=len([f for f in walk.findings if can(current_user, "view_finding", f)]),
+            )
+        )
+        return response
+    flash(_("The finding is saved."), "success")
+    return redirect(url_for("walks.show", walk_id=walk.id), code=303)
+
+
+@bp.get("/walks/<int:walk_id>/buildings/near")
+def near(walk_id: int):
+    walk = get_walk_or_404(walk_id)
+    lat = request.args.get("lat", type=float)
+    lon = request.args.get("lon", type=float)
+    near = []
+    if lat is not None and lon is not None:
+        near = nearest_buildings(
+            db.session, lat, lon,
+            radius_m=current_app.config["NEAREST_RADIUS_M"],
+            limit=current_app.config["NEAREST_LIMIT"],
+        )
+    return render_template("findings/_near.html", near=near, walk=walk)
+
+
+@bp.get("/findings/<int:finding_id>")
+def show(finding_id: int):
+    finding = get_finding_or_404(finding_id)
+    return render_template("findings/show.html", finding=finding)
+
+
+@bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
+def edit(finding_id: int):
+    finding = get_finding_or_404(finding_id)
+    if not can(current_user, "edit_finding", finding):
+        abort(403)
+    walk = finding.walk
+    form = FindingForm(obj=finding)
+    categories = _prepare(form, walk)
+    if request.method == "GET":
+        form.building_id.data = finding.building_id or 0
+        form.severity.data = finding.severity.value
+        form.place_type.data = finding.place_type.value
+        return _form_response(form, walk, categories, finding)
+    if not form.validate_on_submit():
+        return _form_response(form, walk, categories, finding, status=422)
+    processed = _process_uploads(form)
+    if processed is None:
+        return _form_response(form, walk, categories, finding, status=422)
+    try:
+        finding_service.update_finding(db.session, finding, _data(form))
+        keys = _save_photos(finding, processed)
+    except DomainError as error:
+        db.session.rollback()
+        target = getattr(form, f"{error.field}_id", None) or getattr(form, error.field or "", None)
+        (target or form.description).errors = [str(error.message)]
+        return _form_response(form, walk, categories, finding, status=422)
+    _commit_or_remove(keys)
+    flash(_("The finding is saved."), "success")
+    return redirect(url_for("findings.show", finding_id=finding.id), code=303)
+
+
+@bp.post("/findings/<int:finding_id>/delete")
+def delete(finding_id: int):
+    finding = get_finding_or_404(finding_id)
+    if not can(current_user, "delete_finding", finding):
+        abort(403)
+    walk_id = finding.walk_id
+    keys = finding_service.delete_finding(db.session, finding)
+    db.session.commit()
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
+    flash(_("The finding is deleted."), "success")
+    return redirect(url_for("walks.show", walk_id=walk_id), code=303)
+
+
+@bp.post("/findings/<int:finding_id>/photos/<int:photo_id>/delete")
+def delete_photo(finding_id: int, photo_id: int):
+    finding = get_finding_or_404(finding_id)
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or photo.finding_id != finding.id:
+        abort(404)
+    if not can(current_user, "edit_finding", finding):
+        abort(403)
+    keys = [photo.storage_key, photo.thumb_key]
+    db.session.delete(photo)
+    db.session.commit()
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
+    flash(_("The photo is deleted."), "success")
+    return redirect(url_for("findings.edit", finding_id=finding.id), code=303)

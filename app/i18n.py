@@ -1,0 +1,34 @@
+"""Language and time zone: the user's setting, else the session's choice, else the browser."""
+
+from datetime import datetime
+
+from flask import current_app, request, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def locale_code() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def local_datetime(value: datetime | None, fmt: str = "short") -> str:
+    """A UTC timestamp shown in Europe/Stockholm in the user's language."""
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)

@@ -1,0 +1,100 @@
+"""Translated labels for the enums, so templates and forms show words, not codes."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from app.models import (
+    FindingStatus,
+    LightCondition,
+    ParticipantRole,
+    PlaceType,
+    Role,
+    Severity,
+    UnsafeFor,
+    WalkStatus,
+)
+
+LABELS = {
+    WalkStatus: {
+        WalkStatus.PLANNED: _l("Planned"),
+        WalkStatus.IN_PROGRESS: _l("In progress"),
+        WalkStatus.COMPLETED: _l("Completed"),
+    },
+    LightCondition: {
+        LightCondition.DAYLIGHT: _l("Daylight"),
+        LightCondition.DARK: _l("Evening / dark"),
+    },
+    ParticipantRole: {
+        ParticipantRole.STAFF: _l("Staff"),
+        ParticipantRole.TENANT: _l("Tenant"),
+        ParticipantRole.POLICE: _l("Police"),
+        ParticipantRole.MUNICIPALITY: _l("Municipality"),
+        ParticipantRole.OTHER: _l("Other"),
+    },
+    PlaceType: {
+        PlaceType.ENTRANCE: _l("Entrance"),
+        PlaceType.STAIRWELL: _l("Stairwell"),
+        PlaceType.BASEMENT: _l("Basement"),
+        PlaceType.STORAGE: _l("Storage room"),
+        PlaceType.LAUNDRY: _l("Laundry room"),
+        PlaceType.GARAGE: _l("Garage"),
+        PlaceType.COURTYARD: _l("Courtyard"),
+        PlaceType.PLAYGROUND: _l("Playground"),
+        PlaceType.PATH: _l("Path / street"),
+        PlaceType.PARKING: _l("Parking"),
+        PlaceType.OTHER: _l("Other"),
+    },
+    Severity: {
+        Severity.LOW: _l("Low"),
+        Severity.MEDIUM: _l("Medium"),
+        Severity.HIGH: _l("High"),
+        Severity.URGENT: _l("Urgent"),
+    },
+    UnsafeFor: {
+        UnsafeFor.CHILDREN: _l("Children"),
+        UnsafeFor.ELDERLY: _l("Elderly"),
+        UnsafeFor.WOMEN: _l("Women"),
+        UnsafeFor.DISABILITIES: _l("People with disabilities"),
+        UnsafeFor.EVERYONE: _l("Everyone"),
+    },
+    FindingStatus: {
+        FindingStatus.NEW: _l("New"),
+        FindingStatus.ACKNOWLEDGED: _l("Acknowledged"),
+        FindingStatus.ASSIGNED: _l("Assigned"),
+        FindingStatus.IN_PROGRESS: _l("In progress"),
+        FindingStatus.FIXED: _l("Fixed"),
+        FindingStatus.VERIFIED: _l("Verified"),
+        FindingStatus.WONT_FIX: _l("Won't fix"),
+        FindingStatus.NOT_OURS: _l("Not ours"),
+        FindingStatus.DUPLICATE: _l("Duplicate"),
+    },
+    Role: {
+        Role.WALKER: _l("Walker"),
+        Role.FIXER: _l("Fixer"),
+        Role.MANAGER: _l("Manager"),
+        Role.ADMIN: _l("Administrator"),
+    },
+}
+
+UNSAFE_RATINGS = {
+    1: _l("A little unsafe"),
+    2: _l("Quite unsafe"),
+    3: _l("Very unsafe"),
+}
+
+
+def label(value) -> str:
+    """The translated word for an enum member (or its value, if unknown)."""
+    for enum_cls, names in LABELS.items():
+        if isinstance(value, enum_cls):
+            return str(names[value])
+    return str(value)
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a SelectField/RadioField from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def choices(enum_cls) -> list[SelectChoice]:
+    return options((member.value, names) for member, names in LABELS[enum_cls].items())

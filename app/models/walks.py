@@ -1,0 +1,112 @@
+"""Safety walks and who took part."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.places import District
+from app.models.types import UTCDateTime, str_enum, utcnow
+from app.models.users import User
+
+if TYPE_CHECKING:
+    from app.models.findings import Finding
+
+
+class WalkStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class LightCondition(StrEnum):
+    DAYLIGHT = "daylight"
+    DARK = "dark"
+
+
+class ParticipantRole(StrEnum):
+    STAFF = "staff"
+    TENANT = "tenant"
+    POLICE = "police"
+    MUNICIPALITY = "municipality"
+    OTHER = "other"
+
+
+class Walk(db.Model):
+    __tablename__ = "walks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    route: Mapped[str] = mapped_column(Text, default="")
+    planned_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    light_condition: Mapped[LightCondition] = mapped_column(str_enum(LightCondition))
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[WalkStatus] = mapped_column(
+        str_enum(WalkStatus), default=WalkStatus.PLANNED, index=True
+    )
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # A follow-up walk re-checks the open findings of an earlier walk.
+    follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("walks.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    district: Mapped[District] = relationship(back_populates="walks")
+    leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    participants: Mapped[list[WalkParticipant]] = relationship(
+        back_populates="walk", cascade="all, delete-orphan", order_by="WalkParticipant.id"
+    )
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="walk", order_by="Finding.created_at.desc()"
+    )
+    follow_up_of: Mapped[Walk | None] = relationship(remote_side=[id])
+    checklist: Mapped[list[FollowUpItem]] = relationship(
+        back_populates="walk", cascade="all, delete-orphan", order_by="FollowUpItem.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Walk {self.id} {self.status}>"
+
+
+class WalkParticipant(db.Model):
+    __tablename__ = "walk_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[ParticipantRole] = mapped_column(str_enum(ParticipantRole))
+
+    walk: Mapped[Walk] = relationship(back_populates="participants")
+
+
+class FollowUpOutcome(StrEnum):
+    OPEN = "open"
+    FIXED = "fixed"
+    NOT_FIXED = "not_fixed"
+
+
+class FollowUpItem(db.Model):
+    """One still-open finding carried into a follow-up walk as a checklist line."""
+
+    __tablename__ = "follow_up_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
+    outcome: Mapped[FollowUpOutcome] = mapped_column(
+        str_enum(FollowUpOutcome), default=FollowUpOutcome.OPEN
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    walk: Mapped[Walk] = relationship(back_populates="checklist")
+    finding: Mapped[Finding] = relationship()

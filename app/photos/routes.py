@@ -1,0 +1,30 @@
+from io import BytesIO
+
+from flask import abort, send_file
+from flask_login import current_user
+
+from app.extensions import db
+from app.models import Photo
+from app.photos import bp
+from app.policy import can
+from app.storage import get_storage
+
+
+@bp.get("/photos/<int:photo_id>/<any(full, thumb):variant>.jpg")
+def serve(photo_id: int, variant: str):
+    """A photo, only to those who may see its finding (others get 404, as if absent)."""
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or not can(current_user, "view_finding", photo.finding):
+        abort(404)
+    key = photo.storage_key if variant == "full" else photo.thumb_key
+    storage = get_storage()
+    if not storage.exists(key):
+        abort(404)
+    # Photos are small (≤ 1600 px JPEG): reading them whole works for any storage backend.
+    response = send_file(
+        BytesIO(storage.read(key)), mimetype="image/jpeg", max_age=3600, conditional=True,
+        etag=f"{photo.sha256}-{variant}",
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,40 @@
+"""The lists an admin can edit, with the values Trygg starts with."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Category, Priority
+
+DEFAULT_CATEGORIES = [
+    # slug, Swedish, English, icon
+    ("lighting", "Belysning", "Lighting", "💡"),
+    ("vegetation", "Växtlighet skymmer sikten", "Vegetation blocking view", "🌳"),
+    ("graffiti", "Klotter/skadegörelse", "Graffiti/vandalism", "🎨"),
+    ("doors_locks", "Dörrar och lås", "Doors and locks", "🔒"),
+    ("litter", "Nedskräpning", "Litter", "🗑️"),
+    ("fire_safety", "Brandsäkerhet", "Fire safety", "🔥"),
+    ("stairwell", "Trapphus/gemensamma utrymmen", "Stairwell/common space", "🏢"),
+    ("traffic", "Trafik/gångvägar", "Traffic/walkways", "🚸"),
+    ("playground", "Lekplats/gård", "Playground/courtyard", "🛝"),
+    ("other", "Övrigt", "Other", "❓"),
+]
+
+DEFAULT_PRIORITIES = [
+    ("Inom 24 timmar", "Within 24 hours", 1),
+    ("Inom 1 vecka", "Within 1 week", 7),
+    ("Inom 1 månad", "Within 1 month", 30),
+]
+
+
+def ensure_defaults(session: Session) -> None:
+    """Add the default categories and priorities that are missing (by code / days)."""
+    have = set(session.scalars(select(Category.slug)))
+    for position, (slug, sv, en, icon) in enumerate(DEFAULT_CATEGORIES):
+        if slug not in have:
+            session.add(Category(slug=slug, name_sv=sv, name_en=en, icon=icon,
+                                 position=position, active=True))
+    have_days = set(session.scalars(select(Priority.days)))
+    for position, (sv, en, days) in enumerate(DEFAULT_PRIORITIES):
+        if days not in have_days:
+            session.add(Priority(name_sv=sv, name_en=en, days=days, position=position))
+    session.flush()

@@ -1,0 +1,309 @@
+"""Demo data: Botkyrka's Fittja, Alby and Norsborg, with walks, findings and photos."""
+
+import io
+import math
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+from PIL import Image, ImageDraw
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from app.models import (
+    Building,
+    Category,
+    District,
+    Finding,
+    FindingEvent,
+    FindingStatus,
+    LightCondition,
+    ParticipantRole,
+    PhotoKind,
+    PlaceType,
+    Priority,
+    Role,
+    Severity,
+    SurveyResult,
+    User,
+    Walk,
+    WalkParticipant,
+    WalkStatus,
+    WalkTarget,
+)
+from app.services import photos as photo_service
+from app.services.catalog import ensure_defaults
+from app.services.findings import new_uuid
+from app.timeutil import local_to_utc, local_today
+
+DEMO_PASSWORD = "trygg-demo"
+DEMO_USERS = [
+    ("walker@example.org", "walker"),
+    ("fixer@example.org", "fixer"),
+    ("manager@example.org", "manager"),
+    ("admin@example.org", "admin"),
+]
+_NAMES = {
+    "walker": "Amina Walker",
+    "fixer": "Fredrik Fixare",
+    "manager": "Maria Manager",
+    "admin": "Adam Admin",
+}
+
+# name, code, centre (lat, lon), streets
+DISTRICTS = [
+    ("Fittja", "FIT", (59.2472, 17.8610),
+     ["Krögarvägen", "Värdshusvägen", "Forvägen", "Fittjavägen", "Slottsvägen"]),
+    ("Alby", "ALB", (59.2392, 17.8455),
+     ["Albyvägen", "Råbyvägen", "Eriksbergsvägen", "Hågelbyvägen", "Albygårdsvägen"]),
+    ("Norsborg", "NOR", (59.2437, 17.8148),
+     ["Skarpbrunnavägen", "Gamla vägen", "Ekvägen", "Hallundavägen", "Norsborgsvägen"]),
+]
+BUILDINGS_PER_DISTRICT = 64
+
+# Yearly survey: share answering "very or fairly safe" (overall, evening), 2018–2025.
+# 2018 → 2019: about +2.9 points across the three, more than +7 in Fittja, +5.7 for
+# evenings in Alby.
+SURVEY = {
+    "Fittja": [(61.8, 48.0), (69.0, 53.1), (69.8, 54.0), (70.5, 55.2), (71.9, 56.0),
+               (72.4, 57.3), (73.6, 58.8), (74.9, 60.1)],
+    "Alby": [(65.0, 52.0), (66.0, 57.7), (67.1, 58.3), (67.9, 59.0), (69.0, 60.2),
+             (70.2, 61.0), (71.0, 62.5), (72.3, 63.0)],
+    "Norsborg": [(67.0, 55.0), (67.5, 55.9), (68.3, 56.4), (69.5, 57.0), (70.1, 58.2),
+                 (71.4, 59.0), (72.8, 60.4), (73.9, 61.5)],
+}
+
+FINDING_TEXTS = {
+    "lighting": ["Trasig lampa vid entrén", "Mörk gångväg, flera armaturer släckta"],
+    "vegetation": ["Buskage skymmer gångvägen", "Häcken växer över cykelbanan"],
+    "graffiti": ["Klotter på garageporten", "Krossad glasruta i busskuren"],
+    "doors_locks": ["Entrédörren går inte i lås", "Källardörren står uppställd"],
+    "litter": ["Mycket skräp vid återvinningen", "Grovsopor i cykelrummet"],
+    "fire_safety": ["Barnvagnar och möbler i trapphuset", "Brandlarmet saknar lock"],
+    "stairwell": ["Trasig belysning i trapphuset", "Tvättstugan upplevs otrygg"],
+    "traffic": ["Bilar kör fort förbi lekplatsen", "Saknas övergångsställe vid skolan"],
+    "playground": ["Trasig gunga", "Mörkt på innergården på kvällen"],
+    "other": ["Okänd person sover i källaren", "Övergiven bil på parkeringen"],
+}
+PLACE_FOR = {
+    "lighting": PlaceType.PATH, "vegetation": PlaceType.PATH, "graffiti": PlaceType.GARAGE,
+    "doors_locks": PlaceType.ENTRANCE, "litter": PlaceType.COURTYARD,
+    "fire_safety": PlaceType.STAIRWELL, "stairwell": PlaceType.STAIRWELL,
+    "traffic": PlaceType.PARKING, "playground": PlaceType.PLAYGROUND, "other": PlaceType.BASEMENT,
+}
+
+
+def demo_image(seed: int, text: str) -> bytes:
+    """A small generated 'photo': sky, ground, a building with windows, a lamp post."""
+    rnd = random.Random(seed)
+    width, height = 960, 720
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    evening = seed % 2 == 1
+    for y in range(height // 2):
+        shade = int(y / (height / 2) * 60)
+        sky = (20 + shade, 30 + shade, 70 + shade) if evening else (120 + shade, 170 + shade, 230)
+        draw.line([(0, y), (width, y)], fill=sky)
+    ground = (70, 80, 70) if evening else (110, 140, 90)
+    draw.rectangle([0, height // 2, width, height], fill=ground)
+    x0 = rnd.randint(40, 300)
+    draw.rectangle([x0, 150, x0 + 420, height // 2 + 80], fill=(150, 110, 90))
+    for row in range(4):
+        for col in range(6):
+            lit = rnd.random() < (0.5 if evening else 0.1)
+            draw.rectangle(
+                [x0 + 20 + col * 66, 175 + row * 60, x0 + 60 + col * 66, 210 + row * 60],
+                fill=(250, 220, 120) if lit else (60, 70, 90),
+            )
+    lamp_x = rnd.randint(600, 880)
+    draw.rectangle([lamp_x, 220, lamp_x + 10, height - 60], fill=(40, 40, 40))
+    draw.ellipse([lamp_x - 20, 200, lamp_x + 30, 240], fill=(90, 90, 90))
+    draw.rectangle([20, height - 70, width - 20, height - 20], fill=(255, 255, 255))
+    draw.text((34, height - 55), text[:80], fill=(0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def _buildings(session: Session, district: District, centre, streets, rnd) -> list[Building]:
+    lat0, lon0 = centre
+    buildings = []
+    for n in range(BUILDINGS_PER_DISTRICT):
+        # Spread inside ~450 m of the centre, on a jittered spiral.
+        angle = n * 2.399963 + rnd.uniform(-0.2, 0.2)
+        radius_m = 40 + 410 * math.sqrt(n / BUILDINGS_PER_DISTRICT)
+        dlat = radius_m * math.cos(angle) / 111_320
+        dlon = radius_m * math.sin(angle) / (111_320 * math.cos(math.radians(lat0)))
+        street = streets[n % len(streets)]
+        building = Building(
+            code=f"{district.code}-{n + 1:03d}",
+            address=f"{street} {n // len(streets) * 2 + 1 + (n % 2)}",
+            district=district,
+            latitude=round(lat0 + dlat, 6),
+            longitude=round(lon0 + dlon, 6),
+        )
+        session.add(building)
+        buildings.append(building)
+    return buildings
+
+
+def seed(session: Session, upload_storage=None, *, today: date | None = None,
+         photos_every: int = 3) -> str:
+    """Create the demo data. Returns a one-line summary."""
+    from app.storage import get_storage
+
+    storage = upload_storage or get_storage()
+    rnd = random.Random(20181119)
+    today = today or local_today()
+    ensure_defaults(session)
+    categories = {c.slug: c for c in session.scalars(select(Category))}
+    priorities = list(session.scalars(select(Priority).order_by(Priority.days)))
+
+    districts, buildings = {}, {}
+    for name, code, centre, streets in DISTRICTS:
+        district = District(name=name, code=code)
+        session.add(district)
+        districts[name] = district
+        buildings[name] = _buildings(session, district, centre, streets, rnd)
+
+    users = {}
+    for email, role in DEMO_USERS:
+        user = User(
+            email=email, name=_NAMES[role], role=Role(role), active=True,
+            password_hash=generate_password_hash(DEMO_PASSWORD),
+            districts=list(districts.values()) if role != "walker" else [districts["Fittja"]],
+        )
+        session.add(user)
+        users[role] = user
+    session.flush()
+
+    for name, rows in SURVEY.items():
+        for offset, (safe, evening) in enumerate(rows):
+            session.add(SurveyResult(
+                district=districts[name], year=2018 + offset,
+                respondents=rnd.randint(380, 620), safe_share=safe, evening_safe_share=evening,
+            ))
+    for year in (today.year - 1, today.year):
+        for district in districts.values():
+            session.add(WalkTarget(district=district, year=year, target=9))
+
+    walk_count = finding_count = photo_count = 0
+    # About 27 walks over the past year, day and evening, spread over the districts.
+    for n in range(27):
+        district_name = ["Fittja", "Alby", "Norsborg"][n % 3]
+        day = today - timedelta(days=12 + n * 13 + rnd.randint(0, 5))
+        evening = n % 2 == 0
+        start = local_to_utc(day, time(18, 30) if evening else time(10, 0))
+        walk = Walk(
+            district=districts[district_name],
+            title=f"Trygghetsvandring {district_name} {'kväll' if evening else 'dag'}",
+            route="Samling vid centrum, runt gårdarna, garagen och gångtunneln.",
+            planned_start=start,
+            light_condition=LightCondition.DARK if evening else LightCondition.DAYLIGHT,
+            leader=users["walker"] if n % 2 else users["manager"],
+            status=WalkStatus.COMPLETED,
+            started_at=start,
+            completed_at=start + timedelta(hours=2),
+            created_by=users["manager"],
+            participants=[
+                WalkParticipant(name="Maria Manager", role=ParticipantRole.STAFF),
+                WalkParticipant(name="Hyresgäst " + str(n + 1), role=ParticipantRole.TENANT),
+                WalkParticipant(name="Kommunpolis", role=ParticipantRole.POLICE),
+                WalkParticipant(name="Botkyrka kommun", role=ParticipantRole.MUNICIPALITY),
+            ],
+        )
+        session.add(walk)
+        walk_count += 1
+        for k in range(rnd.randint(3, 7)):
+            slug = rnd.choice(list(FINDING_TEXTS))
+            building = rnd.choice(buildings[district_name])
+            created = start + timedelta(minutes=10 + k * 12)
+            finding = Finding(
+                uuid=new_uuid(), walk=walk, building=building, category=categories[slug],
+                place_type=PLACE_FOR[slug],
+                latitude=building.latitude + rnd.uniform(-0.0001, 0.0001),
+                longitude=building.longitude + rnd.uniform(-0.0002, 0.0002),
+                accuracy_m=rnd.choice([5.0, 8.0, 12.0, 20.0]),
+                severity=rnd.choice(list(Severity)),
+                unsafe_rating=rnd.randint(1, 3),
+                unsafe_for=rnd.sample(["children", "elderly", "women", "everyone"], k=1),
+                description=rnd.choice(FINDING_TEXTS[slug]),
+                confidential=(slug == "other" and k % 2 == 0),
+                author=walk.leader, created_at=created, updated_at=created,
+            )
+            _demo_history(finding, created, today, users, priorities, rnd)
+            session.add(finding)
+            finding_count += 1
+            session.flush()
+            if finding_count % photos_every == 0:
+                processed = photo_service.process_photo(
+                    demo_image(finding_count, finding.description),
+                    max_bytes=15 * 1024 * 1024, max_pixels=40_000_000,
+                )
+                photo_service.save_photo(
+                    session, storage, finding=finding, processed=processed,
+                    kind=PhotoKind.FINDING, uploaded_by_id=finding.author_id,
+                )
+                photo_count += 1
+
+    session.add(Walk(
+        district=districts["Fittja"],
+        title="Trygghetsvandring Fittja kväll",
+        route="Samling vid Fittja centrum kl 18. Krögarvägen, garagen, gångtunneln.",
+        planned_start=local_to_utc(today, time(18, 0)),
+        light_condition=LightCondition.DARK,
+        leader=users["walker"], status=WalkStatus.PLANNED, created_by=users["manager"],
+        participants=[
+            WalkParticipant(name="Amina Walker", role=ParticipantRole.STAFF),
+            WalkParticipant(name="Hyresgästföreningen", role=ParticipantRole.TENANT),
+            WalkParticipant(name="Kommunpolis", role=ParticipantRole.POLICE),
+        ],
+    ))
+    walk_count += 1
+    session.flush()
+    return (f"Demo data: {len(districts)} districts, {BUILDINGS_PER_DISTRICT * len(districts)} "
+            f"buildings, {len(users)} users, {walk_count} walks, {finding_count} findings, "
+            f"{photo_count} photos.")
+
+
+def _demo_history(finding: Finding, created: datetime, today: date, users, priorities, rnd):
+    """Move an older finding along the workflow, with its timeline."""
+    age_days = (datetime.combine(today, time(12), tzinfo=UTC) - created).days
+    roll = rnd.random()
+    manager, fixer = users["manager"], users["fixer"]
+    events = []
+
+    def step(field, old, new, at, actor):
+        events.append(FindingEvent(field=field, from_value=old, to_value=new, created_at=at,
+                                   actor=actor, note=""))
+
+    if roll < 0.15 and age_days < 60:
+        return  # still new
+    at = created + timedelta(days=1)
+    finding.status, finding.acknowledged_at = FindingStatus.ACKNOWLEDGED, at
+    step("status", "new", "acknowledged", at, manager)
+    if roll < 0.25 and age_days < 90:
+        finding.events = events
+        return
+    priority = rnd.choice(priorities)
+    at = at + timedelta(days=1)
+    finding.status, finding.assigned_at = FindingStatus.ASSIGNED, at
+    finding.assignee, finding.priority = fixer, priority
+    finding.responsible_party = "Fastighetsskötsel"
+    finding.due_date = (at + timedelta(days=priority.days)).date()
+    step("status", "acknowledged", "assigned", at, manager)
+    step("assignee", None, fixer.name, at, manager)
+    if roll < 0.45 and age_days < 120:
+        finding.events = events
+        return
+    at = at + timedelta(days=rnd.randint(1, max(2, priority.days * 2)))
+    if at > datetime.now(UTC):
+        finding.events = events
+        return
+    finding.status, finding.fixed_at = FindingStatus.FIXED, at
+    step("status", "assigned", "fixed", at, fixer)
+    if roll < 0.9:
+        at = at + timedelta(days=rnd.randint(1, 5))
+        finding.status, finding.verified_at = FindingStatus.VERIFIED, at
+        step("status", "fixed", "verified", at, manager)
+    finding.events = events

@@ -1,0 +1,162 @@
+"""Recording findings on a walk: created once per client UUID, edited, deleted."""
+
+import uuid as uuidlib
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Building,
+    Category,
+    Finding,
+    PlaceType,
+    Severity,
+    UnsafeFor,
+    User,
+    Walk,
+    utcnow,
+)
+from app.services import DomainError
+from app.services.geo import valid_position
+
+
+@dataclass
+class FindingData:
+    """What a walker enters for a finding; the same for the form and the API."""
+
+    category_id: int | None
+    severity: str = Severity.MEDIUM.value
+    place_type: str = PlaceType.OTHER.value
+    unsafe_rating: int = 2
+    unsafe_for: list[str] = field(default_factory=list)
+    description: str = ""
+    confidential: bool = False
+    building_id: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_m: float | None = None
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+def normalise_uuid(value: str | None) -> str:
+    if not value:
+        return new_uuid()
+    try:
+        return str(uuidlib.UUID(str(value)))
+    except ValueError as error:
+        raise DomainError(_l("The finding's id is not a valid UUID."), field="uuid") from error
+
+
+def _validated(session: Session, data: FindingData) -> dict:
+    """The model's column values for `data`, or DomainError naming the first bad field."""
+    category = session.get(Category, data.category_id) if data.category_id else None
+    if category is None or not category.active:
+        raise DomainError(_l("Choose a category."), field="category")
+    try:
+        severity = Severity(data.severity)
+    except ValueError as error:
+        raise DomainError(_l("Choose a severity."), field="severity") from error
+    try:
+        place_type = PlaceType(data.place_type)
+    except ValueError as error:
+        raise DomainError(_l("Choose a type of place."), field="place_type") from error
+    if data.unsafe_rating not in (1, 2, 3):
+        raise DomainError(_l("Rate how unsafe it feels from 1 to 3."), field="unsafe_rating")
+    try:
+        unsafe_for = sorted({UnsafeFor(tag).value for tag in data.unsafe_for})
+    except ValueError as error:
+        raise DomainError(_l("Unknown group in “unsafe for”."), field="unsafe_for") from error
+    building = None
+    if data.building_id:
+        building = session.get(Building, data.building_id)
+        if building is None:
+            raise DomainError(_l("That building does not exist."), field="building")
+    lat, lon, accuracy = data.latitude, data.longitude, data.accuracy_m
+    if lat is not None or lon is not None:
+        if not valid_position(lat, lon):
+            raise DomainError(_l("The position is not valid."), field="latitude")
+        if accuracy is not None and not (0 <= accuracy < 100_000):
+            accuracy = None
+    else:
+        accuracy = None
+    if len(data.description) > 5000:
+        raise DomainError(_l("The description is too long."), field="description")
+    return {
+        "category": category,
+        "severity": severity,
+        "place_type": place_type,
+        "unsafe_rating": data.unsafe_rating,
+        "unsafe_for": unsafe_for,
+        "description": data.description.strip(),
+        "confidential": bool(data.confidential),
+        "building": building,
+        "latitude": lat,
+        "longitude": lon,
+        "accuracy_m": accuracy,
+    }
+
+
+def find_by_uuid(session: Session, finding_uuid: str) -> Finding | None:
+    return session.scalar(select(Finding).where(Finding.uuid == finding_uuid))
+
+
+def create_finding(
+    session: Session, *, walk: Walk, author: User, data: FindingData, finding_uuid: str | None
+) -> tuple[Finding, bool]:
+    """(finding, created). The same UUID sent again returns the first finding, never a second.
+
+    The unique key on `uuid` decides races: the insert runs in a savepoint and a duplicate
+    key makes us return the row the other request created.
+    """
+    finding_uuid = normalise_uuid(finding_uuid)
+    existing = find_by_uuid(session, finding_uuid)
+    if existing is not None:
+        return _same_author(existing, author), False
+    values = _validated(session, data)
+    finding = Finding(uuid=finding_uuid, walk_id=walk.id, author_id=author.id, **values)
+    try:
+        with session.begin_nested():
+            session.add(finding)
+    except IntegrityError:
+        existing = find_by_uuid(session, finding_uuid)
+        if existing is None:
+            raise
+        return _same_author(existing, author), False
+    return finding, True
+
+
+def _same_author(finding: Finding, author: User) -> Finding:
+    if finding.author_id != author.id:
+        raise DomainError(_l("That finding id is already used."), field="uuid")
+    return finding
+
+
+def update_finding(session: Session, finding: Finding, data: FindingData) -> Finding:
+    values = _validated(session, data)
+    for name, value in values.items():
+        setattr(finding, name, value)
+    finding.updated_at = utcnow()
+    session.flush()
+    return finding
+
+
+def delete_finding(session: Session, finding: Finding) -> list[str]:
+    """Delete the finding; returns the storage keys of its photos to remove after commit."""
+    keys = [k for photo in finding.photos for k in (photo.storage_key, photo.thumb_key)]
+    session.delete(finding)
+    session.flush()
+    return keys
+
+
+def use_photo_position(finding: Finding, latitude: float | None, longitude: float | None) -> None:
+    """A photo's EXIF GPS places the finding when the browser gave no position."""
+    if finding.latitude is None and valid_position(latitude, longitude):
+        finding.latitude = latitude
+        finding.longitude = longitude
+        finding.accuracy_m = None

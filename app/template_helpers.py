@@ -1,0 +1,56 @@
+"""Functions and filters the templates share."""
+
+from datetime import date
+
+from flask import Flask, request, url_for
+from flask_babel import format_date
+from flask_login import current_user
+
+from app import htmx
+from app.i18n import local_datetime, locale_code
+from app.labels import UNSAFE_RATINGS, label
+from app.models import UnsafeFor
+from app.navigation import ADMIN_ITEMS, NAV_ITEMS
+from app.policy import can
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def helpers():
+        return {
+            "can": lambda action, obj=None: can(current_user, action, obj),
+            "label": label,
+            "locale": locale_code(),
+            "unsafe_rating_label": lambda n: str(UNSAFE_RATINGS.get(n, n)),
+            "url_with": url_with,
+            "nav_items": nav_items,
+            "admin_nav": lambda: ADMIN_ITEMS,
+            "label_unsafe_for": lambda tag: label(UnsafeFor(tag)),
+        }
+
+    app.jinja_env.filters["local_dt"] = local_datetime
+    app.jinja_env.filters["local_date"] = lambda d: format_date(d, "medium") if d else ""
+    app.jinja_env.filters["cat_name"] = lambda c: c.name(locale_code()) if c else ""
+    app.jinja_env.filters["iso_date"] = lambda d: d.isoformat() if isinstance(d, date) else ""
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.after_request
+    def vary_on_htmx(response):
+        return htmx.add_vary(response)
+
+
+def nav_items():
+    return [
+        (endpoint, text, can(current_user, action)) for endpoint, text, action in NAV_ITEMS
+    ]
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments replaced (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [value]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -1,0 +1,41 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.labels import choices
+from app.models import LightCondition, ParticipantRole
+
+
+class ParticipantForm(Form):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=choices(ParticipantRole), default="staff")
+
+
+class WalkForm(FlaskForm):
+    district_id = SelectField(_l("District"), coerce=int, validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    planned_date = DateField(_l("Date"), validators=[DataRequired()])
+    planned_time = TimeField(_l("Start time"), validators=[DataRequired()])
+    light_condition = RadioField(
+        _l("Light"), choices=choices(LightCondition), default="daylight",
+        validators=[DataRequired()],
+    )
+    leader_id = SelectField(_l("Leader"), coerce=int, default=0)
+    route = TextAreaField(_l("Route"), validators=[Optional(), Length(max=5000)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    participants = FieldList(FormField(ParticipantForm), min_entries=6, max_entries=40)
+
+
+class CompleteWalkForm(FlaskForm):
+    notes = TextAreaField(_l("Notes for the protocol"), validators=[Optional(), Length(max=5000)])

@@ -1,0 +1,198 @@
+"""Shared fixtures: the app on SQLite (and on PostgreSQL when TEST_DATABASE_URL is set),
+a clean database per test, a client, a CLI runner, log-in helpers and small factories."""
+
+import os
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from app.models import (
+    Building,
+    Category,
+    District,
+    Finding,
+    LightCondition,
+    Role,
+    User,
+    Walk,
+    WalkStatus,
+)
+from app.services.catalog import ensure_defaults
+
+TEST_PASSWORD = "correct-horse-battery"
+SHARED_PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "testdata" / "photos"
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _database_uri(kind: str, tmp: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp / 'test.db'}"
+    return os.environ["TEST_DATABASE_URL"]
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def app(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(f"app-{request.param}")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": _database_uri(request.param, tmp),
+            "UPLOAD_FOLDER": str(tmp / "uploads"),
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "SERVER_NAME": None,
+        }
+    )
+    app.config["DB_KIND"] = request.param
+    with app.app_context():
+        if request.param == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _clear(app) -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if app.config["DB_KIND"] == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(autouse=True)
+def clean_db(request, app):
+    """Every test starts with an empty database holding only the default lists."""
+    with app.app_context():
+        _clear(app)
+        ensure_defaults(db.session)
+        db.session.commit()
+        db.session.remove()
+    shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
+    yield
+    with app.app_context():
+        db.session.remove()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Factory:
+    """Small factories that commit, so the rows are visible to the client's requests."""
+
+    def __init__(self, app):
+        self.app = app
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def _save(self, obj):
+        with self.app.app_context():
+            db.session.add(obj)
+            db.session.commit()
+            obj_id = obj.id
+            db.session.remove()
+        return obj_id
+
+    def district(self, name: str | None = None) -> int:
+        n = self._next()
+        return self._save(District(name=name or f"District {n}", code=f"D{n}"))
+
+    def building(self, district_id: int, lat: float = 59.2472, lon: float = 17.8610,
+                 code: str | None = None, address: str | None = None) -> int:
+        n = self._next()
+        return self._save(Building(code=code or f"B-{n}", address=address or f"Gatan {n}",
+                                   district_id=district_id, latitude=lat, longitude=lon))
+
+    def user(self, role: str = "walker", email: str | None = None, **kw) -> int:
+        from werkzeug.security import generate_password_hash
+
+        n = self._next()
+        return self._save(User(
+            email=email or f"{role}{n}@example.org", name=kw.pop("name", f"{role.title()} {n}"),
+            role=Role(role), active=True,
+            password_hash=generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1000"),
+            **kw,
+        ))
+
+    def walk(self, district_id: int | None = None, status: str = "in_progress",
+             leader_id: int | None = None, planned_start: datetime | None = None,
+             light: str = "daylight", title: str = "Kvällsvandring") -> int:
+        district_id = district_id or self.district()
+        now = datetime.now(UTC)
+        return self._save(Walk(
+            district_id=district_id, title=title,
+            planned_start=planned_start or now, light_condition=LightCondition(light),
+            leader_id=leader_id, status=WalkStatus(status),
+            started_at=now if status != "planned" else None,
+            completed_at=now + timedelta(hours=1) if status == "completed" else None,
+        ))
+
+    def category_id(self, slug: str = "lighting") -> int:
+        with self.app.app_context():
+            return db.session.scalar(db.select(Category.id).where(Category.slug == slug))
+
+    def finding(self, walk_id: int, author_id: int, category: str = "lighting", **kw) -> int:
+        return self._save(Finding(
+            uuid=str(uuid.uuid4()), walk_id=walk_id, author_id=author_id,
+            category_id=self.category_id(category), **kw,
+        ))
+
+
+@pytest.fixture
+def make(app):
+    return Factory(app)
+
+
+@pytest.fixture
+def login(client, make):
+    """login("manager") creates a user with that role, logs the client in, returns its id."""
+
+    def do_login(role: str = "walker", **kw) -> int:
+        user_id = make.user(role, **kw)
+        with client.application.app_context():
+            email = db.session.get(User, user_id).email
+        response = client.post("/login", data={"email": email, "password": TEST_PASSWORD})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return user_id
+
+    return do_login
+
+
+def shared_photo(name: str) -> Path:
+    path = SHARED_PHOTOS / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here (shared test data is absent in a user's clone)")
+    return path

@@ -1,0 +1,155 @@
+import io
+import uuid
+
+from PIL import Image
+
+from app.extensions import db
+from app.models import Finding, Photo
+
+
+def jpeg_bytes(size=(800, 600), color=(200, 40, 40)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG")
+    return out.getvalue()
+
+
+def finding_form(category_id, **extra):
+    data = {
+        "uuid": str(uuid.uuid4()), "category_id": category_id, "severity": "high",
+        "place_type": "entrance", "unsafe_rating": "3", "unsafe_for": ["children", "women"],
+        "description": "Trasig lampa vid porten", "building_id": "0",
+    }
+    data.update(extra)
+    return data
+
+
+def test_walker_adds_a_finding_with_photo_and_position(client, login, make, app):
+    walker = login("walker")
+    district = make.district()
+    building = make.building(district, lat=59.2472, lon=17.8610, address="Krögarvägen 3")
+    walk = make.walk(district, leader_id=walker)
+    data = finding_form(make.category_id("lighting"), building_id=str(building),
+                        latitude="59.24725", longitude="17.86105", accuracy_m="8")
+    data["photos"] = [(io.BytesIO(jpeg_bytes()), "a.jpg"), (io.BytesIO(jpeg_bytes()), "b.jpg")]
+    response = client.post(f"/walks/{walk}/findings/new", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
+    with app.app_context():
+        finding = db.session.scalar(db.select(Finding))
+        assert finding.building_id == building
+        assert finding.severity.value == "high"
+        assert finding.unsafe_for == ["children", "women"]
+        assert finding.accuracy_m == 8
+        assert len(finding.photos) == 2
+    page = client.get(f"/walks/{walk}").get_data(as_text=True)
+    assert "Krögarvägen 3" in page
+
+
+def test_htmx_submit_returns_the_new_item_for_the_list(client, login, make):
+    walker = login("walker")
+    walk = make.walk(leader_id=walker)
+    response = client.post(f"/walks/{walk}/findings/new",
+                           data=finding_form(make.category_id("graffiti")),
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'hx-swap-oob="afterbegin:#findings"' in body
+    assert "Klotter" in body or "Graffiti" in body
+
+
+def test_same_uuid_twice_makes_one_finding(client, login, make, app):
+    walker = login("walker")
+    walk = make.walk(leader_id=walker)
+    data = finding_form(make.category_id())
+    assert client.post(f"/walks/{walk}/findings/new", data=data).status_code == 303
+    assert client.post(f"/walks/{walk}/findings/new", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Finding.id))) == 1
+
+
+def test_missing_category_is_explained_and_text_kept(client, login, make):
+    walker = login("walker")
+    walk = make.walk(leader_id=walker)
+    data = finding_form(None, description="Mörkt vid cykelstället")
+    del data["category_id"]
+    response = client.post(f"/walks/{walk}/findings/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Mörkt vid cykelstället" in page
+    assert "Välj en kategori" in page or "Choose a category" in page
+
+
+def test_nearest_buildings_offered_with_distance(client, login, make):
+    walker = login("walker")
+    district = make.district()
+    near = make.building(district, lat=59.24720, lon=17.86100, address="Närmast 1")
+    make.building(district, lat=59.24800, lon=17.86100, address="Längre bort 2")  # ~89 m
+    make.building(district, lat=59.26000, lon=17.86100, address="Utanför 3")  # >1 km
+    walk = make.walk(district, leader_id=walker)
+    # 10 m north of the nearest building.
+    page = client.get(f"/walks/{walk}/buildings/near?lat=59.24729&lon=17.86100").get_data(
+        as_text=True)
+    assert page.index("Närmast 1") < page.index("Längre bort 2")
+    assert "Utanför 3" not in page
+    assert f'data-building-id="{near}"' in page
+    assert "10 m" in page
+
+
+def test_author_edits_then_deletes_while_walk_in_progress(client, login, make, app):
+    walker = login("walker")
+    walk = make.walk(leader_id=walker)
+    finding = make.finding(walk, walker, description="Gammal text")
+    data = finding_form(make.category_id("litter"), description="Ny text")
+    assert client.post(f"/findings/{finding}/edit", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.get(Finding, finding).description == "Ny text"
+    assert client.post(f"/findings/{finding}/delete").status_code == 303
+    with app.app_context():
+        assert db.session.get(Finding, finding) is None
+
+
+def test_other_walker_cannot_edit(client, login, make):
+    other = make.user("walker")
+    login("walker")
+    walk = make.walk(leader_id=other)
+    finding = make.finding(walk, other)
+    assert client.post(f"/findings/{finding}/edit", data={}).status_code == 403
+
+
+def test_manager_adds_finding_to_completed_walk(client, login, make, app):
+    login("manager")
+    walk = make.walk(status="completed")
+    response = client.post(f"/walks/{walk}/findings/new", data=finding_form(make.category_id()))
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Finding.id))) == 1
+
+
+def test_without_javascript_the_form_has_the_building_list(client, login, make):
+    walker = login("walker")
+    district = make.district()
+    make.building(district, address="Värdshusvägen 7")
+    walk = make.walk(district, leader_id=walker)
+    page = client.get(f"/walks/{walk}/findings/new").get_data(as_text=True)
+    assert '<select id="building_id" name="building_id">' in page
+    assert "Värdshusvägen 7" in page
+    assert 'capture="environment"' in page and 'accept="image/*"' in page
+
+
+def test_photo_is_served_only_to_those_who_may_see_it(client, login, make, app):
+    walker = login("walker")
+    walk = make.walk(leader_id=walker)
+    data = finding_form(make.category_id(), confidential="y")
+    data["photos"] = [(io.BytesIO(jpeg_bytes()), "a.jpg")]
+    client.post(f"/walks/{walk}/findings/new", data=data, content_type="multipart/form-data")
+    with app.app_context():
+        photo = db.session.scalar(db.select(Photo))
+        finding_id = photo.finding_id
+    response = client.get(f"/photos/{photo.id}/full.jpg")
+    assert response.status_code == 200
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.mimetype == "image/jpeg"
+    client.post("/logout")
+    login("fixer")
+    assert client.get(f"/photos/{photo.id}/full.jpg").status_code == 404
+    assert client.get(f"/findings/{finding_id}").status_code == 404

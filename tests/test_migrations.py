@@ -1,0 +1,19 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from app.extensions import db
+
+
+def test_migrations_build_the_same_schema_as_the_models(app):
+    """`flask db upgrade` (run by the app fixture) leaves nothing for autogenerate to add."""
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+
+def test_upgrade_seeds_the_default_categories(app, ctx):
+    from app.models import Category
+
+    slugs = set(db.session.scalars(db.select(Category.slug)))
+    assert {"lighting", "vegetation", "graffiti", "doors_locks", "fire_safety"} <= slugs
