@@ -20,7 +20,7 @@ translations: | $(VENV)/.installed
 	$(BIN)/pybabel compile -q -d app/translations
 
 run: install
-	TRYGG_DEV=1 $(BIN)/flask db upgrade
+	TRYGG_DEV=1 $(BIN)/flask db upgrade heads
 	TRYGG_DEV=1 $(BIN)/flask seed-demo
 	TRYGG_DEV=1 $(BIN)/flask run --debug --host 127.0.0.1 --port 5000
 

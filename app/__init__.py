@@ -82,9 +82,13 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.findings import bp as findings_bp
     from app.photos import bp as photos_bp
+    from app.pwa import bp as pwa_bp
+    from app.remediation import bp as remediation_bp
+    from app.reports import bp as reports_bp
     from app.walks import bp as walks_bp
 
     app.register_blueprint(auth_bp)
@@ -92,6 +96,10 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(findings_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(remediation_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(pwa_bp)
 
 
 def configure_templates(app: Flask) -> None:

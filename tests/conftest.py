@@ -58,7 +58,7 @@ def app(request, tmp_path_factory):
                 conn.execute(text("CREATE SCHEMA public"))
         from flask_migrate import upgrade
 
-        upgrade()
+        upgrade(revision="heads")
         db.session.remove()
     yield app
     with app.app_context():
