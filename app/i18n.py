@@ -2,13 +2,15 @@
 
 from datetime import datetime
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, mail digests: callers use force_locale()
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
         return current_user.language
     chosen = session.get("lang")

@@ -1,0 +1,46 @@
+from app.extensions import db
+from app.models import Building, District, Finding, Photo, User, Walk, WalkStatus
+from app.services import demo
+from app.timeutil import local_today, to_local
+
+
+def test_seed_demo_via_cli_then_refuses_to_seed_twice(runner, app):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "walker@example.org" in result.output and "trygg-demo" in result.output
+    again = runner.invoke(args=["seed-demo"])
+    assert "already has data" in again.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 4
+
+
+def test_demo_has_districts_buildings_walks_and_photos(app, ctx):
+    demo.seed(db.session)
+    db.session.commit()
+    for name in ("Fittja", "Alby", "Norsborg"):
+        district = db.session.scalar(db.select(District).where(District.name == name))
+        n = db.session.scalar(
+            db.select(db.func.count(Building.id)).where(Building.district_id == district.id))
+        assert n >= 60
+        # Buildings sit inside the district: within ~600 m of their centre.
+        lat0, lon0 = next(c for d, _, c, _ in demo.DISTRICTS if d == name)
+        for building in district.buildings:
+            assert abs(building.latitude - lat0) < 0.006 and abs(building.longitude - lon0) < 0.011
+    completed = db.session.scalars(db.select(Walk).where(Walk.status == WalkStatus.COMPLETED)).all()
+    assert {w.light_condition.value for w in completed} == {"daylight", "dark"}
+    assert db.session.scalar(db.select(db.func.count(Finding.id))) > 50
+    assert db.session.scalar(db.select(db.func.count(Photo.id))) > 10
+    today_walk = db.session.scalar(db.select(Walk).where(Walk.status == WalkStatus.PLANNED))
+    assert today_walk.district.name == "Fittja"
+    assert today_walk.leader.email == "walker@example.org"
+    assert to_local(today_walk.planned_start).date() == local_today()
+
+
+def test_demo_walker_logs_in_and_sees_todays_walk(client, app):
+    with app.app_context():
+        demo.seed(db.session, photos_every=1000)
+        db.session.commit()
+    response = client.post("/login", data={"email": "walker@example.org",
+                                           "password": "trygg-demo"}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Trygghetsvandring Fittja kväll" in page
