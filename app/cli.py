@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app.extensions import db
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--force", is_flag=True, help="Seed even if the database already has users.")
 def seed_demo(force: bool) -> None:
     """Fill an empty database with Botkyrka demo data and print the demo accounts."""
@@ -32,6 +34,7 @@ def seed_demo(force: bool) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), default="walker")
@@ -53,6 +56,7 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 
 
 @click.command("import-buildings")
+@with_appcontext
 @click.argument("file", type=click.File("rb"))
 def import_buildings_command(file) -> None:
     """Create or update buildings from a CSV (code, address, district, lat, lon).
