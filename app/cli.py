@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(import_buildings_command)
+    app.cli.add_command(send_reminders)
 
 
 @click.command("seed-demo")
@@ -63,10 +64,13 @@ def import_buildings_command(file) -> None:
 
     Every row is checked first; if any row is bad, nothing is imported.
     """
+    from flask_babel import force_locale
+
     from app.services.buildings import ImportFailed, decode, import_buildings
 
     try:
-        result = import_buildings(db.session, decode(file.read()))
+        with force_locale("en"):  # the command speaks English; so do its reasons
+            result = import_buildings(db.session, decode(file.read()))
     except ImportFailed as failed:
         db.session.rollback()
         click.echo(f"Nothing imported: {len(failed.errors)} bad line(s).", err=True)
@@ -77,3 +81,18 @@ def import_buildings_command(file) -> None:
     click.echo(f"Imported: {result.created} new, {result.updated} updated buildings.")
     if result.districts_created:
         click.echo("New districts: " + ", ".join(result.districts_created))
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders() -> None:
+    """Queue today's digest of overdue findings and send unsent mail (run daily from cron)."""
+    from app.services import mail
+
+    queued = mail.queue_reminders(db.session, config=current_app.config)
+    db.session.commit()
+    sent, failed = mail.deliver_pending(db.session, current_app.config)
+    db.session.commit()
+    click.echo(f"Reminders queued: {queued}. Mail sent: {sent}, failed: {failed}.")
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo("No MAIL_SERVER set: the mail is in the outbox (/admin/outbox).")

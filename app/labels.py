@@ -77,9 +77,9 @@ LABELS = {
 }
 
 UNSAFE_RATINGS = {
-    1: _l("A little unsafe"),
-    2: _l("Quite unsafe"),
-    3: _l("Very unsafe"),
+    1: _l("1 – A little unsafe"),
+    2: _l("2 – Quite unsafe"),
+    3: _l("3 – Very unsafe"),
 }
 
 

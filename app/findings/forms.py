@@ -34,7 +34,7 @@ class FindingForm(FlaskForm):
     place_type = SelectField(_l("Type of place"), choices=choices(PlaceType), default="other")
     unsafe_rating = RadioField(
         _l("How unsafe does it feel?"), coerce=int, default=2,
-        choices=options((n, f"{n} – {text}") for n, text in UNSAFE_RATINGS.items()),
+        choices=options(UNSAFE_RATINGS.items()),
         validators=[InputRequired(_l("Rate how unsafe it feels."))],
     )
     unsafe_for = MultiCheckboxField(_l("Unsafe especially for"), choices=choices(UnsafeFor))

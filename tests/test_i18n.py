@@ -1,0 +1,41 @@
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOG = ROOT / "app" / "translations" / "sv" / "LC_MESSAGES" / "messages.po"
+
+
+def test_swedish_catalog_translates_every_message_in_the_code(tmp_path):
+    pot = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run(
+        [str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+         "-o", str(pot), "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    with pot.open("rb") as f:
+        wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    with CATALOG.open("rb") as f:
+        catalog = read_po(f)
+    missing = sorted(
+        key for key in wanted
+        if key not in catalog or not catalog[key].string
+        or (isinstance(catalog[key].string, tuple) and not all(catalog[key].string))
+    )
+    fuzzy = sorted(m.id if isinstance(m.id, str) else m.id[0]
+                   for m in catalog if m.id and m.fuzzy)
+    assert missing == [], f"{len(missing)} untranslated, e.g. {missing[:10]}"
+    assert fuzzy == []
+
+
+def test_times_are_shown_in_stockholm_time(client, login, make, app):
+    walker = login("walker")
+    # 17:30 UTC on 1 December is 18:30 in Stockholm (CET).
+    walk = make.walk(status="planned", leader_id=walker, title="Decembervandring",
+                     planned_start=datetime(2026, 12, 1, 17, 30, tzinfo=UTC))
+    walk_page = client.get(f"/walks/{walk}").get_data(as_text=True)
+    assert "18:30" in walk_page and "17:30" not in walk_page
