@@ -5,10 +5,17 @@ from flask_babel import lazy_gettext as _l
 NAV_ITEMS: list[tuple[str, object, str]] = [
     ("walks.mine", _l("My walks"), "list_walks"),
     ("walks.index", _l("All walks"), "plan_walk"),
+    ("remediation.findings", _l("Findings"), "list_findings"),
+    ("remediation.tasks", _l("My tasks"), "list_tasks"),
+    ("reports.dashboard", _l("Reports"), "view_reports"),
     ("admin.categories", _l("Admin"), "admin"),
 ]
 
 # Pages under Administration.
 ADMIN_ITEMS: list[tuple[str, object]] = [
     ("admin.categories", _l("Categories")),
+    ("remediation.priorities", _l("Priorities")),
+    ("remediation.outbox", _l("Outbox")),
+    ("reports.targets", _l("Walk targets")),
+    ("reports.admin_surveys", _l("Safety survey")),
 ]

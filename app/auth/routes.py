@@ -27,7 +27,7 @@ def _safe_next(target: str | None) -> str | None:
 
 def home_for(user: User) -> str:
     if user.role == Role.FIXER:
-        return url_for("walks.home")
+        return url_for("remediation.tasks")
     return url_for("walks.mine") if user.role == Role.WALKER else url_for("walks.index")
 
 

@@ -190,7 +190,9 @@ def near(walk_id: int):
 @bp.get("/findings/<int:finding_id>")
 def show(finding_id: int):
     finding = get_finding_or_404(finding_id)
-    return render_template("findings/show.html", finding=finding)
+    from app.remediation.page import finding_page  # the page shows the remediation too
+
+    return finding_page(finding)
 
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
@@ -211,8 +213,12 @@ def edit(finding_id: int):
     processed = _process_uploads(form)
     if processed is None:
         return _form_response(form, walk, categories, finding, status=422)
+    from app.services.remediation import record_changes, snapshot
+
+    before = snapshot(finding)
     try:
         finding_service.update_finding(db.session, finding, _data(form))
+        record_changes(db.session, finding, before, actor=current_user)  # category, building
         keys = _save_photos(finding, processed)
     except DomainError as error:
         db.session.rollback()

@@ -1,1 +1,554 @@
-"""Routes: see the package docstring."""
+"""Remediation: the findings list and map, bulk actions, the workflow actions on a finding,
+the fixer's task list, possible duplicates, and the admin pages for priorities and mail."""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.findings.routes import get_finding_or_404
+from app.htmx import wants_fragment
+from app.i18n import locale_code
+from app.labels import choices, label, options
+from app.models import (
+    Building,
+    Category,
+    District,
+    Finding,
+    FindingStatus,
+    OutboxMail,
+    PhotoKind,
+    Priority,
+    Role,
+    Severity,
+    User,
+    Walk,
+)
+from app.policy import can
+from app.remediation import bp
+from app.remediation.forms import (
+    AssignForm,
+    BulkForm,
+    CommentForm,
+    FindingFilterForm,
+    FixForm,
+    PriorityForm,
+    TransitionForm,
+)
+from app.remediation.page import STATUS_COLOURS, fill_assign_form, finding_page
+from app.services import DomainError
+from app.services import mail as mail_service
+from app.services import photos as photo_service
+from app.services import remediation as service
+from app.storage import get_storage
+
+PER_PAGE = 25
+MAP_LIMIT = 2000
+
+
+@bp.app_context_processor
+def remediation_helpers():
+    return {"is_overdue": service.is_overdue}
+
+
+# --- list, map, bulk ---------------------------------------------------------------------
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _filter_form() -> tuple[FindingFilterForm, service.FindingFilters]:
+    form = FindingFilterForm(request.args)
+    form.validate()  # bad dates are just ignored below
+    locale = locale_code()
+    every = [("", _l("All"))]
+    districts = db.session.scalars(select(District).order_by(District.name)).all()
+    form.district.choices = options(every + [(str(d.id), d.name) for d in districts])
+    district_id = _int(form.district.data)
+    buildings = select(Building).order_by(Building.address)
+    walks = select(Walk).order_by(Walk.planned_start.desc()).limit(300)
+    if district_id:
+        buildings = buildings.where(Building.district_id == district_id)
+        walks = walks.where(Walk.district_id == district_id)
+    form.building.choices = options(
+        every + [(str(b.id), b.label) for b in db.session.scalars(buildings)])
+    form.walk.choices = options(every + [
+        (str(w.id), f"{w.title} · {w.planned_start.date().isoformat()}")
+        for w in db.session.scalars(walks)])
+    form.category.choices = options(every + [
+        (str(c.id), c.name(locale)) for c in db.session.scalars(
+            select(Category).order_by(Category.position, Category.id))])
+    form.severity.choices = options(every) + choices(Severity)
+    form.status.choices = options(
+        every + [("open", _l("Open (not done)")), ("done", _l("Done or closed"))]
+    ) + choices(FindingStatus)
+    form.assignee.choices = options(
+        every + [("-1", _l("Nobody"))]
+        + [(str(u.id), u.name) for u in service.assignable_users(db.session)])
+    form.confidential.choices = options(
+        [("", _l("All")), ("no", _l("Not confidential")), ("yes", _l("Only confidential"))])
+    form.sort.choices = options((key, text) for key, (text, _order) in service.SORTS.items())
+    filters = service.FindingFilters(
+        district_id=district_id,
+        building_id=_int(form.building.data),
+        walk_id=_int(form.walk.data),
+        category_id=_int(form.category.data),
+        severity=form.severity.data or None,
+        status=form.status.data or None,
+        assignee_id=_int(form.assignee.data),
+        responsible=(form.responsible.data or "").strip() or None,
+        overdue=bool(form.overdue.data),
+        confidential=form.confidential.data or None,
+        date_from=form.date_from.data if not form.date_from.errors else None,
+        date_to=form.date_to.data if not form.date_to.errors else None,
+        q=(form.q.data or "").strip() or None,
+        sort=form.sort.data if form.sort.data in service.SORTS else "newest",
+    )
+    return form, filters
+
+
+def _bulk_form() -> BulkForm:
+    form = BulkForm()
+    fill_assign_form(form, None)  # same people and priorities as the single form
+    form.to.choices = options([("", _l("— choose —"))] + [
+        (s.value, label(s)) for s in (
+            FindingStatus.ACKNOWLEDGED, FindingStatus.IN_PROGRESS, FindingStatus.FIXED,
+            FindingStatus.VERIFIED, FindingStatus.WONT_FIX)])
+    return form
+
+
+def _query_string() -> str:
+    return request.query_string.decode("utf-8", "replace")
+
+
+@bp.get("/findings")
+def findings():
+    if not can(current_user, "list_findings"):
+        abort(404)
+    form, filters = _filter_form()
+    query = service.filtered_findings(filters).options(*service.list_options())
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    return _list_response(form, page)
+
+
+def _list_response(form, page, bulk=None, status=200):
+    bulk = bulk or _bulk_form()
+    if not bulk.next.data:
+        bulk.next.data = request.full_path if request.method == "GET" else url_for(
+            "remediation.findings")
+    template = "remediation/_results.html" if wants_fragment() else "remediation/list.html"
+    return render_template(
+        template, form=form, page=page, bulk=bulk, query=_query_string(),
+        status_colours=STATUS_COLOURS,
+    ), status
+
+
+@bp.get("/findings/map")
+def findings_map():
+    if not can(current_user, "list_findings"):
+        abort(404)
+    form, filters = _filter_form()
+    query = (
+        service.filtered_findings(filters)
+        .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
+        .options(selectinload(Finding.photos), selectinload(Finding.category))
+        .limit(MAP_LIMIT)
+    )
+    locale = locale_code()
+    points = []
+    for finding in db.session.scalars(query):
+        before = [p for p in finding.photos if p.kind == PhotoKind.FINDING]
+        points.append({
+            "id": finding.id, "lat": finding.latitude, "lon": finding.longitude,
+            "status": finding.status.value, "label": label(finding.status),
+            "title": f"{finding.category.icon} {finding.category.name(locale)} #{finding.id}",
+            "url": url_for("findings.show", finding_id=finding.id),
+            "thumb": url_for("photos.serve", photo_id=before[0].id, variant="thumb")
+            if before else None,
+            "overdue": service.is_overdue(finding),
+        })
+    total = db.paginate(
+        service.filtered_findings(filters), per_page=1, error_out=False).total
+    return render_template(
+        "remediation/map.html", form=form, points=points, total=total,
+        query=_query_string(), status_colours=STATUS_COLOURS, limit=MAP_LIMIT,
+        status_labels={s.value: label(s) for s in FindingStatus},
+    )
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return fallback
+
+
+@bp.post("/findings/bulk")
+def bulk():
+    if not can(current_user, "assign_finding"):
+        abort(403)
+    form = _bulk_form()
+    back = _safe_next(form.next.data, url_for("remediation.findings"))
+    ids = [i for i in (form.ids.data or []) if i]
+    if not form.validate() or not ids:
+        if not ids:
+            flash(_("Select at least one finding."), "error")
+        else:
+            flash(_("The bulk action could not be done: %(errors)s",
+                    errors="; ".join(e for errs in form.errors.values() for e in errs)),
+                  "error")
+        return redirect(back, code=303)
+    findings = db.session.scalars(
+        select(Finding).where(Finding.id.in_(ids)).order_by(Finding.id)).all()
+    versions = {f.id: request.form.get(f"v-{f.id}") for f in findings}
+    action = request.form.get("action") or form.action.data
+    notify: list[int] = []
+
+    if action == "assign":
+        assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+        priority = db.session.get(Priority, form.priority_id.data) if form.priority_id.data \
+            else None
+        if assignee is None:
+            flash(_("Choose whom to assign the findings to."), "error")
+            return redirect(back, code=303)
+
+        def act(finding, version):
+            changed = service.assign(
+                db.session, finding, actor=current_user, expected_version=version,
+                assignment=service.Assignment(assignee=assignee, priority=priority,
+                                              due_date=form.due_date.data,
+                                              note=form.reason.data or ""))
+            if changed:
+                notify.append(finding.id)
+        done_message = "%(num)d finding assigned.", "%(num)d findings assigned."
+    elif action == "status" and form.to.data:
+        def act(finding, version):
+            service.transition(db.session, finding, actor=current_user, to=form.to.data,
+                               reason=form.reason.data or "", expected_version=version)
+        done_message = "%(num)d finding changed.", "%(num)d findings changed."
+    else:
+        flash(_("Choose a new status."), "error")
+        return redirect(back, code=303)
+
+    result = service.bulk_apply(db.session, findings, versions, act)
+    for finding in findings:
+        if finding.id in notify:
+            mail_service.notify_assignment(db.session, finding, actor=current_user,
+                                           config=current_app.config)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed these findings at the same time. Nothing was saved; "
+                "please try again."), "error")
+        return redirect(back, code=303)
+    _deliver_mail()
+    if result.done:
+        flash(ngettext(*done_message, len(result.done)), "success")
+    for finding_id, reason in result.failed:
+        flash(_("#%(id)d not changed: %(reason)s", id=finding_id, reason=reason), "error")
+    return redirect(back, code=303)
+
+
+def _deliver_mail() -> None:
+    """Send queued mail now when SMTP is configured; a failure stays in the outbox."""
+    if current_app.config.get("MAIL_SERVER"):
+        mail_service.deliver_pending(db.session, current_app.config)
+        db.session.commit()
+
+
+# --- one finding --------------------------------------------------------------------------
+
+
+def _conflict(finding_id: int, message=None):
+    db.session.rollback()
+    finding = get_finding_or_404(finding_id)
+    return finding_page(
+        finding, status=409,
+        conflict=str(message or _l(
+            "Someone else changed this finding while you were working on it. Nothing of "
+            "yours was saved: check its current state below and try again.")),
+    )
+
+
+def _commit_or_conflict(finding_id: int, keys=()):
+    """Commit; None when fine, else the 409 page (stored files of the attempt removed)."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        storage = get_storage()
+        for key in keys:
+            storage.delete(key)
+        return _conflict(finding_id)
+    return None
+
+
+def _after_action(finding: Finding, message: str):
+    flash(message, "success")
+    return redirect(_safe_next(request.form.get("next"),
+                               url_for("findings.show", finding_id=finding.id)), code=303)
+
+
+@bp.post("/findings/<int:finding_id>/assign")
+def assign(finding_id: int):
+    finding = get_finding_or_404(finding_id)
+    if not can(current_user, "assign_finding", finding):
+        abort(403)
+    form = AssignForm()
+    fill_assign_form(form, finding)
+    if not form.validate_on_submit():
+        return finding_page(finding, status=422, assign_form=form, open_form="assign")
+    try:
+        changed = service.assign(
+            db.session, finding, actor=current_user, expected_version=form.version.data,
+            assignment=service.Assignment(
+                assignee=db.session.get(User, form.assignee_id.data),
+                priority=db.session.get(Priority, form.priority_id.data)
+                if form.priority_id.data else None,
+                due_date=form.due_date.data,
+                responsible_party=form.responsible_party.data or "",
+                planned_action=form.planned_action.data or "",
+                note=form.note.data or "",
+            ),
+        )
+        if changed:
+            mail_service.notify_assignment(db.session, finding, actor=current_user,
+                                           config=current_app.config)
+    except service.ConflictError as error:
+        return _conflict(finding_id, error.message)
+    except DomainError as error:
+        db.session.rollback()
+        finding = get_finding_or_404(finding_id)
+        getattr(form, error.field or "assignee_id", form.assignee_id).errors = [
+            str(error.message)]
+        return finding_page(finding, status=422, assign_form=form, open_form="assign")
+    conflict = _commit_or_conflict(finding_id)
+    if conflict:
+        return conflict
+    _deliver_mail()
+    return _after_action(finding, _("Assigned to %(name)s.", name=finding.assignee.name))
+
+
+@bp.post("/findings/<int:finding_id>/status")
+def change_status(finding_id: int):
+    finding = get_finding_or_404(finding_id)
+    if not can(current_user, "transition_finding", finding):
+        abort(403)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        return finding_page(finding, status=422, transition_form=form, open_form="status")
+    duplicate_of = None
+    if form.duplicate_of_id.data:
+        duplicate_of = db.session.get(Finding, form.duplicate_of_id.data)
+        if duplicate_of is None or not can(current_user, "view_finding", duplicate_of):
+            form.duplicate_of_id.errors = [_("There is no finding with that number.")]
+            return finding_page(finding, status=422, transition_form=form, open_form="status")
+    try:
+        service.transition(
+            db.session, finding, actor=current_user, to=form.to.data,
+            note=form.note.data or "", reason=form.reason.data or "",
+            referred_to=form.referred_to.data or "", duplicate_of=duplicate_of,
+            expected_version=form.version.data,
+        )
+    except service.ConflictError as error:
+        return _conflict(finding_id, error.message)
+    except DomainError as error:
+        db.session.rollback()
+        finding = get_finding_or_404(finding_id)
+        target = getattr(form, error.field or "to", None)
+        if target is None or error.field == "to":
+            # The status field may not offer the refused target at all: say it up top too.
+            flash(str(error.message), "error")
+            target = form.to
+        target.errors = [str(error.message)]
+        return finding_page(finding, status=422, transition_form=form, open_form="status")
+    conflict = _commit_or_conflict(finding_id)
+    if conflict:
+        return conflict
+    return _after_action(finding, _("The status is now “%(status)s”.",
+                                    status=label(finding.status)))
+
+
+def _processed_photo(field):
+    """(processed photo or None, error message or None) for an optional upload."""
+    upload = request.files.get(field.name)
+    if not upload or not upload.filename:
+        return None, None
+    try:
+        return photo_service.process_photo(
+            upload.read(), max_bytes=current_app.config["MAX_PHOTO_BYTES"],
+            max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
+        ), None
+    except photo_service.PhotoRejected as rejected:
+        return None, _("The photo was not saved: %(reason)s Choose it again and send.",
+                       reason=str(rejected.message))
+
+
+@bp.post("/findings/<int:finding_id>/fixed")
+def mark_fixed(finding_id: int):
+    finding = get_finding_or_404(finding_id)
+    if not can(current_user, "transition_finding", finding):
+        abort(403)
+    form = FixForm()
+    if not form.validate_on_submit():
+        return finding_page(finding, status=422, fix_form=form, open_form="fix")
+    processed, problem = _processed_photo(form.photo)
+    if problem:
+        form.photo.errors = [problem]
+        return finding_page(finding, status=422, fix_form=form, open_form="fix")
+    keys: list[str] = []
+    try:
+        service.transition(db.session, finding, actor=current_user, to=FindingStatus.FIXED,
+                           note=form.note.data or "", expected_version=form.version.data)
+        if processed is not None:
+            photo = photo_service.save_photo(
+                db.session, get_storage(), finding=finding, processed=processed,
+                kind=PhotoKind.AFTER, uploaded_by_id=current_user.id,
+            )
+            keys = [photo.storage_key, photo.thumb_key]
+    except service.ConflictError as error:
+        return _conflict(finding_id, error.message)
+    except DomainError as error:
+        db.session.rollback()
+        finding = get_finding_or_404(finding_id)
+        form.note.errors = [str(error.message)]
+        return finding_page(finding, status=422, fix_form=form, open_form="fix")
+    conflict = _commit_or_conflict(finding_id, keys)
+    if conflict:
+        return conflict
+    flash(_("Marked as fixed. Thank you!"), "success")
+    target = url_for("remediation.tasks") if can(current_user, "list_tasks") else url_for(
+        "findings.show", finding_id=finding.id)
+    return redirect(target, code=303)
+
+
+@bp.post("/findings/<int:finding_id>/comments")
+def comment(finding_id: int):
+    finding = get_finding_or_404(finding_id)
+    if not can(current_user, "comment_finding", finding):
+        abort(403)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return finding_page(finding, status=422, comment_form=form, open_form="comment")
+    processed, problem = _processed_photo(form.photo)
+    if problem:
+        form.photo.errors = [problem]
+        return finding_page(finding, status=422, comment_form=form, open_form="comment")
+    keys: list[str] = []
+    try:
+        item = service.add_comment(db.session, finding, author=current_user,
+                                   body=form.body.data)
+        if processed is not None:
+            photo = photo_service.save_photo(
+                db.session, get_storage(), finding=finding, processed=processed,
+                kind=PhotoKind.COMMENT, comment_id=item.id, uploaded_by_id=current_user.id,
+            )
+            keys = [photo.storage_key, photo.thumb_key]
+    except DomainError as error:
+        db.session.rollback()
+        finding = get_finding_or_404(finding_id)
+        form.body.errors = [str(error.message)]
+        return finding_page(finding, status=422, comment_form=form, open_form="comment")
+    conflict = _commit_or_conflict(finding_id, keys)
+    if conflict:
+        return conflict
+    flash(_("The comment is saved."), "success")
+    return redirect(url_for("findings.show", finding_id=finding.id) + "#comments", code=303)
+
+
+@bp.get("/findings/possible-duplicates")
+def possible_duplicates():
+    """Open findings of the same category within 30 m (for the add-finding form)."""
+    if current_user.role == Role.FIXER:
+        abort(404)
+    lat = request.args.get("lat", type=float, default=request.args.get("latitude", type=float))
+    lon = request.args.get("lon", type=float,
+                           default=request.args.get("longitude", type=float))
+    category_id = request.args.get("category_id", type=int)
+    exclude = request.args.get("exclude", type=int)
+    near = [
+        n for n in service.possible_duplicates(db.session, lat, lon, category_id,
+                                               exclude_id=exclude)
+        if can(current_user, "view_finding", n.finding)
+    ]
+    return render_template("remediation/_duplicates.html", near=near, asked=True)
+
+
+# --- fixer --------------------------------------------------------------------------------
+
+
+@bp.get("/tasks")
+def tasks():
+    if not can(current_user, "list_tasks"):
+        abort(404)
+    items = service.my_tasks(db.session, current_user)
+    return render_template("remediation/tasks.html", tasks=items)
+
+
+# --- admin --------------------------------------------------------------------------------
+
+
+def _admin_only() -> None:
+    if not can(current_user, "admin"):
+        abort(404)
+
+
+@bp.get("/admin/outbox")
+def outbox():
+    _admin_only()
+    page = db.paginate(
+        select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
+        per_page=50, error_out=False)
+    return render_template("remediation/outbox.html", page=page)
+
+
+@bp.get("/admin/outbox/<int:mail_id>")
+def outbox_mail(mail_id: int):
+    _admin_only()
+    item = db.session.get(OutboxMail, mail_id)
+    if item is None:
+        abort(404)
+    return render_template("remediation/outbox_mail.html", mail=item)
+
+
+@bp.get("/admin/priorities")
+def priorities():
+    _admin_only()
+    rows = db.session.scalars(select(Priority).order_by(Priority.position, Priority.days)).all()
+    return render_template("remediation/priorities.html", priorities=rows)
+
+
+@bp.route("/admin/priorities/new", methods=["GET", "POST"], defaults={"priority_id": None})
+@bp.route("/admin/priorities/<int:priority_id>", methods=["GET", "POST"])
+def priority(priority_id: int | None):
+    _admin_only()
+    item = db.session.get(Priority, priority_id) if priority_id else Priority(position=0)
+    if item is None:
+        abort(404)
+    form = PriorityForm(obj=item)
+    if form.validate_on_submit():
+        form.populate_obj(item)
+        db.session.add(item)
+        db.session.commit()
+        flash(_("The priority is saved."), "success")
+        return redirect(url_for("remediation.priorities"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("remediation/priority_form.html", form=form, item=item), status

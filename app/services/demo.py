@@ -246,6 +246,35 @@ def seed(session: Session, upload_storage=None, *, today: date | None = None,
                 )
                 photo_count += 1
 
+    # Four new lighting findings in Fittja, far apart: the remediation demo assigns them.
+    latest_fittja = session.scalars(
+        select(Walk).where(Walk.district_id == districts["Fittja"].id,
+                           Walk.status == WalkStatus.COMPLETED)
+        .order_by(Walk.planned_start.desc()).limit(1)
+    ).one()
+    for n, index in enumerate((5, 17, 29, 41)):
+        building = buildings["Fittja"][index]
+        created = latest_fittja.started_at + timedelta(minutes=95 + n * 5)
+        finding = Finding(
+            uuid=new_uuid(), walk=latest_fittja, building=building,
+            category=categories["lighting"], place_type=PlaceType.PATH,
+            latitude=building.latitude, longitude=building.longitude, accuracy_m=6.0,
+            severity=Severity.HIGH, unsafe_rating=3, unsafe_for=["women", "elderly"],
+            description=FINDING_TEXTS["lighting"][n % 2], author=latest_fittja.leader,
+            created_at=created, updated_at=created,
+        )
+        session.add(finding)
+        session.flush()
+        finding_count += 1
+        photo_service.save_photo(
+            session, storage, finding=finding, kind=PhotoKind.FINDING,
+            uploaded_by_id=finding.author_id,
+            processed=photo_service.process_photo(
+                demo_image(1000 + n, finding.description),
+                max_bytes=15 * 1024 * 1024, max_pixels=40_000_000),
+        )
+        photo_count += 1
+
     session.add(Walk(
         district=districts["Fittja"],
         title="Trygghetsvandring Fittja kväll",
@@ -287,19 +316,21 @@ def _demo_history(finding: Finding, created: datetime, today: date, users, prior
         return
     priority = rnd.choice(priorities)
     at = at + timedelta(days=1)
+    fixed_at = at + timedelta(days=rnd.randint(1, max(2, priority.days * 2)))
+    stays_open = (roll < 0.45 and age_days < 120) or fixed_at > datetime.now(UTC)
+    # Open demo tasks belong to the manager, so the fixer's "My tasks" starts empty and
+    # shows exactly what the manager assigns in the demo.
+    owner = manager if stays_open else fixer
     finding.status, finding.assigned_at = FindingStatus.ASSIGNED, at
-    finding.assignee, finding.priority = fixer, priority
+    finding.assignee, finding.priority = owner, priority
     finding.responsible_party = "Fastighetsskötsel"
     finding.due_date = (at + timedelta(days=priority.days)).date()
     step("status", "acknowledged", "assigned", at, manager)
-    step("assignee", None, fixer.name, at, manager)
-    if roll < 0.45 and age_days < 120:
+    step("assignee", None, str(owner.id), at, manager)
+    if stays_open:
         finding.events = events
         return
-    at = at + timedelta(days=rnd.randint(1, max(2, priority.days * 2)))
-    if at > datetime.now(UTC):
-        finding.events = events
-        return
+    at = fixed_at
     finding.status, finding.fixed_at = FindingStatus.FIXED, at
     step("status", "assigned", "fixed", at, fixer)
     if roll < 0.9:

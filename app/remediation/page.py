@@ -1,0 +1,216 @@
+"""Everything the finding page shows about remediation: timeline, comments, duplicates,
+before/after photos and the action forms the user's role allows.
+
+findings.show renders it; the remediation actions re-render it with a form's errors (422)
+or with a conflict message (409).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from flask import render_template
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.i18n import locale_code
+from app.labels import label, options
+from app.models import (
+    Building,
+    Category,
+    Finding,
+    FindingStatus,
+    Photo,
+    PhotoKind,
+    Priority,
+    User,
+)
+from app.policy import allowed_transitions, can, is_reopen
+from app.remediation.forms import AssignForm, CommentForm, FixForm, TransitionForm
+from app.services import remediation as service
+
+FIELD_LABELS = {
+    "status": _l("Status"),
+    "assignee": _l("Assignee"),
+    "priority": _l("Priority"),
+    "due_date": _l("Due date"),
+    "category": _l("Category"),
+    "building": _l("Building"),
+    "responsible_party": _l("Responsible party"),
+    "duplicate_of": _l("Duplicate of"),
+}
+
+# Marker and legend colours per status (the map's one source).
+STATUS_COLOURS = {
+    "new": "#1565c0",
+    "acknowledged": "#6a1b9a",
+    "assigned": "#ef6c00",
+    "in_progress": "#f9a825",
+    "fixed": "#2e7d32",
+    "verified": "#1b5e20",
+    "wont_fix": "#616161",
+    "not_ours": "#8d6e63",
+    "duplicate": "#9e9e9e",
+}
+
+
+def describe_events(events) -> list[dict]:
+    """Timeline lines with ids turned into names, in the reader's language."""
+    ids: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        for value in (event.from_value, event.to_value):
+            if value and value.isdigit():
+                ids[event.field].add(int(value))
+    names: dict[str, dict[int, str]] = {}
+    locale = locale_code()
+    if ids["assignee"]:
+        names["assignee"] = dict(db.session.execute(
+            select(User.id, User.name).where(User.id.in_(ids["assignee"]))).all())
+    if ids["priority"]:
+        names["priority"] = {p.id: p.name(locale) for p in db.session.scalars(
+            select(Priority).where(Priority.id.in_(ids["priority"])))}
+    if ids["category"]:
+        names["category"] = {c.id: c.name(locale) for c in db.session.scalars(
+            select(Category).where(Category.id.in_(ids["category"])))}
+    if ids["building"]:
+        names["building"] = {b.id: b.label for b in db.session.scalars(
+            select(Building).where(Building.id.in_(ids["building"])))}
+
+    def text(field: str, value: str | None) -> str:
+        if value is None or value == "":
+            return "—"
+        if field == "status":
+            try:
+                return label(FindingStatus(value))
+            except ValueError:
+                return value
+        if field == "due_date":
+            try:
+                return format_date(date.fromisoformat(value), "medium")
+            except ValueError:
+                return value
+        if field == "duplicate_of":
+            return f"#{value}"
+        if field in names and value.isdigit():
+            return names[field].get(int(value), value)
+        return value
+
+    return [
+        {
+            "event": event,
+            "field": str(FIELD_LABELS.get(event.field, event.field)),
+            "from": text(event.field, event.from_value),
+            "to": text(event.field, event.to_value),
+        }
+        for event in events
+    ]
+
+
+def fill_assign_form(form: AssignForm, finding: Finding) -> None:
+    locale = locale_code()
+    users = service.assignable_users(db.session)
+    form.assignee_id.choices = options(
+        [(0, _l("— choose —"))]
+        + [(u.id, f"{u.name} ({label(u.role)})") for u in users]
+    )
+    priorities = db.session.scalars(select(Priority).order_by(Priority.position, Priority.days))
+    form.priority_id.choices = options(
+        [(0, _l("— no priority —"))] + [(p.id, p.name(locale)) for p in priorities]
+    )
+
+
+def fill_transition_form(form: TransitionForm, finding: Finding) -> None:
+    targets = allowed_transitions(current_user, finding)
+    form.to.choices = options(
+        [(s.value, _l("Reopen as “%(status)s”", status=label(s))
+          if is_reopen(finding.status, s) else label(s)) for s in targets
+         if s != FindingStatus.ASSIGNED or finding.assignee_id]
+    )
+    form.referred_to.choices = options(
+        [("", _l("— choose —"))] + list(service.REFERRALS.items())
+    )
+
+
+def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = None,
+                 assign_form: AssignForm | None = None,
+                 transition_form: TransitionForm | None = None,
+                 fix_form: FixForm | None = None, comment_form: CommentForm | None = None,
+                 open_form: str | None = None):
+    version = str(finding.version)
+    if assign_form is None:
+        assign_form = AssignForm(formdata=None, obj=finding)
+        assign_form.assignee_id.data = finding.assignee_id or 0
+        assign_form.priority_id.data = finding.priority_id or 0
+        assign_form.note.data = ""
+    if transition_form is None:
+        transition_form = TransitionForm(formdata=None)
+    if fix_form is None:
+        fix_form = FixForm(formdata=None)
+    if comment_form is None:
+        comment_form = CommentForm(formdata=None)
+    for form in (assign_form, transition_form, fix_form):
+        if conflict or not form.version.data:
+            form.version.data = version
+    fill_assign_form(assign_form, finding)
+    fill_transition_form(transition_form, finding)
+
+    before, after = service.before_after(finding)
+    duplicates_here = [
+        f for f in db.session.scalars(
+            select(Finding).where(Finding.duplicate_of_id == finding.id)
+            .options(selectinload(Finding.photos)).order_by(Finding.id))
+        if can(current_user, "view_finding", f)
+    ]
+    near = []
+    if not finding.is_done:
+        near = [
+            n for n in service.possible_duplicates(
+                db.session, finding.latitude, finding.longitude, finding.category_id,
+                exclude_id=finding.id)
+            if can(current_user, "view_finding", n.finding)
+        ]
+    comments = []
+    if can(current_user, "comment_finding", finding):
+        comments = finding.comments
+    comment_photos = db.session.scalars(
+        select(Photo).where(Photo.finding_id == finding.id, Photo.kind == PhotoKind.COMMENT)
+    ).all()
+    photos_by_comment = defaultdict(list)
+    for photo in comment_photos:
+        photos_by_comment[photo.comment_id].append(photo)
+
+    point = []
+    if finding.latitude is not None and finding.longitude is not None:
+        point = [{
+            "id": finding.id, "lat": finding.latitude, "lon": finding.longitude,
+            "status": finding.status.value, "label": label(finding.status),
+            "title": finding.category.name(locale_code()),
+        }]
+
+    return render_template(
+        "findings/show.html",
+        finding=finding,
+        overdue=service.is_overdue(finding),
+        before_photos=before,
+        after_photos=after,
+        timeline=describe_events(finding.events),
+        comments=comments,
+        photos_by_comment=photos_by_comment,
+        duplicates_here=duplicates_here,
+        possible_duplicates=near,
+        assign_form=assign_form,
+        transition_form=transition_form,
+        fix_form=fix_form,
+        comment_form=comment_form,
+        conflict=conflict,
+        open_form=open_form,
+        map_points=point,
+        status_colours=STATUS_COLOURS,
+        can_fix=FindingStatus.FIXED in allowed_transitions(current_user, finding),
+        can_start=FindingStatus.IN_PROGRESS in allowed_transitions(current_user, finding),
+    ), status

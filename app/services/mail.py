@@ -1,0 +1,164 @@
+"""E-mail: every message is an OutboxMail row first; with MAIL_SERVER set it is also sent.
+
+Without SMTP settings the rows stay unsent and admins read them at /admin/outbox.
+Messages are written in the recipient's language (user.language, default Swedish).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+from collections import defaultdict
+from collections.abc import Mapping
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import Finding, OutboxMail, Role, User, utcnow
+from app.timeutil import local_today
+
+DEFAULT_LANGUAGE = "sv"
+
+
+def queue(session: Session, user: User | None, *, to_address: str, subject: str,
+          body: str) -> OutboxMail:
+    mail = OutboxMail(
+        user_id=user.id if user else None, to_address=to_address, subject=subject[:250],
+        body=body,
+    )
+    session.add(mail)
+    session.flush()
+    return mail
+
+
+def finding_url(config: Mapping, finding: Finding) -> str:
+    return f"{config['BASE_URL'].rstrip('/')}/findings/{finding.id}"
+
+
+def notify_assignment(session: Session, finding: Finding, *, actor: User | None,
+                      config: Mapping) -> OutboxMail | None:
+    """Tell the new assignee about the task (unless they switched e-mail off)."""
+    assignee = finding.assignee
+    if assignee is None or not assignee.notify_email or not assignee.active:
+        return None
+    if actor is not None and actor.id == assignee.id:
+        return None
+    with force_locale(assignee.language or DEFAULT_LANGUAGE):
+        subject = _("New task in Trygg: %(category)s (#%(id)d)",
+                    category=finding.category.name(assignee.language or DEFAULT_LANGUAGE),
+                    id=finding.id)
+        body = render_template(
+            "remediation/mail/assigned.txt", finding=finding, user=assignee, actor=actor,
+            url=finding_url(config, finding), lang=assignee.language or DEFAULT_LANGUAGE,
+        )
+    return queue(session, assignee, to_address=assignee.email, subject=subject, body=body)
+
+
+def queue_reminders(session: Session, *, config: Mapping, today=None) -> int:
+    """The daily digest of overdue findings: to each assignee, and to each manager for
+    their districts (all districts when they have none). Once per user and day."""
+    from app.services.remediation import overdue_condition
+
+    today = today or local_today()
+    overdue = list(session.scalars(
+        select(Finding).where(overdue_condition(today))
+        .options(selectinload(Finding.walk), selectinload(Finding.building),
+                 selectinload(Finding.category), selectinload(Finding.assignee))
+        .order_by(Finding.due_date, Finding.id)
+    ))
+    if not overdue:
+        return 0
+    by_user: dict[int, list[Finding]] = defaultdict(list)
+    users: dict[int, User] = {}
+    for finding in overdue:
+        if finding.assignee is not None:
+            by_user[finding.assignee.id].append(finding)
+            users[finding.assignee.id] = finding.assignee
+    managers = session.scalars(
+        select(User).where(User.active, User.role.in_((Role.MANAGER, Role.ADMIN)))
+        .options(selectinload(User.districts))
+    ).all()
+    for manager in managers:
+        district_ids = {d.id for d in manager.districts}
+        mine = [f for f in overdue
+                if not district_ids or f.walk.district_id in district_ids]
+        known = {f.id for f in by_user.get(manager.id, [])}
+        by_user[manager.id].extend(f for f in mine if f.id not in known)
+        users[manager.id] = manager
+
+    count = 0
+    for user_id, findings in by_user.items():
+        user = users[user_id]
+        if not findings or not user.notify_email or not user.active:
+            continue
+        findings.sort(key=lambda f: (f.due_date, f.id))
+        lang = user.language or DEFAULT_LANGUAGE
+        with force_locale(lang):
+            # The date in the subject makes a second run on the same day a no-op.
+            subject = _("Trygg: overdue findings on %(day)s", day=today.isoformat())
+            if session.scalar(select(OutboxMail.id).where(
+                    OutboxMail.user_id == user.id, OutboxMail.subject == subject).limit(1)):
+                continue
+            body = render_template(
+                "remediation/mail/digest.txt", findings=findings, user=user, today=today,
+                base_url=config["BASE_URL"].rstrip("/"), lang=lang,
+            )
+        queue(session, user, to_address=user.email, subject=subject, body=body)
+        count += 1
+    return count
+
+
+def deliver_pending(session: Session, config: Mapping, *, limit: int = 200) -> tuple[int, int]:
+    """Send unsent mail over SMTP when MAIL_SERVER is set. Returns (sent, failed)."""
+    if not config.get("MAIL_SERVER"):
+        return 0, 0
+    pending = list(session.scalars(
+        select(OutboxMail).where(OutboxMail.sent_at.is_(None), OutboxMail.error == "")
+        .order_by(OutboxMail.id).limit(limit)
+    ))
+    if not pending:
+        return 0, 0
+    sent = failed = 0
+    try:
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 587)), timeout=15)
+    except (OSError, smtplib.SMTPException) as error:
+        for mail in pending:
+            mail.error = f"connect: {error}"[:1000]
+        session.flush()
+        return 0, len(pending)
+    try:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        for mail in pending:
+            message = EmailMessage()
+            message["From"] = config.get("MAIL_FROM", "trygg@localhost")
+            message["To"] = mail.to_address
+            message["Subject"] = mail.subject
+            message["Message-ID"] = make_msgid(domain="trygg")
+            message.set_content(mail.body)
+            try:
+                smtp.send_message(message)
+            except (OSError, smtplib.SMTPException) as error:
+                mail.error = str(error)[:1000]
+                failed += 1
+            else:
+                mail.sent_at = utcnow()
+                sent += 1
+    except (OSError, smtplib.SMTPException) as error:
+        for mail in pending:
+            if mail.sent_at is None and not mail.error:
+                mail.error = str(error)[:1000]
+                failed += 1
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            smtp.quit()
+    session.flush()
+    return sent, failed
+

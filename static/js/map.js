@@ -1,0 +1,108 @@
+// Trygg maps: findings as coloured markers (clustered when dense) on a configurable tile layer.
+// The markers need no tiles: offline, or with the tile server unreachable, they still show
+// on a plain background, and a note says why the background is missing.
+(function () {
+  "use strict";
+
+  function escapeHtml(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function popupHtml(point, openText) {
+    var html = "";
+    if (point.thumb) {
+      html += '<img src="' + escapeHtml(point.thumb) + '" alt="" width="160" class="popup-thumb"><br>';
+    }
+    html += "<strong>" + escapeHtml(point.title) + "</strong><br>";
+    html += '<span class="badge badge-' + escapeHtml(point.status) + '">' + escapeHtml(point.label) + "</span>";
+    if (point.overdue) html += ' <span class="badge badge-overdue">!</span>';
+    if (point.url) html += '<br><a href="' + escapeHtml(point.url) + '">' + escapeHtml(openText) + " →</a>";
+    return html;
+  }
+
+  function initMap(el) {
+    if (el.dataset.ready || typeof L === "undefined") return;
+    el.dataset.ready = "1";
+    var source = document.getElementById(el.dataset.points);
+    var points = [];
+    try {
+      points = JSON.parse(source ? source.textContent : "[]");
+    } catch (e) {
+      points = [];
+    }
+    var colours = {};
+    try {
+      colours = JSON.parse(el.dataset.colours || "{}");
+    } catch (e) {
+      colours = {};
+    }
+    var map = L.map(el, { scrollWheelZoom: false });
+    el._trygg_map = map;
+
+    if (el.dataset.tileUrl) {
+      var tiles = L.tileLayer(el.dataset.tileUrl, {
+        maxZoom: 19,
+        attribution: el.dataset.attribution || ""
+      });
+      var warned = false;
+      tiles.on("tileerror", function () {
+        if (warned) return;
+        warned = true;
+        el.classList.add("map-no-tiles");
+        var note = document.createElement("p");
+        note.className = "help map-note";
+        note.setAttribute("role", "status");
+        note.textContent = el.dataset.msgNoTiles || "The map background could not be loaded.";
+        el.parentNode.insertBefore(note, el.nextSibling);
+      });
+      tiles.addTo(map);
+    }
+
+    var useCluster = el.dataset.cluster === "true" && typeof L.markerClusterGroup === "function";
+    var layer = useCluster ? L.markerClusterGroup({ maxClusterRadius: 40 }) : L.featureGroup();
+    var bounds = [];
+    points.forEach(function (point) {
+      if (typeof point.lat !== "number" || typeof point.lon !== "number") return;
+      var colour = colours[point.status] || "#1565c0";
+      var marker = L.circleMarker([point.lat, point.lon], {
+        radius: 10,
+        color: point.overdue ? "#b3261e" : "#ffffff",
+        weight: point.overdue ? 4 : 2,
+        fillColor: colour,
+        fillOpacity: 0.95
+      });
+      marker.options.status = point.status;
+      if (point.url || point.thumb) {
+        marker.bindPopup(popupHtml(point, el.dataset.msgOpen || "Open"));
+      } else {
+        marker.bindTooltip(escapeHtml(point.title));
+      }
+      layer.addLayer(marker);
+      bounds.push([point.lat, point.lon]);
+    });
+    layer.addTo(map);
+    el.dataset.markers = String(bounds.length);
+
+    var zoom = parseInt(el.dataset.zoom || "16", 10);
+    if (bounds.length === 1) {
+      map.setView(bounds[0], zoom);
+    } else if (bounds.length > 1) {
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: zoom });
+    } else {
+      map.setView([59.2472, 17.861], 13); // Botkyrka, when nothing matches
+    }
+  }
+
+  function initAll() {
+    document.querySelectorAll(".js-map").forEach(initMap);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", initAll);
+  } else {
+    initAll();
+  }
+  document.addEventListener("htmx:load", initAll);
+})();
