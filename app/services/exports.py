@@ -1,0 +1,212 @@
+"""Findings and walks as CSV or XLSX, streamed so a large export never sits in memory whole.
+
+CSV is written for Swedish Excel: UTF-8 with a byte-order mark (without it Excel reads the
+file as Windows-1252 and å/ä/ö break) and `;` between columns (Swedish Excel uses the
+comma as the decimal sign, so it splits on `;`). Decimals are written with a point, which
+every program that reads data files understands; timestamps are local time, ISO 8601.
+
+XLSX comes from openpyxl's write-only workbook (rows go straight to a temporary file), which
+is then sent in chunks and deleted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, aliased
+
+from app.models import (
+    Building,
+    Category,
+    District,
+    Finding,
+    FindingStatus,
+    Priority,
+    User,
+    Walk,
+)
+from app.services.reports import Period, period_from_args
+from app.timeutil import to_local
+
+CSV_DELIMITER = ";"
+BATCH = 1000
+CHUNK = 64 * 1024
+
+FINDING_COLUMNS = [
+    "id", "created", "acknowledged", "assigned", "fixed", "verified", "closed", "status",
+    "category", "severity", "district", "building", "latitude", "longitude", "assignee",
+    "responsible_party", "priority", "due_date", "confidential", "walk_id", "description",
+]
+WALK_COLUMNS = [
+    "id", "title", "district", "status", "light", "planned_start", "started", "completed",
+    "leader", "findings", "follow_up_of",
+]
+
+
+@dataclass
+class ExportFilters:
+    period: Period | None = None
+    district_id: int | None = None
+    category_id: int | None = None
+    status: FindingStatus | None = None
+
+
+def filters_from_args(args: Mapping) -> ExportFilters:
+    """The dashboard's period and district, plus the findings list's category and status.
+
+    Without a `period` argument the export is not limited in time.
+    """
+    def number(name):
+        try:
+            return int(args.get(name) or 0) or None
+        except (TypeError, ValueError):
+            return None
+
+    status = args.get("status")
+    return ExportFilters(
+        period=period_from_args(args) if args.get("period") else None,
+        district_id=number("district"),
+        category_id=number("category"),
+        status=FindingStatus(status) if status in set(FindingStatus) else None,
+    )
+
+
+def _iso(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return to_local(value).replace(tzinfo=None).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def findings_query(filters: ExportFilters, *, include_confidential: bool, locale: str) -> Select:
+    assignee = aliased(User)
+    category_name = Category.name_sv if locale.startswith("sv") else Category.name_en
+    priority_name = Priority.name_sv if locale.startswith("sv") else Priority.name_en
+    query = (
+        select(
+            Finding.id, Finding.created_at, Finding.acknowledged_at, Finding.assigned_at,
+            Finding.fixed_at, Finding.verified_at, Finding.closed_at, Finding.status,
+            category_name, Finding.severity, District.name, Building.code, Finding.latitude,
+            Finding.longitude, assignee.name, Finding.responsible_party, priority_name,
+            Finding.due_date, Finding.confidential, Finding.walk_id, Finding.description,
+        )
+        .join(Walk, Walk.id == Finding.walk_id)
+        .join(District, District.id == Walk.district_id)
+        .join(Category, Category.id == Finding.category_id)
+        .outerjoin(Building, Building.id == Finding.building_id)
+        .outerjoin(assignee, assignee.id == Finding.assignee_id)
+        .outerjoin(Priority, Priority.id == Finding.priority_id)
+        .order_by(Finding.id)
+    )
+    if not include_confidential:
+        query = query.where(Finding.confidential.is_(False))
+    if filters.period:
+        query = query.where(filters.period.contains(Finding.created_at))
+    if filters.district_id:
+        query = query.where(Walk.district_id == filters.district_id)
+    if filters.category_id:
+        query = query.where(Finding.category_id == filters.category_id)
+    if filters.status:
+        query = query.where(Finding.status == filters.status)
+    return query
+
+
+def walks_query(filters: ExportFilters) -> Select:
+    from sqlalchemy import func
+
+    leader = aliased(User)
+    finding_count = (
+        select(func.count(Finding.id)).where(Finding.walk_id == Walk.id).scalar_subquery()
+    )
+    query = (
+        select(
+            Walk.id, Walk.title, District.name, Walk.status, Walk.light_condition,
+            Walk.planned_start, Walk.started_at, Walk.completed_at, leader.name, finding_count,
+            Walk.follow_up_of_id,
+        )
+        .join(District, District.id == Walk.district_id)
+        .outerjoin(leader, leader.id == Walk.leader_id)
+        .order_by(Walk.planned_start, Walk.id)
+    )
+    if filters.period:
+        query = query.where(filters.period.contains(Walk.planned_start))
+    if filters.district_id:
+        query = query.where(Walk.district_id == filters.district_id)
+    return query
+
+
+def rows(session: Session, query: Select) -> Iterator[list]:
+    """The query's rows as plain cells, fetched in batches from a server-side cursor."""
+    result = session.execute(query.execution_options(yield_per=BATCH))
+    for row in result:
+        yield [_cell(value) for value in row]
+
+
+def _cell(value):
+    if isinstance(value, datetime | date):
+        return _iso(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if hasattr(value, "value"):  # StrEnum
+        return value.value
+    return "" if value is None else value
+
+
+# --- writers ---------------------------------------------------------------------------------
+
+
+def csv_stream(header: list[str], data: Iterable[list]) -> Iterator[bytes]:
+    """UTF-8 with BOM, `;`-separated, in chunks of about 64 KB."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(header)
+    for row in data:
+        writer.writerow(row)
+        if buffer.tell() >= CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def xlsx_file(header: list[str], data: Iterable[list], title: str) -> str:
+    """Write a write-only workbook to a temporary file and return its path (caller deletes)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(header)
+    for row in data:
+        sheet.append(row)
+    fd, path = tempfile.mkstemp(prefix="trygg-export-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        workbook.save(path)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
+def file_chunks(path: str) -> Iterator[bytes]:
+    """A file's bytes in chunks; the file is deleted when done (or when the client leaves)."""
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(CHUNK):
+                yield chunk
+    finally:
+        os.unlink(path)

@@ -1,0 +1,191 @@
+"""The walk protocol (trygghetsvandringsprotokoll) as a PDF, made with fpdf2.
+
+Text is set in DejaVu Sans (Debian's fonts-dejavu-core, PDF_FONT_DIR) so that å, ä, ö and
+other letters come out right. Without the font the protocol still renders, in the PDF core
+font Helvetica, which covers Swedish letters (Windows-1252) but not every character.
+Category emoji are left out: no PDF text font draws them; the category name is enough.
+
+The public version, for tenants, police and the municipality, leaves out confidential
+findings and the participants' names (their roles are kept).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections import Counter
+
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
+from fpdf import FPDF
+
+from app.i18n import local_datetime, locale_code
+from app.labels import label
+from app.models import Finding, PhotoKind, Walk
+from app.storage import Storage
+
+DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+THUMB_MM = 38
+
+
+class ProtocolPDF(FPDF):
+    footer_text = ""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.font_family, "", 8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 6, self.safe(f"{self.footer_text} · {self.page_no()}/{{nb}}"), align="C")
+
+    unicode = True
+
+    def safe(self, text: str) -> str:
+        """Text the current font can draw."""
+        if self.unicode:
+            return text
+        return text.encode("cp1252", "replace").decode("cp1252")
+
+
+def _setup_fonts(pdf: ProtocolPDF) -> None:
+    folder = current_app.config.get("PDF_FONT_DIR", DEFAULT_FONT_DIR)
+    paths = {style: os.path.join(folder, name) for style, name in FONT_FILES.items()}
+    if all(os.path.isfile(path) for path in paths.values()):
+        for style, path in paths.items():
+            pdf.add_font("DejaVu", style, path)
+        pdf.set_font("DejaVu", "", 10)
+        pdf.unicode = True
+    else:
+        current_app.logger.warning("PDF font not found in %s; using Helvetica", folder)
+        pdf.core_fonts_encoding = "windows-1252"  # å, ä, ö, –, • and €
+        pdf.set_font("helvetica", "", 10)
+        pdf.unicode = False
+
+
+def protocol_findings(walk: Walk, *, public: bool) -> list[Finding]:
+    findings = sorted(walk.findings, key=lambda f: (f.created_at, f.id))
+    if public:
+        findings = [f for f in findings if not f.confidential]
+    return findings
+
+
+def render_protocol(walk: Walk, *, public: bool, storage: Storage,
+                    compress: bool = True) -> bytes:
+    locale = locale_code()
+    pdf = ProtocolPDF(format="A4")
+    pdf.set_compression(compress)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.set_margins(16, 16, 16)
+    _setup_fonts(pdf)
+    title = _("Safety walk protocol")
+    pdf.set_title(title)
+    pdf.set_creator("Trygg")
+    pdf.footer_text = f"{title} · {walk.district.name} · {format_date(walk.planned_start)}"
+    pdf.add_page()
+    width = pdf.epw
+
+    def text(value, size=10, style="", height=5.5, color=(0, 0, 0)):
+        pdf.set_font(pdf.font_family, style, size)
+        pdf.set_text_color(*color)
+        pdf.multi_cell(width, height, pdf.safe(str(value)), new_x="LMARGIN", new_y="NEXT")
+
+    def pair(key, value):
+        pdf.set_font(pdf.font_family, "B", 10)
+        pdf.cell(45, 6, pdf.safe(str(key)))
+        pdf.set_font(pdf.font_family, "", 10)
+        pdf.multi_cell(width - 45, 6, pdf.safe(str(value or "–")), new_x="LMARGIN",
+                       new_y="NEXT")
+
+    text(title, size=18, style="B", height=9)
+    text(walk.title, size=13, height=7)
+    if public:
+        text(_("Public version: confidential findings and names are left out."), size=9,
+             color=(80, 80, 80))
+    pdf.ln(2)
+    pair(_("District"), walk.district.name)
+    pair(_("Date"), local_datetime(walk.started_at or walk.planned_start))
+    pair(_("Light"), label(walk.light_condition))
+    if walk.completed_at:
+        pair(_("Completed"), local_datetime(walk.completed_at))
+    if not public and walk.leader:
+        pair(_("Leader"), walk.leader.name)
+
+    findings = protocol_findings(walk, public=public)
+    pdf.ln(3)
+    text(_("Participants"), size=13, style="B", height=7)
+    if public:
+        roles = Counter(p.role for p in walk.participants)
+        lines = [f"{label(role)}: {count}" for role, count in roles.items()]
+    else:
+        lines = [f"{p.name} ({label(p.role)})" for p in walk.participants]
+    text("\n".join(lines) if lines else _("No participants recorded."))
+
+    pdf.ln(3)
+    text(_("Summary"), size=13, style="B", height=7)
+    per_category = Counter(f.category.name(locale) for f in findings)
+    summary = [_("Findings: %(num)d", num=len(findings))]
+    summary += [f"• {name}: {count}" for name, count in per_category.most_common()]
+    text("\n".join(summary))
+    if walk.notes:
+        pdf.ln(1)
+        text(walk.notes)
+    if walk.route:
+        pdf.ln(1)
+        text(f"{_('Route')}: {walk.route}", size=9, color=(60, 60, 60))
+
+    pdf.ln(3)
+    text(_("Findings"), size=13, style="B", height=7)
+    for number, finding in enumerate(findings, start=1):
+        _finding_block(pdf, number, finding, storage, locale, public=public)
+    if not findings:
+        text(_("No findings."))
+    return bytes(pdf.output())
+
+
+def _finding_block(pdf: ProtocolPDF, number: int, finding: Finding, storage: Storage,
+                   locale: str, *, public: bool) -> None:
+    photo = next((p for p in finding.photos if p.kind == PhotoKind.FINDING), None)
+    image = None
+    if photo is not None and storage.exists(photo.thumb_key):
+        image = io.BytesIO(storage.read(photo.thumb_key))
+    # Keep a finding on one page: start a new page when too little room is left.
+    if pdf.get_y() > pdf.h - 16 - 55:
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.set_draw_color(180, 180, 180)
+    pdf.line(pdf.l_margin, top, pdf.w - pdf.r_margin, top)
+    pdf.ln(2)
+    top = pdf.get_y()
+    left = pdf.l_margin
+    text_x = left
+    if image is not None:
+        pdf.image(image, x=left, y=top, w=THUMB_MM, h=THUMB_MM, keep_aspect_ratio=True)
+        text_x = left + THUMB_MM + 4
+    text_w = pdf.w - pdf.r_margin - text_x
+
+    def line(value, style="", size=10):
+        pdf.set_x(text_x)
+        pdf.set_font(pdf.font_family, style, size)
+        pdf.multi_cell(text_w, 5, pdf.safe(str(value)), new_x="LMARGIN", new_y="NEXT")
+
+    pdf.set_text_color(0, 0, 0)
+    heading = f"{number}. {finding.category.name(locale)} · {label(finding.severity)}"
+    if finding.confidential and not public:
+        heading += f" · {_('Confidential')}"
+    line(heading, style="B", size=11)
+    place = label(finding.place_type)
+    if finding.building:
+        place = f"{place} · {finding.building.label}"
+    line(f"{_('Place')}: {place}")
+    if finding.description:
+        line(finding.description)
+    line(f"{_('Status')}: {label(finding.status)}")
+    if finding.responsible_party:
+        line(f"{_('Responsible')}: {finding.responsible_party}")
+    if finding.planned_action:
+        line(f"{_('Planned action')}: {finding.planned_action}")
+    if finding.due_date:
+        line(f"{_('Due')}: {format_date(finding.due_date)}")
+    bottom = max(pdf.get_y(), top + (THUMB_MM if image is not None else 0))
+    pdf.set_y(bottom + 3)

@@ -1,0 +1,515 @@
+"""The numbers on the dashboard: walks, findings and fixes per district and period.
+
+Every number is a SQL aggregate (GROUP BY, window functions), written so that SQLite (≥ 3.25)
+and PostgreSQL give the same answer. Python only stitches a few rows per district together.
+
+Definitions (shown on the dashboard too):
+- A walk counts as *planned* in a period when its planned start lies in it (any status), and
+  as *completed* when it was completed in it.
+- A finding belongs to the period in which it was found (``created_at``). It is *fixed* when
+  its status is fixed or verified; days to fix run from ``created_at`` to ``fixed_at``.
+- *Overdue now* ignores the period: due date before today (Europe/Stockholm) and not done.
+- Median: the middle value (mean of the two middle ones for an even count). 90th percentile:
+  nearest rank (the smallest value at or above which 10 % of the values lie).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.functions import FunctionElement
+
+from app.models import (
+    DONE_STATUSES,
+    Building,
+    Category,
+    District,
+    Finding,
+    FindingStatus,
+    LightCondition,
+    SurveyResult,
+    Walk,
+    WalkStatus,
+    WalkTarget,
+)
+from app.timeutil import LOCAL, local_today
+
+FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)
+
+
+# --- SQL building blocks --------------------------------------------------------------------
+
+
+class days_between(FunctionElement):  # noqa: N801  (used like a SQL function)
+    """Days (fractional) from the first timestamp to the second, on SQLite and PostgreSQL."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between_default(element, compiler, **kw):
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(julianday({end}) - julianday({start}))"
+
+
+def overdue_clause(today: date) -> ColumnElement[bool]:
+    """Due before today and not done. The one rule for "overdue", shared by every report."""
+    return and_(
+        Finding.due_date.is_not(None),
+        Finding.due_date < today,
+        Finding.status.not_in(list(DONE_STATUSES)),
+    )
+
+
+def fixed_clause() -> ColumnElement[bool]:
+    return Finding.status.in_(FIXED_STATUSES)
+
+
+def utc_bound(day: date) -> datetime:
+    """The UTC instant at which a local (Europe/Stockholm) day starts."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL).astimezone(UTC)
+
+
+def bucket(column, edges: list[tuple[str, date, date]]):
+    """A CASE that names the local-time bucket (month, year …) a UTC timestamp falls in.
+
+    Time zones differ between the databases (SQLite has none), so the local bucket edges are
+    computed here and compared as UTC instants, which both databases do alike.
+    """
+    return case(
+        *[
+            (and_(column >= utc_bound(start), column < utc_bound(end)), literal(key))
+            for key, start, end in edges
+        ],
+        else_=None,
+    )
+
+
+# --- the period ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # year | quarter | month | range
+    start: date  # first local day
+    end: date  # first local day after the period
+    year: int
+    quarter: int | None = None
+    month: int | None = None
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
+    def utc_start(self) -> datetime:
+        return utc_bound(self.start)
+
+    @property
+    def utc_end(self) -> datetime:
+        return utc_bound(self.end)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start.year, self.last_day.year + 1))
+
+    def contains(self, column) -> ColumnElement[bool]:
+        return and_(column >= self.utc_start, column < self.utc_end)
+
+    def months(self) -> list[tuple[str, date, date]]:
+        edges = []
+        cursor = date(self.start.year, self.start.month, 1)
+        while cursor < self.end:
+            nxt = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+            edges.append((f"{cursor:%Y-%m}", max(cursor, self.start), min(nxt, self.end)))
+            cursor = nxt
+        return edges
+
+    def as_args(self) -> dict[str, str]:
+        args = {"period": self.kind, "year": str(self.year)}
+        if self.kind == "quarter":
+            args["quarter"] = str(self.quarter)
+        elif self.kind == "month":
+            args["month"] = str(self.month)
+        elif self.kind == "range":
+            args = {"period": "range", "from": self.start.isoformat(),
+                    "to": self.last_day.isoformat()}
+        return args
+
+
+def _int(value, low: int, high: int) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def period_from_args(args: Mapping, today: date | None = None) -> Period:
+    """The period a query string asks for; this year when it asks for nothing sensible."""
+    today = today or local_today()
+    kind = args.get("period") or "year"
+    year = _int(args.get("year"), 2000, 2100) or today.year
+    if kind == "quarter":
+        quarter = _int(args.get("quarter"), 1, 4) or (today.month - 1) // 3 + 1
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+        return Period("quarter", start, end, year, quarter=quarter)
+    if kind == "month":
+        month = _int(args.get("month"), 1, 12) or today.month
+        end = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        return Period("month", date(year, month, 1), end, year, month=month)
+    if kind == "range":
+        first, last = _date(args.get("from")), _date(args.get("to"))
+        if first and last and first <= last and (last - first).days <= 3660:
+            return Period("range", first, last + timedelta(days=1), first.year)
+    return Period("year", date(year, 1, 1), date(year + 1, 1, 1), year)
+
+
+@dataclass
+class Filters:
+    period: Period
+    district_id: int | None = None
+    today: date = field(default_factory=local_today)
+
+
+# --- walks ---------------------------------------------------------------------------------
+
+
+def _walk_scope(filters: Filters):
+    conditions = []
+    if filters.district_id:
+        conditions.append(Walk.district_id == filters.district_id)
+    return conditions
+
+
+def walk_counts(session: Session, filters: Filters) -> dict:
+    """Planned and completed walks, daylight/evening split, and the year's target."""
+    period = filters.period
+    completed = and_(Walk.status == WalkStatus.COMPLETED, period.contains(Walk.completed_at))
+    row = session.execute(
+        select(
+            func.count(Walk.id).filter(period.contains(Walk.planned_start)),
+            func.count(Walk.id).filter(completed),
+            func.count(Walk.id).filter(
+                completed, Walk.light_condition == LightCondition.DAYLIGHT
+            ),
+            func.count(Walk.id).filter(completed, Walk.light_condition == LightCondition.DARK),
+        ).where(*_walk_scope(filters))
+    ).one()
+    target_query = select(func.sum(WalkTarget.target)).where(WalkTarget.year.in_(period.years))
+    if filters.district_id:
+        target_query = target_query.where(WalkTarget.district_id == filters.district_id)
+    target = session.scalar(target_query)
+    return {
+        "planned": row[0],
+        "completed": row[1],
+        "daylight": row[2],
+        "evening": row[3],
+        "target": int(target) if target is not None else None,
+    }
+
+
+def walks_per_month(session: Session, filters: Filters) -> list[tuple[str, int]]:
+    """Completed walks per local month of the period (months without walks included)."""
+    edges = filters.period.months()
+    month = bucket(Walk.completed_at, edges).label("month")
+    rows = dict(
+        session.execute(
+            select(month, func.count(Walk.id))
+            .where(Walk.status == WalkStatus.COMPLETED,
+                   filters.period.contains(Walk.completed_at), *_walk_scope(filters))
+            .group_by(month)
+        ).all()
+    )
+    return [(key, rows.get(key, 0)) for key, _start, _end in edges]
+
+
+# --- findings ------------------------------------------------------------------------------
+
+
+def _finding_scope(filters: Filters, *, in_period: bool = True):
+    conditions = []
+    if in_period:
+        conditions.append(filters.period.contains(Finding.created_at))
+    if filters.district_id:
+        conditions.append(Finding.walk.has(Walk.district_id == filters.district_id))
+    return conditions
+
+
+def finding_totals(session: Session, filters: Filters) -> dict:
+    total, fixed = session.execute(
+        select(func.count(Finding.id), func.count(Finding.id).filter(fixed_clause()))
+        .where(*_finding_scope(filters))
+    ).one()
+    overdue = session.scalar(
+        select(func.count(Finding.id)).where(
+            overdue_clause(filters.today), *_finding_scope(filters, in_period=False)
+        )
+    )
+    return {
+        "total": total,
+        "fixed": fixed,
+        "fixed_share": round(100.0 * fixed / total, 1) if total else None,
+        "overdue": overdue,
+    }
+
+
+def findings_by_category(session: Session, filters: Filters) -> list[tuple[Category, int]]:
+    count = func.count(Finding.id)
+    rows = session.execute(
+        select(Category, count)
+        .join(Finding, Finding.category_id == Category.id)
+        .where(*_finding_scope(filters))
+        .group_by(Category.id)
+        .order_by(count.desc(), Category.position, Category.id)
+    )
+    return [(category, n) for category, n in rows]
+
+
+def findings_by_status(session: Session, filters: Filters) -> list[tuple[FindingStatus, int]]:
+    rows = dict(
+        session.execute(
+            select(Finding.status, func.count(Finding.id))
+            .where(*_finding_scope(filters))
+            .group_by(Finding.status)
+        ).all()
+    )
+    return [(status, rows[status]) for status in FindingStatus if rows.get(status)]
+
+
+def _days_to_fix_ranked(filters: Filters, *, per_district: bool = False):
+    """Each fixed finding's days to fix, ranked within its group by window functions."""
+    days = days_between(Finding.created_at, Finding.fixed_at)
+    partition = [Walk.district_id] if per_district else []
+    return (
+        select(
+            Walk.district_id.label("district_id"),
+            days.label("days"),
+            func.row_number().over(partition_by=partition, order_by=days).label("rn"),
+            func.count(Finding.id).over(partition_by=partition).label("n"),
+        )
+        .join(Walk, Walk.id == Finding.walk_id)
+        .where(fixed_clause(), Finding.fixed_at.is_not(None), *_finding_scope(filters))
+        .subquery()
+    )
+
+
+def _percentile_columns(ranked):
+    # Integer division is the same in both databases: (n+1)/2 and (n+2)/2 are the middle
+    # ranks (equal when n is odd). Nearest rank for p90: the first rank ≥ 0.9 · n.
+    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+    return (
+        func.avg(case((middle, ranked.c.days), else_=None)).label("median"),
+        func.min(case((ranked.c.rn >= 0.9 * ranked.c.n, ranked.c.days), else_=None)).label(
+            "p90"
+        ),
+        func.count().label("n"),
+    )
+
+
+def days_to_fix(session: Session, filters: Filters) -> dict:
+    ranked = _days_to_fix_ranked(filters)
+    median, p90, n = session.execute(select(*_percentile_columns(ranked))).one()
+    return {"median": _round(median), "p90": _round(p90), "count": n}
+
+
+def _round(value) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def hotspots(session: Session, filters: Filters, limit: int = 10) -> list[tuple[Building, int]]:
+    count = func.count(Finding.id)
+    rows = session.execute(
+        select(Building, count)
+        .join(Finding, Finding.building_id == Building.id)
+        .where(*_finding_scope(filters))
+        .group_by(Building.id)
+        .order_by(count.desc(), Building.code)
+        .limit(limit)
+    )
+    return [(building, n) for building, n in rows]
+
+
+def recurring(session: Session, filters: Filters, limit: int = 20) -> list[dict]:
+    """Findings found again at the same building and category after an earlier one was fixed."""
+    earlier = aliased(Finding)
+    came_back = exists().where(
+        earlier.building_id == Finding.building_id,
+        earlier.category_id == Finding.category_id,
+        earlier.id != Finding.id,
+        earlier.fixed_at.is_not(None),
+        earlier.fixed_at < Finding.created_at,
+    )
+    count = func.count(Finding.id)
+    rows = session.execute(
+        select(Building, Category, count, func.max(Finding.created_at))
+        .join(Building, Building.id == Finding.building_id)
+        .join(Category, Category.id == Finding.category_id)
+        .where(came_back, *_finding_scope(filters))
+        .group_by(Building.id, Category.id)
+        .order_by(count.desc(), func.max(Finding.created_at).desc())
+        .limit(limit)
+    )
+    return [
+        {"building": b, "category": c, "count": n, "last": last} for b, c, n, last in rows
+    ]
+
+
+# --- the safety survey ---------------------------------------------------------------------
+
+
+def latest_scores(session: Session, up_to_year: int) -> dict[int, dict]:
+    """Per district: the latest survey result up to a year, and its change from the one before."""
+    ranked = select(
+        SurveyResult.district_id,
+        SurveyResult.year,
+        SurveyResult.safe_share,
+        (
+            SurveyResult.safe_share
+            - func.lag(SurveyResult.safe_share).over(
+                partition_by=SurveyResult.district_id, order_by=SurveyResult.year
+            )
+        ).label("change"),
+        func.row_number()
+        .over(partition_by=SurveyResult.district_id, order_by=SurveyResult.year.desc())
+        .label("newest"),
+    ).where(SurveyResult.year <= up_to_year).subquery()
+    rows = session.execute(
+        select(ranked.c.district_id, ranked.c.year, ranked.c.safe_share, ranked.c.change)
+        .where(ranked.c.newest == 1)
+    )
+    return {
+        district_id: {"year": year, "safe_share": share, "change": _round(change)}
+        for district_id, year, share, change in rows
+    }
+
+
+# --- the district table ----------------------------------------------------------------------
+
+
+def district_comparison(session: Session, filters: Filters) -> list[dict]:
+    period = filters.period
+    districts = session.scalars(select(District).order_by(District.name)).all()
+    if filters.district_id:
+        districts = [d for d in districts if d.id == filters.district_id]
+
+    walks = {
+        district_id: (planned, completed)
+        for district_id, planned, completed in session.execute(
+            select(
+                Walk.district_id,
+                func.count(Walk.id).filter(period.contains(Walk.planned_start)),
+                func.count(Walk.id).filter(
+                    Walk.status == WalkStatus.COMPLETED, period.contains(Walk.completed_at)
+                ),
+            ).group_by(Walk.district_id)
+        )
+    }
+    targets = dict(
+        session.execute(
+            select(WalkTarget.district_id, func.sum(WalkTarget.target))
+            .where(WalkTarget.year.in_(period.years))
+            .group_by(WalkTarget.district_id)
+        ).all()
+    )
+    findings = {
+        district_id: (total, fixed)
+        for district_id, total, fixed in session.execute(
+            select(
+                Walk.district_id,
+                func.count(Finding.id),
+                func.count(Finding.id).filter(fixed_clause()),
+            )
+            .join(Walk, Walk.id == Finding.walk_id)
+            .where(period.contains(Finding.created_at))
+            .group_by(Walk.district_id)
+        )
+    }
+    overdue = dict(
+        session.execute(
+            select(Walk.district_id, func.count(Finding.id))
+            .join(Walk, Walk.id == Finding.walk_id)
+            .where(overdue_clause(filters.today))
+            .group_by(Walk.district_id)
+        ).all()
+    )
+    ranked = _days_to_fix_ranked(Filters(period, None, filters.today), per_district=True)
+    median_col = _percentile_columns(ranked)[0]
+    medians = dict(
+        session.execute(select(ranked.c.district_id, median_col).group_by(ranked.c.district_id))
+        .all()
+    )
+    scores = latest_scores(session, period.last_day.year)
+
+    table = []
+    for district in districts:
+        planned, completed = walks.get(district.id, (0, 0))
+        total, fixed = findings.get(district.id, (0, 0))
+        target = targets.get(district.id)
+        table.append({
+            "district": district,
+            "planned": planned,
+            "completed": completed,
+            "target": int(target) if target is not None else None,
+            "findings": total,
+            "fixed": fixed,
+            "fixed_share": round(100.0 * fixed / total, 1) if total else None,
+            "median_days": _round(medians.get(district.id)),
+            "overdue": overdue.get(district.id, 0),
+            "score": scores.get(district.id),
+        })
+    return table
+
+
+def dashboard(session: Session, filters: Filters) -> dict:
+    """Everything the dashboard shows, for one period and district (or all)."""
+    return {
+        "walks": walk_counts(session, filters),
+        "per_month": walks_per_month(session, filters),
+        "totals": finding_totals(session, filters),
+        "by_category": findings_by_category(session, filters),
+        "by_status": findings_by_status(session, filters),
+        "days_to_fix": days_to_fix(session, filters),
+        "hotspots": hotspots(session, filters),
+        "recurring": recurring(session, filters),
+        "districts": district_comparison(session, filters),
+    }
+
+
+PERIOD_KINDS = {
+    "year": _l("Year"),
+    "quarter": _l("Quarter"),
+    "month": _l("Month"),
+    "range": _l("From – to"),
+}
