@@ -1,3 +1,11 @@
+"""The JSON API under /api/v1: used by the offline outbox and by integrations.
+
+Session authentication (the app's login cookie); POSTs carry the CSRF token in the
+X-CSRFToken header (GET /api/v1/csrf hands out a fresh one). Errors are JSON:
+``{"error": "...", "field": "...", "message": "..."}``. The OpenAPI document at
+/api/v1/openapi.json describes every route here (tests/test_api_openapi.py checks it).
+"""
+
 from flask import Blueprint
 
 bp = Blueprint("api", __name__)

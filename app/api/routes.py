@@ -1,1 +1,414 @@
 """Routes: see the package docstring."""
+
+from __future__ import annotations
+
+import math
+import uuid as uuidlib
+from typing import Any
+
+from flask import abort, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import case, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app.api import bp
+from app.api.openapi import openapi_document
+from app.extensions import db
+from app.i18n import locale_code
+from app.models import Building, Category, Finding, Photo, PhotoKind, Walk, WalkStatus
+from app.policy import can, is_manager
+from app.services import DomainError
+from app.services import findings as finding_service
+from app.services import photos as photo_service
+from app.services.geo import nearest_buildings, valid_position
+from app.storage import get_storage
+from app.walks.routes import visible_findings
+
+# Service field names → the API's field names.
+_API_FIELDS = {"category": "category_id", "building": "building_id", "photos": "photo"}
+
+
+class InvalidInput(Exception):
+    def __init__(self, field: str, message: str, status: int = 422):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.status = status
+
+
+@bp.errorhandler(InvalidInput)
+def invalid_input(error: InvalidInput):
+    return _error(error.status, "invalid", error.message, error.field)
+
+
+def _error(status: int, code: str, message: str, field: str | None = None, **extra):
+    body = {"error": code, "message": str(message), "field": field, **extra}
+    return jsonify(body), status
+
+
+# --- serialising --------------------------------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def walk_json(walk: Walk, finding_count: int | None = None) -> dict:
+    data = {
+        "id": walk.id,
+        "title": walk.title,
+        "status": walk.status.value,
+        "district_id": walk.district_id,
+        "district": walk.district.name,
+        "planned_start": _iso(walk.planned_start),
+        "started_at": _iso(walk.started_at),
+        "completed_at": _iso(walk.completed_at),
+        "light_condition": walk.light_condition.value,
+        "url": url_for("walks.show", walk_id=walk.id),
+        "can_add_finding": can(current_user, "add_finding", walk),
+    }
+    if finding_count is not None:
+        data["finding_count"] = finding_count
+    return data
+
+
+def photo_json(photo: Photo) -> dict:
+    return {
+        "id": photo.id,
+        "client_uuid": photo.client_uuid,
+        "width": photo.width,
+        "height": photo.height,
+        "bytes": photo.bytes,
+        "url": url_for("photos.serve", photo_id=photo.id, variant="full"),
+        "thumb_url": url_for("photos.serve", photo_id=photo.id, variant="thumb"),
+    }
+
+
+def finding_json(finding: Finding) -> dict:
+    return {
+        "id": finding.id,
+        "uuid": finding.uuid,
+        "walk_id": finding.walk_id,
+        "category_id": finding.category_id,
+        "category": finding.category.name(locale_code()),
+        "severity": finding.severity.value,
+        "place_type": finding.place_type.value,
+        "unsafe_rating": finding.unsafe_rating,
+        "unsafe_for": list(finding.unsafe_for or []),
+        "description": finding.description,
+        "confidential": finding.confidential,
+        "building_id": finding.building_id,
+        "building": finding.building.label if finding.building else None,
+        "latitude": finding.latitude,
+        "longitude": finding.longitude,
+        "accuracy_m": finding.accuracy_m,
+        "status": finding.status.value,
+        "created_at": _iso(finding.created_at),
+        "url": url_for("findings.show", finding_id=finding.id),
+        "photos": [photo_json(p) for p in finding.photos],
+    }
+
+
+def building_json(building: Building, distance_m: float | None = None) -> dict:
+    data = {
+        "id": building.id,
+        "code": building.code,
+        "address": building.address,
+        "label": building.label,
+        "district_id": building.district_id,
+        "latitude": building.latitude,
+        "longitude": building.longitude,
+    }
+    if distance_m is not None:
+        data["distance_m"] = round(distance_m, 1)
+    return data
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+# Ids beyond a 64-bit integer would overflow the database driver.
+MAX_ID = 2**63 - 1
+MAX_INT = 2**31 - 1
+
+
+def _walk_or_404(walk_id: int) -> Walk:
+    walk = db.session.get(Walk, walk_id) if walk_id <= MAX_ID else None
+    if walk is None or not can(current_user, "view_walk", walk):
+        abort(404)
+    return walk
+
+
+def _float_arg(name: str, *, required: bool = False) -> float | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        if required:
+            raise InvalidInput(name, _("%(field)s is required.", field=name), 400)
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidInput(name, _("%(field)s must be a number.", field=name), 400) from None
+    if not math.isfinite(value):
+        raise InvalidInput(name, _("%(field)s must be a number.", field=name), 400)
+    return value
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@bp.get("/csrf")
+def csrf():
+    """A fresh CSRF token for the X-CSRFToken header (the outbox asks before it sends)."""
+    response = jsonify(csrf_token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/walks")
+def walks():
+    if not can(current_user, "list_walks"):
+        abort(403)
+    query = select(Walk)
+    if not is_manager(current_user):
+        district_ids = [d.id for d in current_user.districts]
+        query = query.where(
+            or_(Walk.leader_id == current_user.id, Walk.district_id.in_(district_ids))
+        )
+    status = request.args.get("status")
+    if status is not None:
+        if status not in {s.value for s in WalkStatus}:
+            raise InvalidInput("status", _("Unknown status."), 400)
+        query = query.where(Walk.status == WalkStatus(status))
+    query = query.order_by(
+        case((Walk.status == WalkStatus.IN_PROGRESS, 0), else_=1), Walk.planned_start.desc()
+    ).limit(50)
+    found = db.session.scalars(query).all()
+    from app.services.walks import finding_counts
+
+    counts = finding_counts(db.session, [w.id for w in found])
+    return jsonify(walks=[walk_json(w, counts.get(w.id, 0)) for w in found])
+
+
+@bp.get("/walks/<int:walk_id>")
+def walk(walk_id: int):
+    walk = _walk_or_404(walk_id)
+    findings = visible_findings(walk)
+    data = walk_json(walk, len(findings))
+    data["findings"] = [finding_json(f) for f in findings]
+    return jsonify(data)
+
+
+@bp.get("/walks/<int:walk_id>/buildings")
+def walk_buildings(walk_id: int):
+    """Every building of the walk's district: the phone keeps it for offline suggestions."""
+    walk = _walk_or_404(walk_id)
+    buildings = db.session.scalars(
+        select(Building).where(Building.district_id == walk.district_id).order_by(Building.address)
+    ).all()
+    return jsonify(district_id=walk.district_id, buildings=[building_json(b) for b in buildings])
+
+
+@bp.get("/buildings/near")
+def buildings_near():
+    if not can(current_user, "list_walks"):
+        abort(403)
+    lat = _float_arg("lat", required=True)
+    lon = _float_arg("lon", required=True)
+    if not valid_position(lat, lon):
+        raise InvalidInput("lat", _("The position is not valid."), 400)
+    radius = _float_arg("radius")
+    if radius is None:
+        radius = float(current_app.config["NEAREST_RADIUS_M"])
+    if not 0 < radius <= 5000:
+        raise InvalidInput("radius", _("The radius must be between 1 and 5000 m."), 400)
+    limit = request.args.get("limit", default=current_app.config["NEAREST_LIMIT"])
+    try:
+        limit = int(limit)
+    except (TypeError, ValueError):
+        raise InvalidInput("limit", _("%(field)s must be a number.", field="limit"), 400) from None
+    if not 1 <= limit <= 50:
+        raise InvalidInput("limit", _("The limit must be between 1 and 50."), 400)
+    near = nearest_buildings(db.session, lat, lon, radius_m=radius, limit=limit)
+    return jsonify(buildings=[building_json(n.building, n.distance_m) for n in near])
+
+
+@bp.get("/categories")
+def categories():
+    found = db.session.scalars(
+        select(Category).where(Category.active).order_by(Category.position, Category.id)
+    ).all()
+    locale = locale_code()
+    return jsonify(
+        categories=[
+            {"id": c.id, "slug": c.slug, "name": c.name(locale), "icon": c.icon} for c in found
+        ]
+    )
+
+
+# --- writing ------------------------------------------------------------------------------
+
+_OPTIONAL_NUMBERS = ("latitude", "longitude", "accuracy_m")
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("body", _("Send a JSON object."), 400)
+    return body
+
+
+def _take(body: dict, name: str, kinds: tuple[type, ...], default: Any, label: str) -> Any:
+    value = body.get(name, default)
+    if value is None:
+        return default
+    # bool is an int in Python; JSON true is not a number.
+    if isinstance(value, bool) and bool not in kinds:
+        raise InvalidInput(name, label)
+    if not isinstance(value, kinds):
+        raise InvalidInput(name, label)
+    if isinstance(value, int) and not isinstance(value, bool) and not -MAX_INT <= value <= MAX_INT:
+        raise InvalidInput(name, label)
+    if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL text cannot hold NUL; nothing a walker types contains it.
+        raise InvalidInput(name, _("The text contains a character that is not allowed."))
+    return value
+
+
+def _finding_data(body: dict) -> finding_service.FindingData:
+    category_id = _take(body, "category_id", (int,), None, _("Choose a category."))
+    if category_id is None:
+        raise InvalidInput("category_id", _("Choose a category."))
+    unsafe_for = _take(body, "unsafe_for", (list,), [], _("Unknown group in “unsafe for”."))
+    if not all(isinstance(tag, str) for tag in unsafe_for):
+        raise InvalidInput("unsafe_for", _("Unknown group in “unsafe for”."))
+    numbers = {}
+    for name in _OPTIONAL_NUMBERS:
+        value = _take(body, name, (int, float), None, _("%(field)s must be a number.", field=name))
+        if value is not None and not math.isfinite(value):
+            raise InvalidInput(name, _("%(field)s must be a number.", field=name))
+        numbers[name] = float(value) if value is not None else None
+    if (numbers["latitude"] is None) != (numbers["longitude"] is None):
+        raise InvalidInput("latitude", _("Send both latitude and longitude, or neither."))
+    building_id = _take(body, "building_id", (int,), None, _("That building does not exist."))
+    return finding_service.FindingData(
+        category_id=category_id,
+        severity=_take(body, "severity", (str,), "medium", _("Choose a severity.")),
+        place_type=_take(body, "place_type", (str,), "other", _("Choose a type of place.")),
+        unsafe_rating=_take(
+            body, "unsafe_rating", (int,), 2, _("Rate how unsafe it feels from 1 to 3.")
+        ),
+        unsafe_for=unsafe_for,
+        description=_take(body, "description", (str,), "", _("Send text.")),
+        confidential=_take(body, "confidential", (bool,), False, _("Send true or false.")),
+        building_id=building_id or None,
+        **numbers,
+    )
+
+
+def _uuid_field(value: Any, field: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(field, _("Send a UUID."))
+    try:
+        return str(uuidlib.UUID(value))
+    except ValueError:
+        raise InvalidInput(field, _("Send a UUID.")) from None
+
+
+def _domain_error(error: DomainError):
+    field = _API_FIELDS.get(error.field or "", error.field)
+    return _error(422, "invalid", str(error.message), field)
+
+
+@bp.post("/walks/<int:walk_id>/findings")
+def create_finding(walk_id: int):
+    """Create a finding. The same `uuid` again returns the first one (200), never a second."""
+    walk = _walk_or_404(walk_id)
+    body = _json_body()
+    finding_uuid = _uuid_field(body.get("uuid"), "uuid")
+    if finding_uuid:
+        # A replay after the walk closed must still find its finding, so this comes first.
+        existing = finding_service.find_by_uuid(db.session, finding_uuid)
+        if existing is not None:
+            if existing.author_id != current_user.id or existing.walk_id != walk.id:
+                return _error(422, "invalid", _("That finding id is already used."), "uuid")
+            return jsonify(finding_json(existing)), 200
+    if not can(current_user, "add_finding", walk):
+        return _error(403, "forbidden", _("You cannot add findings to this walk now."))
+    data = _finding_data(body)
+    try:
+        finding, created = finding_service.create_finding(
+            db.session, walk=walk, author=current_user, data=data, finding_uuid=finding_uuid
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return _domain_error(error)
+    if finding.walk_id != walk.id:
+        db.session.rollback()
+        return _error(422, "invalid", _("That finding id is already used."), "uuid")
+    db.session.commit()
+    response = jsonify(finding_json(finding))
+    response.status_code = 201 if created else 200
+    if created:
+        response.headers["Location"] = url_for("findings.show", finding_id=finding.id)
+    return response
+
+
+@bp.post("/findings/<int:finding_id>/photos")
+def add_photo(finding_id: int):
+    """Add one photo (multipart field `photo`). The same `client_uuid` again: the same photo."""
+    finding = db.session.get(Finding, finding_id) if finding_id <= MAX_ID else None
+    if finding is None or not can(current_user, "view_finding", finding):
+        abort(404)
+    client_uuid = _uuid_field(request.form.get("client_uuid"), "client_uuid")
+    if client_uuid:
+        existing = db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
+        if existing is not None:
+            if existing.finding_id != finding.id:
+                return _error(422, "invalid", _("That photo id is already used."), "client_uuid")
+            return jsonify(photo_json(existing)), 200
+    if not can(current_user, "add_photo", finding):
+        return _error(403, "forbidden", _("You cannot add photos to this finding."))
+    upload = request.files.get("photo")
+    if upload is None:
+        return _error(422, "invalid", _("Choose a photo."), "photo")
+    try:
+        processed = photo_service.process_photo(
+            upload.read(),
+            max_bytes=current_app.config["MAX_PHOTO_BYTES"],
+            max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
+        )
+    except photo_service.PhotoRejected as rejected:
+        return _error(422, "invalid", str(rejected.message), "photo", reason=rejected.reason)
+    storage = get_storage()
+    try:
+        with db.session.begin_nested():
+            photo = photo_service.save_photo(
+                db.session, storage, finding=finding, processed=processed,
+                kind=PhotoKind.FINDING, uploaded_by_id=current_user.id, client_uuid=client_uuid,
+            )
+    except IntegrityError:
+        # Another request with the same client_uuid won the race: answer with its photo.
+        existing = db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
+        if existing is None or existing.finding_id != finding.id:
+            raise
+        return jsonify(photo_json(existing)), 200
+    finding_service.use_photo_position(finding, processed.gps_latitude, processed.gps_longitude)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        storage.delete(photo.storage_key)
+        storage.delete(photo.thumb_key)
+        raise
+    return jsonify(photo_json(photo)), 201
+

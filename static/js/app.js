@@ -73,18 +73,113 @@
       choose(chip.dataset.buildingId, chip.dataset.buildingLabel);
     });
 
+    // A fix worse than 50 m: the walker decides (use the suggestion anyway, or pick).
+    var warning = document.createElement("p");
+    warning.className = "gps-warning row";
+    warning.hidden = true;
+    var useAnyway = document.createElement("button");
+    useAnyway.type = "button";
+    useAnyway.className = "btn btn-small gps-use-anyway";
+    useAnyway.textContent = text(form, "msgUseAnyway", "Use anyway");
+    var pickList = document.createElement("button");
+    pickList.type = "button";
+    pickList.className = "btn btn-small btn-secondary gps-pick-list";
+    pickList.textContent = text(form, "msgPickList", "Pick the building from the list");
+    warning.appendChild(useAnyway);
+    warning.appendChild(pickList);
+    status.parentNode.insertBefore(warning, status.nextSibling);
+    var poorAccepted = false;
+
+    function preselectNearest() {
+      var nearest = near.querySelector(".building-choice");
+      if (!nearest || userPicked) return;
+      if (best && best.accuracy > 50 && !poorAccepted) {
+        warning.hidden = false;
+        return;
+      }
+      warning.hidden = true;
+      choose(nearest.dataset.buildingId, nearest.dataset.buildingLabel);
+    }
+    useAnyway.addEventListener("click", function () {
+      poorAccepted = true;
+      warning.hidden = true;
+      preselectNearest();
+    });
+    pickList.addEventListener("click", function () {
+      userPicked = true;
+      warning.hidden = true;
+      var search = form.querySelector(".building-search");
+      (search && !search.hidden ? search : select).focus();
+    });
+
+    function showNear(html) {
+      near.innerHTML = html;
+      preselectNearest();
+      markChips();
+    }
+
+    function escapeHtml(value) {
+      return String(value).replace(/[&<>"']/g, function (ch) {
+        return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
+      });
+    }
+
+    function metres(lat1, lon1, lat2, lon2) {
+      var rad = Math.PI / 180;
+      var dlat = (lat2 - lat1) * rad;
+      var dlon = (lon2 - lon1) * rad;
+      var a = Math.sin(dlat / 2) * Math.sin(dlat / 2) +
+        Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dlon / 2) * Math.sin(dlon / 2);
+      return 6371008.8 * 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
+    }
+
+    // No network: the district's buildings saved by the service worker answer instead.
+    function loadNearOffline(lat, lon) {
+      if (!form.dataset.buildingsUrl) return;
+      fetch(form.dataset.buildingsUrl, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (data) {
+          var found = data.buildings.map(function (b) {
+            return { b: b, d: metres(lat, lon, b.latitude, b.longitude) };
+          }).filter(function (x) { return x.d <= 200; })
+            .sort(function (x, y) { return x.d - y.d; }).slice(0, 3);
+          if (!found.length) {
+            showNear('<p class="help">' + escapeHtml(text(form, "msgNoneNear", "No building within 200 m.")) + "</p>");
+            return;
+          }
+          showNear('<p class="help">' + escapeHtml(text(form, "msgOfflineNear", "Nearest buildings")) + "</p>" +
+            found.map(function (x) {
+              return '<button type="button" class="chip building-choice" data-building-id="' + x.b.id +
+                '" data-building-label="' + escapeHtml(x.b.label) + '" aria-pressed="false"><span>' +
+                escapeHtml(x.b.address) + '</span><span class="distance">' + Math.round(x.d) + " m</span></button>";
+            }).join(""));
+        })
+        .catch(function () { /* nothing saved: the list still works */ });
+    }
+
     function loadNear(lat, lon) {
       var url = form.dataset.nearUrl + "?lat=" + lat + "&lon=" + lon;
+      if (navigator.onLine === false) {
+        loadNearOffline(lat, lon);
+        return;
+      }
       fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
-        .then(function (html) {
-          near.innerHTML = html;
-          var nearest = near.querySelector(".building-choice");
-          if (nearest && !userPicked) choose(nearest.dataset.buildingId, nearest.dataset.buildingLabel);
-          markChips();
-        })
-        .catch(function () { /* offline: the list still works */ });
+        .then(showNear)
+        .catch(function () { loadNearOffline(lat, lon); });
     }
+
+    // A new finding after the outbox took the last one: suggest again.
+    form.addEventListener("trygg:form-reset", function () {
+      userPicked = false;
+      poorAccepted = false;
+      if (best) {
+        fields.lat.value = best.lat.toFixed(6);
+        fields.lon.value = best.lon.toFixed(6);
+        fields.acc.value = Math.round(best.accuracy);
+        setTimeout(preselectNearest, 0);
+      }
+    });
 
     if (!("geolocation" in navigator)) {
       status.hidden = false;
@@ -111,7 +206,9 @@
       status.classList.toggle("gps-poor", poor);
       status.textContent = "±" + Math.round(c.accuracy) + " m" +
         (poor ? " – " + text(form, "msgPoor", "poor accuracy: check the building below") : "");
+      if (!poor) warning.hidden = true;
       if (moved) loadNear(best.lat, best.lon);
+      else preselectNearest();
     }, function () {
       status.hidden = false;
       status.classList.add("gps-poor");
@@ -130,6 +227,25 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  // Ask the service worker to keep what this walk needs offline: the page, the finding form
+  // (whole page and htmx fragment) and the district's buildings for nearest suggestions.
+  function prepareOffline() {
+    if (!("serviceWorker" in navigator)) return;
+    var match = location.pathname.match(/^\/walks\/(\d+)(\/findings\/new)?$/);
+    if (!match) return;
+    var walk = "/walks/" + match[1];
+    var urls = [{ url: walk }, { url: "/api/v1" + walk + "/buildings" }];
+    if (document.querySelector("#finding-form-slot a[href$='/findings/new'], form[data-outbox-walk]")) {
+      urls.push({ url: walk + "/findings/new" }, { url: walk + "/findings/new", fragment: true });
+    }
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "cache-urls", urls: urls });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhance(document);
+    if (navigator.onLine !== false) prepareOffline();
+  });
   document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
 })();

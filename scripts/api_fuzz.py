@@ -1,0 +1,116 @@
+"""Run schemathesis against /api/v1/openapi.json through the app's WSGI interface, logged in
+as a walker with a walk, buildings and a finding to aim at. Reports any server error (5xx).
+
+    .venv/bin/python scripts/api_fuzz.py [examples per operation, default 150]
+
+Uses a throw-away SQLite database; CSRF is off (it is tested separately), so the generated
+POSTs reach the validation code.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import schemathesis  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from werkzeug.security import generate_password_hash  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import (  # noqa: E402
+    Building,
+    Category,
+    District,
+    Finding,
+    LightCondition,
+    Role,
+    User,
+    Walk,
+    WalkStatus,
+)
+from app.services.catalog import ensure_defaults  # noqa: E402
+
+
+def make_app(tmp: Path):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "fuzz",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'fuzz.db'}",
+        "UPLOAD_FOLDER": str(tmp / "uploads"),
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    })
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(revision="heads")
+        ensure_defaults(db.session)
+        district = District(name="Fittja", code="FIT")
+        walker = User(email="w@example.org", name="W", role=Role.WALKER, active=True,
+                      password_hash=generate_password_hash("pw", method="pbkdf2:sha256:1000"),
+                      districts=[district])
+        db.session.add_all([district, walker])
+        db.session.flush()
+        db.session.add(Building(code="B1", address="Krögarvägen 3", district=district,
+                                latitude=59.2472, longitude=17.861))
+        walk = Walk(district=district, title="Fuzz", planned_start=datetime.now(UTC),
+                    light_condition=LightCondition.DAYLIGHT, leader=walker,
+                    status=WalkStatus.IN_PROGRESS, started_at=datetime.now(UTC))
+        db.session.add(walk)
+        db.session.flush()
+        category = db.session.scalar(db.select(Category))
+        db.session.add(Finding(uuid="6f1c1b36-0000-4000-8000-000000000001", walk=walk,
+                               author=walker, category=category))
+        db.session.commit()
+    return app
+
+
+def fuzz(operation, cookie: str, examples: int, failures: list[str]) -> int:
+    seen = {"n": 0}
+
+    @given(case=operation.as_strategy())
+    @settings(max_examples=examples, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    def run(case):
+        seen["n"] += 1
+        # Every other request aims at rows that exist, so the validation code is reached.
+        if seen["n"] % 2 == 0:
+            for name in case.path_parameters or {}:
+                case.path_parameters[name] = 1
+        response = case.call(headers={"Cookie": f"session={cookie}"})
+        if response.status_code >= 500:
+            failures.append(f"{operation.label}: {response.status_code} for "
+                            f"{case.path_parameters} {case.query} {case.body!r:.200}")
+
+    run()
+    return seen["n"]
+
+
+def main() -> int:
+    examples = int(sys.argv[1]) if len(sys.argv) > 1 else 150
+    with tempfile.TemporaryDirectory() as tmp:
+        app = make_app(Path(tmp))
+        client = app.test_client()
+        assert client.post("/login", data={"email": "w@example.org", "password": "pw"}
+                           ).status_code == 303
+        cookie = client.get_cookie("session").value
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+        failures: list[str] = []
+        total = 0
+        for result in schema.get_all_operations():
+            count = fuzz(result.ok(), cookie, examples, failures)
+            total += count
+            print(f"{result.ok().label}: {count} requests")
+        print(f"{total} requests, {len(failures)} server errors")
+        for failure in failures[:20]:
+            print("  ", failure)
+        return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,770 @@
+// Trygg outbox: every new finding is first written to IndexedDB (with its photos, already
+// downscaled) under a client UUID, then sent: the finding first, then each photo on its own.
+// The server answers the same UUID with the same finding, so sending again is always safe.
+//
+// Runs in the page (form, badge, panel) and in the service worker (Background Sync), so the
+// sending part uses no DOM.
+(function (root) {
+  "use strict";
+
+  var DB_NAME = "trygg-outbox";
+  var STORE = "items";
+  var API = "/api/v1";
+  var MAX_SIDE = 2048;
+  var JPEG_QUALITY = 0.85;
+  var RETRY_MS = 20000;
+  var isWindow = typeof document !== "undefined";
+  var channel = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("trygg-outbox") : null;
+
+  // --- storage ---------------------------------------------------------------------------
+
+  var dbPromise = null;
+  function openDb() {
+    if (dbPromise) return dbPromise;
+    dbPromise = new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = function () {
+        var db = request.result;
+        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: "uuid" });
+      };
+      request.onsuccess = function () {
+        var db = request.result;
+        // Another tab (or a new worker) upgrading the database: let it, reopen later.
+        db.onversionchange = function () { db.close(); dbPromise = null; };
+        resolve(db);
+      };
+      request.onerror = function () { dbPromise = null; reject(request.error); };
+    });
+    return dbPromise;
+  }
+
+  function withStore(mode, fn) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(STORE, mode);
+        var result;
+        tx.oncomplete = function () { resolve(result); };
+        tx.onerror = function () { reject(tx.error); };
+        tx.onabort = function () { reject(tx.error); };
+        var request = fn(tx.objectStore(STORE));
+        if (request) request.onsuccess = function () { result = request.result; };
+      });
+    });
+  }
+
+  function allItems() {
+    return withStore("readonly", function (store) { return store.getAll(); }).then(function (items) {
+      return (items || []).sort(function (a, b) { return a.createdAt - b.createdAt; });
+    });
+  }
+  function getItem(uuid) { return withStore("readonly", function (s) { return s.get(uuid); }); }
+  function putItem(item) {
+    return withStore("readwrite", function (s) { return s.put(item); }).then(function () { changed(); });
+  }
+  function removeItem(uuid) {
+    return withStore("readwrite", function (s) { return s.delete(uuid); }).then(function () { changed(); });
+  }
+
+  function uuid4() {
+    if (root.crypto && root.crypto.randomUUID) return root.crypto.randomUUID();
+    var b = root.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  // --- notifications between the page, other tabs and the worker -------------------------
+
+  var listeners = [];
+  var progress = {};  // photo uuid → percent, not stored (changes many times a second)
+  var state = { authRequired: false, sending: false, recentlySent: [] };
+
+  function emit(kind, detail) {
+    listeners.forEach(function (fn) { try { fn(kind, detail || {}); } catch (e) { /* UI only */ } });
+  }
+  function changed() {
+    emit("change");
+    if (channel) channel.postMessage({ type: "change" });
+  }
+  if (channel) {
+    channel.onmessage = function (event) {
+      var data = event.data || {};
+      if (data.type === "sent") {
+        state.recentlySent.unshift(data.item);
+        emit("sent", data.item);
+      } else {
+        emit("change");
+      }
+    };
+  }
+
+  // --- photos ----------------------------------------------------------------------------
+
+  function canvasFor(width, height) {
+    if (typeof OffscreenCanvas !== "undefined") return new OffscreenCanvas(width, height);
+    var canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    return canvas;
+  }
+
+  function toJpeg(canvas) {
+    if (canvas.convertToBlob) return canvas.convertToBlob({ type: "image/jpeg", quality: JPEG_QUALITY });
+    return new Promise(function (resolve, reject) {
+      canvas.toBlob(function (blob) { return blob ? resolve(blob) : reject(new Error("toBlob")); },
+        "image/jpeg", JPEG_QUALITY);
+    });
+  }
+
+  // Long side at most 2048 px, JPEG. A photo that is already a small JPEG is kept as it is
+  // (its EXIF time and GPS still reach the server, which strips them from what it serves).
+  // Anything the browser cannot decode (HEIC in Chrome) goes as it is: the server converts.
+  function downscale(file) {
+    if (typeof createImageBitmap === "undefined") return Promise.resolve(file);
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var long = Math.max(bitmap.width, bitmap.height);
+      if (long <= MAX_SIDE && file.type === "image/jpeg" && file.size <= 4 * 1024 * 1024) {
+        bitmap.close();
+        return file;
+      }
+      var scale = Math.min(1, MAX_SIDE / long);
+      var width = Math.max(1, Math.round(bitmap.width * scale));
+      var height = Math.max(1, Math.round(bitmap.height * scale));
+      var canvas = canvasFor(width, height);
+      var ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#fff";  // transparent PNGs on white, as the server would
+      ctx.fillRect(0, 0, width, height);
+      ctx.imageSmoothingQuality = "high";
+      ctx.drawImage(bitmap, 0, 0, width, height);
+      bitmap.close();
+      return toJpeg(canvas);
+    }).catch(function () { return file; });
+  }
+
+  // --- sending ---------------------------------------------------------------------------
+
+  function readJson(response) {
+    return response.text().then(function (text) {
+      try { return JSON.parse(text); } catch (e) { return { message: text.slice(0, 200) }; }
+    });
+  }
+
+  function csrfToken() {
+    return fetch(API + "/csrf", { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      if (response.status === 401) return { auth: true };
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json().then(function (data) { return { token: data.csrf_token }; });
+    });
+  }
+
+  function postJson(url, body, token) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token, Accept: "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return readJson(response).then(function (data) { return { status: response.status, data: data }; });
+    });
+  }
+
+  // XHR in the page for upload progress; fetch in the worker.
+  function postPhoto(url, photo, token, onProgress) {
+    var form = new FormData();
+    form.append("client_uuid", photo.uuid);
+    form.append("photo", photo.blob, photo.name || "photo.jpg");
+    if (typeof XMLHttpRequest === "undefined") {
+      return fetch(url, {
+        method: "POST", credentials: "same-origin", body: form,
+        headers: { "X-CSRFToken": token, Accept: "application/json" }
+      }).then(function (response) {
+        return readJson(response).then(function (data) { return { status: response.status, data: data }; });
+      });
+    }
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.setRequestHeader("X-CSRFToken", token);
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = function (event) {
+        if (event.lengthComputable) onProgress(Math.round(event.loaded / event.total * 100));
+      };
+      xhr.onload = function () {
+        var data;
+        try { data = JSON.parse(xhr.responseText); } catch (e) { data = { message: xhr.responseText.slice(0, 200) }; }
+        resolve({ status: xhr.status, data: data });
+      };
+      xhr.onerror = function () { reject(new Error("network")); };
+      xhr.onabort = function () { reject(new Error("aborted")); };
+      xhr.ontimeout = function () { reject(new Error("timeout")); };
+      xhr.send(form);
+    });
+  }
+
+  // The server's answer → what happens to the item: "ok", "retry", "auth", "csrf" or "failed".
+  function outcome(result) {
+    if (result.status >= 200 && result.status < 300) return "ok";
+    if (result.status === 401) return "auth";
+    if (result.status === 400 && result.data && !result.data.field) return "csrf";
+    if (result.status >= 500 || result.status === 408 || result.status === 429 || result.status === 0) return "retry";
+    return "failed";
+  }
+
+  function fail(item, result) {
+    item.state = "failed";
+    item.error = (result.data && result.data.message) || ("HTTP " + result.status);
+    item.field = (result.data && result.data.field) || null;
+    return putItem(item).then(function () { return "failed"; });
+  }
+
+  function sendItem(item, token) {
+    item.state = "sending";
+    item.error = "";
+    item.attempts = (item.attempts || 0) + 1;
+    var chain = putItem(item);
+    if (!item.findingId) {
+      chain = chain.then(function () {
+        return postJson(API + "/walks/" + item.walkId + "/findings", item.body, token);
+      }).then(function (result) {
+        var next = outcome(result);
+        if (next === "ok") {
+          item.findingId = result.data.id;
+          item.url = result.data.url;
+          return putItem(item).then(function () { return "ok"; });
+        }
+        if (next === "failed") return fail(item, result);
+        return next;
+      });
+    } else {
+      chain = chain.then(function () { return "ok"; });
+    }
+    return chain.then(function (status) {
+      if (status !== "ok") return status;
+      return sendPhotos(item, token);
+    }).then(function (status) {
+      if (status !== "ok") {
+        if (status !== "failed") {
+          item.state = "waiting";
+          return putItem(item).then(function () { return status; });
+        }
+        return status;
+      }
+      item.state = "sent";
+      var summary = { uuid: item.uuid, walkId: item.walkId, label: item.label, url: item.url, photos: item.photos.length };
+      state.recentlySent.unshift(summary);
+      return removeItem(item.uuid).then(function () {
+        emit("sent", summary);
+        if (channel) channel.postMessage({ type: "sent", item: summary });
+        return "ok";
+      });
+    }, function (error) {
+      // Network gone mid-way: the item waits; whatever was stored stays stored.
+      item.state = "waiting";
+      item.error = "";
+      return putItem(item).then(function () { return "retry"; });
+    });
+  }
+
+  function sendPhotos(item, token) {
+    var url = API + "/findings/" + item.findingId + "/photos";
+    var index = 0;
+    function next() {
+      while (index < item.photos.length && item.photos[index].sent) index++;
+      if (index >= item.photos.length) return Promise.resolve("ok");
+      var photo = item.photos[index];
+      photo.state = "sending";
+      progress[photo.uuid] = 0;
+      emit("progress", { uuid: photo.uuid, percent: 0 });
+      return postPhoto(url, photo, token, function (percent) {
+        progress[photo.uuid] = percent;
+        emit("progress", { uuid: photo.uuid, percent: percent });
+      }).then(function (result) {
+        var status = outcome(result);
+        if (status === "ok") {
+          photo.sent = true;
+          photo.state = "sent";
+          photo.error = "";
+          photo.blob = null;  // stored on the server: free the phone's space
+          progress[photo.uuid] = 100;
+          return putItem(item).then(next);
+        }
+        if (status === "failed") {
+          photo.state = "failed";
+          photo.error = (result.data && result.data.message) || ("HTTP " + result.status);
+          return fail(item, result);
+        }
+        photo.state = "waiting";
+        return status;
+      }, function (error) {
+        photo.state = "waiting";
+        throw error;
+      });
+    }
+    return next();
+  }
+
+  var running = null;
+  function sendAll() {
+    if (running) return running;
+    running = locked(sendQueued).then(function (result) {
+      running = null;
+      return result;
+    }, function (error) {
+      running = null;
+      state.sending = false;
+      emit("change");
+      return "retry";
+    });
+    return running;
+  }
+
+  // One sender at a time across tabs and the worker (the server would cope, the UI less so).
+  function locked(fn) {
+    var nav = root.navigator;
+    if (nav && nav.locks && nav.locks.request) {
+      return nav.locks.request("trygg-outbox", { ifAvailable: true }, function (lock) {
+        return lock ? fn() : "busy";
+      });
+    }
+    return fn();
+  }
+
+  function sendQueued() {
+    return allItems().then(function (items) {
+      var queued = items.filter(function (item) { return item.state !== "failed"; });
+      if (!queued.length) return "empty";
+      state.sending = true;
+      emit("change");
+      return csrfToken().then(function (answer) {
+        if (answer.auth) {
+          state.authRequired = true;
+          return "auth";
+        }
+        state.authRequired = false;
+        var token = answer.token;
+        var i = 0;
+        function step(status) {
+          if (status === "auth") { state.authRequired = true; return "auth"; }
+          if (status === "retry") return "retry";
+          if (status === "csrf") {
+            // A token the server no longer takes (new session): fetch one and go on.
+            return csrfToken().then(function (fresh) {
+              if (fresh.auth) { state.authRequired = true; return "auth"; }
+              token = fresh.token;
+              return sendItem(queued[i - 1], token).then(function (again) {
+                return step(again === "csrf" ? "retry" : again);
+              });
+            });
+          }
+          if (i >= queued.length) return "done";
+          var item = queued[i++];
+          return getItem(item.uuid).then(function (fresh) {
+            // Deleted or failed meanwhile (another tab): skip it.
+            if (!fresh || fresh.state === "failed") return step("ok");
+            return sendItem(fresh, token).then(step);
+          });
+        }
+        return step("ok");
+      }, function () { return "retry"; }).then(function (result) {
+        state.sending = false;
+        emit("change");
+        return result;
+      });
+    });
+  }
+
+  // --- queueing ----------------------------------------------------------------------------
+
+  function queue(walkId, body, files, label) {
+    var item = {
+      uuid: body.uuid || uuid4(),
+      walkId: walkId,
+      body: body,
+      label: label || "",
+      createdAt: Date.now(),
+      state: "waiting",
+      error: "",
+      attempts: 0,
+      photos: []
+    };
+    item.body.uuid = item.uuid;
+    return Promise.all(Array.prototype.map.call(files || [], function (file) {
+      return downscale(file).then(function (blob) {
+        return {
+          uuid: uuid4(),
+          blob: blob,
+          name: (file.name || "photo").replace(/\.[^.]*$/, "") + (blob.type === "image/jpeg" ? ".jpg" : ""),
+          size: blob.size,
+          state: "waiting",
+          sent: false,
+          error: ""
+        };
+      });
+    })).then(function (photos) {
+      item.photos = photos;
+      return putItem(item);
+    }).then(function () {
+      requestBackgroundSync();
+      return item;
+    });
+  }
+
+  function requestBackgroundSync() {
+    var nav = root.navigator;
+    if (!isWindow || !nav.serviceWorker) return;
+    nav.serviceWorker.ready.then(function (registration) {
+      if (registration.sync) return registration.sync.register("trygg-outbox");
+      return null;
+    }).catch(function () { /* not available: online/visibility/timer do it */ });
+  }
+
+  function retry(uuid) {
+    return getItem(uuid).then(function (item) {
+      if (!item) return null;
+      item.state = "waiting";
+      item.error = "";
+      item.photos.forEach(function (photo) { if (!photo.sent) { photo.state = "waiting"; photo.error = ""; } });
+      return putItem(item);
+    }).then(sendAll);
+  }
+
+  function blobToBase64(blob) {
+    return new Promise(function (resolve, reject) {
+      var reader = new FileReader();
+      reader.onload = function () { resolve(String(reader.result).split(",")[1] || ""); };
+      reader.onerror = function () { reject(reader.error); };
+      reader.readAsDataURL(blob);
+    });
+  }
+
+  // A file the walker can keep or mail: nothing is ever only in the phone's database.
+  function exportItems(uuids) {
+    return allItems().then(function (items) {
+      if (uuids) items = items.filter(function (item) { return uuids.indexOf(item.uuid) !== -1; });
+      return Promise.all(items.map(function (item) {
+        return Promise.all(item.photos.map(function (photo) {
+          var base = { uuid: photo.uuid, name: photo.name, sent: !!photo.sent, error: photo.error || "" };
+          if (!photo.blob) return base;
+          return blobToBase64(photo.blob).then(function (data) {
+            base.type = photo.blob.type || "application/octet-stream";
+            base.data_base64 = data;
+            return base;
+          });
+        })).then(function (photos) {
+          return {
+            uuid: item.uuid, walk_id: item.walkId, label: item.label, state: item.state,
+            error: item.error || "", created_at: new Date(item.createdAt).toISOString(),
+            finding: item.body, photos: photos
+          };
+        });
+      }));
+    }).then(function (items) {
+      return new Blob([JSON.stringify({ exported_at: new Date().toISOString(), items: items }, null, 2)],
+        { type: "application/json" });
+    });
+  }
+
+  var api = {
+    queue: queue,
+    sendAll: sendAll,
+    retry: retry,
+    remove: removeItem,
+    items: allItems,
+    exportItems: exportItems,
+    downscale: downscale,
+    uuid4: uuid4,
+    state: state,
+    progress: progress,
+    on: function (fn) { listeners.push(fn); }
+  };
+  root.TryggOutbox = api;
+
+  if (!isWindow) return;
+
+  // --- the page: form, badge, panel --------------------------------------------------------
+
+  var messages = {};
+  function t(key, fallback, num) {
+    var text = messages[key] || fallback;
+    if (num !== undefined) text = text.replace("%(num)d", String(num));
+    return text;
+  }
+
+  function formBody(form) {
+    var data = new FormData(form);
+    function number(name) {
+      var value = data.get(name);
+      if (value === null || value === "") return null;
+      var n = Number(value);
+      return isFinite(n) ? n : null;
+    }
+    var building = parseInt(data.get("building_id") || "0", 10);
+    return {
+      category_id: parseInt(data.get("category_id"), 10),
+      severity: data.get("severity") || "medium",
+      place_type: data.get("place_type") || "other",
+      unsafe_rating: parseInt(data.get("unsafe_rating") || "2", 10),
+      unsafe_for: data.getAll("unsafe_for"),
+      description: data.get("description") || "",
+      confidential: data.get("confidential") === "y",
+      building_id: building > 0 ? building : null,
+      latitude: number("latitude"),
+      longitude: number("longitude"),
+      accuracy_m: number("accuracy_m")
+    };
+  }
+
+  function formLabel(form) {
+    var chosen = form.querySelector("input[name=category_id]:checked");
+    var label = chosen && chosen.closest("label");
+    var text = label ? label.textContent.trim() : "";
+    var building = form.querySelector("select[name=building_id]");
+    if (building && building.value && building.value !== "0") {
+      text += " · " + building.options[building.selectedIndex].text;
+    }
+    return text;
+  }
+
+  function formStatus(form, text, kind) {
+    var box = form.querySelector(".outbox-status");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "outbox-status flash";
+      box.setAttribute("role", "status");
+      form.insertBefore(box, form.firstChild.nextSibling);
+    }
+    box.className = "outbox-status flash flash-" + (kind || "info");
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  function resetForm(form) {
+    form.reset();
+    form.querySelectorAll(".field-error").forEach(function (el) { el.classList.remove("field-error"); });
+    var files = form.querySelector("input[name=photos]");
+    if (files) files.value = "";
+    form.dispatchEvent(new CustomEvent("trygg:form-reset", { bubbles: true }));
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-outbox-walk]")) return;
+    if (typeof indexedDB === "undefined") return;  // the plain form still works
+    var chosen = form.querySelector("input[name=category_id]:checked");
+    if (!chosen) {
+      if (navigator.onLine) return;  // the server answers with the form and its messages
+      event.preventDefault();
+      event.stopPropagation();
+      formStatus(form, t("chooseCategory", "Choose a category."), "error");
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();  // htmx listens on the form itself; this is the capture phase
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    var files = form.querySelector("input[name=photos]");
+    queue(parseInt(form.dataset.outboxWalk, 10), formBody(form), files ? files.files : [], formLabel(form))
+      .then(function (item) {
+        resetForm(form);
+        formStatus(form, navigator.onLine ? t("savedSending", "Saved on this phone. Sending…")
+          : t("savedOffline", "Saved on this phone. It will be sent when there is a connection."), "success");
+        form.dataset.lastUuid = item.uuid;
+        return sendAll();
+      })
+      .catch(function (error) {
+        formStatus(form, t("notSaved", "Could not save on this phone:") + " " + error, "error");
+      })
+      .then(function () { if (button) button.disabled = false; });
+  }, true);
+
+  // After a finding reached the server: show it in the walk's list.
+  function refreshFindings(walkId) {
+    var list = document.getElementById("findings");
+    if (!list || !list.closest("[data-walk-id], main")) return;
+    var match = location.pathname.match(/^\/walks\/(\d+)/);
+    if (!match || parseInt(match[1], 10) !== walkId) return;
+    fetch("/walks/" + walkId + "?part=findings", { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) {
+        var template = document.createElement("template");
+        template.innerHTML = html;
+        var fresh = template.content.getElementById("findings");
+        if (!fresh) return;
+        list.replaceWith(fresh);
+        var empty = document.getElementById("no-findings");
+        if (empty && !template.content.getElementById("no-findings")) empty.remove();
+        var count = document.getElementById("finding-count");
+        if (count) count.textContent = String(fresh.querySelectorAll(":scope > li").length);
+        if (root.htmx) root.htmx.process(fresh);
+      })
+      .catch(function () { /* the next load shows it */ });
+  }
+
+  var badge, panel;
+
+  function stateLabel(item) {
+    if (item.state === "sending") return t("stateSending", "Sending");
+    if (item.state === "failed") return t("stateFailed", "Failed");
+    if (item.state === "sent") return t("stateSent", "Sent");
+    return t("stateWaiting", "Waiting");
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function download(blob, name) {
+    var link = el("a", { href: URL.createObjectURL(blob), download: name });
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+  }
+
+  function renderPanel(items) {
+    if (!panel) return;
+    var list = panel.querySelector(".outbox-items");
+    list.textContent = "";
+    if (state.authRequired) {
+      var login = el("p", { "class": "flash flash-error", role: "alert" });
+      login.appendChild(el("a", { href: "/login?next=" + encodeURIComponent(location.pathname) }, t("loginAgain", "Log in again to send")));
+      login.appendChild(document.createTextNode(" " + t("kept", "– nothing is lost, the findings stay on this phone.")));
+      list.appendChild(login);
+    }
+    items.forEach(function (item) {
+      var li = el("li", { "class": "outbox-item outbox-" + item.state, "data-uuid": item.uuid });
+      var head = el("p", {});
+      head.appendChild(el("span", { "class": "badge outbox-state" }, stateLabel(item)));
+      head.appendChild(document.createTextNode(" " + (item.label || item.uuid.slice(0, 8))));
+      li.appendChild(head);
+      li.appendChild(el("p", { "class": "meta" }, new Date(item.createdAt).toLocaleString()));
+      if (item.error) li.appendChild(el("p", { "class": "outbox-error", role: "alert" }, item.error));
+      item.photos.forEach(function (photo, index) {
+        var row = el("p", { "class": "outbox-photo" });
+        row.appendChild(el("span", {}, t("photo", "Photo %(num)d", index + 1) + " "));
+        var bar = el("progress", { max: "100", "data-photo": photo.uuid, "aria-label": t("photo", "Photo %(num)d", index + 1) });
+        bar.value = photo.sent ? 100 : (progress[photo.uuid] || 0);
+        row.appendChild(bar);
+        if (photo.error) row.appendChild(el("span", { "class": "outbox-error" }, " " + photo.error));
+        li.appendChild(row);
+      });
+      var actions = el("p", { "class": "row" });
+      if (item.state === "failed" || item.state === "waiting") {
+        actions.appendChild(el("button", { type: "button", "class": "btn btn-small", "data-action": "retry" }, t("retry", "Try again")));
+      }
+      actions.appendChild(el("button", { type: "button", "class": "btn btn-small btn-secondary", "data-action": "export" }, t("export", "Save as file")));
+      if (item.state !== "sending") {
+        actions.appendChild(el("button", { type: "button", "class": "btn btn-small btn-danger", "data-action": "delete" }, t("delete", "Delete")));
+      }
+      li.appendChild(actions);
+      list.appendChild(li);
+    });
+    state.recentlySent.slice(0, 5).forEach(function (sent) {
+      var li = el("li", { "class": "outbox-item outbox-sent" });
+      li.appendChild(el("span", { "class": "badge outbox-state" }, t("stateSent", "Sent")));
+      var link = el("a", { href: sent.url || "#" }, " " + (sent.label || sent.uuid.slice(0, 8)));
+      li.appendChild(link);
+      list.appendChild(li);
+    });
+    if (!items.length && !state.recentlySent.length) list.appendChild(el("li", { "class": "empty" }, t("empty", "Nothing waiting to send.")));
+  }
+
+  function render() {
+    if (!badge) return Promise.resolve();
+    return allItems().then(function (items) {
+      var waiting = items.length;
+      var failed = items.filter(function (item) { return item.state === "failed"; }).length;
+      badge.hidden = waiting === 0 && !state.authRequired;
+      badge.dataset.count = String(waiting);
+      var text;
+      if (state.authRequired) text = t("loginAgain", "Log in again to send");
+      else if (state.sending) text = t("sendingCount", "Sending %(num)d…", waiting);
+      else text = waiting === 1 ? t("waitingOne", "%(num)d waiting to send", 1) : t("waitingMany", "%(num)d waiting to send", waiting);
+      if (failed) text += " · " + t("failedCount", "%(num)d failed", failed);
+      badge.querySelector(".outbox-count").textContent = text;
+      badge.classList.toggle("outbox-has-failed", failed > 0);
+      renderPanel(items);
+      scheduleRetry(items.length - failed > 0);
+    });
+  }
+
+  var timer = null;
+  function scheduleRetry(needed) {
+    if (timer || !needed) return;
+    timer = setTimeout(function () {
+      timer = null;
+      if (navigator.onLine !== false) sendAll();
+    }, RETRY_MS);
+  }
+
+  var renderPending = false;
+  function rerender() {
+    if (renderPending) return;
+    renderPending = true;
+    setTimeout(function () { renderPending = false; render(); }, 50);
+  }
+
+  listeners.push(function (kind, detail) {
+    if (kind === "progress") {
+      var bar = panel && panel.querySelector('progress[data-photo="' + detail.uuid + '"]');
+      if (bar) bar.value = detail.percent;
+      return;
+    }
+    if (kind === "sent") {
+      refreshFindings(detail.walkId);
+      var form = document.querySelector("form[data-outbox-walk]");
+      if (form && form.dataset.lastUuid === detail.uuid) formStatus(form, t("saved", "The finding is saved."), "success");
+    }
+    rerender();
+  });
+
+  function init() {
+    var i18n = document.getElementById("outbox-i18n");
+    if (i18n) { try { messages = JSON.parse(i18n.textContent); } catch (e) { messages = {}; } }
+    badge = document.getElementById("outbox-badge");
+    panel = document.getElementById("outbox-panel");
+    if (badge && panel) {
+      badge.addEventListener("click", function () {
+        panel.hidden = !panel.hidden;
+        badge.setAttribute("aria-expanded", String(!panel.hidden));
+        if (!panel.hidden) render();
+      });
+      panel.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-action]");
+        if (!button) return;
+        var action = button.dataset.action;
+        if (action === "close") { panel.hidden = true; badge.setAttribute("aria-expanded", "false"); return; }
+        if (action === "export-all") { exportItems().then(function (blob) { download(blob, "trygg-outbox.json"); }); return; }
+        var item = button.closest("[data-uuid]");
+        if (!item) return;
+        var uuid = item.dataset.uuid;
+        if (action === "retry") retry(uuid);
+        else if (action === "export") exportItems([uuid]).then(function (blob) { download(blob, "trygg-" + uuid.slice(0, 8) + ".json"); });
+        else if (action === "delete" && confirm(t("confirmDelete", "Delete this finding from the phone? It has not reached the server."))) removeItem(uuid);
+      });
+    }
+    render();
+    if (navigator.storage && navigator.storage.persist) {
+      navigator.storage.persisted().then(function (persisted) {
+        if (!persisted) return navigator.storage.persist();
+        return true;
+      }).catch(function () { /* best effort */ });
+    }
+    sendAll();  // the app was opened
+  }
+
+  window.addEventListener("online", function () { sendAll(); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") sendAll();
+  });
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "outbox-sync") sendAll();
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})(typeof self !== "undefined" ? self : this);

@@ -1,0 +1,127 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the app on a live server.
+
+Only for the SQLite run of the session `app` (the browser checks the client; the server's
+database behaviour is covered by the HTTP tests on both databases). Skipped, with a clear
+line in the summary, when /usr/bin/chromium is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.extensions import db
+from app.models import User
+from tests.conftest import TEST_PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+HAVE_CHROMIUM = os.path.exists(CHROMIUM)
+SKIP_REASON = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+HERE = Path(__file__).resolve().parent
+
+_ran: list[str] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if not HAVE_CHROMIUM:
+                item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and "tests/browser/" in report.nodeid:
+        _ran.append(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not HAVE_CHROMIUM:
+        terminalreporter.write_line(f"Browser tests SKIPPED: {SKIP_REASON}", yellow=True, bold=True)
+    else:
+        terminalreporter.write_line(f"Browser tests: {len(set(_ran))} ran", bold=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    if app.config["DB_KIND"] != "sqlite":
+        pytest.skip("browser tests run against the SQLite app only")
+    server = make_server("127.0.0.1", _free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def real_csrf(app):
+    """The browser goes through CSRF protection as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium, live_server):
+    """new_phone(**context options) → a page in a fresh phone-sized context."""
+    contexts = []
+
+    def new_phone(latitude=59.2472, longitude=17.8610, accuracy=8, locale="en-GB",
+                  service_workers="allow", **options):
+        headers = {"Accept-Language": "sv-SE,sv;q=0.9" if locale.startswith("sv") else "en"}
+        context = chromium.new_context(
+            base_url=live_server,
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale=locale,
+            extra_http_headers=headers,
+            permissions=["geolocation"],
+            geolocation={"latitude": latitude, "longitude": longitude, "accuracy": accuracy},
+            service_workers=service_workers,
+            **options,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_phone
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, app, user_id: int) -> None:
+    with app.app_context():
+        email = db.session.get(User, user_id).email
+    # A real 127.0.0.1 page first: geolocation emulation hangs on about:blank.
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login" not in url)

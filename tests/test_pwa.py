@@ -1,0 +1,124 @@
+"""The installable app: service worker, manifest, offline page, icons, and the page hooks."""
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from app.pwa import routes as pwa_routes
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def test_service_worker_is_served_from_the_root_uncached(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    assert "/static/css/app.css" in body and "/offline" in body
+    assert "skipWaiting" in body and "clients.claim" in body
+    # Activation removes old shell caches only; the outbox (IndexedDB) is never deleted.
+    assert "indexedDB" not in body.replace("IndexedDB", "")
+
+
+def test_service_worker_version_changes_with_a_deploy(client, app):
+    before = client.get("/sw.js").get_data(as_text=True)
+    app.config["ASSET_VERSION"] = "next-deploy"
+    try:
+        after = client.get("/sw.js").get_data(as_text=True)
+    finally:
+        app.config.pop("ASSET_VERSION")
+    assert before != after
+    with app.test_request_context():
+        assert pwa_routes.asset_version() in before
+
+
+def test_version_is_a_hash_of_the_static_files(app, tmp_path):
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "a.css").write_text("body{}")
+    old_folder = app.static_folder
+    pwa_routes._version_cache.clear()
+    try:
+        app.static_folder = str(static)
+        with app.test_request_context():
+            first = pwa_routes.asset_version()
+            pwa_routes._version_cache.clear()
+            (static / "a.css").write_text("body{color:red}")
+            second = pwa_routes.asset_version()
+    finally:
+        app.static_folder = old_folder
+        pwa_routes._version_cache.clear()
+    assert first != second
+
+
+def test_manifest_makes_the_app_installable(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.status_code == 200
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.get_data(as_text=True))
+    assert manifest["name"] and manifest["short_name"] == "Trygg"
+    assert manifest["display"] == "standalone"
+    assert manifest["start_url"] == "/walks/mine"
+    assert manifest["theme_color"].startswith("#")
+    assert "Trygghetsvandringar" in manifest["description"]
+    assert "Safety walks" in manifest["description"]
+    purposes = {(i["sizes"], i["purpose"]) for i in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("192x192", "maskable"),
+            ("512x512", "maskable")} <= purposes
+    for icon in manifest["icons"]:
+        with client.get(icon["src"]) as served:
+            assert served.status_code == 200
+        size = int(icon["sizes"].split("x")[0])
+        path = STATIC / icon["src"].removeprefix("/static/")
+        with Image.open(path) as image:
+            assert image.size == (size, size) and image.format == "PNG"
+
+
+def test_maskable_icon_fills_the_square(client):
+    with Image.open(STATIC / "icons" / "maskable-512.png") as image:
+        corner = image.convert("RGBA").getpixel((2, 2))
+    assert corner[3] == 255  # no transparent corners: Android crops maskable icons itself
+
+
+def test_offline_page_is_public(client):
+    response = client.get("/offline")
+    assert response.status_code == 200
+    assert "My walks" in response.get_data(as_text=True) or "Mina" in response.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("path", ["/sw.js", "/manifest.webmanifest", "/offline"])
+def test_pwa_files_need_no_login(client, path):
+    assert client.get(path).status_code == 200
+
+
+def test_pages_link_the_manifest_worker_and_outbox(client, login):
+    login("walker", language="en")
+    page = client.get("/walks/mine").get_data(as_text=True)
+    assert 'rel="manifest" href="/manifest.webmanifest"' in page
+    assert "apple-touch-icon" in page
+    assert "js/sw-register.js" in page and "js/outbox.js" in page
+    assert 'id="outbox-badge"' in page and 'id="a2hs-hint"' in page
+    messages = page.split('id="outbox-i18n">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(messages)["waitingMany"] == "%(num)d waiting to send"
+
+
+def test_new_finding_form_goes_through_the_outbox_edit_form_does_not(client, login, make):
+    walker = login("walker")
+    walk = make.walk(leader_id=walker)
+    form = client.get(f"/walks/{walk}/findings/new").get_data(as_text=True)
+    assert f'data-outbox-walk="{walk}"' in form
+    assert f'data-buildings-url="/api/v1/walks/{walk}/buildings"' in form
+    finding = make.finding(walk, walker)
+    edit = client.get(f"/findings/{finding}/edit").get_data(as_text=True)
+    assert "data-outbox-walk" not in edit
+
+
+def test_shell_files_exist():
+    for name in pwa_routes.SHELL_STATIC:
+        assert (STATIC / name).is_file(), name
