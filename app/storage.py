@@ -97,3 +97,20 @@ def get_storage() -> Storage:
         storage = LocalStorage(current_app.config["UPLOAD_FOLDER"])
         current_app.extensions["trygg_storage"] = storage
     return storage
+
+
+def commit_or_discard(session, keys) -> None:
+    """Commit; if the commit fails, roll back, delete the files this attempt stored, re-raise.
+
+    Files are written before the commit (the row must point at something); a failed commit
+    must not leave them behind.
+    """
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        storage = get_storage()
+        for key in keys:
+            with contextlib.suppress(OSError):
+                storage.delete(key)
+        raise

@@ -23,7 +23,7 @@ from app.services import DomainError
 from app.services import findings as finding_service
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings, valid_position
-from app.storage import get_storage
+from app.storage import commit_or_discard, get_storage
 from app.walks.routes import visible_findings
 
 # Service field names → the API's field names.
@@ -382,11 +382,7 @@ def add_photo(finding_id: int):
     if upload is None:
         return _error(422, "invalid", _("Choose a photo."), "photo")
     try:
-        processed = photo_service.process_photo(
-            upload.read(),
-            max_bytes=current_app.config["MAX_PHOTO_BYTES"],
-            max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
-        )
+        processed = photo_service.process_upload(upload.read())
     except photo_service.PhotoRejected as rejected:
         return _error(422, "invalid", str(rejected.message), "photo", reason=rejected.reason)
     storage = get_storage()
@@ -403,12 +399,6 @@ def add_photo(finding_id: int):
             raise
         return jsonify(photo_json(existing)), 200
     finding_service.use_photo_position(finding, processed.gps_latitude, processed.gps_longitude)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        storage.delete(photo.storage_key)
-        storage.delete(photo.thumb_key)
-        raise
+    commit_or_discard(db.session, [photo.storage_key, photo.thumb_key])
     return jsonify(photo_json(photo)), 201
 

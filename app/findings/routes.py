@@ -24,7 +24,7 @@ from app.services import DomainError
 from app.services import findings as finding_service
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings
-from app.storage import get_storage
+from app.storage import commit_or_discard, get_storage
 from app.walks.routes import get_walk_or_404
 
 
@@ -78,13 +78,7 @@ def _process_uploads(form: FindingForm) -> list | None:
     processed = []
     for number, data in enumerate(_uploads(), start=1):
         try:
-            processed.append(
-                photo_service.process_photo(
-                    data,
-                    max_bytes=current_app.config["MAX_PHOTO_BYTES"],
-                    max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
-                )
-            )
+            processed.append(photo_service.process_upload(data))
         except photo_service.PhotoRejected as rejected:
             form.photos.errors = [
                 _("Photo %(number)d: %(reason)s", number=number, reason=str(rejected.message)),
@@ -105,17 +99,6 @@ def _save_photos(finding: Finding, processed: list) -> list[str]:
         keys += [photo.storage_key, photo.thumb_key]
         finding_service.use_photo_position(finding, item.gps_latitude, item.gps_longitude)
     return keys
-
-
-def _commit_or_remove(keys: list[str]) -> None:
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        storage = get_storage()
-        for key in keys:
-            storage.delete(key)
-        raise
 
 
 def _form_response(form, walk, categories, finding=None, status=200):
@@ -156,7 +139,7 @@ def new(walk_id: int):
         target = getattr(form, f"{error.field}_id", None) or getattr(form, error.field or "", None)
         (target or form.description).errors = [str(error.message)]
         return _form_response(form, walk, categories, status=422)
-    _commit_or_remove(keys)
+    commit_or_discard(db.session, keys)
 
     if wants_fragment():
         fresh = FindingForm(formdata=None)
@@ -225,7 +208,7 @@ def edit(finding_id: int):
         target = getattr(form, f"{error.field}_id", None) or getattr(form, error.field or "", None)
         (target or form.description).errors = [str(error.message)]
         return _form_response(form, walk, categories, finding, status=422)
-    _commit_or_remove(keys)
+    commit_or_discard(db.session, keys)
     flash(_("The finding is saved."), "success")
     return redirect(url_for("findings.show", finding_id=finding.id), code=303)
 

@@ -55,7 +55,7 @@ from app.services import DomainError
 from app.services import mail as mail_service
 from app.services import photos as photo_service
 from app.services import remediation as service
-from app.storage import get_storage
+from app.storage import commit_or_discard, get_storage
 
 PER_PAGE = 25
 MAP_LIMIT = 2000
@@ -292,11 +292,8 @@ def _conflict(finding_id: int, message=None):
 def _commit_or_conflict(finding_id: int, keys=()):
     """Commit; None when fine, else the 409 page (stored files of the attempt removed)."""
     try:
-        db.session.commit()
+        commit_or_discard(db.session, keys)
     except StaleDataError:
-        storage = get_storage()
-        for key in keys:
-            storage.delete(key)
         return _conflict(finding_id)
     return None
 
@@ -393,10 +390,7 @@ def _processed_photo(field):
     if not upload or not upload.filename:
         return None, None
     try:
-        return photo_service.process_photo(
-            upload.read(), max_bytes=current_app.config["MAX_PHOTO_BYTES"],
-            max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
-        ), None
+        return photo_service.process_upload(upload.read()), None
     except photo_service.PhotoRejected as rejected:
         return None, _("The photo was not saved: %(reason)s Choose it again and send.",
                        reason=str(rejected.message))

@@ -39,7 +39,7 @@ from app.services import photos as photo_service
 from app.services import reports as report_service
 from app.services import surveys as survey_service
 from app.services.protocol import render_protocol
-from app.storage import get_storage
+from app.storage import commit_or_discard, get_storage
 from app.timeutil import local_to_utc, local_today, to_local
 
 
@@ -287,11 +287,7 @@ def check_item(walk_id: int, item_id: int):
     upload = form.photo.data
     if form.validate_on_submit() and upload and getattr(upload, "filename", ""):
         try:
-            processed = photo_service.process_photo(
-                upload.read(),
-                max_bytes=current_app.config["MAX_PHOTO_BYTES"],
-                max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
-            )
+            processed = photo_service.process_upload(upload.read())
         except photo_service.PhotoRejected as rejected:
             form.photo.errors = [str(rejected.message)]
     if form.errors or not form.is_submitted():
@@ -303,17 +299,11 @@ def check_item(walk_id: int, item_id: int):
             user=current_user, storage=get_storage(), processed_photo=processed,
         )
         keys = [photo.storage_key, photo.thumb_key] if photo else []
-        db.session.commit()
     except DomainError as error:
         db.session.rollback()
         form.outcome.errors = [str(error.message)]
         return _item_response(walk, item, form, status=422)
-    except Exception:
-        db.session.rollback()
-        storage = get_storage()
-        for key in keys:
-            storage.delete(key)
-        raise
+    commit_or_discard(db.session, keys)
     if wants_fragment():
         return _item_response(walk, item, CheckItemForm(formdata=None))
     flash(_("Saved."), "success")

@@ -487,3 +487,14 @@ def save_photo(
                 storage.delete(key)
         raise
     return photo
+
+
+def process_upload(data: bytes) -> ProcessedPhoto:
+    """`process_photo` with the limits the app is configured with."""
+    from flask import current_app
+
+    return process_photo(
+        data,
+        max_bytes=current_app.config["MAX_PHOTO_BYTES"],
+        max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
+    )
