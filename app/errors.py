@@ -3,6 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 
 from app.extensions import db
 
@@ -47,6 +48,15 @@ def init_app(app: Flask) -> None:
             413,
             _("Too large"),
             _("What you sent is too large. Send fewer or smaller photos at a time."),
+        )
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error):
+        # A crafted id beyond 64 bits or a date past year 9999 is bad input, not a crash.
+        db.session.rollback()
+        return render(
+            400, _("Bad request"), _("A number or a date in the request is out of range.")
         )
 
     @app.errorhandler(500)

@@ -87,6 +87,19 @@ def _view_finding(user: User, finding: Finding) -> bool:
     return True
 
 
+def visible_findings_clause(user: User):
+    """The `view_finding` policy as a SQL condition, for lists and counts."""
+    from sqlalchemy import and_, false, or_, true
+
+    if not getattr(user, "is_authenticated", False) or not user.active:
+        return false()
+    if is_manager(user):
+        return true()
+    if user.role == Role.FIXER:
+        return and_(Finding.assignee_id == user.id, Finding.confidential.is_(False))
+    return or_(Finding.confidential.is_(False), Finding.author_id == user.id)
+
+
 @policy("edit_finding")
 def _edit_finding(user: User, finding: Finding) -> bool:
     if is_manager(user):
@@ -100,7 +113,10 @@ def _edit_finding(user: User, finding: Finding) -> bool:
 
 @policy("delete_finding")
 def _delete_finding(user: User, finding: Finding) -> bool:
-    return _edit_finding(user, finding)
+    # Once work on a finding has started its record stays: close it instead.
+    from app.models import FindingStatus
+
+    return finding.status == FindingStatus.NEW and _edit_finding(user, finding)
 
 
 @policy("add_photo")

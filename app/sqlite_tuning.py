@@ -1,11 +1,17 @@
 """SQLite settings that keep it fast and free of "database is locked" under load.
 
 WAL + synchronous=NORMAL + busy_timeout measured ~1,900 inserts/s with no errors (NOTES.md).
-Transactions start with BEGIN IMMEDIATE: a deferred transaction that reads and then writes
-cannot wait for the lock (SQLite answers "locked" at once, busy_timeout or not), and the
-pysqlite driver's own BEGIN handling would also break SAVEPOINTs.
+Requests that may write start with BEGIN IMMEDIATE: a deferred transaction that reads and
+then writes cannot wait for the lock (SQLite answers "locked" at once, busy_timeout or not).
+GET and HEAD requests read only, so they BEGIN deferred and never hold the write lock (a
+streamed export would otherwise block every upload for its whole download). SQLAlchemy, not
+the pysqlite driver, emits BEGIN, which SAVEPOINTs need.
+
+SQLite's lower() folds only ASCII; `unicode_lower()` folds Å, Ä, Ö like Python and
+PostgreSQL do, for case-insensitive search.
 """
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -34,8 +40,13 @@ def init_app(app) -> None:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        dbapi_connection.create_function(
+            "unicode_lower", 1, lambda v: v.lower() if isinstance(v, str) else v,
+            deterministic=True,
+        )
 
     @event.listens_for(Engine, "begin")
     def _sqlite_begin(connection):
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            read_only = has_request_context() and request.method in ("GET", "HEAD")
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

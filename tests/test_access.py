@@ -87,3 +87,39 @@ def test_confidential_finding_is_not_listed_for_other_walkers(client, login, wor
     login("walker")
     page = client.get(f"/walks/{world['walk']}").get_data(as_text=True)
     assert "Langning i källaren" not in page
+
+
+def test_counts_on_walk_pages_leave_out_findings_the_viewer_may_not_see(client, login, world):
+    login("walker")
+    walk_page = client.get(f"/walks/{world['walk']}").get_data(as_text=True)
+    assert '<span id="finding-count">1</span>' in walk_page
+    summary = client.get(f"/walks/{world['walk']}/complete").get_data(as_text=True)
+    assert "<dd>1</dd>" in summary and "<strong>1</strong>" in summary
+
+
+def test_comment_photos_are_for_staff_only(client, login, make, world, app):
+    with app.app_context():
+        from app.models import Comment, Finding
+
+        finding = db.session.get(Finding, world["finding"])
+        comment = Comment(finding=finding, author_id=world["author"], body="Internt")
+        db.session.add(comment)
+        db.session.flush()
+        out = io.BytesIO()
+        Image.new("RGB", (64, 48), (9, 9, 9)).save(out, "JPEG")
+        photo = save_photo(
+            db.session, get_storage(), finding=finding, comment_id=comment.id,
+            processed=process_photo(out.getvalue(), max_bytes=10**7, max_pixels=10**7),
+            kind=PhotoKind.COMMENT,
+        )
+        db.session.commit()
+        photo_id = photo.id
+    login("walker")
+    assert client.get(f"/photos/{photo_id}/full.jpg").status_code == 404
+    assert f"/photos/{photo_id}/" not in client.get(f"/walks/{world['walk']}").get_data(
+        as_text=True)
+    api = client.get(f"/api/v1/walks/{world['walk']}").get_json()
+    assert all(p["id"] != photo_id for f in api["findings"] for p in f["photos"])
+    client.post("/logout")
+    login("manager")
+    assert client.get(f"/photos/{photo_id}/full.jpg").status_code == 200

@@ -153,3 +153,28 @@ def test_photo_is_served_only_to_those_who_may_see_it(client, login, make, app):
     login("fixer")
     assert client.get(f"/photos/{photo.id}/full.jpg").status_code == 404
     assert client.get(f"/findings/{finding_id}").status_code == 404
+
+
+def test_finding_under_work_cannot_be_deleted(client, login, make, app):
+    login("manager")
+    author = make.user("walker")
+    walk = make.walk()
+    worked_on = make.finding(walk, author, status="assigned")
+    response = client.post(f"/findings/{worked_on}/delete")
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Finding, worked_on) is not None
+
+
+def test_finding_others_refer_to_is_kept_with_a_message(client, login, make, app):
+    login("manager")
+    author = make.user("walker")
+    walk = make.walk()
+    original = make.finding(walk, author)
+    make.finding(walk, author, status="duplicate", duplicate_of_id=original)
+    response = client.post(f"/findings/{original}/delete", follow_redirects=True)
+    assert response.status_code == 200
+    assert "cannot be deleted" in response.get_data(as_text=True) or \
+        "kan inte tas bort" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Finding, original) is not None

@@ -87,3 +87,10 @@ def test_fixer_does_not_see_walks(client, login, make):
     login("fixer")
     walk = make.walk()
     assert client.get(f"/walks/{walk}").status_code == 404
+
+
+def test_walk_planned_for_yesterday_and_never_started_stays_in_my_walks(client, login, make):
+    walker = login("walker")
+    make.walk(status="planned", leader_id=walker, title="Glömd vandring",
+              planned_start=datetime.now(UTC) - timedelta(days=2))
+    assert "Glömd vandring" in client.get("/walks/mine").get_data(as_text=True)

@@ -219,7 +219,11 @@ def delete(finding_id: int):
     if not can(current_user, "delete_finding", finding):
         abort(403)
     walk_id = finding.walk_id
-    keys = finding_service.delete_finding(db.session, finding)
+    try:
+        keys = finding_service.delete_finding(db.session, finding)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("findings.show", finding_id=finding.id), code=303)
     db.session.commit()
     storage = get_storage()
     for key in keys:

@@ -172,6 +172,16 @@ class Finding(db.Model):
     def is_done(self) -> bool:
         return self.status in DONE_STATUSES
 
+    @property
+    def public_photos(self) -> list[Photo]:
+        """Photos of the finding and of its fix; comment photos are internal."""
+        return [p for p in self.photos if p.kind != PhotoKind.COMMENT]
+
+    @property
+    def reported_photos(self) -> list[Photo]:
+        """The photos taken when the finding was reported."""
+        return [p for p in self.photos if p.kind == PhotoKind.FINDING]
+
     def __repr__(self) -> str:
         return f"<Finding {self.id} {self.status}>"
 

@@ -4,7 +4,7 @@ import uuid as uuidlib
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -147,7 +147,22 @@ def update_finding(session: Session, finding: Finding, data: FindingData) -> Fin
 
 
 def delete_finding(session: Session, finding: Finding) -> list[str]:
-    """Delete the finding; returns the storage keys of its photos to remove after commit."""
+    """Delete the finding; returns the storage keys of its photos to remove after commit.
+
+    A finding that others refer to (as their original, or on a follow-up checklist) stays.
+    """
+    from app.models import FollowUpItem
+
+    referred = session.scalar(
+        select(func.count(Finding.id)).where(Finding.duplicate_of_id == finding.id)
+    ) or session.scalar(
+        select(func.count(FollowUpItem.id)).where(FollowUpItem.finding_id == finding.id)
+    )
+    if referred:
+        raise DomainError(
+            _l("Other findings or a follow-up walk refer to this finding, so it cannot be "
+               "deleted. Close it instead.")
+        )
     keys = [k for photo in finding.photos for k in (photo.storage_key, photo.thumb_key)]
     session.delete(finding)
     session.flush()

@@ -79,23 +79,25 @@ def complete_walk(session: Session, walk: Walk, *, now: datetime | None = None) 
     return walk
 
 
-def findings_per_category(session: Session, walk: Walk) -> list[tuple[Category, int]]:
+def findings_per_category(session: Session, walk: Walk, visible) -> list[tuple[Category, int]]:
+    """Counts per category of the findings on the walk that match `visible`."""
     rows = session.execute(
         select(Category, func.count(Finding.id))
         .join(Finding, Finding.category_id == Category.id)
-        .where(Finding.walk_id == walk.id)
+        .where(Finding.walk_id == walk.id, visible)
         .group_by(Category.id)
         .order_by(func.count(Finding.id).desc(), Category.position)
     )
     return [(category, count) for category, count in rows]
 
 
-def finding_counts(session: Session, walk_ids: list[int]) -> dict[int, int]:
+def finding_counts(session: Session, walk_ids: list[int], visible) -> dict[int, int]:
+    """Findings per walk, counting only those that match `visible`."""
     if not walk_ids:
         return {}
     rows = session.execute(
         select(Finding.walk_id, func.count(Finding.id))
-        .where(Finding.walk_id.in_(walk_ids))
+        .where(Finding.walk_id.in_(walk_ids), visible)
         .group_by(Finding.walk_id)
     )
     return dict(rows.all())

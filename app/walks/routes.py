@@ -2,13 +2,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.auth.routes import home_for
 from app.extensions import db
 from app.htmx import wants_fragment
 from app.labels import options
 from app.models import District, Finding, Role, User, Walk, WalkStatus
-from app.policy import can
+from app.policy import can, visible_findings_clause
 from app.services import DomainError
 from app.services import walks as walk_service
 from app.timeutil import local_day_bounds, local_to_utc, local_today, to_local
@@ -24,7 +25,17 @@ def get_walk_or_404(walk_id: int) -> Walk:
 
 
 def visible_findings(walk: Walk) -> list[Finding]:
-    return [f for f in walk.findings if can(current_user, "view_finding", f)]
+    """The walk's findings the current user may see, newest first, photos loaded."""
+    return db.session.scalars(
+        select(Finding)
+        .where(Finding.walk_id == walk.id, visible_findings_clause(current_user))
+        .options(
+            selectinload(Finding.photos),
+            selectinload(Finding.building),
+            selectinload(Finding.category),
+        )
+        .order_by(Finding.created_at.desc(), Finding.id.desc())
+    ).all()
 
 
 @bp.get("/")
@@ -49,9 +60,14 @@ def mine():
             case((Walk.status == WalkStatus.IN_PROGRESS, 0), else_=1), Walk.planned_start
         )
     ).all()
-    in_progress_earlier = db.session.scalars(
+    # Walks from earlier days that were never started or never completed stay on top.
+    unfinished_earlier = db.session.scalars(
         select(Walk)
-        .where(mine_filter, Walk.status == WalkStatus.IN_PROGRESS, Walk.planned_start < start)
+        .where(
+            mine_filter,
+            Walk.status.in_([WalkStatus.IN_PROGRESS, WalkStatus.PLANNED]),
+            Walk.planned_start < start,
+        )
         .order_by(Walk.planned_start.desc())
     ).all()
     planned = db.session.scalars(
@@ -66,11 +82,13 @@ def mine():
         .order_by(Walk.completed_at.desc())
         .limit(10)
     ).all()
-    all_walks = [*today, *in_progress_earlier, *planned, *recent]
-    counts = walk_service.finding_counts(db.session, [w.id for w in all_walks])
+    all_walks = [*today, *unfinished_earlier, *planned, *recent]
+    counts = walk_service.finding_counts(
+        db.session, [w.id for w in all_walks], visible_findings_clause(current_user)
+    )
     return render_template(
         "walks/mine.html",
-        today=[*in_progress_earlier, *today],
+        today=[*unfinished_earlier, *today],
         planned=planned,
         recent=recent,
         counts=counts,
@@ -90,7 +108,9 @@ def index():
     if status in set(WalkStatus):
         query = query.where(Walk.status == WalkStatus(status))
     page = db.paginate(query, per_page=25, error_out=False)
-    counts = walk_service.finding_counts(db.session, [w.id for w in page.items])
+    counts = walk_service.finding_counts(
+        db.session, [w.id for w in page.items], visible_findings_clause(current_user)
+    )
     template = "walks/_walk_table.html" if wants_fragment() else "walks/index.html"
     return render_template(
         template, page=page, counts=counts, districts=districts,
@@ -188,7 +208,9 @@ def show(walk_id: int):
         "walks/show.html",
         walk=walk,
         findings=findings,
-        per_category=walk_service.findings_per_category(db.session, walk),
+        per_category=walk_service.findings_per_category(
+            db.session, walk, visible_findings_clause(current_user)
+        ),
     )
 
 
@@ -222,5 +244,7 @@ def complete(walk_id: int):
         walk=walk,
         form=form,
         findings=visible_findings(walk),
-        per_category=walk_service.findings_per_category(db.session, walk),
+        per_category=walk_service.findings_per_category(
+            db.session, walk, visible_findings_clause(current_user)
+        ),
     )
