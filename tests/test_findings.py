@@ -178,3 +178,18 @@ def test_finding_others_refer_to_is_kept_with_a_message(client, login, make, app
         "kan inte tas bort" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Finding, original) is not None
+
+
+def test_finding_held_by_a_fixer_cannot_be_made_confidential(client, login, make, app):
+    login("manager")
+    author = make.user("walker")
+    fixer = make.user("fixer")
+    walk = make.walk()
+    finding = make.finding(walk, author, assignee_id=fixer, status="assigned",
+                           description="Trasigt lås")
+    data = finding_form(make.category_id(), description="Trasigt lås", confidential="y")
+    response = client.post(f"/findings/{finding}/edit", data=data)
+    assert response.status_code == 422
+    assert 'id="confidential-error"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Finding, finding).confidential is False

@@ -38,7 +38,8 @@ class FindingFilterForm(Form):
 
 class AssignForm(FlaskForm):
     version = HiddenField()
-    assignee_id = SelectField(_l("Assignee"), coerce=int,
+    # The service checks the person (staff, active, may see the finding) and says why not.
+    assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False,
                               validators=[DataRequired(_l("Choose who should fix it."))])
     priority_id = SelectField(_l("Priority"), coerce=int, default=0)
     due_date = DateField(_l("Due date"), validators=[Optional()])

@@ -114,6 +114,9 @@ def describe_events(events) -> list[dict]:
 def fill_assign_form(form: AssignForm, finding: Finding) -> None:
     locale = locale_code()
     users = service.assignable_users(db.session)
+    if finding is not None:
+        # A confidential finding is not offered to those who may not see it (fixers).
+        users = [u for u in users if service.may_be_assigned(u, finding)]
     form.assignee_id.choices = options(
         [(0, _l("— choose —"))]
         + [(u.id, f"{u.name} ({label(u.role)})") for u in users]

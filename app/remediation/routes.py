@@ -84,13 +84,13 @@ def _filter_form() -> tuple[FindingFilterForm, service.FindingFilters]:
     districts = db.session.scalars(select(District).order_by(District.name)).all()
     form.district.choices = options(every + [(str(d.id), d.name) for d in districts])
     district_id = _int(form.district.data)
-    buildings = select(Building).order_by(Building.address)
     walks = select(Walk).order_by(Walk.planned_start.desc()).limit(300)
     if district_id:
-        buildings = buildings.where(Building.district_id == district_id)
         walks = walks.where(Walk.district_id == district_id)
-    form.building.choices = options(
-        every + [(str(b.id), b.label) for b in db.session.scalars(buildings)])
+    buildings = _building_choices(district_id, _int(form.building.data))
+    form.building.choices = options(every + [(str(b.id), b.label) for b in buildings])
+    if form.building.data not in {str(b.id) for b in buildings}:
+        form.building.data = ""  # e.g. a building of another district: the select says "All"
     form.walk.choices = options(every + [
         (str(w.id), f"{w.title} · {w.planned_start.date().isoformat()}")
         for w in db.session.scalars(walks)])
@@ -126,6 +126,19 @@ def _filter_form() -> tuple[FindingFilterForm, service.FindingFilters]:
     return form, filters
 
 
+def _building_choices(district_id: int | None, building_id: int | None) -> list[Building]:
+    """The buildings of the chosen district. Without a district there are tens of thousands:
+    offer none, except the one a bookmarked URL filters on."""
+    if district_id:
+        return list(db.session.scalars(
+            select(Building).where(Building.district_id == district_id)
+            .order_by(Building.address)))
+    if building_id:
+        building = db.session.get(Building, building_id)
+        return [building] if building is not None else []
+    return []
+
+
 def _bulk_form() -> BulkForm:
     form = BulkForm()
     fill_assign_form(form, None)  # same people and priorities as the single form
@@ -155,10 +168,11 @@ def _list_response(form, page, bulk=None, status=200):
     if not bulk.next.data:
         bulk.next.data = request.full_path if request.method == "GET" else url_for(
             "remediation.findings")
-    template = "remediation/_results.html" if wants_fragment() else "remediation/list.html"
+    fragment = wants_fragment()
+    template = "remediation/_results.html" if fragment else "remediation/list.html"
     return render_template(
         template, form=form, page=page, bulk=bulk, query=_query_string(),
-        status_colours=STATUS_COLOURS,
+        status_colours=STATUS_COLOURS, building_oob=fragment,
     ), status
 
 

@@ -319,8 +319,9 @@ def _demo_history(finding: Finding, created: datetime, today: date, users, prior
     fixed_at = at + timedelta(days=rnd.randint(1, max(2, priority.days * 2)))
     stays_open = (roll < 0.45 and age_days < 120) or fixed_at > datetime.now(UTC)
     # Open demo tasks belong to the manager, so the fixer's "My tasks" starts empty and
-    # shows exactly what the manager assigns in the demo.
-    owner = manager if stays_open else fixer
+    # shows exactly what the manager assigns in the demo. A fixer may not see confidential
+    # findings, so those stay with the manager too.
+    owner = manager if stays_open or finding.confidential else fixer
     finding.status, finding.assigned_at = FindingStatus.ASSIGNED, at
     finding.assignee, finding.priority = owner, priority
     finding.responsible_party = "Fastighetsskötsel"
@@ -332,7 +333,7 @@ def _demo_history(finding: Finding, created: datetime, today: date, users, prior
         return
     at = fixed_at
     finding.status, finding.fixed_at = FindingStatus.FIXED, at
-    step("status", "assigned", "fixed", at, fixer)
+    step("status", "assigned", "fixed", at, owner)
     if roll < 0.9:
         at = at + timedelta(days=rnd.randint(1, 5))
         finding.status, finding.verified_at = FindingStatus.VERIFIED, at

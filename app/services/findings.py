@@ -139,6 +139,13 @@ def _same_author(finding: Finding, author: User) -> Finding:
 
 def update_finding(session: Session, finding: Finding, data: FindingData) -> Finding:
     values = _validated(session, data)
+    assignee = finding.assignee
+    if values["confidential"] and assignee is not None and not assignee.is_manager:
+        raise DomainError(
+            _l("%(name)s, who fixes this finding, may not see confidential findings. "
+               "Assign it to a manager first.", name=assignee.name),
+            field="confidential",
+        )
     for name, value in values.items():
         setattr(finding, name, value)
     finding.updated_at = utcnow()

@@ -1,7 +1,8 @@
 """E-mail: every message is an OutboxMail row first; with MAIL_SERVER set it is also sent.
 
 Without SMTP settings the rows stay unsent and admins read them at /admin/outbox.
-Messages are written in the recipient's language (user.language, default Swedish).
+Messages are written in the recipient's language (user.language, default Swedish) and
+name only findings the recipient may open (policy view_finding).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import Finding, OutboxMail, Role, User, utcnow
+from app.policy import can
 from app.timeutil import local_today
 
 DEFAULT_LANGUAGE = "sv"
@@ -48,6 +50,8 @@ def notify_assignment(session: Session, finding: Finding, *, actor: User | None,
         return None
     if actor is not None and actor.id == assignee.id:
         return None
+    if not can(assignee, "view_finding", finding):
+        return None  # the mail would show them what the app hides (a confidential finding)
     with force_locale(assignee.language or DEFAULT_LANGUAGE):
         subject = _("New task in Trygg: %(category)s (#%(id)d)",
                     category=finding.category.name(assignee.language or DEFAULT_LANGUAGE),
@@ -94,6 +98,8 @@ def queue_reminders(session: Session, *, config: Mapping, today=None) -> int:
     count = 0
     for user_id, findings in by_user.items():
         user = users[user_id]
+        # Never list what the recipient may not open (a confidential finding, for a fixer).
+        findings = [f for f in findings if can(user, "view_finding", f)]
         if not findings or not user.notify_email or not user.active:
             continue
         findings.sort(key=lambda f: (f.due_date, f.id))

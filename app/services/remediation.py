@@ -34,7 +34,7 @@ from app.models import (
     Walk,
     utcnow,
 )
-from app.policy import can_transition, is_reopen
+from app.policy import can_transition, is_manager, is_reopen
 from app.services import DomainError
 from app.services.geo import bounding_box, distance_m, valid_position
 from app.timeutil import local_today
@@ -296,6 +296,11 @@ def assign(
     if finding.status in DONE_STATUSES:
         raise DomainError(_l("This finding is closed. Reopen it before assigning it."),
                           field="assignee_id")
+    if not may_be_assigned(assignee, finding):
+        raise DomainError(
+            _l("This finding is confidential and %(name)s may not see it. Assign it to a "
+               "manager or an administrator.", name=assignee.name),
+            field="assignee_id")
     today = today or local_today()
     due = assignment.due_date
     if due is None and assignment.priority is not None:
@@ -331,6 +336,12 @@ def assign(
         finding.assigned_at = utcnow()
     session.flush()
     return changed_assignee
+
+
+def may_be_assigned(user: User, finding: Finding) -> bool:
+    """Whether the user may see the finding once it is theirs. The view_finding policy
+    never shows a confidential finding to a fixer, so it must not become their task."""
+    return not finding.confidential or is_manager(user)
 
 
 def assignable_users(session: Session) -> list[User]:
@@ -426,11 +437,21 @@ SORTS = {
 }
 
 
-def filtered_findings(filters: FindingFilters, today: date | None = None) -> Select:
-    """select(Finding) narrowed by the list's filters and sorted; for pages, maps, exports."""
+def filtered_findings(filters: FindingFilters, today: date | None = None, *,
+                      session: Session | None = None) -> Select:
+    """select(Finding) narrowed by the list's filters and sorted; for pages, maps, exports.
+
+    `session` tells which database the query is for (text search differs); default
+    Flask-SQLAlchemy's session.
+    """
     from app.timeutil import local_day_bounds
 
     today = today or local_today()
+    if session is None:
+        from app.extensions import db
+
+        session = db.session
+    lower = lowercase_function(session)
     query = select(Finding).join(Walk, Finding.walk_id == Walk.id)
     if filters.district_id:
         query = query.where(Walk.district_id == filters.district_id)
@@ -453,9 +474,7 @@ def filtered_findings(filters: FindingFilters, today: date | None = None) -> Sel
     elif filters.assignee_id:
         query = query.where(Finding.assignee_id == filters.assignee_id)
     if filters.responsible:
-        query = query.where(
-            func.lower(Finding.responsible_party).contains(filters.responsible.strip().lower())
-        )
+        query = query.where(_contains(lower, Finding.responsible_party, filters.responsible))
     if filters.overdue:
         query = query.where(overdue_condition(today))
     if filters.confidential == "yes":
@@ -467,25 +486,40 @@ def filtered_findings(filters: FindingFilters, today: date | None = None) -> Sel
     if filters.date_to:
         query = query.where(Finding.created_at < local_day_bounds(filters.date_to)[1])
     if filters.q and filters.q.strip():
-        query = query.where(_text_match(filters.q.strip()))
+        query = query.where(_text_match(lower, filters.q.strip()))
     order = SORTS.get(filters.sort, SORTS["newest"])[1]()
     return query.order_by(*order)
 
 
-def _text_match(q: str):
-    needle = q.lower()
+def lowercase_function(session: Session):
+    """The SQL function that lower-cases like Python's str.lower.
+
+    SQLite's lower() folds only ASCII, so "Övergiven" would never match "övergiven";
+    app.sqlite_tuning registers unicode_lower() on every SQLite connection. PostgreSQL's
+    lower() folds Å, Ä, Ö itself (in a UTF-8 locale).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return func.unicode_lower
+    return func.lower
+
+
+def _contains(lower, column, text: str):
+    """Case-insensitive substring match; % and _ in the text match only themselves."""
+    return lower(column).contains(text.strip().lower(), autoescape=True)
+
+
+def _text_match(lower, q: str):
     building_ids = select(Building.id).where(
-        or_(func.lower(Building.address).contains(needle),
-            func.lower(Building.code).contains(needle))
+        or_(_contains(lower, Building.address, q), _contains(lower, Building.code, q))
     )
     conditions = [
-        func.lower(Finding.description).contains(needle),
-        func.lower(Finding.responsible_party).contains(needle),
-        func.lower(Finding.planned_action).contains(needle),
+        _contains(lower, Finding.description, q),
+        _contains(lower, Finding.responsible_party, q),
+        _contains(lower, Finding.planned_action, q),
         Finding.building_id.in_(building_ids),
         Finding.category_id.in_(
-            select(Category.id).where(or_(func.lower(Category.name_sv).contains(needle),
-                                          func.lower(Category.name_en).contains(needle)))
+            select(Category.id).where(or_(_contains(lower, Category.name_sv, q),
+                                          _contains(lower, Category.name_en, q)))
         ),
     ]
     number = q.lstrip("#")
