@@ -206,14 +206,25 @@ def openapi_document() -> dict:
                 "get": {
                     "operationId": "getCsrfToken",
                     "summary": "A fresh CSRF token for the X-CSRFToken header",
+                    "description": (
+                        "Also names the logged-in user: the offline outbox sends only the "
+                        "findings captured by this user and clears its cached pages when "
+                        "the user changes."
+                    ),
                     "responses": {
                         "200": _json(
                             {
                                 "type": "object",
-                                "required": ["csrf_token"],
-                                "properties": {"csrf_token": {"type": "string"}},
+                                "required": ["csrf_token", "user_id"],
+                                "properties": {
+                                    "csrf_token": {"type": "string"},
+                                    "user_id": {
+                                        "type": "integer",
+                                        "description": "The logged-in user's id",
+                                    },
+                                },
                             },
-                            "The token",
+                            "The token and the logged-in user",
                         ),
                         **_errors("401"),
                     },

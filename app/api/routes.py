@@ -18,7 +18,7 @@ from app.api.openapi import openapi_document
 from app.extensions import db
 from app.i18n import locale_code
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk, WalkStatus
-from app.policy import can, is_manager
+from app.policy import can, is_manager, visible_findings_clause
 from app.services import DomainError
 from app.services import findings as finding_service
 from app.services import photos as photo_service
@@ -107,7 +107,7 @@ def finding_json(finding: Finding) -> dict:
         "status": finding.status.value,
         "created_at": _iso(finding.created_at),
         "url": url_for("findings.show", finding_id=finding.id),
-        "photos": [photo_json(p) for p in finding.photos],
+        "photos": [photo_json(p) for p in finding.public_photos],
     }
 
 
@@ -161,8 +161,10 @@ def _float_arg(name: str, *, required: bool = False) -> float | None:
 
 @bp.get("/csrf")
 def csrf():
-    """A fresh CSRF token for the X-CSRFToken header (the outbox asks before it sends)."""
-    response = jsonify(csrf_token=generate_csrf())
+    """A fresh CSRF token for the X-CSRFToken header (the outbox asks before it sends), and
+    who is logged in: the phone sends only the findings this user captured, and clears its
+    cached pages when the user changes."""
+    response = jsonify(csrf_token=generate_csrf(), user_id=current_user.id)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -193,7 +195,9 @@ def walks():
     found = db.session.scalars(query).all()
     from app.services.walks import finding_counts
 
-    counts = finding_counts(db.session, [w.id for w in found])
+    counts = finding_counts(
+        db.session, [w.id for w in found], visible_findings_clause(current_user)
+    )
     return jsonify(walks=[walk_json(w, counts.get(w.id, 0)) for w in found])
 
 

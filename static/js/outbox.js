@@ -4,6 +4,11 @@
 //
 // Runs in the page (form, badge, panel) and in the service worker (Background Sync), so the
 // sending part uses no DOM.
+//
+// Each item keeps the id of the user who captured it, and is sent only while /api/v1/csrf
+// says that user is logged in: a phone passed from one walker to the next never sends the
+// first one's findings as the second's. The others' items stay (shown, exportable). When
+// the user seen by /api/v1/csrf changes, the cached pages of the last one are deleted.
 (function (root) {
   "use strict";
 
@@ -13,6 +18,9 @@
   var MAX_SIDE = 2048;
   var JPEG_QUALITY = 0.85;
   var RETRY_MS = 20000;
+  var PAGES_CACHE = "trygg-pages-v1";  // the service worker's (templates/pwa/sw.js)
+  var USER_CACHE = "trygg-user";       // one entry: the last user /api/v1/csrf named
+  var USER_KEY = "/__trygg/last-user";
   var isWindow = typeof document !== "undefined";
   var channel = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("trygg-outbox") : null;
 
@@ -78,7 +86,7 @@
 
   var listeners = [];
   var progress = {};  // photo uuid → percent, not stored (changes many times a second)
-  var state = { authRequired: false, sending: false, recentlySent: [] };
+  var state = { authRequired: false, sending: false, recentlySent: [], userId: null };
 
   function emit(kind, detail) {
     listeners.forEach(function (fn) { try { fn(kind, detail || {}); } catch (e) { /* UI only */ } });
@@ -150,12 +158,54 @@
     });
   }
 
+  // --- whose phone it is now --------------------------------------------------------------
+
+  // Kept in Cache Storage (the page and the worker both reach it; no IndexedDB upgrade).
+  function lastUser() {
+    if (typeof caches === "undefined") return Promise.resolve(null);
+    return caches.open(USER_CACHE).then(function (cache) { return cache.match(USER_KEY); })
+      .then(function (response) { return response ? response.text() : null; })
+      .then(function (text) { return text ? parseInt(text, 10) : null; })
+      .catch(function () { return null; });
+  }
+
+  // The server named `userId`: if someone else used the phone before, their cached pages go.
+  // With no user recorded yet there is nothing to compare: the worker empties the pages
+  // cache when it activates without a recorded user (first install, or an older version).
+  function noteUser(userId) {
+    state.userId = userId;
+    if (typeof caches === "undefined" || userId === null || userId === undefined) return Promise.resolve();
+    return lastUser().then(function (previous) {
+      if (previous === userId) return null;
+      var clear = previous === null ? Promise.resolve() : caches.delete(PAGES_CACHE);
+      return clear.then(function () { return caches.open(USER_CACHE); }).then(function (cache) {
+        return cache.put(USER_KEY, new Response(String(userId), { headers: { "Content-Type": "text/plain" } }));
+      });
+    }).catch(function () { /* best effort: the next answer tries again */ });
+  }
+
   function csrfToken() {
     return fetch(API + "/csrf", { credentials: "same-origin", cache: "no-store" }).then(function (response) {
       if (response.status === 401) return { auth: true };
       if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json().then(function (data) { return { token: data.csrf_token }; });
+      return response.json().then(function (data) {
+        var userId = typeof data.user_id === "number" ? data.user_id : null;
+        return noteUser(userId).then(function () { return { token: data.csrf_token, userId: userId }; });
+      });
     });
+  }
+
+  // Who captures in this page (#outbox-panel[data-user-id], rendered by the server); in the
+  // worker, and on pages nobody is logged in to, null.
+  function pageUser() {
+    if (!isWindow) return null;
+    var panel = document.getElementById("outbox-panel");
+    var id = panel ? parseInt(panel.dataset.userId || "", 10) : NaN;
+    return isFinite(id) ? id : null;
+  }
+
+  function belongsTo(item, userId) {
+    return userId !== null && userId !== undefined && item.userId === userId;
   }
 
   function postJson(url, body, token) {
@@ -333,6 +383,9 @@
   function sendQueued() {
     return allItems().then(function (items) {
       var queued = items.filter(function (item) { return item.state !== "failed"; });
+      // A page knows its user: nothing of theirs waiting, no need to ask the server.
+      var here = pageUser();
+      if (here !== null) queued = queued.filter(function (item) { return belongsTo(item, here); });
       if (!queued.length) return "empty";
       state.sending = true;
       emit("change");
@@ -343,6 +396,9 @@
         }
         state.authRequired = false;
         var token = answer.token;
+        var userId = answer.userId;
+        // Only what this user captured: the rest stays on the phone for its author.
+        queued = queued.filter(function (item) { return belongsTo(item, userId); });
         var i = 0;
         function step(status) {
           if (status === "auth") { state.authRequired = true; return "auth"; }
@@ -351,6 +407,7 @@
             // A token the server no longer takes (new session): fetch one and go on.
             return csrfToken().then(function (fresh) {
               if (fresh.auth) { state.authRequired = true; return "auth"; }
+              if (fresh.userId !== userId) return "retry";  // someone else logged in meanwhile
               token = fresh.token;
               return sendItem(queued[i - 1], token).then(function (again) {
                 return step(again === "csrf" ? "retry" : again);
@@ -361,7 +418,7 @@
           var item = queued[i++];
           return getItem(item.uuid).then(function (fresh) {
             // Deleted or failed meanwhile (another tab): skip it.
-            if (!fresh || fresh.state === "failed") return step("ok");
+            if (!fresh || fresh.state === "failed" || !belongsTo(fresh, userId)) return step("ok");
             return sendItem(fresh, token).then(step);
           });
         }
@@ -376,9 +433,12 @@
 
   // --- queueing ----------------------------------------------------------------------------
 
-  function queue(walkId, body, files, label) {
+  // userId: who captured it (the page's user; a page without one: the last user the server
+  // named). Without a user the item is kept and can be exported, but is never sent.
+  function queue(walkId, body, files, label, userId) {
     var item = {
       uuid: body.uuid || uuid4(),
+      userId: null,
       walkId: walkId,
       body: body,
       label: label || "",
@@ -389,19 +449,24 @@
       photos: []
     };
     item.body.uuid = item.uuid;
-    return Promise.all(Array.prototype.map.call(files || [], function (file) {
-      return downscale(file).then(function (blob) {
-        return {
-          uuid: uuid4(),
-          blob: blob,
-          name: (file.name || "photo").replace(/\.[^.]*$/, "") + (blob.type === "image/jpeg" ? ".jpg" : ""),
-          size: blob.size,
-          state: "waiting",
-          sent: false,
-          error: ""
-        };
-      });
-    })).then(function (photos) {
+    var known = userId !== undefined && userId !== null ? userId : pageUser();
+    return (known !== null ? Promise.resolve(known) : lastUser()).then(function (id) {
+      item.userId = id;
+    }).then(function () {
+      return Promise.all(Array.prototype.map.call(files || [], function (file) {
+        return downscale(file).then(function (blob) {
+          return {
+            uuid: uuid4(),
+            blob: blob,
+            name: (file.name || "photo").replace(/\.[^.]*$/, "") + (blob.type === "image/jpeg" ? ".jpg" : ""),
+            size: blob.size,
+            state: "waiting",
+            sent: false,
+            error: ""
+          };
+        });
+      }));
+    }).then(function (photos) {
       item.photos = photos;
       return putItem(item);
     }).then(function () {
@@ -454,6 +519,7 @@
         })).then(function (photos) {
           return {
             uuid: item.uuid, walk_id: item.walkId, label: item.label, state: item.state,
+            captured_by_user_id: item.userId === undefined ? null : item.userId,
             error: item.error || "", created_at: new Date(item.createdAt).toISOString(),
             finding: item.body, photos: photos
           };
@@ -474,6 +540,8 @@
     exportItems: exportItems,
     downscale: downscale,
     uuid4: uuid4,
+    lastUser: lastUser,
+    PAGES_CACHE: PAGES_CACHE,
     state: state,
     progress: progress,
     on: function (fn) { listeners.push(fn); }
@@ -624,8 +692,14 @@
     setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
   }
 
+  function currentUser() {
+    var here = pageUser();
+    return here !== null ? here : state.userId;
+  }
+
   function renderPanel(items) {
     if (!panel) return;
+    var me = currentUser();
     var list = panel.querySelector(".outbox-items");
     list.textContent = "";
     if (state.authRequired) {
@@ -635,12 +709,17 @@
       list.appendChild(login);
     }
     items.forEach(function (item) {
-      var li = el("li", { "class": "outbox-item outbox-" + item.state, "data-uuid": item.uuid });
+      var mine = belongsTo(item, me);
+      var li = el("li", { "class": "outbox-item outbox-" + (mine ? item.state : "other-user"), "data-uuid": item.uuid });
       var head = el("p", {});
-      head.appendChild(el("span", { "class": "badge outbox-state" }, stateLabel(item)));
+      head.appendChild(el("span", { "class": "badge outbox-state" }, mine ? stateLabel(item) : t("stateOtherUser", "Another user")));
       head.appendChild(document.createTextNode(" " + (item.label || item.uuid.slice(0, 8))));
       li.appendChild(head);
       li.appendChild(el("p", { "class": "meta" }, new Date(item.createdAt).toLocaleString()));
+      if (!mine) {
+        li.appendChild(el("p", { "class": "outbox-other-user" },
+          t("otherUser", "Saved by another user on this phone — log in as them to send, or export.")));
+      }
       if (item.error) li.appendChild(el("p", { "class": "outbox-error", role: "alert" }, item.error));
       item.photos.forEach(function (photo, index) {
         var row = el("p", { "class": "outbox-photo" });
@@ -652,11 +731,12 @@
         li.appendChild(row);
       });
       var actions = el("p", { "class": "row" });
-      if (item.state === "failed" || item.state === "waiting") {
+      // Another user's finding: only "Save as file"; sending or deleting is theirs to do.
+      if (mine && (item.state === "failed" || item.state === "waiting")) {
         actions.appendChild(el("button", { type: "button", "class": "btn btn-small", "data-action": "retry" }, t("retry", "Try again")));
       }
       actions.appendChild(el("button", { type: "button", "class": "btn btn-small btn-secondary", "data-action": "export" }, t("export", "Save as file")));
-      if (item.state !== "sending") {
+      if (mine && item.state !== "sending") {
         actions.appendChild(el("button", { type: "button", "class": "btn btn-small btn-danger", "data-action": "delete" }, t("delete", "Delete")));
       }
       li.appendChild(actions);
@@ -675,19 +755,24 @@
   function render() {
     if (!badge) return Promise.resolve();
     return allItems().then(function (items) {
-      var waiting = items.length;
-      var failed = items.filter(function (item) { return item.state === "failed"; }).length;
-      badge.hidden = waiting === 0 && !state.authRequired;
+      var me = currentUser();
+      var own = items.filter(function (item) { return belongsTo(item, me); });
+      var others = items.length - own.length;
+      var waiting = own.length;
+      var failed = own.filter(function (item) { return item.state === "failed"; }).length;
+      badge.hidden = items.length === 0 && !state.authRequired;
       badge.dataset.count = String(waiting);
-      var text;
-      if (state.authRequired) text = t("loginAgain", "Log in again to send");
-      else if (state.sending) text = t("sendingCount", "Sending %(num)d…", waiting);
-      else text = waiting === 1 ? t("waitingOne", "%(num)d waiting to send", 1) : t("waitingMany", "%(num)d waiting to send", waiting);
-      if (failed) text += " · " + t("failedCount", "%(num)d failed", failed);
-      badge.querySelector(".outbox-count").textContent = text;
+      badge.dataset.others = String(others);
+      var parts = [];
+      if (state.authRequired) parts.push(t("loginAgain", "Log in again to send"));
+      else if (state.sending) parts.push(t("sendingCount", "Sending %(num)d…", waiting));
+      else if (waiting || !others) parts.push(waiting === 1 ? t("waitingOne", "%(num)d waiting to send", 1) : t("waitingMany", "%(num)d waiting to send", waiting));
+      if (failed) parts.push(t("failedCount", "%(num)d failed", failed));
+      if (others) parts.push(t("otherCount", "%(num)d saved by another user", others));
+      badge.querySelector(".outbox-count").textContent = parts.join(" · ");
       badge.classList.toggle("outbox-has-failed", failed > 0);
       renderPanel(items);
-      scheduleRetry(items.length - failed > 0);
+      scheduleRetry(waiting - failed > 0);
     });
   }
 
@@ -753,7 +838,19 @@
         return true;
       }).catch(function () { /* best effort */ });
     }
-    sendAll();  // the app was opened
+    checkUser().then(sendAll);  // the app was opened
+  }
+
+  // A page rendered for someone other than the last user the server named (a new login on
+  // this phone, or a session that expired): ask the server, which clears the last one's
+  // cached pages. Offline, or the same user: nothing to do.
+  function checkUser() {
+    var here = pageUser();
+    if (here === null || navigator.onLine === false) return Promise.resolve();
+    return lastUser().then(function (last) {
+      if (last === here) { state.userId = here; return null; }
+      return csrfToken().then(function () { rerender(); }, function () { /* offline after all */ });
+    });
   }
 
   window.addEventListener("online", function () { sendAll(); });

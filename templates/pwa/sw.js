@@ -4,12 +4,18 @@
  * and walk data the walker opened (kept across versions so a walk stays usable offline).
  * The outbox lives in IndexedDB: nothing here ever deletes it, activating a new version
  * included.
+ *
+ * Cached pages belong to one user: outbox.js records the user /api/v1/csrf names (cache
+ * "trygg-user") and deletes the pages cache when that user changes; logging out deletes it
+ * too. A worker that finds no recorded user (first install, or a version from before users
+ * were recorded) cannot tell whose pages it holds, and deletes them when it activates.
  */
 "use strict";
 
 const VERSION = {{ version|tojson }};
 const SHELL_CACHE = "trygg-shell-" + VERSION;
-const PAGES_CACHE = "trygg-pages-v1";
+const PAGES_CACHE = "trygg-pages-v1";  // also named in static/js/outbox.js
+const USER_CACHE = "trygg-user";        // the last user /api/v1/csrf named (outbox.js)
 const SHELL = {{ shell|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const STATIC_PREFIX = {{ static_prefix|tojson }};
@@ -37,10 +43,17 @@ self.addEventListener("activate", function (event) {
         if (key.indexOf("trygg-shell-") === 0 && key !== SHELL_CACHE) return caches.delete(key);
         return null;
       }));
-    }).then(function () { return self.clients.claim(); })
+    }).then(forgetPagesOfUnknownUser)
+      .then(function () { return self.clients.claim(); })
       .then(function () { return broadcast({ type: "sw-activated", version: VERSION }); })
   );
 });
+
+function forgetPagesOfUnknownUser() {
+  return caches.has(USER_CACHE).then(function (known) {
+    return known ? null : caches.delete(PAGES_CACHE);
+  });
+}
 
 function broadcast(message) {
   return self.clients.matchAll({ includeUncontrolled: true }).then(function (clients) {
