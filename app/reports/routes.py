@@ -23,7 +23,7 @@ from app.htmx import wants_fragment
 from app.i18n import locale_code
 from app.labels import label, options
 from app.models import District, FollowUpItem, SurveyResult, Walk, WalkTarget
-from app.policy import can
+from app.policy import can, visible_findings_clause
 from app.reports import bp
 from app.reports.forms import (
     CheckItemForm,
@@ -38,9 +38,11 @@ from app.services import followup as followup_service
 from app.services import photos as photo_service
 from app.services import reports as report_service
 from app.services import surveys as survey_service
+from app.services import walks as walk_service
 from app.services.protocol import render_protocol
 from app.storage import commit_or_discard, get_storage
 from app.timeutil import local_to_utc, local_today, to_local
+from app.walks.routes import visible_findings
 
 
 def _require(action: str, obj=None) -> None:
@@ -278,7 +280,9 @@ def follow_up(walk_id: int):
 def check_item(walk_id: int, item_id: int):
     walk = _walk_or_404(walk_id)
     item = db.session.get(FollowUpItem, item_id)
-    if item is None or item.walk_id != walk.id:
+    # The checklist carries confidential findings too; whoever may not see one may not check it.
+    if (item is None or item.walk_id != walk.id
+            or not can(current_user, "view_finding", item.finding)):
         abort(404)
     if not can(current_user, "check_follow_up", walk):
         abort(403)
@@ -291,7 +295,7 @@ def check_item(walk_id: int, item_id: int):
         except photo_service.PhotoRejected as rejected:
             form.photo.errors = [str(rejected.message)]
     if form.errors or not form.is_submitted():
-        return _item_response(walk, item, form, status=422)
+        return _item_error(walk, item, form)
     keys = []
     try:
         photo = followup_service.check_item(
@@ -302,21 +306,29 @@ def check_item(walk_id: int, item_id: int):
     except DomainError as error:
         db.session.rollback()
         form.outcome.errors = [str(error.message)]
-        return _item_response(walk, item, form, status=422)
+        return _item_error(walk, item, form)
     commit_or_discard(db.session, keys)
     if wants_fragment():
-        return _item_response(walk, item, CheckItemForm(formdata=None))
+        return render_template("reports/_checklist_item.html", walk=walk, item=item)
     flash(_("Saved."), "success")
     return redirect(url_for("walks.show", walk_id=walk.id, _anchor=f"item-{item.id}"), code=303)
 
 
-def _item_response(walk, item, form, status=200):
+def _item_error(walk: Walk, item: FollowUpItem, form: CheckItemForm):
+    """422 with what the walker typed and chose still there: the item alone for htmx, else the
+    whole walk page (a redirect would lose the note)."""
+    context = {"walk": walk, "check_form": form, "check_item_id": item.id}
     if wants_fragment():
-        return render_template("reports/_checklist_item.html", walk=walk, item=item,
-                               form=form), status
-    if status == 422:
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-    return redirect(url_for("walks.show", walk_id=walk.id, _anchor=f"item-{item.id}"), code=303)
+        return render_template("reports/_checklist_item.html", item=item, **context), 422
+    flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
+    return render_template(
+        "walks/show.html",
+        findings=visible_findings(walk),
+        per_category=walk_service.findings_per_category(
+            db.session, walk, visible_findings_clause(current_user)
+        ),
+        **context,
+    ), 422
 
 
 # --- exports ---------------------------------------------------------------------------------

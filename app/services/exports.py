@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -38,6 +39,10 @@ from app.timeutil import to_local
 CSV_DELIMITER = ";"
 BATCH = 1000
 CHUNK = 64 * 1024
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE (a test keeps them equal), copied so that importing
+# this module does not load openpyxl (~90 ms) for every worker and CLI command.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 FINDING_COLUMNS = [
     "id", "created", "acknowledged", "assigned", "fixed", "verified", "closed", "status",
@@ -162,7 +167,21 @@ def _cell(value):
         return "yes" if value else "no"
     if hasattr(value, "value"):  # StrEnum
         return value.value
+    if isinstance(value, str):
+        return _text(value)
     return "" if value is None else value
+
+
+def _text(value: str) -> str:
+    """Typed text as inert text in a spreadsheet.
+
+    Control characters are dropped (XML, so XLSX, cannot hold them), and a leading = + - @
+    tab or CR gets a ' so Excel and LibreOffice do not run it as a formula ("CSV injection").
+    """
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 # --- writers ---------------------------------------------------------------------------------

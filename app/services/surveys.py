@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.models import District, Finding, SurveyResult, Walk, WalkStatus
 from app.services import DomainError
+from app.services.buildings import decode
 from app.services.reports import bucket, fixed_clause
 
 CSV_COLUMNS = ("district", "year", "respondents", "safe_share", "evening_safe_share")
@@ -167,7 +168,12 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
     Columns: district (name or code), year, respondents, safe_share, evening_safe_share
     (may be empty). A header line is required; `,` or `;` separates the columns.
     """
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    try:
+        text = decode(data) if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise SurveyImportError([(1, str(_l(
+            "The file could not be read as text. Save it as CSV (UTF-8) and try again."
+        )))]) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise SurveyImportError([(1, str(_l("The file is empty.")))])
