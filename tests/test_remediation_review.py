@@ -157,7 +157,8 @@ def test_no_mail_names_a_confidential_finding_to_a_fixer(app, make, people, runn
     assert f"/findings/{plain}" in fixer_mail
     assert f"/findings/{secret}" not in fixer_mail and f"#{secret} " not in fixer_mail
     assert "Krögarvägen 7" not in fixer_mail
-    assert "This finding is past its due date:" in fixer_mail  # one, not two
+    # One finding, not two, in the recipient's language (Swedish by default).
+    assert "Den här iakttagelsen har passerat sitt sista datum:" in fixer_mail
     # Managers may see it, so their digest keeps it.
     assert f"/findings/{secret}" in by_address["manager@example.org"].body
 
