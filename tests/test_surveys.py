@@ -171,3 +171,16 @@ def test_walks_next_to_the_survey_on_the_page(client, login, make, app):
     html = client.get("/reports/surveys", headers=EN).get_data(as_text=True)
     row = html.split(f'id="survey-{district}-{now.year}"')[1].split("</tr>")[0]
     assert '<td class="num">1</td>' in row  # one walk completed that year
+
+
+def test_survey_numbers_are_written_the_swedish_way(client, login, app):
+    with app.app_context():
+        demo.seed(db.session, get_storage(), photos_every=1000)
+        db.session.commit()
+        fittja = db.session.scalar(db.select(District.id).where(District.name == "Fittja"))
+    login("manager")
+    html = client.get("/reports/surveys", headers={"Accept-Language": "sv"}).get_data(
+        as_text=True)
+    row_2019 = html.split(f'id="survey-{fittja}-2019"')[1].split("</tr>")[0]
+    assert 'class="num change">+7,2<' in row_2019
+    assert 'class="num gap">9,0<' in row_2019
