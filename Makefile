@@ -35,6 +35,8 @@ vendor:
 
 benchmark: install
 	$(BIN)/python scripts/bench_photos.py
+	$(BIN)/python scripts/bench_nearest.py
+	$(BIN)/python scripts/bench_export.py
 
 clean-db:
 	rm -f instance/trygg.db instance/trygg.db-wal instance/trygg.db-shm
