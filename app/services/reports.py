@@ -36,7 +36,6 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.models import (
-    DONE_STATUSES,
     Building,
     Category,
     District,
@@ -48,6 +47,7 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
+from app.services.remediation import overdue_condition
 from app.timeutil import LOCAL, local_today
 
 FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)
@@ -73,15 +73,6 @@ def _days_between_default(element, compiler, **kw):
 def _days_between_sqlite(element, compiler, **kw):
     start, end = (compiler.process(c, **kw) for c in element.clauses)
     return f"(julianday({end}) - julianday({start}))"
-
-
-def overdue_clause(today: date) -> ColumnElement[bool]:
-    """Due before today and not done. The one rule for "overdue", shared by every report."""
-    return and_(
-        Finding.due_date.is_not(None),
-        Finding.due_date < today,
-        Finding.status.not_in(list(DONE_STATUSES)),
-    )
 
 
 def fixed_clause() -> ColumnElement[bool]:
@@ -274,7 +265,7 @@ def finding_totals(session: Session, filters: Filters) -> dict:
     ).one()
     overdue = session.scalar(
         select(func.count(Finding.id)).where(
-            overdue_clause(filters.today), *_finding_scope(filters, in_period=False)
+            overdue_condition(filters.today), *_finding_scope(filters, in_period=False)
         )
     )
     return {
@@ -460,7 +451,7 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
         session.execute(
             select(Walk.district_id, func.count(Finding.id))
             .join(Walk, Walk.id == Finding.walk_id)
-            .where(overdue_clause(filters.today))
+            .where(overdue_condition(filters.today))
             .group_by(Walk.district_id)
         ).all()
     )
