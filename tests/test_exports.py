@@ -136,3 +136,18 @@ def test_csv_is_sent_in_chunks(ctx):
     assert len(chunks) > 1
     text = b"".join(chunks).decode("utf-8-sig")
     assert text.count("\r\n") == 5001
+
+
+def test_findings_list_links_an_export_of_exactly_what_it_shows(client, login, make):
+    login("manager")
+    walker = make.user("walker")
+    walk = make.walk()
+    make.finding(walk, walker, "lighting", description="Mörk gångtunnel")
+    make.finding(walk, walker, "lighting", description="Trasig lampa")
+    make.finding(walk, walker, "graffiti", description="Mörkt klotter")
+    page = client.get("/findings?q=m%C3%B6rk&status=open").get_data(as_text=True)
+    link = page.split('class="row export-links"')[1].split('href="')[1].split('"')[0]
+    assert "q=m" in link and "status=open" in link
+    rows = client.get(link.replace("&amp;", "&")).get_data(as_text=True).splitlines()
+    assert len(rows) == 3  # header + the two findings whose text has "mörk"
+    assert all("Trasig lampa" not in row for row in rows)

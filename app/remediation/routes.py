@@ -107,22 +107,8 @@ def _filter_form() -> tuple[FindingFilterForm, service.FindingFilters]:
     form.confidential.choices = options(
         [("", _l("All")), ("no", _l("Not confidential")), ("yes", _l("Only confidential"))])
     form.sort.choices = options((key, text) for key, (text, _order) in service.SORTS.items())
-    filters = service.FindingFilters(
-        district_id=district_id,
-        building_id=_int(form.building.data),
-        walk_id=_int(form.walk.data),
-        category_id=_int(form.category.data),
-        severity=form.severity.data or None,
-        status=form.status.data or None,
-        assignee_id=_int(form.assignee.data),
-        responsible=(form.responsible.data or "").strip() or None,
-        overdue=bool(form.overdue.data),
-        confidential=form.confidential.data or None,
-        date_from=form.date_from.data if not form.date_from.errors else None,
-        date_to=form.date_to.data if not form.date_to.errors else None,
-        q=(form.q.data or "").strip() or None,
-        sort=form.sort.data if form.sort.data in service.SORTS else "newest",
-    )
+    filters = service.FindingFilters.from_args(request.args)
+    filters.building_id = _int(form.building.data)  # dropped above if not in the district
     return form, filters
 
 

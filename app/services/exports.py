@@ -17,7 +17,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Select, select
@@ -28,11 +28,11 @@ from app.models import (
     Category,
     District,
     Finding,
-    FindingStatus,
     Priority,
     User,
     Walk,
 )
+from app.services.remediation import FindingFilters, apply_filters
 from app.services.reports import Period, period_from_args
 from app.timeutil import to_local
 
@@ -58,28 +58,17 @@ WALK_COLUMNS = [
 @dataclass
 class ExportFilters:
     period: Period | None = None
-    district_id: int | None = None
-    category_id: int | None = None
-    status: FindingStatus | None = None
+    findings: FindingFilters = field(default_factory=FindingFilters)
 
 
 def filters_from_args(args: Mapping) -> ExportFilters:
-    """The dashboard's period and district, plus the findings list's category and status.
+    """The dashboard's period plus every filter of the findings list (same URL arguments).
 
     Without a `period` argument the export is not limited in time.
     """
-    def number(name):
-        try:
-            return int(args.get(name) or 0) or None
-        except (TypeError, ValueError):
-            return None
-
-    status = args.get("status")
     return ExportFilters(
         period=period_from_args(args) if args.get("period") else None,
-        district_id=number("district"),
-        category_id=number("category"),
-        status=FindingStatus(status) if status in set(FindingStatus) else None,
+        findings=FindingFilters.from_args(args),
     )
 
 
@@ -120,13 +109,7 @@ def findings_query(filters: ExportFilters, *, include_confidential: bool, locale
         query = query.where(Finding.confidential.is_(False))
     if filters.period:
         query = query.where(filters.period.contains(Finding.created_at))
-    if filters.district_id:
-        query = query.where(Walk.district_id == filters.district_id)
-    if filters.category_id:
-        query = query.where(Finding.category_id == filters.category_id)
-    if filters.status:
-        query = query.where(Finding.status == filters.status)
-    return query
+    return apply_filters(query, filters.findings)
 
 
 def walks_query(filters: ExportFilters) -> Select:
@@ -148,8 +131,8 @@ def walks_query(filters: ExportFilters) -> Select:
     )
     if filters.period:
         query = query.where(filters.period.contains(Walk.planned_start))
-    if filters.district_id:
-        query = query.where(Walk.district_id == filters.district_id)
+    if filters.findings.district_id:
+        query = query.where(Walk.district_id == filters.findings.district_id)
     return query
 
 

@@ -8,7 +8,7 @@ immutable FindingEvent for every field they change. Forms carry the finding's ve
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -424,6 +424,43 @@ class FindingFilters:
     q: str | None = None
     sort: str = "newest"
 
+    @classmethod
+    def from_args(cls, args: Mapping) -> FindingFilters:
+        """The filters of the findings list as its URL spells them; bad values are ignored,
+        so a bookmarked or hand-edited link still works."""
+
+        def number(name: str) -> int | None:
+            try:
+                value = int(args.get(name) or 0)
+            except (TypeError, ValueError):
+                return None
+            return value if value == -1 or 0 < value < 2**63 else None
+
+        def day(name: str) -> date | None:
+            try:
+                value = date.fromisoformat(args.get(name) or "")
+            except ValueError:
+                return None
+            return value if 1900 <= value.year <= 2100 else None
+
+        sort = args.get("sort") or "newest"
+        return cls(
+            district_id=number("district"),
+            building_id=number("building"),
+            walk_id=number("walk"),
+            category_id=number("category"),
+            severity=args.get("severity") or None,
+            status=args.get("status") or None,
+            assignee_id=number("assignee"),
+            responsible=(args.get("responsible") or "").strip() or None,
+            overdue=bool(args.get("overdue")),
+            confidential=args.get("confidential") or None,
+            date_from=day("date_from"),
+            date_to=day("date_to"),
+            q=(args.get("q") or "").strip() or None,
+            sort=sort if sort in SORTS else "newest",
+        )
+
 
 SORTS = {
     "newest": (_l("Newest first"), lambda: [Finding.created_at.desc(), Finding.id.desc()]),
@@ -439,7 +476,16 @@ SORTS = {
 
 def filtered_findings(filters: FindingFilters, today: date | None = None, *,
                       session: Session | None = None) -> Select:
-    """select(Finding) narrowed by the list's filters and sorted; for pages, maps, exports.
+    """select(Finding) narrowed by the list's filters and sorted; for pages and maps."""
+    query = select(Finding).join(Walk, Finding.walk_id == Walk.id)
+    query = apply_filters(query, filters, today, session=session)
+    order = SORTS.get(filters.sort, SORTS["newest"])[1]()
+    return query.order_by(*order)
+
+
+def apply_filters(query: Select, filters: FindingFilters, today: date | None = None, *,
+                  session: Session | None = None) -> Select:
+    """`query` (which selects from findings joined with walks) narrowed by the list's filters.
 
     `session` tells which database the query is for (text search differs); default
     Flask-SQLAlchemy's session.
@@ -452,7 +498,6 @@ def filtered_findings(filters: FindingFilters, today: date | None = None, *,
 
         session = db.session
     lower = lowercase_function(session)
-    query = select(Finding).join(Walk, Finding.walk_id == Walk.id)
     if filters.district_id:
         query = query.where(Walk.district_id == filters.district_id)
     if filters.building_id:
@@ -487,8 +532,7 @@ def filtered_findings(filters: FindingFilters, today: date | None = None, *,
         query = query.where(Finding.created_at < local_day_bounds(filters.date_to)[1])
     if filters.q and filters.q.strip():
         query = query.where(_text_match(lower, filters.q.strip()))
-    order = SORTS.get(filters.sort, SORTS["newest"])[1]()
-    return query.order_by(*order)
+    return query
 
 
 def lowercase_function(session: Session):
