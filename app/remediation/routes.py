@@ -396,6 +396,17 @@ def _processed_photo(field):
                        reason=str(rejected.message))
 
 
+def _save_optional_photo(finding: Finding, processed, kind: PhotoKind, **extra) -> list[str]:
+    """Store the photo if one came with the form; the storage keys to remove on failure."""
+    if processed is None:
+        return []
+    photo = photo_service.save_photo(
+        db.session, get_storage(), finding=finding, processed=processed, kind=kind,
+        uploaded_by_id=current_user.id, **extra,
+    )
+    return [photo.storage_key, photo.thumb_key]
+
+
 @bp.post("/findings/<int:finding_id>/fixed")
 def mark_fixed(finding_id: int):
     finding = get_finding_or_404(finding_id)
@@ -408,16 +419,10 @@ def mark_fixed(finding_id: int):
     if problem:
         form.photo.errors = [problem]
         return finding_page(finding, status=422, fix_form=form, open_form="fix")
-    keys: list[str] = []
     try:
         service.transition(db.session, finding, actor=current_user, to=FindingStatus.FIXED,
                            note=form.note.data or "", expected_version=form.version.data)
-        if processed is not None:
-            photo = photo_service.save_photo(
-                db.session, get_storage(), finding=finding, processed=processed,
-                kind=PhotoKind.AFTER, uploaded_by_id=current_user.id,
-            )
-            keys = [photo.storage_key, photo.thumb_key]
+        keys = _save_optional_photo(finding, processed, PhotoKind.AFTER)
     except service.ConflictError as error:
         return _conflict(finding_id, error.message)
     except DomainError as error:
@@ -446,16 +451,10 @@ def comment(finding_id: int):
     if problem:
         form.photo.errors = [problem]
         return finding_page(finding, status=422, comment_form=form, open_form="comment")
-    keys: list[str] = []
     try:
         item = service.add_comment(db.session, finding, author=current_user,
                                    body=form.body.data)
-        if processed is not None:
-            photo = photo_service.save_photo(
-                db.session, get_storage(), finding=finding, processed=processed,
-                kind=PhotoKind.COMMENT, comment_id=item.id, uploaded_by_id=current_user.id,
-            )
-            keys = [photo.storage_key, photo.thumb_key]
+        keys = _save_optional_photo(finding, processed, PhotoKind.COMMENT, comment_id=item.id)
     except DomainError as error:
         db.session.rollback()
         finding = get_finding_or_404(finding_id)
