@@ -39,3 +39,16 @@ def test_times_are_shown_in_stockholm_time(client, login, make, app):
                      planned_start=datetime(2026, 12, 1, 17, 30, tzinfo=UTC))
     walk_page = client.get(f"/walks/{walk}").get_data(as_text=True)
     assert "18:30" in walk_page and "17:30" not in walk_page
+
+
+def test_bulk_assignment_message_is_in_swedish(client, login, make):
+    login("manager", language="sv")
+    walker = make.user("walker")
+    fixer = make.user("fixer")
+    walk = make.walk()
+    ids = [make.finding(walk, walker) for _ in range(2)]
+    response = client.post("/findings/bulk", data={
+        "ids": ids, "action": "assign", "assignee_id": fixer, "priority_id": 0,
+        "next": "/findings",
+    }, follow_redirects=True)
+    assert "2 iakttagelser tilldelade." in response.get_data(as_text=True)

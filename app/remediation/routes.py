@@ -238,12 +238,14 @@ def bulk():
                                               note=form.reason.data or ""))
             if changed:
                 notify.append(finding.id)
-        done_message = "%(num)d finding assigned.", "%(num)d findings assigned."
+        def done_message(n):
+            return ngettext("%(num)d finding assigned.", "%(num)d findings assigned.", n)
     elif action == "status" and form.to.data:
         def act(finding, version):
             service.transition(db.session, finding, actor=current_user, to=form.to.data,
                                reason=form.reason.data or "", expected_version=version)
-        done_message = "%(num)d finding changed.", "%(num)d findings changed."
+        def done_message(n):
+            return ngettext("%(num)d finding changed.", "%(num)d findings changed.", n)
     else:
         flash(_("Choose a new status."), "error")
         return redirect(back, code=303)
@@ -262,7 +264,7 @@ def bulk():
         return redirect(back, code=303)
     _deliver_mail()
     if result.done:
-        flash(ngettext(*done_message, len(result.done)), "success")
+        flash(done_message(len(result.done)), "success")
     for finding_id, reason in result.failed:
         flash(_("#%(id)d not changed: %(reason)s", id=finding_id, reason=reason), "error")
     return redirect(back, code=303)
