@@ -125,3 +125,63 @@ def log_in(page, app, user_id: int) -> None:
     page.fill("input[name=password]", TEST_PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+AXE_VERSION = "4.10.3"
+AXE_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "trygg-tests"
+
+
+def _fetch_axe() -> Path | None:
+    """axe-core from the npm registry, cached outside the repo (a test-only library)."""
+    import shutil
+    import subprocess
+    import tarfile
+
+    target = AXE_CACHE / f"axe-core-{AXE_VERSION}" / "axe.min.js"
+    if target.exists():
+        return target
+    npm = shutil.which("npm")
+    if not npm:
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out = subprocess.run(
+            [npm, "pack", f"axe-core@{AXE_VERSION}", "--silent"],
+            cwd=target.parent, check=True, capture_output=True, text=True, timeout=120,
+        ).stdout.strip().splitlines()[-1]
+        with tarfile.open(target.parent / out) as tar:
+            member = tar.getmember("package/axe.min.js")
+            with tar.extractfile(member) as src:
+                target.write_bytes(src.read())
+    except (subprocess.SubprocessError, OSError, KeyError, tarfile.TarError):
+        return None
+    return target
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    path = _fetch_axe()
+    if path is None:
+        pytest.skip(f"axe-core {AXE_VERSION} could not be fetched with npm")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(axe_source):
+    """axe(page) → the serious and critical accessibility violations on the page, as text."""
+
+    def check(page, context=None) -> list[str]:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(content=axe_source)
+        result = page.evaluate(
+            "async (ctx) => await axe.run(ctx || document, {resultTypes: ['violations']})",
+            context,
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:5])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return check
