@@ -1,5 +1,6 @@
 """The domain model, one module per part, re-exported here."""
 
+from app.models.accounts import AccountToken, AppSetting, AuditEntry, UserSession
 from app.models.findings import (
     DONE_STATUSES,
     Category,
@@ -31,6 +32,10 @@ from app.models.walks import (
 )
 
 __all__ = [
+    "AccountToken",
+    "AppSetting",
+    "AuditEntry",
+    "UserSession",
     "DONE_STATUSES",
     "Building",
     "Category",
