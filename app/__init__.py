@@ -58,7 +58,7 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
 
 def configure_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (register the tables with the metadata)
-    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -71,6 +71,7 @@ def configure_extensions(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "app" / "translations"),
     )
 
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"  # "strong" logs out phones switching networks
@@ -81,6 +82,7 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
@@ -92,6 +94,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.walks import bp as walks_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(walks_bp)
     app.register_blueprint(findings_bp)
     app.register_blueprint(photos_bp)

@@ -29,8 +29,11 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SECURE_COOKIES")
-    PERMANENT_SESSION_LIFETIME = timedelta(days=int(os.environ.get("SESSION_DAYS", 30)))
-    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # A login lasts SESSION_DAYS on a device (walkers may be offline for hours); the server
+    # also refuses a session older than that, whatever the cookie says.
+    SESSION_DAYS = int(os.environ.get("SESSION_DAYS", 30))
+    PERMANENT_SESSION_LIFETIME = timedelta(days=SESSION_DAYS)
+    REMEMBER_COOKIE_DURATION = timedelta(days=SESSION_DAYS)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SECURE_COOKIES")
@@ -46,9 +49,19 @@ class Config:
 
     # Password hashing: Werkzeug's default (scrypt). Tests use a cheap one.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
-    # Failed logins: after this many, each further try waits longer (doubling).
-    LOGIN_FREE_ATTEMPTS = 5
-    LOGIN_LOCK_SECONDS = 30
+    # Login throttling (a slowdown, never a lock a stranger can trigger), see
+    # app/accounts/throttle.py. Counters live in Redis when REDIS_URL is set (shared by all
+    # workers), else in this process's memory.
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_IP = os.environ.get("LOGIN_LIMIT_IP", "30 per minute")
+    LOGIN_LIMIT_ACCOUNT_IP = os.environ.get("LOGIN_LIMIT_ACCOUNT_IP", "5 per 15 minutes")
+    LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per minute")
+    LOGIN_LIMIT_CODE = os.environ.get("LOGIN_LIMIT_CODE", "5 per 5 minutes")
+    # One-time links sent by e-mail.
+    INVITE_LINK_DAYS = int(os.environ.get("INVITE_LINK_DAYS", 7))
+    RESET_LINK_HOURS = int(os.environ.get("RESET_LINK_HOURS", 2))
 
     # Map tiles are optional: without them the map shows markers on a blank background.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -1,6 +1,8 @@
 """Extensions are created once here and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,5 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+# Counters for login throttling (app/accounts/throttle.py); Redis when REDIS_URL is set.
+limiter = Limiter(key_func=get_remote_address)

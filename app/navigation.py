@@ -13,9 +13,11 @@ NAV_ITEMS: list[tuple[str, object, str]] = [
 
 # Pages under Administration.
 ADMIN_ITEMS: list[tuple[str, object]] = [
+    ("accounts.users", _l("Users")),
     ("admin.categories", _l("Categories")),
     ("remediation.priorities", _l("Priorities")),
     ("remediation.outbox", _l("Outbox")),
     ("reports.targets", _l("Walk targets")),
     ("reports.admin_surveys", _l("Safety survey")),
+    ("accounts.audit", _l("Audit log")),
 ]

@@ -264,3 +264,52 @@ def _check_follow_up(user: User, walk: Walk) -> bool:
     if is_manager(user):
         return True
     return user.role == Role.WALKER and walk.status == WalkStatus.IN_PROGRESS
+
+
+# --- user administration (app/accounts) ----------------------------------------------------
+
+
+@policy("list_users")
+def _list_users(user: User, _: Any) -> bool:
+    return user.role == Role.ADMIN
+
+
+@policy("invite_user")
+def _invite_user(user: User, _: Any) -> bool:
+    return user.role == Role.ADMIN
+
+
+@policy("view_user")
+def _view_user(user: User, target: User) -> bool:
+    return user.role == Role.ADMIN
+
+
+@policy("edit_user")
+def _edit_user(user: User, target: User) -> bool:
+    # Not oneself: an admin cannot demote themselves and leave nobody in charge.
+    return user.role == Role.ADMIN and target.id != user.id
+
+
+@policy("deactivate_user")
+def _deactivate_user(user: User, target: User) -> bool:
+    return user.role == Role.ADMIN and target.id != user.id
+
+
+@policy("reset_user_password")
+def _reset_user_password(user: User, target: User) -> bool:
+    return user.role == Role.ADMIN and target.active
+
+
+@policy("end_user_sessions")
+def _end_user_sessions(user: User, target: User) -> bool:
+    return user.role == Role.ADMIN and target.id != user.id
+
+
+@policy("view_audit_log")
+def _view_audit_log(user: User, _: Any) -> bool:
+    return user.role == Role.ADMIN
+
+
+@policy("set_security")
+def _set_security(user: User, _: Any) -> bool:
+    return user.role == Role.ADMIN

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models import (
     Building,
     Category,
@@ -85,6 +85,7 @@ def clean_db(request, app):
         db.session.commit()
         db.session.remove()
     shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
+    limiter.reset()  # login throttling counters (in-memory in tests)
     yield
     with app.app_context():
         db.session.remove()

@@ -27,6 +27,11 @@ TABLE = {
     "/findings/{finding}/edit": [302, 403, 404, 200, 200],
     "/admin/categories": [302, 404, 404, 404, 200],
     "/settings": [302, 200, 200, 200, 200],
+    "/settings/two-factor": [302, 200, 200, 200, 200],
+    "/admin/users": [302, 404, 404, 404, 200],
+    "/admin/users/invite": [302, 404, 404, 404, 200],
+    "/admin/users/{author}": [302, 404, 404, 404, 200],
+    "/admin/audit": [302, 404, 404, 404, 200],
 }
 
 

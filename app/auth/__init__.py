@@ -1,11 +1,15 @@
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 bp = Blueprint("auth", __name__)
 
 # Everything else needs a logged-in user.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static"}
+PUBLIC_ENDPOINTS = {
+    "auth.login", "auth.login_code", "auth.set_language", "accounts.set_password", "static",
+}
 PUBLIC_PATHS = {"/sw.js", "/manifest.webmanifest", "/offline", "/api/v1/openapi.json"}
+# Reachable by a manager or admin who still has to turn on two-factor login.
+ENROLMENT_ENDPOINTS = {"auth.two_factor", "auth.logout", "auth.set_language"}
 
 
 @bp.before_app_request
@@ -15,12 +19,28 @@ def require_login():
     if request.endpoint is None:  # 404 / 405 pages
         return None
     if current_user.is_authenticated:
-        return None
+        return _require_two_factor()
     if request.path.startswith("/api/"):
         return jsonify(error="unauthorized", message="Log in first."), 401
     from app.extensions import login_manager
 
     return login_manager.unauthorized()
+
+
+def _require_two_factor():
+    """When admins require two-factor for staff, a manager or admin without it must turn it
+    on before reaching anything else."""
+    if request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    from app.accounts.operations import needs_2fa_enrolment
+    from app.extensions import db
+
+    if not needs_2fa_enrolment(db.session, current_user):
+        return None
+    if request.path.startswith("/api/"):
+        return jsonify(error="forbidden", code="forbidden",
+                       message="Turn on two-factor login first.", field=None), 403
+    return redirect(url_for("auth.two_factor"))
 
 
 from app.auth import routes  # noqa: E402, F401

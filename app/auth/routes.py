@@ -1,19 +1,79 @@
+import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+import segno
+from flask import (
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from werkzeug.security import check_password_hash
 
+from app.accounts import operations as ops
+from app.accounts import throttle
+from app.accounts.devices import device_label
 from app.auth import bp
-from app.auth.forms import LanguageForm, LoginForm, SettingsForm
+from app.auth.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    ConfirmPasswordForm,
+    LanguageForm,
+    LoginForm,
+    SettingsForm,
+)
 from app.extensions import db, login_manager
-from app.models import Role, User
+from app.models import Role, User, UserSession, utcnow
+from app.services import DomainError
 from app.services.accounts import LoginRefused, authenticate
+
+PENDING_2FA = "pending_2fa"
+PENDING_2FA_SECONDS = 300
+THROTTLED = _l("Too many attempts.")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(token: str) -> User | None:
+    """The user behind a session token (from the session or the remember cookie). A token
+    whose session was ended, is older than SESSION_DAYS or belongs to a deactivated user
+    loads nobody, so both cookies stop working at once."""
+    found = ops.load_session(
+        db.session, token, max_age=timedelta(days=current_app.config["SESSION_DAYS"])
+    )
+    if found is None:
+        return None
+    user, row = found
+    g.login_session_id = row.id
+    g.login_session_seen = row.last_seen_at
+    return user
+
+
+@bp.after_app_request
+def note_session_use(response):
+    """Write "last used" for the device list, at most every few minutes per session, in a
+    transaction of its own after the view is done (never inside the view's unit of work)."""
+    session_id = g.get("login_session_id")
+    if session_id is None or response.is_streamed or response.status_code >= 500:
+        return response
+    if utcnow() - g.login_session_seen < ops.SEEN_RESOLUTION:
+        return response
+    db.session.rollback()  # what the view did not commit is dropped at teardown anyway
+    try:
+        ops.touch_session(db.session, session_id)
+        db.session.commit()
+    except OperationalError:  # busy SQLite: "last used" can wait for the next request
+        db.session.rollback()
+    return response
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -31,38 +91,89 @@ def home_for(user: User) -> str:
     return url_for("walks.mine") if user.role == Role.WALKER else url_for("walks.index")
 
 
+def _throttled(template: str, form, refused: throttle.Throttled):
+    seconds = refused.retry_after
+    if seconds >= 120:
+        text = _("Too many attempts. Try again in %(minutes)s minutes.",
+                 minutes=(seconds + 59) // 60)
+    else:
+        text = _("Too many attempts. Try again in %(seconds)s seconds.", seconds=seconds)
+    form.errors  # noqa: B018  (makes WTForms build the errors dict)
+    (form.password if hasattr(form, "password") else form.code).errors.append(text)
+    return render_template(template, form=form), 429, {"Retry-After": str(seconds)}
+
+
+def _finish_login(user: User, remember: bool, next_url: str | None):
+    ops.prune_sessions(db.session, user,
+                       max_age=timedelta(days=current_app.config["SESSION_DAYS"]))
+    ops.start_session(db.session, user, device=device_label(request.user_agent.string))
+    db.session.commit()
+    session.pop(PENDING_2FA, None)
+    session.permanent = True
+    login_user(user, remember=remember)
+    return redirect(_safe_next(next_url) or home_for(user), code=303)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
+        config = current_app.config
+        ip = request.remote_addr or "unknown"
         try:
-            user = authenticate(
-                db.session,
-                form.email.data,
-                form.password.data,
-                free_attempts=current_app.config["LOGIN_FREE_ATTEMPTS"],
-                lock_seconds=current_app.config["LOGIN_LOCK_SECONDS"],
-            )
+            throttle.reserve_login(config, ip, form.email.data, THROTTLED)
+            user = authenticate(db.session, form.email.data, form.password.data,
+                                hash_method=config["PASSWORD_HASH_METHOD"])
+        except throttle.Throttled as refused:
+            return _throttled("auth/login.html", form, refused)
         except LoginRefused as refused:
-            db.session.commit()  # keep the failure count
             form.password.errors.append(str(refused.message))
-            response = render_template("auth/login.html", form=form), 422
-            if refused.retry_after:
-                return (*response, {"Retry-After": str(refused.retry_after)})
-            return response
-        db.session.commit()
-        session.permanent = True
-        login_user(user, remember=form.remember.data)
-        return redirect(_safe_next(request.args.get("next")) or home_for(user), code=303)
+            return render_template("auth/login.html", form=form), 422
+        throttle.login_succeeded(config, ip, form.email.data)
+        if user.totp_secret:
+            session[PENDING_2FA] = {"uid": user.id, "remember": bool(form.remember.data),
+                                   "next": _safe_next(request.args.get("next")),
+                                   "at": int(time.time())}
+            return redirect(url_for("auth.login_code"), code=303)
+        return _finish_login(user, bool(form.remember.data), request.args.get("next"))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code():
+    """The second step for users with two-factor on: a code from their authenticator."""
+    pending = session.get(PENDING_2FA)
+    if not pending or pending.get("at", 0) < time.time() - PENDING_2FA_SECONDS:
+        session.pop(PENDING_2FA, None)
+        flash(_("Log in again, please."), "info")
+        return redirect(url_for("auth.login"), code=303)
+    user = db.session.get(User, pending["uid"])
+    if user is None or not user.active or not user.totp_secret:
+        session.pop(PENDING_2FA, None)
+        return redirect(url_for("auth.login"), code=303)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            throttle.reserve_code(current_app.config, user.id, THROTTLED)
+        except throttle.Throttled as refused:
+            return _throttled("auth/login_code.html", form, refused)
+        if ops.verify_code(db.session, user, form.code.data):
+            throttle.code_succeeded(current_app.config, user.id)
+            return _finish_login(user, pending["remember"], pending["next"])
+        db.session.rollback()
+        form.code.errors.append(_("That code is not right, or it was already used."))
+    status = 422 if form.errors else 200
+    return render_template("auth/login_code.html", form=form), status
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    ops.end_session_by_token(db.session, current_user.session_token)
+    db.session.commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"), code=303)
@@ -79,6 +190,21 @@ def set_language():
     return redirect(_safe_next(request.form.get("next")) or url_for("walks.home"), code=303)
 
 
+def _settings_page(form=None, password_form=None, status=200):
+    sessions = db.session.scalars(
+        select(UserSession).where(UserSession.user_id == current_user.id)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    ).all()
+    return render_template(
+        "auth/settings.html", form=form or SettingsForm(obj=current_user),
+        password_form=password_form or ChangePasswordForm(),
+        sessions=sessions, this_session_id=g.get("login_session_id"),
+        remove_2fa_form=ConfirmPasswordForm(),
+        must_keep_2fa=current_user.role in (Role.MANAGER, Role.ADMIN)
+        and ops.require_2fa_for_staff(db.session),
+    ), status
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
@@ -89,4 +215,95 @@ def settings():
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.settings"), code=303)
-    return render_template("auth/settings.html", form=form), 422 if form.errors else 200
+    return _settings_page(form=form, status=422 if form.errors else 200)
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    """A new password logs the user out everywhere; this device gets a fresh session."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not check_password_hash(user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("That is not your current password."))
+        else:
+            remembered = bool(request.cookies.get(current_app.config.get(
+                "REMEMBER_COOKIE_NAME", "remember_token")))
+            ops.set_password(db.session, user, form.new_password.data,
+                             hash_method=current_app.config["PASSWORD_HASH_METHOD"])
+            ops.start_session(db.session, user, device=device_label(request.user_agent.string))
+            db.session.commit()
+            login_user(user, remember=remembered)
+            flash(_("Your password is changed. You are logged out on your other devices."),
+                  "success")
+            return redirect(url_for("auth.settings"), code=303)
+    return _settings_page(password_form=form, status=422)
+
+
+@bp.post("/settings/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    mine = session_id == g.get("login_session_id")
+    ops.end_session(db.session, current_user, session_id)
+    db.session.commit()
+    if mine:
+        logout_user()
+        flash(_("You are logged out."), "info")
+        return redirect(url_for("auth.login"), code=303)
+    flash(_("That device is logged out."), "success")
+    return redirect(url_for("auth.settings"), code=303)
+
+
+@bp.post("/settings/sessions/end-all")
+@login_required
+def end_all_sessions():
+    ops.end_all_sessions(db.session, current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out on all devices."), "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/settings/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor():
+    """Turn on two-factor: scan the QR code (or type the key), confirm with a code."""
+    if current_user.totp_secret:
+        return redirect(url_for("auth.settings"), code=303)
+    secret = session.get("totp_setup")
+    if not secret:
+        secret = session["totp_setup"] = ops.pyotp.random_base32()
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            ops.enrol_totp(db.session, current_user, secret, form.code.data)
+        except DomainError as error:
+            form.code.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            session.pop("totp_setup", None)
+            flash(_("Two-factor login is on."), "success")
+            return redirect(url_for("auth.settings"), code=303)
+    uri = ops.totp_uri(secret, current_user.email)
+    qr_svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#111", light="#fff")
+    required = ops.needs_2fa_enrolment(db.session, current_user)
+    return render_template("auth/two_factor.html", form=form, secret=secret, uri=uri,
+                           qr_svg=qr_svg, required=required), 422 if form.errors else 200
+
+
+@bp.post("/settings/two-factor/remove")
+@login_required
+def remove_two_factor():
+    form = ConfirmPasswordForm()
+    user = current_user._get_current_object()
+    if user.role in (Role.MANAGER, Role.ADMIN) and ops.require_2fa_for_staff(db.session):
+        flash(_("Two-factor login is required for your role."), "error")
+    elif form.validate_on_submit() and check_password_hash(user.password_hash,
+                                                            form.password.data):
+        ops.remove_totp(db.session, user)
+        db.session.commit()
+        flash(_("Two-factor login is off."), "info")
+    else:
+        flash(_("That is not your current password."), "error")
+    return redirect(url_for("auth.settings"), code=303)

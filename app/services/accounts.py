@@ -1,23 +1,26 @@
-"""Users: creating them and checking their passwords, with slow-down after failures."""
+"""Users: creating them and checking their passwords."""
 
-from datetime import datetime, timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.models import District, Role, User, utcnow
+from app.models import District, Role, User
 from app.services import DomainError
 
-# Checked against when the e-mail is unknown, so timing does not tell which e-mails exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+@cache
+def dummy_hash(method: str) -> str:
+    """Checked against when the e-mail is unknown: made with the configured method and cost,
+    so the check takes as long as a real one and timing does not tell which e-mails exist."""
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 class LoginRefused(DomainError):
-    def __init__(self, message, retry_after: int = 0):
+    def __init__(self, message):
         super().__init__(message, field="password")
-        self.retry_after = retry_after
 
 
 def normalise_email(email: str) -> str:
@@ -60,40 +63,18 @@ def create_user(
     return user
 
 
-def authenticate(
-    session: Session,
-    email: str,
-    password: str,
-    *,
-    free_attempts: int,
-    lock_seconds: int,
-    now: datetime | None = None,
-) -> User:
-    """The user with this e-mail and password, or LoginRefused.
+def authenticate(session: Session, email: str, password: str, *, hash_method: str) -> User:
+    """The active user with this e-mail and password, or LoginRefused.
 
-    After `free_attempts` failures each further failure locks the account for twice as long
-    as the previous one, starting at `lock_seconds`; a success resets the count.
+    Unknown e-mails, wrong passwords and deactivated accounts cost the same password check
+    and get the same message, so neither timing nor text tells which e-mails exist.
+    Throttling is done by the caller (app/accounts/throttle.py), before this is called.
     """
-    now = now or utcnow()
     user = find_user(session, email)
     wrong = LoginRefused(_l("Wrong e-mail or password."))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(dummy_hash(hash_method), password)
         raise wrong
-    if user.locked_until and user.locked_until > now:
-        wait = int((user.locked_until - now).total_seconds()) + 1
-        raise LoginRefused(
-            _l("Too many failed attempts. Try again in %(seconds)s seconds.", seconds=wait),
-            retry_after=wait,
-        )
     if not check_password_hash(user.password_hash, password) or not user.active:
-        user.failed_logins += 1
-        over = user.failed_logins - free_attempts
-        if over >= 0:
-            user.locked_until = now + timedelta(seconds=lock_seconds * 2 ** min(over, 10))
-        session.flush()
         raise wrong
-    user.failed_logins = 0
-    user.locked_until = None
-    session.flush()
     return user
