@@ -37,6 +37,7 @@ benchmark: install
 	$(BIN)/python scripts/bench_photos.py
 	$(BIN)/python scripts/bench_nearest.py
 	$(BIN)/python scripts/bench_export.py
+	$(BIN)/python scripts/bench_login.py
 
 clean-db:
 	rm -f instance/trygg.db instance/trygg.db-wal instance/trygg.db-shm

@@ -46,6 +46,12 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     if not app.config.get("SECRET_KEY"):
         if app.debug or app.testing or os.environ.get("TRYGG_DEV") == "1":
             app.config["SECRET_KEY"] = "dev-only-not-secret"

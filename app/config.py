@@ -49,6 +49,9 @@ class Config:
 
     # Password hashing: Werkzeug's default (scrypt). Tests use a cheap one.
     PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
+    # How many reverse proxies in front set X-Forwarded-For (nginx: 1). Without it every
+    # request seems to come from the proxy and per-address throttling would be global.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     # Login throttling (a slowdown, never a lock a stranger can trigger), see
     # app/accounts/throttle.py. Counters live in Redis when REDIS_URL is set (shared by all
     # workers), else in this process's memory.
