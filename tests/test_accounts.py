@@ -214,6 +214,25 @@ def test_strangers_five_wrong_guesses_do_not_keep_the_owner_out(app, make):
     assert _log_in(owner, "amina@example.org", environ_base=OWNER).status_code == 303
 
 
+def test_guessing_from_many_addresses_slows_strangers_but_not_the_owners_phone(app, make):
+    make.user("walker", email="amina@example.org")
+    owner = app.test_client()
+    assert _log_in(owner, "amina@example.org", environ_base=OWNER).status_code == 303
+    owner.post("/logout")
+    for n in range(12):  # a campaign spread over many addresses fills the account bucket
+        _log_in(app.test_client(), "amina@example.org", "wrong",
+                environ_base={"REMOTE_ADDR": f"10.5.0.{n}"})
+    fresh = _log_in(app.test_client(), "amina@example.org",
+                    environ_base={"REMOTE_ADDR": "10.6.0.1"})
+    assert fresh.status_code == 429 and int(fresh.headers["Retry-After"]) <= 60
+    # The owner's phone, where they logged in before, is not held up.
+    assert _log_in(owner, "amina@example.org", environ_base=OWNER).status_code == 303
+    # A forged "known device" cookie does not help.
+    forger = app.test_client()
+    forger.set_cookie("trygg_device", "not-signed")
+    assert _log_in(forger, "amina@example.org", environ_base=OWNER).status_code == 429
+
+
 def test_device_list_notes_when_a_session_was_last_used(app, client, make):
     email = _email(app, make.user("walker"))
     _log_in(client, email)

@@ -98,7 +98,6 @@ def _throttled(template: str, form, refused: throttle.Throttled):
                  minutes=(seconds + 59) // 60)
     else:
         text = _("Too many attempts. Try again in %(seconds)s seconds.", seconds=seconds)
-    form.errors  # noqa: B018  (makes WTForms build the errors dict)
     (form.password if hasattr(form, "password") else form.code).errors.append(text)
     return render_template(template, form=form), 429, {"Retry-After": str(seconds)}
 
@@ -122,8 +121,10 @@ def login():
     if form.validate_on_submit():
         config = current_app.config
         ip = request.remote_addr or "unknown"
+        device_cookie = request.cookies.get(throttle.DEVICE_COOKIE)
+        known = throttle.is_known_device(config["SECRET_KEY"], device_cookie, form.email.data)
         try:
-            throttle.reserve_login(config, ip, form.email.data, THROTTLED)
+            throttle.reserve_login(config, ip, form.email.data, THROTTLED, known_device=known)
             user = authenticate(db.session, form.email.data, form.password.data,
                                 hash_method=config["PASSWORD_HASH_METHOD"])
         except throttle.Throttled as refused:
@@ -136,8 +137,17 @@ def login():
             session[PENDING_2FA] = {"uid": user.id, "remember": bool(form.remember.data),
                                    "next": _safe_next(request.args.get("next")),
                                    "at": int(time.time())}
-            return redirect(url_for("auth.login_code"), code=303)
-        return _finish_login(user, bool(form.remember.data), request.args.get("next"))
+            response = redirect(url_for("auth.login_code"), code=303)
+        else:
+            response = _finish_login(user, bool(form.remember.data), request.args.get("next"))
+        # The right password was typed in this browser: it may skip the account-wide bucket.
+        response.set_cookie(
+            throttle.DEVICE_COOKIE,
+            throttle.remember_device(config["SECRET_KEY"], device_cookie, form.email.data),
+            max_age=throttle.DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+            secure=config["SESSION_COOKIE_SECURE"],
+        )
+        return response
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
