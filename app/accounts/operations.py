@@ -264,7 +264,10 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
     code = "".join((code or "").split())
     if not code.isdigit() or len(code) != 6:
         return None
-    totp = pyotp.TOTP(secret)
+    try:
+        totp = pyotp.TOTP(secret)
+    except ValueError:  # a secret too short for pyotp (never one we made): no code matches
+        return None
     for offset in (0, -1, 1):
         at = now + timedelta(seconds=offset * totp.interval)
         if hmac.compare_digest(totp.at(at), code):
