@@ -264,3 +264,34 @@ def _check_follow_up(user: User, walk: Walk) -> bool:
     if is_manager(user):
         return True
     return user.role == Role.WALKER and walk.status == WalkStatus.IN_PROGRESS
+
+
+# --- privacy: redaction, "not blurred" flags, retention ------------------------------------
+
+
+@policy("view_photo")
+def _view_photo(user: User, photo: Any) -> bool:
+    from app.models import PhotoKind
+
+    if not _view_finding(user, photo.finding):
+        return False
+    # Comment photos are internal to staff, like the comments themselves.
+    return photo.kind != PhotoKind.COMMENT or _comment_finding(user, photo.finding)
+
+
+@policy("redact_photo")
+def _redact_photo(user: User, photo: Any) -> bool:
+    # Managers always; the author while the walk is in progress (edit_finding's rule).
+    # Fixers never: they may see a photo, not change the record of what was found.
+    return _view_photo(user, photo) and _edit_finding(user, photo.finding)
+
+
+@policy("flag_photo")
+def _flag_photo(user: User, photo: Any) -> bool:
+    # Anyone who can see the photo may ask a manager to look at it.
+    return _view_photo(user, photo)
+
+
+@policy("review_privacy")
+def _review_privacy(user: User, _: Any) -> bool:
+    return is_manager(user)
