@@ -153,3 +153,38 @@ def test_photo_of_a_finding_one_cannot_see_is_404(app, client, login, make):
     login("walker")
     assert client.post(f"/photos/{photo}/flag").status_code == 404
     assert redact(client, photo, REGIONS).status_code == 404
+
+
+@pytest.mark.parametrize("role,privacy_page,may_flag,may_redact", [
+    ("walker", 403, 303, 403),
+    ("fixer", 403, 303, 403),
+    ("manager", 200, 303, 303),
+    ("admin", 200, 303, 303),
+])
+def test_role_table_for_privacy_actions(app, client, login, scene, role, privacy_page,
+                                        may_flag, may_redact):
+    user = login(role)
+    if role == "fixer":
+        with app.app_context():
+            db.session.get(Finding, scene["finding"]).assignee_id = user
+            db.session.commit()
+    assert client.get("/privacy").status_code == privacy_page
+    assert client.post(f"/photos/{scene['photo']}/flag").status_code == may_flag
+    assert redact(client, scene["photo"], REGIONS).status_code == may_redact
+
+
+def test_comment_photos_cannot_be_reached_by_walkers(app, client, login, scene):
+    from app.models import Comment
+
+    with app.app_context():
+        comment = Comment(finding_id=scene["finding"], author_id=scene["author"], body="Internt")
+        db.session.add(comment)
+        db.session.commit()
+        comment_id = comment.id
+    photo = stored_photo(app, scene["finding"], PhotoKind.COMMENT)
+    with app.app_context():
+        db.session.get(Photo, photo).comment_id = comment_id
+        db.session.commit()
+    login("walker")
+    assert client.post(f"/photos/{photo}/flag").status_code == 404
+    assert redact(client, photo, REGIONS).status_code == 404
