@@ -188,3 +188,15 @@ def test_comment_photos_cannot_be_reached_by_walkers(app, client, login, scene):
     login("walker")
     assert client.post(f"/photos/{photo}/flag").status_code == 404
     assert redact(client, photo, REGIONS).status_code == 404
+
+
+def test_masked_photo_is_not_served_from_a_stale_cache(app, client, login, scene):
+    login("manager")
+    first = client.get(f"/photos/{scene['photo']}/thumb.jpg")
+    assert "no-cache" in first.headers["Cache-Control"]
+    etag = first.headers["ETag"]
+    assert client.get(f"/photos/{scene['photo']}/thumb.jpg",
+                      headers={"If-None-Match": etag}).status_code == 304
+    redact(client, scene["photo"], REGIONS)
+    after = client.get(f"/photos/{scene['photo']}/thumb.jpg", headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.data != first.data
