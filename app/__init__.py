@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure_settings(app, test_config)
+    configure_privacy(app)
     configure_extensions(app)
     configure_blueprints(app)
     configure_templates(app)
@@ -62,6 +63,12 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
             )
 
 
+def configure_privacy(app: Flask) -> None:
+    from app import privacy
+
+    privacy.init_app(app)  # refuses to start when faces should be blurred but cannot be
+
+
 def configure_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (register the tables with the metadata)
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -94,6 +101,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.findings import bp as findings_bp
     from app.photos import bp as photos_bp
+    from app.privacy import bp as privacy_bp
     from app.pwa import bp as pwa_bp
     from app.remediation import bp as remediation_bp
     from app.reports import bp as reports_bp
@@ -104,6 +112,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(walks_bp)
     app.register_blueprint(findings_bp)
     app.register_blueprint(photos_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(remediation_bp)
     app.register_blueprint(reports_bp)

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(import_buildings_command)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(purge_expired)
 
 
 @click.command("seed-demo")
@@ -96,3 +97,50 @@ def send_reminders() -> None:
     click.echo(f"Reminders queued: {queued}. Mail sent: {sent}, failed: {failed}.")
     if not current_app.config.get("MAIL_SERVER"):
         click.echo("No MAIL_SERVER set: the mail is in the outbox (/admin/outbox).")
+
+
+@click.command("purge-expired")
+@with_appcontext
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+def purge_expired(dry_run: bool) -> None:
+    """Delete photos of findings closed longer ago than PHOTO_RETENTION_MONTHS (and, when
+    CONFIDENTIAL_TEXT_RETENTION_MONTHS is set, confidential findings' free text).
+
+    Run daily from cron. The findings stay, so reports count the same.
+    """
+    import contextlib
+
+    from app.models.types import utcnow
+    from app.privacy.operations import purge_expired as purge
+    from app.storage import get_storage
+
+    config = current_app.config
+    photo_months = config.get("PHOTO_RETENTION_MONTHS")
+    text_months = config.get("CONFIDENTIAL_TEXT_RETENTION_MONTHS")
+    result = purge(db.session, now=utcnow(), photo_months=photo_months,
+                   text_months=text_months, dry_run=dry_run)
+    verb = "Would delete" if dry_run else "Deleted"
+    for finding in result.photo_findings:
+        click.echo(f"  finding #{finding.id}: photos (closed {_closed(finding)})")
+    for finding in result.text_findings:
+        click.echo(f"  finding #{finding.id}: confidential text (closed {_closed(finding)})")
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+        storage = get_storage()
+        for key in result.keys:
+            with contextlib.suppress(OSError):
+                storage.delete(key)
+    click.echo(
+        f"{verb} {result.photos} photo(s) of {len(result.photo_findings)} finding(s) "
+        f"closed over {photo_months or '∞'} months ago; text of "
+        f"{len(result.text_findings)} confidential finding(s)"
+        + (f" closed over {text_months} months ago." if text_months else " (text kept: "
+           "CONFIDENTIAL_TEXT_RETENTION_MONTHS is not set).")
+    )
+
+
+def _closed(finding) -> str:
+    moment = finding.closed_at or finding.verified_at
+    return moment.date().isoformat() if moment else "?"

@@ -22,6 +22,19 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 100 * 1024 * 1024))
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # default: instance/uploads
 
+    # Privacy (README, "Personal data"). Faces are blurred before a photo is stored unless
+    # FACE_BLUR=0; with it on, the app refuses to start without the face model.
+    FACE_BLUR = _bool("FACE_BLUR", True)
+    FACE_MODEL_PATH = os.environ.get("FACE_MODEL_PATH")  # default: the one `make install` puts
+    # Photos of findings closed longer ago than this are deleted by `flask purge-expired`.
+    PHOTO_RETENTION_MONTHS = int(os.environ.get("PHOTO_RETENTION_MONTHS", 24))
+    # Free text of confidential findings closed longer ago than this; empty = kept.
+    CONFIDENTIAL_TEXT_RETENTION_MONTHS = (
+        int(os.environ["CONFIDENTIAL_TEXT_RETENTION_MONTHS"])
+        if os.environ.get("CONFIDENTIAL_TEXT_RETENTION_MONTHS", "").strip()
+        else None
+    )
+
     # A finding queued offline may be replayed hours later: tokens live as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = _bool("WTF_CSRF_SSL_STRICT", True)

@@ -8,6 +8,7 @@ NAV_ITEMS: list[tuple[str, object, str]] = [
     ("remediation.findings", _l("Findings"), "list_findings"),
     ("remediation.tasks", _l("My tasks"), "list_tasks"),
     ("reports.dashboard", _l("Reports"), "view_reports"),
+    ("privacy.overview", _l("Privacy"), "review_privacy"),
     ("admin.categories", _l("Admin"), "admin"),
 ]
 

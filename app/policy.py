@@ -313,3 +313,34 @@ def _view_audit_log(user: User, _: Any) -> bool:
 @policy("set_security")
 def _set_security(user: User, _: Any) -> bool:
     return user.role == Role.ADMIN
+
+
+# --- privacy: redaction, "not blurred" flags, retention ------------------------------------
+
+
+@policy("view_photo")
+def _view_photo(user: User, photo: Any) -> bool:
+    from app.models import PhotoKind
+
+    if not _view_finding(user, photo.finding):
+        return False
+    # Comment photos are internal to staff, like the comments themselves.
+    return photo.kind != PhotoKind.COMMENT or _comment_finding(user, photo.finding)
+
+
+@policy("redact_photo")
+def _redact_photo(user: User, photo: Any) -> bool:
+    # Managers always; the author while the walk is in progress (edit_finding's rule).
+    # Fixers never: they may see a photo, not change the record of what was found.
+    return _view_photo(user, photo) and _edit_finding(user, photo.finding)
+
+
+@policy("flag_photo")
+def _flag_photo(user: User, photo: Any) -> bool:
+    # Anyone who can see the photo may ask a manager to look at it.
+    return _view_photo(user, photo)
+
+
+@policy("review_privacy")
+def _review_privacy(user: User, _: Any) -> bool:
+    return is_manager(user)

@@ -148,6 +148,10 @@ class Finding(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: two managers saving at once get a conflict, not an overwrite.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Retention (flask purge-expired): when the photos, or a confidential finding's free
+    # text, were deleted by the retention rule. The finding itself stays for the reports.
+    photos_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    text_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     walk: Mapped[Walk] = relationship(back_populates="findings")
     building: Mapped[Building | None] = relationship()
@@ -214,6 +218,11 @@ class Photo(db.Model):
     gps_longitude: Mapped[float | None] = mapped_column(Float)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Faces blurred automatically when stored; None when blurring was switched off.
+    faces_blurred: Mapped[int | None] = mapped_column(Integer)
+    # Someone who can see the photo says it is not blurred well enough; cleared by redaction.
+    blur_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    blur_flagged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     finding: Mapped[Finding] = relationship(back_populates="photos")
 

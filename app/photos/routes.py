@@ -24,9 +24,11 @@ def serve(photo_id: int, variant: str):
         abort(404)
     # Photos are small (≤ 1600 px JPEG): reading them whole works for any storage backend.
     response = send_file(
-        BytesIO(storage.read(key)), mimetype="image/jpeg", max_age=3600, conditional=True,
+        BytesIO(storage.read(key)), mimetype="image/jpeg", conditional=True,
         etag=f"{photo.sha256}-{variant}",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, max-age=3600"
+    # Revalidated every time (a cheap 304 by ETag): a photo masked by hand keeps its URL,
+    # and a cached copy of the unmasked version must not be shown for another hour.
+    response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 from flask import render_template
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -43,6 +43,9 @@ FIELD_LABELS = {
     "building": _l("Building"),
     "responsible_party": _l("Responsible party"),
     "duplicate_of": _l("Duplicate of"),
+    "photo_redacted": _l("Photo masked by hand"),
+    "photo_flagged": _l("Photo flagged as not blurred correctly"),
+    "photo_flag_cleared": _l("Photo flag removed"),
 }
 
 # Marker and legend colours per status (the map's one source).
@@ -96,6 +99,10 @@ def describe_events(events) -> list[dict]:
                 return value
         if field == "duplicate_of":
             return f"#{value}"
+        if field == "photo_redacted" and value.isdigit():
+            return ngettext("%(num)d region", "%(num)d regions", int(value))
+        if field in ("photo_flagged", "photo_flag_cleared"):
+            return _l("photo %(id)s", id=value)
         if field in names and value.isdigit():
             return names[field].get(int(value), value)
         return value

@@ -41,6 +41,7 @@ from app.models import Finding, Photo, PhotoKind
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from app.services.faces import FaceDetector
     from app.storage import Storage
 
 MAX_SIDE = 1600
@@ -130,6 +131,16 @@ def _too_many_pixels(max_pixels: int) -> PhotoRejected:
     )
 
 
+def _blur_failed() -> PhotoRejected:
+    return PhotoRejected(
+        _l(
+            "Faces in the photo could not be blurred, so it was not stored. "
+            "Please try again later."
+        ),
+        "face_blur_failed",
+    )
+
+
 def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.1f}"
 
@@ -145,12 +156,19 @@ class ProcessedPhoto:
     taken_at: datetime | None = None
     gps_latitude: float | None = None
     gps_longitude: float | None = None
+    # How many faces were blurred; None when no detector was given (blurring switched off).
+    faces_blurred: int | None = None
 
 
-def process_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> ProcessedPhoto:
+def process_photo(
+    data: bytes, *, max_bytes: int, max_pixels: int, detector: FaceDetector | None = None
+) -> ProcessedPhoto:
     """Check an upload and make the stored JPEG and thumbnail from it.
 
-    Raises PhotoRejected for anything that is not a complete, reasonably sized photo.
+    With a `detector`, every face it finds is blurred on the downscaled image, before
+    anything is encoded: neither the stored photo nor its thumbnail ever has the face.
+    Raises PhotoRejected for anything that is not a complete, reasonably sized photo, and
+    when the detector fails (a photo whose faces could not be blurred is not stored).
     """
     if len(data) > max_bytes:
         raise _too_large(max_bytes)
@@ -162,10 +180,10 @@ def process_photo(data: bytes, *, max_bytes: int, max_pixels: int) -> ProcessedP
     # process-global state: fine for gunicorn's sync workers, not race-free in threads.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _process(data, max_pixels)
+        return _process(data, max_pixels, detector)
 
 
-def _process(data: bytes, max_pixels: int) -> ProcessedPhoto:
+def _process(data: bytes, max_pixels: int, detector: FaceDetector | None) -> ProcessedPhoto:
     try:
         im = Image.open(io.BytesIO(data), formats=_FORMATS)
     except Image.DecompressionBombError:
@@ -197,6 +215,15 @@ def _process(data: bytes, max_pixels: int) -> ProcessedPhoto:
             image = _normalise(im, target, orientation, icc_profile)
         except _DECODE_ERRORS:
             raise _unsupported() from None
+        faces = None
+        if detector is not None:
+            from app.services.faces import blur_faces
+
+            try:
+                image, faces = blur_faces(image, detector)
+            except Exception:
+                # Fail safe: an unblurred photo is never the fallback.
+                raise _blur_failed() from None
         # Still inside `with`: image may be im itself, and a closed image has no pixels.
         encoded = _encode(image, JPEG_QUALITY)
         thumb = image.copy()
@@ -213,6 +240,40 @@ def _process(data: bytes, max_pixels: int) -> ProcessedPhoto:
         taken_at=taken_at,
         gps_latitude=latitude,
         gps_longitude=longitude,
+        faces_blurred=faces,
+    )
+
+
+def redact_stored(data: bytes, regions: list[tuple[float, float, float, float]]) -> ProcessedPhoto:
+    """A stored photo with each region (x, y, width, height as 0..1 fractions) filled solid.
+
+    The input is a JPEG this pipeline wrote, never an upload. The result is a new image and
+    thumbnail made from the redacted pixels: nothing of the old ones is reused.
+    """
+    from app.services.faces import redact
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Image.open(io.BytesIO(data), formats=("JPEG",)) as im:
+            im.load()
+            image = im.convert("RGB")
+    boxes = []
+    for x, y, w, h in regions:
+        left, top = math.floor(x * image.width), math.floor(y * image.height)
+        right = math.ceil((x + w) * image.width)
+        bottom = math.ceil((y + h) * image.height)
+        boxes.append((left, top, min(image.width, right), min(image.height, bottom)))
+    image = redact(image, boxes)
+    encoded = _encode(image, JPEG_QUALITY)
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    return ProcessedPhoto(
+        image=encoded,
+        thumb=_encode(thumb, THUMB_QUALITY),
+        width=image.width,
+        height=image.height,
+        bytes=len(encoded),
+        sha256=hashlib.sha256(encoded).hexdigest(),
     )
 
 
@@ -477,6 +538,7 @@ def save_photo(
             gps_latitude=processed.gps_latitude,
             gps_longitude=processed.gps_longitude,
             uploaded_by_id=uploaded_by_id,
+            faces_blurred=processed.faces_blurred,
         )
         session.add(photo)
         session.flush()
@@ -490,11 +552,14 @@ def save_photo(
 
 
 def process_upload(data: bytes) -> ProcessedPhoto:
-    """`process_photo` with the limits the app is configured with."""
+    """`process_photo` with the limits and the face blurring the app is configured with."""
     from flask import current_app
+
+    from app.privacy import face_detector
 
     return process_photo(
         data,
         max_bytes=current_app.config["MAX_PHOTO_BYTES"],
         max_pixels=current_app.config["MAX_PHOTO_PIXELS"],
+        detector=face_detector(),
     )

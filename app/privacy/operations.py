@@ -1,0 +1,169 @@
+"""The only code that changes privacy data: redaction, flags, retention.
+
+Each function takes validated input, flushes, never commits, and returns the storage keys
+to delete once the caller has committed (files go only after their rows are gone).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from app.models import Finding, Photo, User
+from app.models.types import utcnow
+from app.privacy import queries
+from app.services import DomainError
+from app.services.photos import redact_stored
+from app.services.remediation import record_event
+from app.storage import Storage
+
+MAX_REGIONS = 20
+# A rectangle narrower than this (as a share of the side) is a slip of the finger.
+MIN_REGION_SIDE = 0.005
+
+Region = tuple[float, float, float, float]
+
+
+def parse_regions(raw: str | None) -> list[Region]:
+    """Rectangles as JSON [[x, y, width, height], …] in 0..1 of the photo's width/height."""
+    try:
+        data = json.loads(raw or "")
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, list) or not data:
+        raise DomainError(_l("Draw at least one rectangle over what should be hidden."),
+                          field="regions")
+    if len(data) > MAX_REGIONS:
+        raise DomainError(_l("At most %(n)d rectangles at a time.", n=MAX_REGIONS),
+                          field="regions")
+    regions = []
+    for item in data:
+        if (
+            not isinstance(item, list)
+            or len(item) != 4
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in item)
+            or not all(math.isfinite(v) for v in item)
+        ):
+            raise DomainError(_l("The rectangles could not be read. Draw them again."),
+                              field="regions")
+        x, y, w, h = (float(v) for v in item)
+        eps = 1e-6
+        if (
+            x < -eps or y < -eps or w < MIN_REGION_SIDE or h < MIN_REGION_SIDE
+            or x + w > 1 + eps or y + h > 1 + eps
+        ):
+            raise DomainError(_l("A rectangle lies outside the photo. Draw it again."),
+                              field="regions")
+        regions.append((max(0.0, x), max(0.0, y), min(w, 1 - max(0.0, x)),
+                        min(h, 1 - max(0.0, y))))
+    return regions
+
+
+@dataclass
+class Replaced:
+    photo: Photo
+    new_keys: list[str]
+    old_keys: list[str]
+
+
+def redact_photo(session: Session, storage: Storage, photo: Photo, regions: list[Region], *,
+                 actor: User) -> Replaced:
+    """Fill the regions solid in the stored photo and its thumbnail, under new keys.
+
+    The old files are returned for deletion after the commit: a reader holding the old
+    URL gets the new image (same photo id), and a failed commit leaves the old one intact.
+    """
+    processed = redact_stored(storage.read(photo.storage_key), regions)
+    stem = f"photos/{photo.finding_id}/{uuid.uuid4().hex}"
+    storage_key, thumb_key = f"{stem}.jpg", f"{stem}_thumb.jpg"
+    storage.save(storage_key, processed.image)
+    new_keys = [storage_key]
+    try:
+        storage.save(thumb_key, processed.thumb)
+        new_keys.append(thumb_key)
+        old_keys = [photo.storage_key, photo.thumb_key]
+        photo.storage_key, photo.thumb_key = storage_key, thumb_key
+        photo.width, photo.height = processed.width, processed.height
+        photo.bytes, photo.sha256 = processed.bytes, processed.sha256
+        photo.blur_flagged_at = None
+        photo.blur_flagged_by_id = None
+        # Who, when and how many regions: never what was under them.
+        record_event(session, photo.finding, actor=actor, field="photo_redacted",
+                     old=None, new=len(regions))
+        session.flush()
+    except BaseException:
+        for key in new_keys:
+            storage.delete(key)
+        raise
+    return Replaced(photo=photo, new_keys=new_keys, old_keys=old_keys)
+
+
+def flag_photo(session: Session, photo: Photo, *, actor: User) -> bool:
+    """Ask a manager to look at a photo; False when it was already flagged."""
+    if photo.blur_flagged_at is not None:
+        return False
+    photo.blur_flagged_at = utcnow()
+    photo.blur_flagged_by_id = actor.id
+    record_event(session, photo.finding, actor=actor, field="photo_flagged", old=None,
+                 new=photo.id)
+    session.flush()
+    return True
+
+
+def clear_flag(session: Session, photo: Photo, *, actor: User) -> None:
+    """A manager looked and found the photo fine as it is."""
+    if photo.blur_flagged_at is None:
+        return
+    photo.blur_flagged_at = None
+    photo.blur_flagged_by_id = None
+    record_event(session, photo.finding, actor=actor, field="photo_flag_cleared", old=None,
+                 new=photo.id)
+    session.flush()
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+@dataclass
+class PurgeResult:
+    photo_findings: list[Finding] = field(default_factory=list)
+    photos: int = 0
+    text_findings: list[Finding] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+
+def purge_expired(session: Session, *, now: datetime, photo_months: int | None,
+                  text_months: int | None, dry_run: bool = False) -> PurgeResult:
+    """Delete the photos (rows; files via the returned keys) of findings closed longer ago
+    than `photo_months`, and the free text of confidential ones past `text_months`.
+
+    The findings themselves stay, with category, position, status and dates, so every
+    report counts the same before and after.
+    """
+    result = PurgeResult()
+    if photo_months:
+        cutoff = queries.months_before(now, photo_months)
+        for finding, photos in queries.expired_photos(session, cutoff):
+            result.photo_findings.append(finding)
+            result.photos += len(photos)
+            if dry_run:
+                continue
+            for photo in photos:
+                result.keys += [photo.storage_key, photo.thumb_key]
+                session.delete(photo)
+            finding.photos_purged_at = now
+    if text_months:
+        cutoff = queries.months_before(now, text_months)
+        for finding in queries.expired_confidential_text(session, cutoff):
+            result.text_findings.append(finding)
+            if not dry_run:
+                finding.description = ""
+                finding.text_purged_at = now
+    session.flush()
+    return result

@@ -1,0 +1,91 @@
+"""Redacting a photo by hand, flagging one as not blurred well, the managers' list."""
+
+from __future__ import annotations
+
+import contextlib
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.models import Photo
+from app.policy import can
+from app.privacy import bp, operations, queries
+from app.services import DomainError
+from app.storage import commit_or_discard, get_storage
+
+
+def _photo_or_404(photo_id: int, action: str) -> Photo:
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or not can(current_user, "view_photo", photo):
+        abort(404)
+    if not can(current_user, action, photo):
+        abort(403)
+    return photo
+
+
+def _back(photo: Photo):
+    target = url_for("findings.show", finding_id=photo.finding_id) + f"#photo-{photo.id}"
+    return redirect(target, code=303)
+
+
+@bp.post("/photos/<int:photo_id>/redact")
+def redact(photo_id: int):
+    photo = _photo_or_404(photo_id, "redact_photo")
+    storage = get_storage()
+    try:
+        regions = operations.parse_regions(request.form.get("regions"))
+        replaced = operations.redact_photo(db.session, storage, photo, regions,
+                                           actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back(photo)
+    commit_or_discard(db.session, replaced.new_keys)
+    for key in replaced.old_keys:
+        # The rows no longer point at them; a file left over is found by no one.
+        with contextlib.suppress(OSError):
+            storage.delete(key)
+    flash(_("The photo is masked. The previous version is deleted."), "success")
+    return _back(photo)
+
+
+@bp.post("/photos/<int:photo_id>/flag")
+def flag(photo_id: int):
+    photo = _photo_or_404(photo_id, "flag_photo")
+    operations.flag_photo(db.session, photo, actor=current_user)
+    db.session.commit()
+    flash(_("Thank you. A manager will look at the photo."), "success")
+    return _back(photo)
+
+
+@bp.post("/photos/<int:photo_id>/unflag")
+def unflag(photo_id: int):
+    photo = _photo_or_404(photo_id, "review_privacy")
+    operations.clear_flag(db.session, photo, actor=current_user)
+    db.session.commit()
+    flash(_("The flag is removed."), "success")
+    return _back(photo)
+
+
+@bp.get("/privacy")
+def overview():
+    """Managers: photos flagged as not blurred well, and what the retention rule will delete."""
+    if not can(current_user, "review_privacy"):
+        abort(403)
+    from app.models.types import utcnow
+
+    config = current_app.config
+    due = operations.purge_expired(
+        db.session, now=utcnow(), photo_months=config.get("PHOTO_RETENTION_MONTHS"),
+        text_months=config.get("CONFIDENTIAL_TEXT_RETENTION_MONTHS"), dry_run=True,
+    )
+    return render_template(
+        "privacy/overview.html",
+        flagged=queries.flagged_photos(db.session),
+        due=due,
+        photo_months=config.get("PHOTO_RETENTION_MONTHS"),
+        text_months=config.get("CONFIDENTIAL_TEXT_RETENTION_MONTHS"),
+        face_blur=bool(config.get("FACE_BLUR")),
+    )

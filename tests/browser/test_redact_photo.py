@@ -1,0 +1,82 @@
+"""A manager masks two rectangles on a phone (390×844, touch) and the stored photo changes."""
+
+import io
+
+from PIL import Image
+
+from app.extensions import db
+from app.models import FindingEvent, Photo
+from app.storage import get_storage
+from tests.browser.conftest import log_in
+from tests.test_privacy_redact import stored_photo
+
+RECTS = [((0.10, 0.10), (0.40, 0.35)), ((0.55, 0.50), (0.90, 0.85))]
+
+
+def touch_drag(cdp, start, end, steps=8):
+    def point(x, y):
+        return [{"x": x, "y": y, "radiusX": 4, "radiusY": 4, "force": 1, "id": 1}]
+
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": point(*start)})
+    for i in range(1, steps + 1):
+        x = start[0] + (end[0] - start[0]) * i / steps
+        y = start[1] + (end[1] - start[1]) * i / steps
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": point(x, y)})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_manager_masks_two_rectangles_with_a_finger(app, make, phone):
+    author = make.user("walker")
+    manager = make.user("manager", language="sv")
+    walk = make.walk(leader_id=author)
+    finding = make.finding(walk, author, description="Bil med synlig skylt")
+    photo_id = stored_photo(app, finding)
+    with app.app_context():
+        old_keys = [db.session.get(Photo, photo_id).storage_key,
+                    db.session.get(Photo, photo_id).thumb_key]
+
+    page = phone(locale="sv-SE")
+    log_in(page, app, manager)
+    page.goto(f"/findings/{finding}")
+    page.locator(f"#photo-{photo_id} summary").click()
+    image = page.locator(f"#photo-{photo_id} .redact-stage img")
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=image.element_handle())
+    box = image.bounding_box()
+    assert box["width"] <= 390
+
+    cdp = page.context.new_cdp_session(page)
+    for (x1, y1), (x2, y2) in RECTS:
+        touch_drag(cdp,
+                   (box["x"] + x1 * box["width"], box["y"] + y1 * box["height"]),
+                   (box["x"] + x2 * box["width"], box["y"] + y2 * box["height"]))
+    assert page.locator(f"#photo-{photo_id} .redact-rect").count() == 2
+    assert "Rektanglar: 2" in page.locator(f"#photo-{photo_id} .redact-count").inner_text()
+    page.screenshot(path="/tmp/i13/redact-drawn.png", full_page=False)
+
+    page.locator(f"#photo-{photo_id} .redact-form button[type=submit]").click()
+    page.wait_for_selector(".flash-success")
+    assert "Fotot är maskerat" in page.locator(".flash-success").inner_text()
+    page.screenshot(path="/tmp/i13/redact-saved.png", full_page=True)
+
+    served = page.request.get(f"/photos/{photo_id}/full.jpg")
+    assert served.status == 200
+    with Image.open(io.BytesIO(served.body())) as stored:
+        grey = stored.convert("L")
+        width, height = stored.size
+        for (x1, y1), (x2, y2) in RECTS:
+            # A margin inside what was drawn: finger positions round to CSS pixels.
+            inner = (int(x1 * width) + 6, int(y1 * height) + 6,
+                     int(x2 * width) - 6, int(y2 * height) - 6)
+            low, high = grey.crop(inner).getextrema()
+            assert high - low <= 6, f"{inner} not uniform: {low}..{high}"
+
+    with app.app_context():
+        storage = get_storage()
+        assert not any(storage.exists(key) for key in old_keys)
+        event = db.session.scalar(db.select(FindingEvent).where(
+            FindingEvent.finding_id == finding, FindingEvent.field == "photo_redacted"))
+        assert event is not None and event.actor_id == manager and event.to_value == "2"
+    timeline = page.locator("#timeline").inner_text()
+    assert "Foto maskerat för hand" in timeline and "2 områden" in timeline
