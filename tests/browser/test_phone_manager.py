@@ -41,7 +41,7 @@ class Seeded:
     category: int
     priority: int
     fixer_task: int
-    mail: int | None
+    mail: int
 
 
 PHONE_PAGES: list[tuple[str, object]] = [
@@ -71,7 +71,7 @@ PHONE_PAGES: list[tuple[str, object]] = [
     ("admin", "/admin/priorities"),
     ("admin", lambda s: f"/admin/priorities/{s.priority}"),
     ("admin", "/admin/outbox"),
-    ("admin", lambda s: f"/admin/outbox/{s.mail}" if s.mail else None),
+    ("admin", lambda s: f"/admin/outbox/{s.mail}"),
     ("admin", "/admin/targets"),
     ("admin", "/admin/surveys"),
 ]
@@ -88,6 +88,9 @@ def _seed(app) -> Seeded:
             .order_by(Finding.id))
         open_one.assignee_id = fixer.id
         open_one.status = FindingStatus.ASSIGNED
+        # and one mail in the outbox, for its page
+        db.session.add(OutboxMail(to_address="fixer@example.org", subject="Nytt uppdrag #1",
+                                  body="Hej!\nDu har fått ett nytt uppdrag."))
         db.session.commit()
         task = db.session.scalar(
             select(Finding.id).where(Finding.assignee_id == fixer.id,
