@@ -1,9 +1,9 @@
 """Language and time zone: the user's setting, else the session's choice, else the browser."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 
@@ -29,8 +29,25 @@ def locale_code() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+# English readers get day, month name and a 24-hour clock ("1 Dec 2026, 18:00"): the
+# default English short form ("12/1/26, 6:00 PM") reads as 12 January to most of Europe.
+_EN_DATETIME = "d MMM y, HH:mm"
+_EN_DATE = "d MMM y"
+
+
 def local_datetime(value: datetime | None, fmt: str = "short") -> str:
     """A UTC timestamp shown in Europe/Stockholm in the user's language."""
     if value is None:
         return ""
+    if fmt in ("short", "medium") and locale_code().startswith("en"):
+        return format_datetime(value, _EN_DATETIME)
     return format_datetime(value, fmt)
+
+
+def local_date(value: date | None, fmt: str = "medium") -> str:
+    """A calendar day in the user's language; unambiguous in English ("1 Dec 2026")."""
+    if value is None:
+        return ""
+    if fmt in ("short", "medium") and locale_code().startswith("en"):
+        return format_date(value, _EN_DATE)
+    return format_date(value, fmt)

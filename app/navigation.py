@@ -6,6 +6,8 @@ NAV_ITEMS: list[tuple[str, object, str]] = [
     ("walks.mine", _l("My walks"), "list_walks"),
     ("walks.index", _l("All walks"), "plan_walk"),
     ("remediation.findings", _l("Findings"), "list_findings"),
+    ("remediation.inbox_verify", _l("To verify"), "list_findings"),
+    ("remediation.inbox_new", _l("New findings"), "list_findings"),
     ("remediation.tasks", _l("My tasks"), "list_tasks"),
     ("reports.dashboard", _l("Reports"), "view_reports"),
     ("privacy.overview", _l("Privacy"), "review_privacy"),

@@ -1,13 +1,13 @@
 """Functions and filters the templates share."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal, format_timedelta
 from flask_login import current_user
 
 from app import htmx
-from app.i18n import local_datetime, locale_code
+from app.i18n import local_date, local_datetime, locale_code
 from app.labels import UNSAFE_RATINGS, label
 from app.models import UnsafeFor
 from app.navigation import ADMIN_ITEMS, NAV_ITEMS
@@ -30,7 +30,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["num"] = number
     app.jinja_env.filters["local_dt"] = local_datetime
-    app.jinja_env.filters["local_date"] = lambda d: format_date(d, "medium") if d else ""
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["age"] = age
     app.jinja_env.filters["cat_name"] = lambda c: c.name(locale_code()) if c else ""
     app.jinja_env.filters["iso_date"] = lambda d: d.isoformat() if isinstance(d, date) else ""
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -48,6 +49,15 @@ def number(value, digits: int = 1, signed: bool = False) -> str:
     if signed:
         pattern = f"+{pattern};-{pattern}"
     return format_decimal(value, format=pattern)
+
+
+def age(value: datetime | None) -> str:
+    """How long ago, in words ("3 days ago", "för 3 dagar sedan")."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return format_timedelta(value - datetime.now(UTC), add_direction=True, threshold=1.0)
 
 
 def nav_items():

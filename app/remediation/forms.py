@@ -46,7 +46,8 @@ class AssignForm(FlaskForm):
     responsible_party = StringField(_l("Responsible party"),
                                     validators=[Optional(), Length(max=120)])
     planned_action = TextAreaField(_l("Planned action"), validators=[Optional(), Length(max=5000)])
-    note = TextAreaField(_l("Note for the timeline"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Note for the timeline"), id="assign-note",
+                         validators=[Optional(), Length(max=2000)])
 
 
 class TransitionForm(FlaskForm):
@@ -56,19 +57,22 @@ class TransitionForm(FlaskForm):
     referred_to = SelectField(_l("Referred to"), default="", validate_choice=False)
     duplicate_of_id = IntegerField(_l("Duplicate of finding number"),
                                    validators=[Optional(), NumberRange(min=1)])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    # Ids and labels unique on the finding page, which shows several of these forms at once.
+    note = TextAreaField(_l("Note on the status change"), id="status-note",
+                         validators=[Optional(), Length(max=2000)])
 
 
 class FixForm(FlaskForm):
     version = HiddenField()
-    note = TextAreaField(_l("What was done?"), validators=[Optional(), Length(max=2000)])
-    photo = FileField(_l("Photo after the fix"))
+    note = TextAreaField(_l("What was done?"), id="fix-note",
+                         validators=[Optional(), Length(max=2000)])
+    photo = FileField(_l("Photo after the fix"), id="fix-photo")
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[DataRequired(_l("Write a comment.")),
-                                                    Length(max=5000)])
-    photo = FileField(_l("Photo (optional)"))
+    body = TextAreaField(_l("Comment"), id="comment-body",
+                         validators=[DataRequired(_l("Write a comment.")), Length(max=5000)])
+    photo = FileField(_l("Photo with the comment (optional)"), id="comment-photo")
 
 
 class BulkForm(FlaskForm):
@@ -76,11 +80,17 @@ class BulkForm(FlaskForm):
     action = SelectField(_l("Action"), choices=options([
         ("assign", _l("Assign")), ("status", _l("Change status")),
     ]), default="assign")
-    assignee_id = SelectField(_l("Assignee"), coerce=int, default=0)
-    priority_id = SelectField(_l("Priority"), coerce=int, default=0)
-    due_date = DateField(_l("Due date"), validators=[Optional()])
-    to = SelectField(_l("New status"), default="", validate_choice=False)
-    reason = TextAreaField(_l("Reason / note"), validators=[Optional(), Length(max=2000)])
+    # Labels and ids differ from the filter form's on the same page ("Assignee" there).
+    assignee_id = SelectField(_l("Assign the selected to"), coerce=int, default=0,
+                              id="bulk-assignee")
+    priority_id = SelectField(_l("Priority of the selected"), coerce=int, default=0,
+                              id="bulk-priority")
+    due_date = DateField(_l("Due date of the selected"), validators=[Optional()],
+                         id="bulk-due")
+    to = SelectField(_l("New status of the selected"), default="", validate_choice=False,
+                     id="bulk-to")
+    reason = TextAreaField(_l("Reason / note"), validators=[Optional(), Length(max=2000)],
+                           id="bulk-reason")
     next = HiddenField()
 
 

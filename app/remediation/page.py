@@ -11,14 +11,14 @@ from collections import defaultdict
 from datetime import date
 
 from flask import render_template
-from flask_babel import format_date, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.i18n import locale_code
+from app.i18n import local_date, locale_code
 from app.labels import label, options
 from app.models import (
     Building,
@@ -94,7 +94,7 @@ def describe_events(events) -> list[dict]:
                 return value
         if field == "due_date":
             try:
-                return format_date(date.fromisoformat(value), "medium")
+                return local_date(date.fromisoformat(value))
             except ValueError:
                 return value
         if field == "duplicate_of":

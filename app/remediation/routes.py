@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.extensions import db
 from app.findings.routes import get_finding_or_404
 from app.htmx import wants_fragment
-from app.i18n import locale_code
+from app.i18n import local_date, locale_code
 from app.labels import choices, label, options
 from app.models import (
     Building,
@@ -40,7 +40,7 @@ from app.models import (
     Walk,
 )
 from app.policy import can
-from app.remediation import bp
+from app.remediation import bp, queries
 from app.remediation.forms import (
     AssignForm,
     BulkForm,
@@ -112,6 +112,29 @@ def _filter_form() -> tuple[FindingFilterForm, service.FindingFilters]:
     return form, filters
 
 
+def active_filters(form: FindingFilterForm) -> list[str]:
+    """The filters in use, in words, for the one-line summary above the folded form."""
+    words = []
+    if form.q.data:
+        words.append(f"“{form.q.data}”")
+    for name in ("district", "building", "walk", "category", "status", "severity", "assignee",
+                 "confidential"):
+        field = form[name]
+        if field.data:
+            text = next((str(c.label) for c in field.choices if c.value == field.data), None)
+            if text:
+                words.append(text)
+    if form.responsible.data:
+        words.append(f"{form.responsible.label.text}: {form.responsible.data}")
+    if form.overdue.data:
+        words.append(str(form.overdue.label.text))
+    if form.date_from.data:
+        words.append(f"{form.date_from.label.text} {local_date(form.date_from.data)}")
+    if form.date_to.data:
+        words.append(f"{form.date_to.label.text} {local_date(form.date_to.data)}")
+    return words
+
+
 def _building_choices(district_id: int | None, building_id: int | None) -> list[Building]:
     """The buildings of the chosen district. Without a district there are tens of thousands:
     offer none, except the one a bookmarked URL filters on."""
@@ -158,7 +181,7 @@ def _list_response(form, page, bulk=None, status=200):
     template = "remediation/_results.html" if fragment else "remediation/list.html"
     return render_template(
         template, form=form, page=page, bulk=bulk, query=_query_string(),
-        status_colours=STATUS_COLOURS, building_oob=fragment,
+        status_colours=STATUS_COLOURS, building_oob=fragment, active=active_filters(form),
     ), status
 
 
@@ -190,6 +213,7 @@ def findings_map():
         service.filtered_findings(filters), per_page=1, error_out=False).total
     return render_template(
         "remediation/map.html", form=form, points=points, total=total,
+        active=active_filters(form),
         query=_query_string(), status_colours=STATUS_COLOURS, limit=MAP_LIMIT,
         status_labels={s.value: label(s) for s in FindingStatus},
     )
@@ -485,6 +509,29 @@ def possible_duplicates():
         if can(current_user, "view_finding", n.finding)
     ]
     return render_template("remediation/_duplicates.html", near=near, asked=True)
+
+
+# --- managers' inboxes -------------------------------------------------------------------
+
+
+@bp.get("/inbox/verify")
+def inbox_verify():
+    if not can(current_user, "list_findings"):
+        abort(404)
+    return _inbox("verify", queries.to_verify(db.session))
+
+
+@bp.get("/inbox/new")
+def inbox_new():
+    if not can(current_user, "list_findings"):
+        abort(404)
+    return _inbox("new", queries.new_findings(db.session))
+
+
+def _inbox(kind: str, items: list[Finding]):
+    return render_template("remediation/inbox.html", kind=kind, items=items,
+                           counts=queries.inbox_counts(db.session),
+                           limit=queries.INBOX_LIMIT)
 
 
 # --- fixer --------------------------------------------------------------------------------

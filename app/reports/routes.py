@@ -90,6 +90,7 @@ def dashboard():
         period_kinds=report_service.PERIOD_KINDS,
         export_args=export_args,
         years=list(range(local_today().year, 2017, -1)),
+        month_names=[format_date(date(2000, m, 1), "LLLL") for m in range(1, 13)],
     )
 
 

@@ -16,11 +16,10 @@ import os
 from collections import Counter
 
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import gettext as _
 from fpdf import FPDF
 
-from app.i18n import local_datetime, locale_code
+from app.i18n import local_date, local_datetime, locale_code
 from app.labels import label
 from app.models import Finding, PhotoKind, Walk
 from app.storage import Storage
@@ -81,7 +80,7 @@ def render_protocol(walk: Walk, *, public: bool, storage: Storage,
     title = _("Safety walk protocol")
     pdf.set_title(title)
     pdf.set_creator("Trygg")
-    pdf.footer_text = f"{title} · {walk.district.name} · {format_date(walk.planned_start)}"
+    pdf.footer_text = f"{title} · {walk.district.name} · {local_date(walk.planned_start)}"
     pdf.add_page()
     width = pdf.epw
 
@@ -132,7 +131,7 @@ def render_protocol(walk: Walk, *, public: bool, storage: Storage,
         text(walk.notes)
     if walk.route:
         pdf.ln(1)
-        text(f"{_('Route')}: {walk.route}", size=9, color=(60, 60, 60))
+        text(_("Route: %(route)s", route=walk.route), size=9, color=(60, 60, 60))
 
     pdf.ln(3)
     text(_("Findings"), size=13, style="B", height=7)
@@ -172,20 +171,20 @@ def _finding_block(pdf: ProtocolPDF, number: int, finding: Finding, storage: Sto
     pdf.set_text_color(0, 0, 0)
     heading = f"{number}. {finding.category.name(locale)} · {label(finding.severity)}"
     if finding.confidential and not public:
-        heading += f" · {_('Confidential')}"
+        heading += " · " + _("Confidential")
     line(heading, style="B", size=11)
     place = label(finding.place_type)
     if finding.building:
         place = f"{place} · {finding.building.label}"
-    line(f"{_('Place')}: {place}")
+    line(_("Place: %(place)s", place=place))
     if finding.description:
         line(finding.description)
-    line(f"{_('Status')}: {label(finding.status)}")
+    line(_("Status: %(status)s", status=label(finding.status)))
     if finding.responsible_party:
-        line(f"{_('Responsible')}: {finding.responsible_party}")
+        line(_("Responsible party: %(party)s", party=finding.responsible_party))
     if finding.planned_action:
-        line(f"{_('Planned action')}: {finding.planned_action}")
+        line(_("Planned action: %(action)s", action=finding.planned_action))
     if finding.due_date:
-        line(f"{_('Due')}: {format_date(finding.due_date)}")
+        line(_("Due: %(date)s", date=local_date(finding.due_date)))
     bottom = max(pdf.get_y(), top + (THUMB_MM if image is not None else 0))
     pdf.set_y(bottom + 3)
