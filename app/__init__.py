@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from app.config import Config
 
@@ -18,13 +19,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure_settings(app, test_config)
+    configure_url_converters(app)
     configure_extensions(app)
     configure_blueprints(app)
     configure_templates(app)
-    configure_security_headers(app)
 
-    from app import cli, errors
+    from app import cli, errors, security
 
+    security.init_app(app)  # after the blueprints: its CSRF check runs after the login check
     cli.init_app(app)
     errors.init_app(app)
     return app
@@ -54,6 +56,18 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
                 "SECRET_KEY is not set. Set it in the environment "
                 "(python -c 'import secrets; print(secrets.token_hex(32))')."
             )
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a URL matches 1 … 2³¹-1 only: every id column is a 32-bit integer on
+    PostgreSQL, so a larger id is the same plain 404 on both databases (not a driver error)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def configure_url_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
 
 
 def configure_extensions(app: Flask) -> None:
@@ -106,14 +120,3 @@ def configure_templates(app: Flask) -> None:
     from app import template_helpers
 
     template_helpers.init_app(app)
-
-
-def configure_security_headers(app: Flask) -> None:
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        # Walkers need GPS and the camera; geolocation=() would silently switch GPS off.
-        response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
-        return response

@@ -151,6 +151,12 @@ def _schemas() -> dict:
                 "latitude": {**NULLABLE_NUMBER, "minimum": -90, "maximum": 90},
                 "longitude": {**NULLABLE_NUMBER, "minimum": -180, "maximum": 180},
                 "accuracy_m": {**NULLABLE_NUMBER, "minimum": 0},
+                "captured_at": {
+                    **NULLABLE_STRING,
+                    "format": "date-time",
+                    "description": "When the phone captured it. A finding captured while the "
+                    "walk was in progress is accepted for a while after someone completed it.",
+                },
             },
         },
         "Finding": {

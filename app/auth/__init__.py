@@ -1,4 +1,4 @@
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 from flask_login import current_user
 
 bp = Blueprint("auth", __name__)
@@ -17,7 +17,11 @@ def require_login():
     if current_user.is_authenticated:
         return None
     if request.path.startswith("/api/"):
-        return jsonify(error="unauthorized", message="Log in first."), 401
+        from flask_babel import gettext as _
+
+        from app.errors import api_error
+
+        return api_error(401, "unauthenticated", _("Log in again; nothing waiting was lost."))
     from app.extensions import login_manager
 
     return login_manager.unauthorized()
