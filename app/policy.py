@@ -188,6 +188,24 @@ def _add_photo(user: User, finding: Finding) -> bool:
     return user.role == Role.WALKER and finding.author_id == user.id
 
 
+# Timeline lines that are internal as a whole (their notes are internal anyway).
+INTERNAL_EVENT_FIELDS = frozenset({"assignee"})
+
+
+@policy("view_internal")
+def _view_internal(user: User, finding: Finding) -> bool:
+    """The remediation side of a finding: assignee, responsible party, planned action and
+    the notes written with assignments and status changes. Managers, admins and the fixer
+    it is assigned to; never the walkers who reported it."""
+    if is_manager(user):
+        return True
+    return (
+        user.role == Role.FIXER
+        and finding.assignee_id == user.id
+        and not finding.confidential
+    )
+
+
 @policy("view_confidential")
 def _view_confidential(user: User, _: Any) -> bool:
     return is_manager(user)

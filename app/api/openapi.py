@@ -183,6 +183,17 @@ def _schemas() -> dict:
                 "created_at": {"type": "string", "format": "date-time"},
                 "url": {"type": "string"},
                 "photos": {"type": "array", "items": _ref("Photo")},
+                "internal": {
+                    "type": "object",
+                    "description": "Only for managers, admins and the assigned fixer.",
+                    "properties": {
+                        "assignee_id": {"type": ["integer", "null"]},
+                        "assignee": NULLABLE_STRING,
+                        "responsible_party": {"type": "string"},
+                        "planned_action": {"type": "string"},
+                        "assignment_note": {"type": "string"},
+                    },
+                },
             },
         },
     }

@@ -89,7 +89,26 @@ def photo_json(photo: Photo) -> dict:
     }
 
 
+def internal_json(finding: Finding) -> dict:
+    """The remediation side, only for those the view_internal policy allows."""
+    notes = [e.note for e in finding.events if e.field == "assignee" and e.note]
+    return {
+        "assignee_id": finding.assignee_id,
+        "assignee": finding.assignee.name if finding.assignee else None,
+        "responsible_party": finding.responsible_party,
+        "planned_action": finding.planned_action,
+        "assignment_note": notes[-1] if notes else "",
+    }
+
+
 def finding_json(finding: Finding) -> dict:
+    data = _finding_fields(finding)
+    if can(current_user, "view_internal", finding):
+        data["internal"] = internal_json(finding)
+    return data
+
+
+def _finding_fields(finding: Finding) -> dict:
     return {
         "id": finding.id,
         "uuid": finding.uuid,
