@@ -14,6 +14,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(import_buildings_command)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-demo")
@@ -96,3 +98,43 @@ def send_reminders() -> None:
     click.echo(f"Reminders queued: {queued}. Mail sent: {sent}, failed: {failed}.")
     if not current_app.config.get("MAIL_SERVER"):
         click.echo("No MAIL_SERVER set: the mail is in the outbox (/admin/outbox).")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("destination", type=click.Path(file_okay=False))
+def backup_command(destination: str) -> None:
+    """Back up the database and the photos into DESTINATION (a new or empty folder)."""
+    from app.backup import BackupError, backup
+
+    db.session.remove()  # no transaction of ours holds anything during the copy
+    try:
+        result = backup(current_app.config["SQLALCHEMY_DATABASE_URI"],
+                        current_app.config["UPLOAD_FOLDER"], destination)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    counts = result.manifest["counts"]
+    click.echo(f"Backup in {destination}: {counts['findings']} findings, {counts['photos']} "
+               f"photos ({len(result.manifest['photos'])} files), {counts['users']} users.")
+    if result.missing_photos:
+        click.echo(f"Warning: {len(result.missing_photos)} photo files were deleted while the "
+                   "backup ran and are not in it.", err=True)
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(exists=True, file_okay=False))
+def restore_command(source: str) -> None:
+    """Restore the backup in SOURCE into this (empty) instance, checking every checksum."""
+    from app.backup import BackupError, restore
+
+    db.session.remove()
+    db.engine.dispose()  # the restore replaces the database under any open connection
+    try:
+        manifest = restore(current_app.config["SQLALCHEMY_DATABASE_URI"],
+                           current_app.config["UPLOAD_FOLDER"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    counts = manifest["counts"]
+    click.echo(f"Restored {counts['findings']} findings and {counts['photos']} photos "
+               f"from a backup of {manifest['created_at']}.")
