@@ -27,6 +27,9 @@ def assigned(app, make):
         finding.responsible_party = SECRETS[2]
         db.session.add(FindingEvent(finding_id=finding_id, field="assignee", from_value=None,
                                     to_value=str(fixer), note=SECRETS[0]))
+        # The fixer acting is internal too: the name stays off the walkers' timeline.
+        db.session.add(FindingEvent(finding_id=finding_id, field="status", actor_id=fixer,
+                                    from_value="assigned", to_value="in_progress"))
         db.session.commit()
     return {"finding": finding_id, "walk": walk, "author": author, "fixer": fixer}
 
