@@ -127,8 +127,8 @@ def test_map_draws_its_markers_and_tiles_under_the_policy(phone, app, world):
     page.context.add_init_script(LISTEN)
     log_in(page, app, world["users"]["manager"])
     page.goto("/findings/map")
-    page.wait_for_function("document.querySelector('.js-map').dataset.markers === '1'")
-    page.wait_for_function("document.querySelectorAll('.leaflet-tile-loaded').length > 0")
+    page.wait_for_function("() => document.querySelector('.js-map').dataset.markers === '1'")
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-tile-loaded').length > 0")
     assert served
     dot = page.locator(".legend-dot").first
     assert dot.evaluate("d => getComputedStyle(d).backgroundColor") != "rgba(0, 0, 0, 0)"
