@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from app.config import Config
 
@@ -19,13 +20,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     configure_settings(app, test_config)
     configure_privacy(app)
+
+
+    configure_url_converters(app)
     configure_extensions(app)
     configure_blueprints(app)
     configure_templates(app)
-    configure_security_headers(app)
 
-    from app import cli, errors
+    from app import cli, errors, security
 
+    security.init_app(app)  # after the blueprints: its CSRF check runs after the login check
     cli.init_app(app)
     errors.init_app(app)
     return app
@@ -67,6 +71,18 @@ def configure_privacy(app: Flask) -> None:
     from app import privacy
 
     privacy.init_app(app)  # refuses to start when faces should be blurred but cannot be
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a URL matches 1 … 2³¹-1 only: every id column is a 32-bit integer on
+    PostgreSQL, so a larger id is the same plain 404 on both databases (not a driver error)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def configure_url_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
 
 
 def configure_extensions(app: Flask) -> None:
@@ -124,14 +140,3 @@ def configure_templates(app: Flask) -> None:
     from app import template_helpers
 
     template_helpers.init_app(app)
-
-
-def configure_security_headers(app: Flask) -> None:
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        # Walkers need GPS and the camera; geolocation=() would silently switch GPS off.
-        response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
-        return response

@@ -17,6 +17,10 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_expired)
 
 
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--force", is_flag=True, help="Seed even if the database already has users.")
@@ -144,3 +148,43 @@ def purge_expired(dry_run: bool) -> None:
 def _closed(finding) -> str:
     moment = finding.closed_at or finding.verified_at
     return moment.date().isoformat() if moment else "?"
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("destination", type=click.Path(file_okay=False))
+def backup_command(destination: str) -> None:
+    """Back up the database and the photos into DESTINATION (a new or empty folder)."""
+    from app.backup import BackupError, backup
+
+    db.session.remove()  # no transaction of ours holds anything during the copy
+    try:
+        result = backup(current_app.config["SQLALCHEMY_DATABASE_URI"],
+                        current_app.config["UPLOAD_FOLDER"], destination)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    counts = result.manifest["counts"]
+    click.echo(f"Backup in {destination}: {counts['findings']} findings, {counts['photos']} "
+               f"photos ({len(result.manifest['photos'])} files), {counts['users']} users.")
+    if result.missing_photos:
+        click.echo(f"Warning: {len(result.missing_photos)} photo files were deleted while the "
+                   "backup ran and are not in it.", err=True)
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(exists=True, file_okay=False))
+def restore_command(source: str) -> None:
+    """Restore the backup in SOURCE into this (empty) instance, checking every checksum."""
+    from app.backup import BackupError, restore
+
+    db.session.remove()
+    db.engine.dispose()  # the restore replaces the database under any open connection
+    try:
+        manifest = restore(current_app.config["SQLALCHEMY_DATABASE_URI"],
+                           current_app.config["UPLOAD_FOLDER"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    counts = manifest["counts"]
+    click.echo(f"Restored {counts['findings']} findings and {counts['photos']} photos "
+               f"from a backup of {manifest['created_at']}.")

@@ -100,3 +100,7 @@ class Config:
     # Nearest buildings offered on the finding form.
     NEAREST_RADIUS_M = 200
     NEAREST_LIMIT = 3
+
+    # A finding captured offline while its walk was in progress is still accepted this long
+    # after someone completed the walk (the phone may come back online days later).
+    LATE_FINDING_GRACE_HOURS = int(os.environ.get("LATE_FINDING_GRACE_HOURS", 7 * 24))

@@ -1,26 +1,73 @@
-"""Error pages: HTML for people, JSON for the API, a short fragment for htmx."""
+"""Error pages: HTML for people, JSON for the API, a short fragment for htmx.
+
+Every /api/ error answers one shape (the API error contract):
+``{"code": "<stable code>", "message": "<text>", "field": <field or null>, "error": <code>}``
+— `error` repeats `code` for older clients. The outbox decides by `code`.
+"""
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
+from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
 
+# HTTP status → the stable code an API client decides by.
+API_CODES = {
+    400: "malformed_json",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "rate_limited",
+}
 
-def _wants_json() -> bool:
+
+def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def api_error(status: int, code: str, message, field: str | None = None, **extra):
+    """The API's one error answer."""
+    response = jsonify({"code": code, "error": code, "message": str(message), "field": field,
+                        **extra})
+    response.status_code = status
+    return response
+
+
+def _code_for(status: int) -> str:
+    return API_CODES.get(status, "server_error" if status >= 500 else "invalid")
+
+
 def init_app(app: Flask) -> None:
-    def render(status: int, title: str, message: str):
-        if _wants_json():
-            return jsonify(error=title, message=message), status
-        return render_template("errors/error.html", title=title, message=message), status
+    def render(status: int, title: str, message: str, code: str | None = None, error=None):
+        if wants_json():
+            response = api_error(status, code or _code_for(status), message)
+        else:
+            response = app.make_response(
+                (render_template("errors/error.html", title=title, message=message), status)
+            )
+        if status == 405 and isinstance(error, HTTPException):
+            valid = getattr(error, "valid_methods", None)
+            if valid:
+                response.headers["Allow"] = ", ".join(sorted(valid))
+        if isinstance(error, HTTPException) and error.code == 429:
+            retry = getattr(error, "retry_after", None)
+            if retry and "Retry-After" not in response.headers:
+                response.headers["Retry-After"] = str(retry)
+        return response
 
     @app.errorhandler(400)
     def bad_request(error):
         return render(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(401)
+    def unauthenticated(error):
+        return render(401, _("Log in first"), _("Log in again; nothing waiting was lost."))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -28,6 +75,7 @@ def init_app(app: Flask) -> None:
             400,
             _("The form has expired"),
             _("Please go back, reload the page and send it again. Nothing was saved."),
+            code="csrf",
         )
 
     @app.errorhandler(403)
@@ -40,7 +88,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(405)
     def method_not_allowed(error):
-        return render(405, _("Not allowed"), _("That action is not possible here."))
+        return render(405, _("Not allowed"), _("That action is not possible here."), error=error)
 
     @app.errorhandler(413)
     def too_large(error):
@@ -50,13 +98,23 @@ def init_app(app: Flask) -> None:
             _("What you sent is too large. Send fewer or smaller photos at a time."),
         )
 
+    @app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException):
+        if not wants_json() or error.code is None:
+            return error
+        return render(error.code, error.name, error.description or error.name, error=error)
+
     @app.errorhandler(OverflowError)
     @app.errorhandler(DataError)
     def out_of_range(error):
-        # A crafted id beyond 64 bits or a date past year 9999 is bad input, not a crash.
+        # A number beyond what the database holds, a date past year 9999 or a character it
+        # cannot store is bad input, not a crash.
         db.session.rollback()
+        if wants_json():
+            return api_error(422, "invalid", _("A value in the request cannot be stored."))
         return render(
-            400, _("Bad request"), _("A number or a date in the request is out of range.")
+            400, _("Bad request"),
+            _("A number, a date or a character in the request cannot be stored."),
         )
 
     @app.errorhandler(500)

@@ -7,6 +7,7 @@ see) or 403 (for things they can see but not change). Templates call `can("actio
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.models import DONE_STATUSES, Finding, FindingStatus, Role, User, Walk, WalkStatus
@@ -56,14 +57,57 @@ def _edit_walk(user: User, walk: Walk) -> bool:
     return is_manager(user) and walk.status != WalkStatus.COMPLETED
 
 
+def takes_part(user: User, walk: Walk) -> bool:
+    """Whether this user may capture on this walk: its leader, a participant with an account,
+    a walker of the walk's district, or a manager. Viewing a walk is wider (view_walk)."""
+    if is_manager(user):
+        return True
+    if user.role != Role.WALKER:
+        return False
+    if walk.leader_id == user.id:
+        return True
+    if any(p.user_id == user.id for p in walk.participants):
+        return True
+    return any(d.id == walk.district_id for d in user.districts)
+
+
+def my_walks_clause(user: User):
+    """Walks this user leads, takes part in with an account, or that are in their districts:
+    `takes_part` as a SQL condition on Walk, without the managers' everything."""
+    from sqlalchemy import or_, select
+
+    from app.models import WalkParticipant, user_districts
+
+    return or_(
+        Walk.leader_id == user.id,
+        Walk.district_id.in_(
+            select(user_districts.c.district_id).where(user_districts.c.user_id == user.id)
+        ),
+        Walk.id.in_(select(WalkParticipant.walk_id).where(WalkParticipant.user_id == user.id)),
+    )
+
+
+def capture_walks_clause(user: User):
+    """`takes_part` as a SQL condition on Walk, for the lists walkers capture from."""
+    from sqlalchemy import false, true
+
+    if not getattr(user, "is_authenticated", False) or not user.active:
+        return false()
+    if is_manager(user):
+        return true()
+    if user.role != Role.WALKER:
+        return false()
+    return my_walks_clause(user)
+
+
 @policy("start_walk")
 def _start_walk(user: User, walk: Walk) -> bool:
-    return user.role != Role.FIXER and walk.status == WalkStatus.PLANNED
+    return walk.status == WalkStatus.PLANNED and takes_part(user, walk)
 
 
 @policy("complete_walk")
 def _complete_walk(user: User, walk: Walk) -> bool:
-    return user.role != Role.FIXER and walk.status == WalkStatus.IN_PROGRESS
+    return walk.status == WalkStatus.IN_PROGRESS and takes_part(user, walk)
 
 
 # --- findings ----------------------------------------------------------------------------
@@ -73,7 +117,23 @@ def _complete_walk(user: User, walk: Walk) -> bool:
 def _add_finding(user: User, walk: Walk) -> bool:
     if is_manager(user):
         return True  # managers may add to any walk, also after it
-    return user.role == Role.WALKER and walk.status == WalkStatus.IN_PROGRESS
+    return walk.status == WalkStatus.IN_PROGRESS and takes_part(user, walk)
+
+
+def can_add_captured_finding(
+    user: User | None, walk: Walk, captured_at: datetime | None, now: datetime, grace: timedelta
+) -> bool:
+    """add_finding, and also a finding the phone captured while the walk was still in
+    progress but could send only after someone completed it (within `grace` of completion):
+    an outbox item of a legitimate walker is never stranded by another person's action."""
+    if can(user, "add_finding", walk):
+        return True
+    if not can(user, "view_walk", walk) or not takes_part(user, walk):
+        return False
+    if walk.status != WalkStatus.COMPLETED or walk.completed_at is None or captured_at is None:
+        return False
+    # No lower bound: phone clocks drift, and the sender may capture on this walk anyway.
+    return captured_at <= walk.completed_at and now <= walk.completed_at + grace
 
 
 @policy("view_finding")
@@ -126,6 +186,24 @@ def _add_photo(user: User, finding: Finding) -> bool:
     if _edit_finding(user, finding):
         return True
     return user.role == Role.WALKER and finding.author_id == user.id
+
+
+# Timeline lines that are internal as a whole (their notes are internal anyway).
+INTERNAL_EVENT_FIELDS = frozenset({"assignee"})
+
+
+@policy("view_internal")
+def _view_internal(user: User, finding: Finding) -> bool:
+    """The remediation side of a finding: assignee, responsible party, planned action and
+    the notes written with assignments and status changes. Managers, admins and the fixer
+    it is assigned to; never the walkers who reported it."""
+    if is_manager(user):
+        return True
+    return (
+        user.role == Role.FIXER
+        and finding.assignee_id == user.id
+        and not finding.confidential
+    )
 
 
 @policy("view_confidential")
@@ -263,7 +341,7 @@ def _check_follow_up(user: User, walk: Walk) -> bool:
     # Like adding findings: walkers during the walk, managers at any time.
     if is_manager(user):
         return True
-    return user.role == Role.WALKER and walk.status == WalkStatus.IN_PROGRESS
+    return walk.status == WalkStatus.IN_PROGRESS and takes_part(user, walk)
 
 
 # --- user administration (app/accounts) ----------------------------------------------------

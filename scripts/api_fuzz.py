@@ -1,5 +1,6 @@
 """Run schemathesis against /api/v1/openapi.json through the app's WSGI interface, logged in
-as a walker with a walk, buildings and a finding to aim at. Reports any server error (5xx).
+as a walker with a walk, buildings and a finding to aim at. Every answer is checked: no server
+error, and status code, content type and body as the document says. Reports any failure.
 
     .venv/bin/python scripts/api_fuzz.py [examples per operation, default 150]
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import schemathesis  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
+from schemathesis import GenerationMode  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -70,10 +79,30 @@ def make_app(tmp: Path):
     return app
 
 
-def fuzz(operation, cookie: str, examples: int, failures: list[str]) -> int:
-    seen = {"n": 0}
+def _summary(error: BaseException) -> str:
+    """The failed checks' names and the lines that say why, not the whole report."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    keep = [line for line in lines if line.startswith(("- ST", "Received", "Documented", "`{"))]
+    return " | ".join(keep)[:500] or lines[0][:300]
 
-    @given(case=operation.as_strategy())
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def fuzz(operation, cookie: str, examples: int, failures: list[tuple[int, str]]) -> Counter:
+    seen = {"n": 0}
+    statuses: Counter = Counter()
+
+    # Valid and invalid input alike (negative cases break the schema on purpose).
+    strategy = operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(
+        GenerationMode.NEGATIVE)
+
+    @given(case=strategy)
     @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     def run(case):
@@ -82,13 +111,20 @@ def fuzz(operation, cookie: str, examples: int, failures: list[str]) -> int:
         if seen["n"] % 2 == 0:
             for name in case.path_parameters or {}:
                 case.path_parameters[name] = 1
-        response = case.call(headers={"Cookie": f"session={cookie}"})
-        if response.status_code >= 500:
-            failures.append(f"{operation.label}: {response.status_code} for "
-                            f"{case.path_parameters} {case.query} {case.body!r:.200}")
+        # As a cookie, not a Cookie header: the WSGI client drops that header, and every
+        # request would be an (unchecked) 401.
+        response = case.call(cookies={"session": cookie})
+        statuses[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except (AssertionError, BaseExceptionGroup) as error:  # schemathesis' FailureGroup
+            failures.append((response.status_code,
+                             f"{operation.label}: {response.status_code} for "
+                             f"{case.path_parameters} {case.query} {case.body!r:.200}\n"
+                             "      " + _summary(error)))
 
     run()
-    return seen["n"]
+    return statuses
 
 
 def main() -> int:
@@ -100,14 +136,16 @@ def main() -> int:
                            ).status_code == 303
         cookie = client.get_cookie("session").value
         schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-        failures: list[str] = []
+        failures: list[tuple[int, str]] = []
         total = 0
         for result in schema.get_all_operations():
-            count = fuzz(result.ok(), cookie, examples, failures)
-            total += count
-            print(f"{result.ok().label}: {count} requests")
-        print(f"{total} requests, {len(failures)} server errors")
-        for failure in failures[:20]:
+            statuses = fuzz(result.ok(), cookie, examples, failures)
+            total += sum(statuses.values())
+            answers = ", ".join(f"{n}×{status}" for status, n in sorted(statuses.items()))
+            print(f"{result.ok().label}: {answers}")
+        server_errors = sum(status >= 500 for status, _ in failures)
+        print(f"{total} requests, {len(failures)} failed checks, {server_errors} server errors")
+        for _, failure in failures[:20]:
             print("  ", failure)
         return 1 if failures else 0
 

@@ -18,8 +18,9 @@ TABLE = {
     "/walks": [302, 404, 404, 200, 200],
     "/walks/new": [302, 403, 403, 200, 200],
     "/walks/{walk}": [302, 200, 404, 200, 200],
-    "/walks/{walk}/findings/new": [302, 200, 404, 200, 200],
-    "/walks/{walk}/complete": [302, 200, 404, 200, 200],
+    # The walker here has no part in the walk (see OWNERSHIP below for those who do).
+    "/walks/{walk}/findings/new": [302, 403, 404, 200, 200],
+    "/walks/{walk}/complete": [302, 303, 404, 200, 200],
     "/findings/{finding}": [302, 200, 404, 200, 200],
     "/findings/{secret}": [302, 404, 404, 200, 200],
     "/photos/{secret_photo}/full.jpg": [302, 404, 404, 200, 200],
@@ -94,8 +95,14 @@ def test_confidential_finding_is_not_listed_for_other_walkers(client, login, wor
     assert "Langning i källaren" not in page
 
 
-def test_counts_on_walk_pages_leave_out_findings_the_viewer_may_not_see(client, login, world):
-    login("walker")
+def test_counts_on_walk_pages_leave_out_findings_the_viewer_may_not_see(client, login, world,
+                                                                          app):
+    walker = login("walker")
+    with app.app_context():
+        from app.models import Walk
+
+        db.session.get(Walk, world["walk"]).leader_id = walker
+        db.session.commit()
     walk_page = client.get(f"/walks/{world['walk']}").get_data(as_text=True)
     assert '<span id="finding-count">1</span>' in walk_page
     summary = client.get(f"/walks/{world['walk']}/complete").get_data(as_text=True)
@@ -128,3 +135,147 @@ def test_comment_photos_are_for_staff_only(client, login, make, world, app):
     client.post("/logout")
     login("manager")
     assert client.get(f"/photos/{photo_id}/full.jpg").status_code == 200
+
+
+# --- walk ownership (issue 10) ---------------------------------------------------------------
+# Who may capture on a walk: its leader, its participants with an account, walkers of its
+# district, managers and admins. Anyone else (here: a walker of another district) may only
+# look at it.
+
+IDENTITIES = ["other_district", "participant", "district_walker", "leader", "manager", "admin"]
+OWNERSHIP = {
+    "start": [False, True, True, True, True, True],
+    "complete": [False, True, True, True, True, True],
+    "add_finding_api": [False, True, True, True, True, True],
+    "capture_form": [False, True, True, True, True, True],
+    "listed_in_api": [False, True, True, True, True, True],
+    "listed_in_mine": [False, True, True, True, False, False],
+}
+
+
+@pytest.fixture
+def owned(app, make):
+    from app.models import District, ParticipantRole, User, Walk, WalkParticipant
+
+    home, elsewhere = make.district("Hemdistrikt"), make.district("Annat distrikt")
+    users = {name: make.user("walker", name=name) for name in IDENTITIES[:4]}
+    users["manager"], users["admin"] = make.user("manager"), make.user("admin")
+    planned = make.walk(home, status="planned", title="Planerad vandring")
+    running = make.walk(home, status="in_progress", title="Pågående vandring")
+    with app.app_context():
+        db.session.get(User, users["other_district"]).districts = [db.session.get(
+            District, elsewhere)]
+        db.session.get(User, users["district_walker"]).districts = [db.session.get(
+            District, home)]
+        for walk_id in (planned, running):
+            walk = db.session.get(Walk, walk_id)
+            walk.leader_id = users["leader"]
+            walk.participants = [WalkParticipant(name="P", role=ParticipantRole.TENANT,
+                                                 user_id=users["participant"])]
+        db.session.commit()
+    return {"users": users, "planned": planned, "running": running}
+
+
+def _login_as(client, app, user_id):
+    from app.models import User
+    from tests.conftest import TEST_PASSWORD
+
+    with app.app_context():
+        email = db.session.get(User, user_id).email
+    assert client.post("/login", data={"email": email, "password": TEST_PASSWORD}
+                       ).status_code == 303
+
+
+def _walk_status(app, walk_id):
+    from app.models import Walk
+
+    with app.app_context():
+        return db.session.get(Walk, walk_id).status.value
+
+
+@pytest.mark.parametrize("action", list(OWNERSHIP))
+@pytest.mark.parametrize("who", range(len(IDENTITIES)), ids=IDENTITIES)
+def test_walk_ownership_table(client, app, make, owned, action, who):
+    _login_as(client, app, owned["users"][IDENTITIES[who]])
+    allowed = OWNERSHIP[action][who]
+    running, planned = owned["running"], owned["planned"]
+    if action == "start":
+        client.post(f"/walks/{planned}/start")
+        assert (_walk_status(app, planned) == "in_progress") is allowed
+    elif action == "complete":
+        client.post(f"/walks/{running}/complete", data={"notes": ""})
+        assert (_walk_status(app, running) == "completed") is allowed
+    elif action == "add_finding_api":
+        response = client.post(f"/api/v1/walks/{running}/findings",
+                               json={"category_id": make.category_id()})
+        assert response.status_code == (201 if allowed else 403)
+        if not allowed:
+            assert response.json["code"] == "forbidden"
+    elif action == "capture_form":
+        response = client.get(f"/walks/{running}/findings/new")
+        assert response.status_code == (200 if allowed else 403)
+        page = client.get(f"/walks/{running}").get_data(as_text=True)
+        assert (f"/walks/{running}/findings/new" in page) is allowed
+    elif action == "listed_in_api":
+        walks = client.get("/api/v1/walks").json["walks"]
+        assert (running in [w["id"] for w in walks]) is allowed
+        if allowed:
+            listed = next(w for w in walks if w["id"] == running)
+            assert listed["can_add_finding"] is True
+    elif action == "listed_in_mine":
+        assert ("Pågående vandring" in client.get("/walks/mine").get_data(as_text=True)
+                ) is allowed
+
+
+def _complete(app, walk_id, when):
+    from app.models import Walk, WalkStatus
+
+    with app.app_context():
+        walk = db.session.get(Walk, walk_id)
+        walk.status, walk.completed_at = WalkStatus.COMPLETED, when
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    "who, captured, completed_ago_h, status",
+    [
+        ("leader", -10, 1, 201),            # captured before completion: accepted
+        ("participant", -10, 1, 201),
+        ("leader", +10, 1, 403),            # captured after completion: refused
+        ("leader", None, 1, 403),           # no capture time: refused as before
+        ("leader", -10, 24 * 8, 403),       # beyond the grace period (7 days)
+        ("other_district", -10, 1, 403),    # not on this walk
+    ],
+)
+def test_queued_finding_survives_someone_else_completing_the_walk(
+    client, app, make, owned, who, captured, completed_ago_h, status
+):
+    from datetime import UTC, datetime, timedelta
+
+    completed = datetime.now(UTC) - timedelta(hours=completed_ago_h)
+    _complete(app, owned["running"], completed)
+    _login_as(client, app, owned["users"][who])
+    data = {"category_id": make.category_id(), "uuid": "8b0c8a3e-2f7c-4a8e-9a43-0c1d2e3f4a5b"}
+    if captured is not None:
+        data["captured_at"] = (completed + timedelta(minutes=captured)).isoformat()
+    response = client.post(f"/api/v1/walks/{owned['running']}/findings", json=data)
+    assert response.status_code == status, response.json
+
+
+def test_participant_written_as_an_account_email_is_linked(client, app, login, make):
+    from app.models import Walk
+
+    partner = make.user("walker", email="Kim@Example.org", name="Kim")
+    login("manager")
+    district = make.district()
+    response = client.post("/walks/new", data={
+        "district_id": district, "title": "Med konto", "planned_date": "2030-01-01",
+        "planned_time": "18:00", "light_condition": "dark", "leader_id": 0,
+        "participants-0-name": "kim@example.org", "participants-0-role": "tenant",
+        "participants-1-name": "Hyresgäst utan konto", "participants-1-role": "tenant",
+    })
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    with app.app_context():
+        walk = db.session.scalar(db.select(Walk).where(Walk.title == "Med konto"))
+        linked = [(p.name, p.user_id) for p in walk.participants]
+    assert linked == [("Kim", partner), ("Hyresgäst utan konto", None)]

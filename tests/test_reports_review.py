@@ -47,6 +47,13 @@ def follow_up(app, make):
             "secret_finding": secret}
 
 
+def _lead(app, walk_id, user_id):
+    """Make the logged-in walker the walk's leader: only those on a walk check its items."""
+    with app.app_context():
+        db.session.get(Walk, walk_id).leader_id = user_id
+        db.session.commit()
+
+
 def _item(app, item_id):
     with app.app_context():
         item = db.session.get(FollowUpItem, item_id)
@@ -76,8 +83,11 @@ def test_manager_may_check_the_confidential_item(client, login, follow_up, app):
     assert _item(app, follow_up["secret"]) == (FollowUpOutcome.NOT_FIXED, "Kvar")
 
 
-def test_walker_page_offers_no_form_for_the_confidential_item(client, login, follow_up):
-    login("walker")
+def test_walker_page_offers_no_form_for_the_confidential_item(client, login, follow_up, app):
+    walker = login("walker")
+    with app.app_context():  # the walk's leader: only those on a walk check its items
+        db.session.get(Walk, follow_up["walk"]).leader_id = walker
+        db.session.commit()
     page = client.get(f"/walks/{follow_up['walk']}", headers=EN).get_data(as_text=True)
     assert f"/checklist/{follow_up['lamp']}" in page
     assert f"/checklist/{follow_up['secret']}" not in page
@@ -100,7 +110,7 @@ BAD_PHOTO = b"this is not a photo at all"
 
 
 def test_rejected_photo_keeps_note_and_outcome_in_the_fragment(client, login, follow_up, app):
-    login("walker")
+    _lead(client.application, follow_up["walk"], login("walker"))
     url = f"/walks/{follow_up['walk']}/checklist/{follow_up['lamp']}"
     response = client.post(url, data={
         "outcome": "not_fixed", "note": "Lampan blinkar fortfarande",
@@ -120,7 +130,7 @@ def test_rejected_photo_keeps_note_and_outcome_in_the_fragment(client, login, fo
 
 def test_rejected_photo_without_js_renders_the_walk_page_with_the_note(
         client, login, follow_up, app):
-    login("walker")
+    _lead(client.application, follow_up["walk"], login("walker"))
     url = f"/walks/{follow_up['walk']}/checklist/{follow_up['lamp']}"
     response = client.post(url, data={
         "outcome": "fixed", "note": "Ny lampa & <ok>",
@@ -136,7 +146,7 @@ def test_rejected_photo_without_js_renders_the_walk_page_with_the_note(
 
 
 def test_missing_outcome_without_js_keeps_the_note(client, login, follow_up, app):
-    login("walker")
+    _lead(client.application, follow_up["walk"], login("walker"))
     url = f"/walks/{follow_up['walk']}/checklist/{follow_up['lamp']}"
     response = client.post(url, data={"note": "Glömde välja"}, headers=EN)
     assert response.status_code == 422
@@ -148,7 +158,7 @@ def test_missing_outcome_without_js_keeps_the_note(client, login, follow_up, app
 
 
 def test_a_saved_item_shows_the_stored_values(client, login, follow_up, app):
-    login("walker")
+    _lead(client.application, follow_up["walk"], login("walker"))
     url = f"/walks/{follow_up['walk']}/checklist/{follow_up['lamp']}"
     response = client.post(url, data={"outcome": "fixed", "note": "Lagad"}, headers=HTMX)
     assert response.status_code == 200

@@ -26,7 +26,17 @@ def _errors(*codes: str) -> dict:
         "413": {"$ref": "#/components/responses/TooLarge"},
         "422": {"$ref": "#/components/responses/Invalid"},
     }
-    return {code: table[code] for code in codes}
+    # Any operation may answer a server error, with the same error body.
+    return {**{code: table[code] for code in codes},
+            "5XX": {"$ref": "#/components/responses/ServerError"}}
+
+
+# The stable codes of the API error contract (README, "API errors").
+ERROR_CODES = [
+    "malformed_json", "csrf", "unauthenticated", "forbidden", "not_found",
+    "method_not_allowed", "conflict", "too_large", "invalid", "photo_rejected",
+    "rate_limited", "server_error",
+]
 
 
 WALK_ID = {
@@ -54,9 +64,12 @@ def _schemas() -> dict:
     return {
         "Error": {
             "type": "object",
-            "required": ["error", "message"],
+            "required": ["code", "error", "message", "field"],
+            "description": "Every error. Clients decide by `code`; `error` repeats it for "
+            "older clients; `field` names the input at fault, if one is.",
             "properties": {
-                "error": {"type": "string"},
+                "code": {"type": "string", "enum": ERROR_CODES},
+                "error": {"type": "string", "enum": ERROR_CODES},
                 "message": {"type": "string"},
                 "field": NULLABLE_STRING,
                 "reason": {"type": "string"},
@@ -151,6 +164,12 @@ def _schemas() -> dict:
                 "latitude": {**NULLABLE_NUMBER, "minimum": -90, "maximum": 90},
                 "longitude": {**NULLABLE_NUMBER, "minimum": -180, "maximum": 180},
                 "accuracy_m": {**NULLABLE_NUMBER, "minimum": 0},
+                "captured_at": {
+                    **NULLABLE_STRING,
+                    "format": "date-time",
+                    "description": "When the phone captured it. A finding captured while the "
+                    "walk was in progress is accepted for a while after someone completed it.",
+                },
             },
         },
         "Finding": {
@@ -177,6 +196,17 @@ def _schemas() -> dict:
                 "created_at": {"type": "string", "format": "date-time"},
                 "url": {"type": "string"},
                 "photos": {"type": "array", "items": _ref("Photo")},
+                "internal": {
+                    "type": "object",
+                    "description": "Only for managers, admins and the assigned fixer.",
+                    "properties": {
+                        "assignee_id": {"type": ["integer", "null"]},
+                        "assignee": NULLABLE_STRING,
+                        "responsible_party": {"type": "string"},
+                        "planned_action": {"type": "string"},
+                        "assignment_note": {"type": "string"},
+                    },
+                },
             },
         },
     }
@@ -259,7 +289,7 @@ def openapi_document() -> dict:
                             },
                             "Walks, the ones in progress first",
                         ),
-                        **_errors("400", "401", "403"),
+                        **_errors("401", "403", "422"),
                     },
                 }
             },
@@ -320,7 +350,7 @@ def openapi_document() -> dict:
                             },
                             "Buildings with distance_m",
                         ),
-                        **_errors("400", "401", "403"),
+                        **_errors("401", "403", "422"),
                     },
                 }
             },
@@ -397,12 +427,21 @@ def openapi_document() -> dict:
             },
             "schemas": _schemas(),
             "responses": {
-                "BadRequest": _error_response("Malformed request or failed CSRF check"),
-                "Unauthorized": _error_response("Not logged in"),
+                "BadRequest": _error_response(
+                    "`malformed_json`: the body is not a JSON object; `csrf`: the CSRF token "
+                    "is missing or wrong (fetch a fresh one from /csrf and retry once)"
+                ),
+                "Unauthorized": _error_response(
+                    "`unauthenticated`: not logged in (checked before CSRF)"
+                ),
                 "Forbidden": _error_response("Not allowed"),
                 "NotFound": _error_response("No such thing, or not visible to you"),
                 "TooLarge": _error_response("The upload is too large"),
-                "Invalid": _error_response("A field is invalid; `field` names it"),
+                "Invalid": _error_response(
+                    "`invalid`: a field is invalid (`field` names it); `photo_rejected`: the "
+                    "photo was refused (`reason` says why), the finding stays saved"
+                ),
+                "ServerError": _error_response("`server_error`: try again later"),
             },
         },
     }

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import math
 import uuid as uuidlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, select
 from sqlalchemy.exc import IntegrityError
 
 from app.api import bp
 from app.api.openapi import openapi_document
+from app.errors import api_error
 from app.extensions import db
 from app.i18n import locale_code
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk, WalkStatus
-from app.policy import can, is_manager, visible_findings_clause
+from app.policy import can, can_add_captured_finding, capture_walks_clause, visible_findings_clause
 from app.services import DomainError
 from app.services import findings as finding_service
 from app.services import photos as photo_service
@@ -31,21 +34,21 @@ _API_FIELDS = {"category": "category_id", "building": "building_id", "photos": "
 
 
 class InvalidInput(Exception):
-    def __init__(self, field: str, message: str, status: int = 422):
+    def __init__(self, field: str | None, message: str, status: int = 422, code: str = "invalid"):
         super().__init__(message)
         self.field = field
         self.message = message
         self.status = status
+        self.code = code
 
 
 @bp.errorhandler(InvalidInput)
 def invalid_input(error: InvalidInput):
-    return _error(error.status, "invalid", error.message, error.field)
+    return api_error(error.status, error.code, error.message, error.field)
 
 
 def _error(status: int, code: str, message: str, field: str | None = None, **extra):
-    body = {"error": code, "message": str(message), "field": field, **extra}
-    return jsonify(body), status
+    return api_error(status, code, message, field, **extra)
 
 
 # --- serialising --------------------------------------------------------------------------
@@ -86,7 +89,26 @@ def photo_json(photo: Photo) -> dict:
     }
 
 
+def internal_json(finding: Finding) -> dict:
+    """The remediation side, only for those the view_internal policy allows."""
+    notes = [e.note for e in finding.events if e.field == "assignee" and e.note]
+    return {
+        "assignee_id": finding.assignee_id,
+        "assignee": finding.assignee.name if finding.assignee else None,
+        "responsible_party": finding.responsible_party,
+        "planned_action": finding.planned_action,
+        "assignment_note": notes[-1] if notes else "",
+    }
+
+
 def finding_json(finding: Finding) -> dict:
+    data = _finding_fields(finding)
+    if can(current_user, "view_internal", finding):
+        data["internal"] = internal_json(finding)
+    return data
+
+
+def _finding_fields(finding: Finding) -> dict:
     return {
         "id": finding.id,
         "uuid": finding.uuid,
@@ -145,14 +167,14 @@ def _float_arg(name: str, *, required: bool = False) -> float | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         if required:
-            raise InvalidInput(name, _("%(field)s is required.", field=name), 400)
+            raise InvalidInput(name, _("%(field)s is required.", field=name))
         return None
     try:
         value = float(raw)
     except ValueError:
-        raise InvalidInput(name, _("%(field)s must be a number.", field=name), 400) from None
+        raise InvalidInput(name, _("%(field)s must be a number.", field=name)) from None
     if not math.isfinite(value):
-        raise InvalidInput(name, _("%(field)s must be a number.", field=name), 400)
+        raise InvalidInput(name, _("%(field)s must be a number.", field=name))
     return value
 
 
@@ -178,16 +200,11 @@ def openapi():
 def walks():
     if not can(current_user, "list_walks"):
         abort(403)
-    query = select(Walk)
-    if not is_manager(current_user):
-        district_ids = [d.id for d in current_user.districts]
-        query = query.where(
-            or_(Walk.leader_id == current_user.id, Walk.district_id.in_(district_ids))
-        )
+    query = select(Walk).where(capture_walks_clause(current_user))
     status = request.args.get("status")
     if status is not None:
         if status not in {s.value for s in WalkStatus}:
-            raise InvalidInput("status", _("Unknown status."), 400)
+            raise InvalidInput("status", _("Unknown status."))
         query = query.where(Walk.status == WalkStatus(status))
     query = query.order_by(
         case((Walk.status == WalkStatus.IN_PROGRESS, 0), else_=1), Walk.planned_start.desc()
@@ -227,19 +244,19 @@ def buildings_near():
     lat = _float_arg("lat", required=True)
     lon = _float_arg("lon", required=True)
     if not valid_position(lat, lon):
-        raise InvalidInput("lat", _("The position is not valid."), 400)
+        raise InvalidInput("lat", _("The position is not valid."))
     radius = _float_arg("radius")
     if radius is None:
         radius = float(current_app.config["NEAREST_RADIUS_M"])
     if not 0 < radius <= 5000:
-        raise InvalidInput("radius", _("The radius must be between 1 and 5000 m."), 400)
+        raise InvalidInput("radius", _("The radius must be between 1 and 5000 m."))
     limit = request.args.get("limit", default=current_app.config["NEAREST_LIMIT"])
     try:
         limit = int(limit)
     except (TypeError, ValueError):
-        raise InvalidInput("limit", _("%(field)s must be a number.", field="limit"), 400) from None
+        raise InvalidInput("limit", _("%(field)s must be a number.", field="limit")) from None
     if not 1 <= limit <= 50:
-        raise InvalidInput("limit", _("The limit must be between 1 and 50."), 400)
+        raise InvalidInput("limit", _("The limit must be between 1 and 50."))
     near = nearest_buildings(db.session, lat, lon, radius_m=radius, limit=limit)
     return jsonify(buildings=[building_json(n.building, n.distance_m) for n in near])
 
@@ -263,10 +280,49 @@ _OPTIONAL_NUMBERS = ("latitude", "longitude", "accuracy_m")
 
 
 def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    """The request's JSON object, parsed here so that no body can crash the server: deep
+    nesting (RecursionError) and broken UTF-8 are 400, text the database cannot hold
+    (NUL, lone surrogates such as "\\ud800") is 422 naming the field."""
+    malformed = InvalidInput("body", _("Send a JSON object."), 400, "malformed_json")
+    try:
+        body = json.loads(request.get_data(cache=True))
+    except (ValueError, RecursionError):
+        raise malformed from None
     if not isinstance(body, dict):
-        raise InvalidInput("body", _("Send a JSON object."), 400)
+        raise malformed
+    _check_text(body)
     return body
+
+
+def _bad_text(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _check_text(body: dict) -> None:
+    """Every string in the body, keys too, at any depth (without recursion)."""
+    stack: list[tuple[str | None, Any]] = [(None, body)]
+    while stack:
+        field, value = stack.pop()
+        if isinstance(value, str):
+            if _bad_text(value):
+                raise InvalidInput(
+                    field, _("The text contains a character that is not allowed.")
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _bad_text(key):
+                    raise InvalidInput(
+                        field, _("The text contains a character that is not allowed.")
+                    )
+                stack.append((field or key, item))
+        elif isinstance(value, list):
+            stack.extend((field, item) for item in value)
 
 
 def _take(body: dict, name: str, kinds: tuple[type, ...], default: Any, label: str) -> Any:
@@ -280,10 +336,23 @@ def _take(body: dict, name: str, kinds: tuple[type, ...], default: Any, label: s
         raise InvalidInput(name, label)
     if isinstance(value, int) and not isinstance(value, bool) and not -MAX_INT <= value <= MAX_INT:
         raise InvalidInput(name, label)
-    if isinstance(value, str) and "\x00" in value:
-        # PostgreSQL text cannot hold NUL; nothing a walker types contains it.
-        raise InvalidInput(name, _("The text contains a character that is not allowed."))
     return value
+
+
+def _captured_at(body: dict) -> datetime | None:
+    """When the phone captured the finding (the outbox sends it; ISO 8601)."""
+    value = body.get("captured_at")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput("captured_at", _("Send a date and time."))
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput("captured_at", _("Send a date and time.")) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _finding_data(body: dict) -> finding_service.FindingData:
@@ -346,7 +415,10 @@ def create_finding(walk_id: int):
             if existing.author_id != current_user.id or existing.walk_id != walk.id:
                 return _error(422, "invalid", _("That finding id is already used."), "uuid")
             return jsonify(finding_json(existing)), 200
-    if not can(current_user, "add_finding", walk):
+    grace = timedelta(hours=current_app.config["LATE_FINDING_GRACE_HOURS"])
+    if not can_add_captured_finding(
+        current_user, walk, _captured_at(body), datetime.now(UTC), grace
+    ):
         return _error(403, "forbidden", _("You cannot add findings to this walk now."))
     data = _finding_data(body)
     try:

@@ -1,4 +1,4 @@
-from flask import Blueprint, jsonify, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
 bp = Blueprint("auth", __name__)
@@ -21,7 +21,11 @@ def require_login():
     if current_user.is_authenticated:
         return _require_two_factor()
     if request.path.startswith("/api/"):
-        return jsonify(error="unauthorized", message="Log in first."), 401
+        from flask_babel import gettext as _
+
+        from app.errors import api_error
+
+        return api_error(401, "unauthenticated", _("Log in again; nothing waiting was lost."))
     from app.extensions import login_manager
 
     return login_manager.unauthorized()
@@ -38,8 +42,11 @@ def _require_two_factor():
     if not needs_2fa_enrolment(db.session, current_user):
         return None
     if request.path.startswith("/api/"):
-        return jsonify(error="forbidden", code="forbidden",
-                       message="Turn on two-factor login first.", field=None), 403
+        from flask_babel import gettext as _
+
+        from app.errors import api_error
+
+        return api_error(403, "forbidden", _("Turn on two-factor login first."))
     return redirect(url_for("auth.two_factor"))
 
 

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.forms import FlaskForm
 from app.labels import options
 
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]

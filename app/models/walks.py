@@ -83,8 +83,13 @@ class WalkParticipant(db.Model):
     walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[ParticipantRole] = mapped_column(str_enum(ParticipantRole))
+    # Set when the participant has an account: they may then capture on the walk.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     walk: Mapped[Walk] = relationship(back_populates="participants")
+    user: Mapped[User | None] = relationship()
 
 
 class FollowUpOutcome(StrEnum):

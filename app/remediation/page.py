@@ -30,7 +30,7 @@ from app.models import (
     Priority,
     User,
 )
-from app.policy import allowed_transitions, can, is_reopen
+from app.policy import INTERNAL_EVENT_FIELDS, allowed_transitions, can, is_reopen
 from app.remediation.forms import AssignForm, CommentForm, FixForm, TransitionForm
 from app.services import remediation as service
 
@@ -209,6 +209,7 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
         before_photos=before,
         after_photos=after,
         timeline=describe_events(finding.events),
+        internal_event_fields=INTERNAL_EVENT_FIELDS,
         comments=comments,
         photos_by_comment=photos_by_comment,
         duplicates_here=duplicates_here,

@@ -47,18 +47,29 @@ def plan_walk(
         created_by=created_by,
         status=WalkStatus.PLANNED,
     )
-    set_participants(walk, participants)
     session.add(walk)
+    set_participants(walk, participants, session=session)
     session.flush()
     return walk
 
 
-def set_participants(walk: Walk, participants) -> None:
-    walk.participants = [
-        WalkParticipant(name=name.strip(), role=ParticipantRole(role))
-        for name, role in participants
-        if name and name.strip()
-    ]
+def set_participants(walk: Walk, participants, session: Session | None = None) -> None:
+    """A participant written as the e-mail of an active account is linked to that account
+    (and shown by its name): they may then start, complete and add findings to the walk."""
+    rows = []
+    for name, role in participants:
+        name = (name or "").strip()
+        if not name:
+            continue
+        user = None
+        if session is not None and "@" in name:
+            user = session.scalar(
+                select(User).where(func.lower(User.email) == name.lower(), User.active)
+            )
+        rows.append(WalkParticipant(
+            name=user.name if user else name, role=ParticipantRole(role), user=user
+        ))
+    walk.participants = rows
 
 
 def start_walk(session: Session, walk: Walk, *, now: datetime | None = None) -> Walk:

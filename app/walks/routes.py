@@ -1,7 +1,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.routes import home_for
@@ -9,7 +9,7 @@ from app.extensions import db
 from app.htmx import wants_fragment
 from app.labels import options
 from app.models import District, Finding, Role, User, Walk, WalkStatus
-from app.policy import can, visible_findings_clause
+from app.policy import can, my_walks_clause, visible_findings_clause
 from app.services import DomainError
 from app.services import walks as walk_service
 from app.timeutil import local_day_bounds, local_to_utc, local_today, to_local
@@ -51,8 +51,7 @@ def mine():
     if not can(current_user, "list_walks"):
         abort(404)
     start, end = local_day_bounds(local_today())
-    district_ids = [d.id for d in current_user.districts]
-    mine_filter = or_(Walk.leader_id == current_user.id, Walk.district_id.in_(district_ids))
+    mine_filter = my_walks_clause(current_user)
     today = db.session.scalars(
         select(Walk)
         .where(mine_filter, Walk.planned_start >= start, Walk.planned_start < end)
@@ -179,7 +178,8 @@ def edit(walk_id: int):
         while len(form.participants.entries) < len(walk.participants) + 2:
             form.participants.append_entry()
         for entry, participant in zip(form.participants.entries, walk.participants, strict=False):
-            entry.form.name.data, entry.form.role.data = participant.name, participant.role.value
+            shown = participant.user.email if participant.user else participant.name
+            entry.form.name.data, entry.form.role.data = shown, participant.role.value
     if form.validate_on_submit():
         if not form.title.data.strip():
             form.title.errors.append(_("Give the walk a title."))
@@ -191,7 +191,7 @@ def edit(walk_id: int):
             walk.leader_id = form.leader_id.data or None
             walk.route = form.route.data or ""
             walk.notes = form.notes.data or ""
-            walk_service.set_participants(walk, _participants(form))
+            walk_service.set_participants(walk, _participants(form), session=db.session)
             db.session.commit()
             flash(_("The walk is saved."), "success")
             return redirect(url_for("walks.show", walk_id=walk.id), code=303)

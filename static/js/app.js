@@ -10,6 +10,15 @@
     }
   });
 
+  // <form data-confirm="question">: ask before sending (a strict CSP allows no onsubmit="").
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
   function text(form, key, fallback) {
     return form.dataset[key] || fallback;
   }

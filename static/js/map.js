@@ -97,6 +97,10 @@
 
   function initAll() {
     document.querySelectorAll(".js-map").forEach(initMap);
+    // Legend colours come from the server as data: style attributes would break the CSP.
+    document.querySelectorAll(".legend-dot[data-colour]").forEach(function (dot) {
+      dot.style.background = dot.dataset.colour;
+    });
   }
 
   if (document.readyState === "loading") {

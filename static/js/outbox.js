@@ -252,9 +252,26 @@
     });
   }
 
+  // The body with when the phone captured it: if someone completes the walk before the phone
+  // is back online, the server still takes a finding captured while the walk was on.
+  function withCaptureTime(item) {
+    var body = {};
+    Object.keys(item.body).forEach(function (key) { body[key] = item.body[key]; });
+    if (item.createdAt) body.captured_at = new Date(item.createdAt).toISOString();
+    return body;
+  }
+
   // The server's answer → what happens to the item: "ok", "retry", "auth", "csrf" or "failed".
+  // Decided by the API's stable `code`; the status only for answers without one (a proxy).
+  var CODE_OUTCOMES = {
+    unauthenticated: "auth", csrf: "csrf", rate_limited: "retry", server_error: "retry",
+    malformed_json: "failed", forbidden: "failed", not_found: "failed", conflict: "failed",
+    method_not_allowed: "failed", too_large: "failed", invalid: "failed", photo_rejected: "failed"
+  };
   function outcome(result) {
     if (result.status >= 200 && result.status < 300) return "ok";
+    var code = result.data && result.data.code;
+    if (code && CODE_OUTCOMES[code]) return CODE_OUTCOMES[code];
     if (result.status === 401) return "auth";
     if (result.status === 400 && result.data && !result.data.field) return "csrf";
     if (result.status >= 500 || result.status === 408 || result.status === 429 || result.status === 0) return "retry";
@@ -275,7 +292,7 @@
     var chain = putItem(item);
     if (!item.findingId) {
       chain = chain.then(function () {
-        return postJson(API + "/walks/" + item.walkId + "/findings", item.body, token);
+        return postJson(API + "/walks/" + item.walkId + "/findings", withCaptureTime(item), token);
       }).then(function (result) {
         var next = outcome(result);
         if (next === "ok") {

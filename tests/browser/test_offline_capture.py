@@ -237,12 +237,12 @@ def test_offline_findings_survive_a_reload_and_are_sent_once(phone, app, setup_w
                  description="Källardörren står öppen")
     page.locator(".outbox-status").wait_for()
     page.wait_for_function(
-        "document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
+        "() => document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
     )
     fill_finding(page, setup_walk["category"], write_jpeg(tmp_path / "b.jpg", color=(200, 0, 0)),
                  description="Lampa trasig i garaget")
     page.wait_for_function(
-        "document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('2 ')"
+        "() => document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('2 ')"
     )
     assert "waiting to send" in badge_text(page)
     assert counts(app, walk) == (0, 0)
@@ -250,7 +250,7 @@ def test_offline_findings_survive_a_reload_and_are_sent_once(phone, app, setup_w
     page.reload()
     page.locator("#outbox-badge").wait_for()
     page.wait_for_function(
-        "document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('2 ')"
+        "() => document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('2 ')"
     )
     sides = page.evaluate(
         """async () => {
@@ -297,7 +297,7 @@ def test_connection_lost_during_photo_upload_is_retried_and_stored_once(
                  description="Klotter på garageporten")
     wait_until(page, lambda: len(calls) == 1, message="the first upload")
     page.wait_for_function(
-        "document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
+        "() => document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
     )
     assert counts(app, walk) == (1, 0)  # the finding arrived, its photo did not
 
@@ -321,7 +321,7 @@ def test_new_worker_version_while_findings_wait_loses_nothing(phone, app, setup_
     fill_finding(page, setup_walk["category"], write_jpeg(tmp_path / "d.jpg"),
                  description="Buskage skymmer gångvägen")
     page.wait_for_function(
-        "document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
+        "() => document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
     )
 
     # Back online, but the server is unreachable for the outbox while the deploy happens.
@@ -353,7 +353,8 @@ def test_new_worker_version_while_findings_wait_loses_nothing(phone, app, setup_
         assert page.evaluate("TryggOutbox.items().then(items => items.length)") == 1
         page.reload()
         page.wait_for_function(
-            "document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
+            "() => document.querySelector('#outbox-badge .outbox-count')"
+            ".textContent.startsWith('1 ')"
         )
         assert counts(app, walk) == (0, 0)
 

@@ -52,7 +52,7 @@ def test_a_finding_waits_for_its_author_and_is_never_sent_as_someone_else(
     page.context.set_offline(True)
     fill_finding(page, setup_walk["category"], None, description="Trasig grind vid lekplatsen")
     page.wait_for_function(
-        "document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
+        "() => document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
     )
 
     # A's session ends without the logout button (expired); B logs in on the same phone.
@@ -66,7 +66,7 @@ def test_a_finding_waits_for_its_author_and_is_never_sent_as_someone_else(
     items = page.evaluate("TryggOutbox.items()")
     assert [item["userId"] for item in items] == [walker_a]
     page.wait_for_function(
-        "document.querySelector('#outbox-badge .outbox-count').textContent"
+        "() => document.querySelector('#outbox-badge .outbox-count').textContent"
         ".includes('1 saved by another user')"
     )
     assert "waiting to send" not in badge_text(page)

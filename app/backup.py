@@ -1,0 +1,310 @@
+"""Backup and restore of a whole Trygg instance: the database and the photo store.
+
+A backup is a folder:
+
+    manifest.json        what is in it, with a SHA-256 for every file
+    database.sqlite3     SQLite: a consistent copy made with the online backup API
+    database.dump        PostgreSQL: `pg_dump -Fc`
+    photos/…             the photo store (UPLOAD_FOLDER), same layout
+
+The database is copied first, the photos after: a photo's file is written before its row is
+committed, so every photo row in the copy has its file on disk by the time the photos are
+copied. (A plain file copy of a live SQLite database loses what is still in its WAL.)
+PostgreSQL: the photo keys are read in the same snapshot pg_dump uses, so the manifest knows
+which files the dump needs.
+
+No Flask in here: the CLI commands in app/cli.py pass the database URL and folders in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+PHOTOS = "photos"
+COUNTED = ("users", "walks", "findings", "photos")
+
+
+class BackupError(Exception):
+    """Something that stops a backup or a restore; the message says what to do."""
+
+
+@dataclass
+class Result:
+    manifest: dict
+    missing_photos: list[str]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _kind(database_url: str) -> str:
+    backend = make_url(database_url).get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise BackupError(f"Unsupported database: {backend}")
+    return backend
+
+
+def _sqlite_path(database_url: str) -> Path:
+    database = make_url(database_url).database
+    if not database or database == ":memory:":
+        raise BackupError("An in-memory SQLite database cannot be backed up.")
+    return Path(database)
+
+
+def _libpq_url(database_url: str) -> str:
+    """postgresql+psycopg://… → postgresql://… for pg_dump and pg_restore."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(
+        hide_password=False)
+
+
+def _major(version: str) -> int:
+    match = re.search(r"(\d+)(?:\.(\d+))?", version)
+    if not match:
+        raise BackupError(f"Cannot read a PostgreSQL version from {version!r}")
+    return int(match.group(1))
+
+
+def pg_tool(name: str, server_version: str) -> str:
+    """The path of pg_dump/pg_restore, refusing one older than the server (it would fail or
+    write a dump the server's own tools cannot read)."""
+    path = shutil.which(name)
+    if path is None:
+        raise BackupError(
+            f"{name} was not found. Install the PostgreSQL client tools of the server's "
+            f"version {server_version} (Debian: apt-get install postgresql-client-"
+            f"{_major(server_version)})."
+        )
+    out = subprocess.run([path, "--version"], capture_output=True, text=True, check=True)
+    tool = _major(out.stdout.split("(PostgreSQL)")[-1])  # "pg_dump (PostgreSQL) 15.20 (…)"
+    if tool < _major(server_version):
+        raise BackupError(
+            f"{name} is version {tool}, the server is {server_version}: install "
+            f"postgresql-client-{_major(server_version)} or newer."
+        )
+    return path
+
+
+def _copy_photos(upload_folder: Path, target: Path) -> dict[str, str]:
+    """Every file of the photo store (not half-written temporary ones) → its SHA-256."""
+    files: dict[str, str] = {}
+    if not upload_folder.is_dir():
+        return files
+    for folder, _, names in os.walk(upload_folder):
+        for name in sorted(names):
+            if name.startswith(".tmp-"):
+                continue
+            source = Path(folder) / name
+            relative = source.relative_to(upload_folder).as_posix()
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+            files[relative] = _sha256(destination)
+    return files
+
+
+def _sqlite_facts(path: Path) -> tuple[dict[str, int], list[str], str | None]:
+    """Row counts, photo keys and the schema revision of a SQLite file."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        counts = {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in COUNTED}
+        keys = [k for row in connection.execute("SELECT storage_key, thumb_key FROM photos")
+                for k in row if k]
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    finally:
+        connection.close()
+    return counts, keys, revision[0] if revision else None
+
+
+def _facts(connection) -> tuple[dict[str, int], list[str], str | None]:
+    counts = {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+              for t in COUNTED}
+    keys = [k for row in connection.execute(text("SELECT storage_key, thumb_key FROM photos"))
+            for k in row if k]
+    revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return counts, keys, revision
+
+
+def backup(database_url: str, upload_folder: str | os.PathLike, destination: str | os.PathLike
+           ) -> Result:
+    target = Path(destination)
+    if target.exists() and any(target.iterdir()):
+        raise BackupError(f"{target} is not empty: give a new folder for the backup.")
+    target.mkdir(parents=True, exist_ok=True)
+    kind = _kind(database_url)
+    started = datetime.now(UTC)
+
+    if kind == "sqlite":
+        source_path = _sqlite_path(database_url)
+        if not source_path.exists():
+            raise BackupError(f"The database {source_path} does not exist.")
+        db_file = target / "database.sqlite3"
+        source = sqlite3.connect(source_path)
+        copy = sqlite3.connect(db_file)
+        try:
+            source.backup(copy)  # one step: a consistent snapshot, WAL included
+        finally:
+            copy.close()
+            source.close()
+        counts, keys, revision = _sqlite_facts(db_file)
+        server_version = sqlite3.sqlite_version
+    else:
+        db_file = target / "database.dump"
+        engine = create_engine(database_url)
+        try:
+            with engine.connect() as connection:
+                server_version = connection.execute(text("SHOW server_version")).scalar_one()
+            pg_dump = pg_tool("pg_dump", server_version)
+            # Count and list the photo keys in the very snapshot pg_dump copies.
+            repeatable = engine.connect().execution_options(isolation_level="REPEATABLE READ")
+            with repeatable as connection:
+                snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+                counts, keys, revision = _facts(connection)
+                done = subprocess.run(
+                    [pg_dump, "-Fc", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
+                     "-f", str(db_file), "-d", _libpq_url(database_url)],
+                    capture_output=True, text=True,
+                )
+                connection.rollback()
+        finally:
+            engine.dispose()
+        if done.returncode != 0:
+            raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
+
+    photos = _copy_photos(Path(upload_folder), target / PHOTOS)
+    missing = sorted(k for k in set(keys) if k not in photos)
+    manifest = {
+        "format": FORMAT,
+        "created_at": started.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "database": {
+            "kind": kind,
+            "file": db_file.name,
+            "sha256": _sha256(db_file),
+            "bytes": db_file.stat().st_size,
+            "server_version": server_version,
+            "schema_revision": revision,
+        },
+        "counts": counts,
+        "photos": photos,
+        "missing_photos": missing,
+    }
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    return Result(manifest, missing)
+
+
+# --- restore -----------------------------------------------------------------------------
+
+
+def read_manifest(source: Path) -> dict:
+    path = source / MANIFEST
+    if not path.is_file():
+        raise BackupError(f"{source} has no {MANIFEST}: is it a Trygg backup?")
+    manifest = json.loads(path.read_text())
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
+    return manifest
+
+
+def verify(source: Path, manifest: dict) -> list[str]:
+    """The files whose checksum is wrong or that are missing (empty: all good)."""
+    bad = []
+    database = source / manifest["database"]["file"]
+    if not database.is_file() or _sha256(database) != manifest["database"]["sha256"]:
+        bad.append(manifest["database"]["file"])
+    for relative, digest in manifest["photos"].items():
+        path = source / PHOTOS / relative
+        if not path.is_file() or _sha256(path) != digest:
+            bad.append(f"{PHOTOS}/{relative}")
+    return bad
+
+
+def _non_empty_tables(database_url: str) -> list[str]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            tables = [t for t in inspect(connection).get_table_names() if t != "alembic_version"]
+            return [t for t in tables
+                    if connection.execute(text(f"SELECT 1 FROM {t} LIMIT 1")).first()]
+    finally:
+        engine.dispose()
+
+
+def restore(database_url: str, upload_folder: str | os.PathLike, source: str | os.PathLike
+            ) -> dict:
+    """Restore a backup into an empty instance; returns the manifest."""
+    source = Path(source)
+    manifest = read_manifest(source)
+    kind = _kind(database_url)
+    if manifest["database"]["kind"] != kind:
+        raise BackupError(
+            f"This backup is of a {manifest['database']['kind']} database; the instance "
+            f"uses {kind}."
+        )
+    bad = verify(source, manifest)
+    if bad:
+        raise BackupError("Checksums do not match (damaged or changed backup): "
+                          + ", ".join(bad[:10]) + (" …" if len(bad) > 10 else ""))
+    uploads = Path(upload_folder)
+    if uploads.is_dir() and any(p.is_file() for p in uploads.rglob("*")):
+        raise BackupError(f"The photo folder {uploads} is not empty: restore only into an "
+                          "empty instance.")
+    if kind == "sqlite":
+        target = _sqlite_path(database_url)
+        if target.exists() and _non_empty_tables(database_url):
+            raise BackupError(f"The database {target} is not empty: restore only into an "
+                              "empty instance.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        backup_copy = sqlite3.connect(f"file:{source / manifest['database']['file']}?mode=ro",
+                                      uri=True)
+        destination = sqlite3.connect(target)
+        try:
+            backup_copy.backup(destination)  # replaces whatever (empty) schema was there
+        finally:
+            destination.close()
+            backup_copy.close()
+    else:
+        not_empty = _non_empty_tables(database_url)
+        if not_empty:
+            raise BackupError("The database is not empty (" + ", ".join(not_empty[:5])
+                              + "): restore only into an empty instance.")
+        engine = create_engine(database_url)
+        try:
+            with engine.connect() as connection:
+                server_version = connection.execute(text("SHOW server_version")).scalar_one()
+        finally:
+            engine.dispose()
+        pg_restore = pg_tool("pg_restore", server_version)
+        done = subprocess.run(
+            [pg_restore, "--no-owner", "--no-privileges", "--clean", "--if-exists",
+             "--single-transaction", "-d", _libpq_url(database_url),
+             str(source / manifest["database"]["file"])],
+            capture_output=True, text=True,
+        )
+        if done.returncode != 0:
+            raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
+    target_photos = Path(upload_folder)
+    for relative in manifest["photos"]:
+        destination = target_photos / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / PHOTOS / relative, destination)
+    return manifest

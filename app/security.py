@@ -1,0 +1,95 @@
+"""Security headers (a strict Content-Security-Policy, HSTS) and the CSRF check placed after
+the login check, so an API call without a session answers 401, not a CSRF error.
+
+Written here rather than with flask-talisman: Talisman's defaults fight this app (it forces
+HTTPS redirects and Secure session cookies even in local development, and manages a
+Permissions-Policy we must keep at `geolocation=(self), camera=(self)`), and what we need is
+one header string built once from the configuration.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request
+
+
+def tile_source(tile_url: str | None) -> str | None:
+    """The CSP source for the configured map tiles: `https://{s}.tile.x/{z}/…` → `https://*.tile.x`."""
+    if not tile_url:
+        return None
+    parts = urlsplit(tile_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    host = parts.netloc.replace("{s}", "*")
+    if "{" in host:  # another template in the host name: allow its parent domain
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(tile_url: str | None) -> str:
+    images = ["'self'", "data:", "blob:"]  # photo previews are blob: URLs before sending
+    tiles = tile_source(tile_url)
+    if tiles:
+        images.append(tiles)
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": images,
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "media-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def init_app(app: Flask) -> None:
+    configure_csrf_after_login(app)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        # Walkers need GPS and the camera; geolocation=() would silently switch GPS off.
+        headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
+        config = current_app.config
+        policy = config.get("_CSP")
+        if policy is None:
+            policy = config["_CSP"] = content_security_policy(config.get("MAP_TILE_URL"))
+        headers.setdefault("Content-Security-Policy", policy)
+        if config.get("SESSION_COOKIE_SECURE"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def configure_csrf_after_login(app: Flask) -> None:
+    """Flask-WTF checks CSRF in the first before_request, ahead of the login check; switch
+    its own check off and run the same check after every blueprint's (login) check."""
+    from app.extensions import csrf
+
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+
+    @app.before_request
+    def csrf_protect():
+        config = current_app.config
+        if not config.get("WTF_CSRF_ENABLED", True):
+            return
+        if request.method not in config.get("WTF_CSRF_METHODS", {"POST", "PUT", "PATCH", "DELETE"}):
+            return
+        if not request.endpoint:
+            return
+        if app.blueprints.get(request.blueprint) in csrf._exempt_blueprints:
+            return
+        view = app.view_functions.get(request.endpoint)
+        if view is not None and f"{view.__module__}.{view.__name__}" in csrf._exempt_views:
+            return
+        csrf.protect()
