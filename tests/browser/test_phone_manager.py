@@ -197,7 +197,7 @@ def test_manager_triages_on_a_phone_and_verifies_the_fix(app, phone):
     manager.locator("#filter-fold > summary").click()
     manager.select_option("#district", value=str(fittja))
     manager.wait_for_function(
-        "document.querySelector('#filter-summary').textContent.includes('Fittja')")
+        "() => document.querySelector('#filter-summary').textContent.includes('Fittja')")
     manager.wait_for_url(lambda url: f"district={fittja}" in url)
     manager.locator("#filter-fold > summary").click()
 
