@@ -8,6 +8,7 @@ NAV_ITEMS: list[tuple[str, object, str]] = [
     ("remediation.findings", _l("Findings"), "list_findings"),
     ("remediation.tasks", _l("My tasks"), "list_tasks"),
     ("reports.dashboard", _l("Reports"), "view_reports"),
+    ("programme.compare", _l("Safety programme"), "view_programme"),
     ("admin.categories", _l("Admin"), "admin"),
 ]
 
@@ -18,4 +19,6 @@ ADMIN_ITEMS: list[tuple[str, object]] = [
     ("remediation.outbox", _l("Outbox")),
     ("reports.targets", _l("Walk targets")),
     ("reports.admin_surveys", _l("Safety survey")),
+    ("programme.measure_types", _l("Measure types")),
+    ("programme.plan", _l("Yearly plan")),
 ]
