@@ -50,11 +50,11 @@ def render_analysis(data: dict, *, compress: bool = True) -> bytes:
     heading(_("Plan %(year)d: done / target", year=year))
     if data["progress"]:
         table(
-            [_("Measure"), _("Done / target"), _("Expected by now"), _("Status")],
+            [_("Measure"), _("Done / target"), _("Status")],
             [[p.measure_type.name(locale),
               f"{amount(p.done)} / {amount(p.target)} {p.measure_type.unit(locale)}",
-              amount(p.expected), _plan_status(p)] for p in data["progress"]],
-            widths=(40, 25, 18, 17),
+              _plan_status(p)] for p in data["progress"]],
+            widths=(45, 30, 25),
         )
     else:
         text(_("No plan and no measures for this year."))
@@ -106,7 +106,7 @@ def render_analysis(data: dict, *, compress: bool = True) -> bytes:
         text(str(question), style="B")
         table(
             [_("Year"), _("Respondents"), _("Share safe"), _("Change"), _("Significance")],
-            [[str(r["year"]), str(r["respondents"]), _percent(r["answers"][key]["share"]),
+            [[str(r["year"]), number(r["respondents"], 0), _percent(r["answers"][key]["share"]),
               points(r["answers"][key]["change"].points), verdict(r["answers"][key]["change"])]
              for r in rows],
             widths=(12, 16, 16, 26, 30),
