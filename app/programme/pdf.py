@@ -62,12 +62,11 @@ def render_analysis(data: dict, *, compress: bool = True) -> bytes:
         text(_("Survey goal: %(goal)s %%", goal=number(data["survey_goal"])))
 
     heading(_("Measures done per year"))
-    if data["measure_types"]:
-        table(
-            [_("Year")] + [t.name(locale) for t in data["measure_types"]],
-            [[str(y)] + [_done_target(data, t.id, y) for t in data["measure_types"]]
-             for y in data["years"]],
-        )
+    rows = [[t.name(locale), str(y), _done_target(data, t.id, y)]
+            for t in data["measure_types"] for y in data["years"]
+            if (t.id, y) in data["done"] or (t.id, y) in data["targets"]]
+    if rows:
+        table([_("Measure"), _("Year"), _("Done / target")], rows, widths=(60, 15, 25))
     else:
         text(_("No measures recorded."))
 
