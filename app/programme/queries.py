@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from app.models import (
     District,
     DistrictPlan,
-    Finding,
     Measure,
     MeasureType,
     PlanTarget,

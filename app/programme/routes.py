@@ -13,9 +13,8 @@ from app.i18n import locale_code
 from app.labels import options
 from app.models import District, Measure, MeasureType
 from app.policy import can
-from app.programme import bp, labels
+from app.programme import bp, labels, queries
 from app.programme import operations as ops
-from app.programme import queries
 from app.programme.forms import MeasureForm, MeasureImportForm, MeasureTypeForm, PlanForm
 from app.programme.pdf import render_analysis
 from app.services import DomainError

@@ -177,7 +177,8 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
     """Import survey results from CSV: every row or none; updates by district and year.
 
     Columns: district (name or code), year, respondents, safe_share, and the optional
-    evening_safe_share, stairwell_safe_share, outdoor_safe_share (may be empty). A header line is required; `,` or `;` separates the columns.
+    evening_safe_share, stairwell_safe_share, outdoor_safe_share (may be empty). A header
+    line is required; `,` or `;` separates the columns.
     """
     try:
         text = decode(data) if isinstance(data, bytes) else data
