@@ -27,6 +27,13 @@ TABLE = {
     "/findings/{finding}/edit": [302, 403, 404, 200, 200],
     "/admin/categories": [302, 404, 404, 404, 200],
     "/settings": [302, 200, 200, 200, 200],
+    # the safety programme (issue 14): staff record measures, admins plan, managers read
+    "/measures": [302, 404, 404, 200, 200],
+    "/programme": [302, 404, 404, 200, 200],
+    "/programme/districts/{district}": [302, 404, 404, 200, 200],
+    "/programme/districts/{district}/analysis.pdf": [302, 404, 404, 200, 200],
+    "/admin/measure-types": [302, 404, 404, 404, 200],
+    "/admin/plans": [302, 404, 404, 404, 200],
 }
 
 
@@ -49,8 +56,11 @@ def world(app, make):
         )
         db.session.commit()
         photo_id = photo.id
+        from app.models import Walk
+
+        district = db.session.get(Walk, walk).district_id
     return {"walk": walk, "finding": finding, "secret": secret, "secret_photo": photo_id,
-            "author": author}
+            "author": author, "district": district}
 
 
 @pytest.mark.parametrize("route", list(TABLE))
