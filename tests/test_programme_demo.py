@@ -135,7 +135,7 @@ def _check_page(client, app, district_id: int) -> None:
     assert rows and all(int(n) == expected.get(f"walks:{y}", 0) for y, n in rows)
     # No other number in a table cell escapes the check: cells hold only checked spans.
     tables = re.sub(r'<details class="chart-table">.*?</details>', "", html, flags=re.S)
-    for cell in re.findall(r'<td class="num">(.*?)</td>', tables, flags=re.S):
+    for cell in re.findall(r'<td class="(?:num|change)">(.*?)</td>', tables, flags=re.S):
         rest = re.sub(r'<span data-n="[^"]+">[^<]*</span>', "", cell)
         assert not re.search(r"\d", re.sub(r"<[^>]+>", "", rest)), cell
 
@@ -157,15 +157,17 @@ def test_demo_matches_the_published_figures(client, login, app, seeded):
             Finding.created_at < to_local_start(2020))) > 27
 
     html = client.get("/programme?year=2019", headers=SV).get_data(as_text=True)
-    fittja = re.sub(r"<[^>]+>", " ", html.split(f'id="compare-survey-{seeded["Fittja"]}"')[1]
-                    .split("</tr>")[0])
-    assert "+7,2 procentenheter sannolikt en verklig förändring" in " ".join(fittja.split())
-    alby = " ".join(re.sub(r"<[^>]+>", " ", html.split(f'id="compare-survey-{seeded["Alby"]}"')
-                           [1].split("</tr>")[0]).split())
+
+    def row(row_id: str) -> str:
+        part = html.split(f'id="{row_id}"')[1].split("</tr>")[0]
+        return " ".join(re.sub(r"<[^>]+>", " ", part).split())
+
+    fittja = row(f"compare-survey-overall-{seeded['Fittja']}")
+    assert "+7,2 procentenheter sannolikt en verklig förändring" in fittja
+    alby = row(f"compare-survey-evening-{seeded['Alby']}")
     assert "57,7 % +5,7 procentenheter sannolikt en verklig förändring" in alby
-    together = " ".join(re.sub(r"<[^>]+>", " ", html.split('id="compare-survey-all"')[1]
-                               .split("</tr>")[0]).split())
-    assert together.split(" % ")[1].startswith("+2,9 procentenheter")
+    together = row("compare-survey-overall-all")
+    assert "67,5 % +2,9 procentenheter" in together
 
 
 def to_local_start(year: int):
