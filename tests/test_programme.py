@@ -219,3 +219,24 @@ def test_comparison_shows_every_district_for_one_year(client, login, app, alby):
         names = db.session.scalars(db.select(District.name)).all()
     for name in names:
         assert name in html
+
+
+@pytest.mark.parametrize("role", ["walker", "fixer"])
+def test_walkers_and_fixers_record_no_measures(client, login, app, alby, role):
+    login(role)
+    response = client.post("/measures", data={
+        "type_id": _type_id(app, "fire_training"), "district_id": alby,
+        "done_on": "2020-03-10", "amount": "1"})
+    assert response.status_code == 404
+    assert client.post("/admin/plans", data={"survey_goal": "50"}).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Measure.id))) == 0
+        assert db.session.scalar(db.select(db.func.count(DistrictPlan.id))) == 0
+
+
+def test_a_manager_may_not_change_the_plan_or_the_measure_types(client, login, app, alby):
+    login("manager")
+    assert client.post(f"/admin/plans?district={alby}&year=2020",
+                       data={"survey_goal": "50"}).status_code == 404
+    assert client.post("/admin/measure-types", data={
+        "name_sv": "X", "name_en": "X", "unit_sv": "st", "unit_en": "pcs"}).status_code == 404
