@@ -84,6 +84,7 @@ def render_analysis(data: dict, *, compress: bool = True) -> bytes:
             [_("Category")] + [str(y) for y in data["years"]],
             [[e["category"].name(locale)] + [str(e["counts"].get(y, 0)) for y in data["years"]]
              for e in data["categories"]],
+            widths=(30,) + (8,) * len(data["years"]),
         )
     else:
         text(_("No findings."))
