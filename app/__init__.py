@@ -118,6 +118,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.findings import bp as findings_bp
     from app.photos import bp as photos_bp
     from app.privacy import bp as privacy_bp
+    from app.programme import bp as programme_bp
     from app.pwa import bp as pwa_bp
     from app.remediation import bp as remediation_bp
     from app.reports import bp as reports_bp
@@ -132,6 +133,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(remediation_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(programme_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(pwa_bp)
 

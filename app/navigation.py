@@ -11,6 +11,7 @@ NAV_ITEMS: list[tuple[str, object, str]] = [
     ("remediation.tasks", _l("My tasks"), "list_tasks"),
     ("reports.dashboard", _l("Reports"), "view_reports"),
     ("privacy.overview", _l("Privacy"), "review_privacy"),
+    ("programme.compare", _l("Safety programme"), "view_programme"),
     ("admin.categories", _l("Admin"), "admin"),
 ]
 
@@ -23,4 +24,6 @@ ADMIN_ITEMS: list[tuple[str, object]] = [
     ("reports.targets", _l("Walk targets")),
     ("reports.admin_surveys", _l("Safety survey")),
     ("accounts.audit", _l("Audit log")),
+    ("programme.measure_types", _l("Measure types")),
+    ("programme.plan", _l("Yearly plan")),
 ]

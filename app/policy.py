@@ -422,3 +422,39 @@ def _flag_photo(user: User, photo: Any) -> bool:
 @policy("review_privacy")
 def _review_privacy(user: User, _: Any) -> bool:
     return is_manager(user)
+
+
+# --- the safety programme: measures, plans, the district analysis ---------------------------
+
+
+@policy("view_programme")
+def _view_programme(user: User, _: Any) -> bool:
+    return is_manager(user)
+
+
+@policy("record_measure")
+def _record_measure(user: User, _: Any) -> bool:
+    # Staff record what was done (a training held, guard hours); walkers and fixers do not.
+    return is_manager(user)
+
+
+@policy("import_measures")
+def _import_measures(user: User, _: Any) -> bool:
+    return is_manager(user)
+
+
+@policy("delete_measure")
+def _delete_measure(user: User, measure: Any) -> bool:
+    return user.role == Role.ADMIN or (
+        is_manager(user) and measure is not None and measure.recorded_by_id == user.id
+    )
+
+
+@policy("manage_measure_types")
+def _manage_measure_types(user: User, _: Any) -> bool:
+    return user.role == Role.ADMIN
+
+
+@policy("edit_plan")
+def _edit_plan(user: User, _: Any) -> bool:
+    return user.role == Role.ADMIN

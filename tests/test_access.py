@@ -33,6 +33,13 @@ TABLE = {
     "/admin/users/invite": [302, 404, 404, 404, 200],
     "/admin/users/{author}": [302, 404, 404, 404, 200],
     "/admin/audit": [302, 404, 404, 404, 200],
+    # the safety programme (issue 14): staff record measures, admins plan, managers read
+    "/measures": [302, 404, 404, 200, 200],
+    "/programme": [302, 404, 404, 200, 200],
+    "/programme/districts/{district}": [302, 404, 404, 200, 200],
+    "/programme/districts/{district}/analysis.pdf": [302, 404, 404, 200, 200],
+    "/admin/measure-types": [302, 404, 404, 404, 200],
+    "/admin/plans": [302, 404, 404, 404, 200],
 }
 
 
@@ -55,8 +62,11 @@ def world(app, make):
         )
         db.session.commit()
         photo_id = photo.id
+        from app.models import Walk
+
+        district = db.session.get(Walk, walk).district_id
     return {"walk": walk, "finding": finding, "secret": secret, "secret_photo": photo_id,
-            "author": author}
+            "author": author, "district": district}
 
 
 @pytest.mark.parametrize("route", list(TABLE))

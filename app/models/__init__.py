@@ -19,6 +19,7 @@ from app.models.findings import (
     WalkTarget,
 )
 from app.models.places import Building, District
+from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
 from app.models.types import utcnow
 from app.models.users import Role, User, user_districts
 from app.models.walks import (
@@ -41,17 +42,21 @@ __all__ = [
     "Category",
     "Comment",
     "District",
+    "DistrictPlan",
     "Finding",
     "FindingEvent",
     "FindingStatus",
     "FollowUpItem",
     "FollowUpOutcome",
     "LightCondition",
+    "Measure",
+    "MeasureType",
     "OutboxMail",
     "ParticipantRole",
     "Photo",
     "PhotoKind",
     "PlaceType",
+    "PlanTarget",
     "Priority",
     "Role",
     "Severity",

@@ -290,6 +290,8 @@ class SurveyResult(db.Model):
     respondents: Mapped[int] = mapped_column(Integer)
     safe_share: Mapped[float] = mapped_column(Float)  # percent, 0–100
     evening_safe_share: Mapped[float | None] = mapped_column(Float)
+    stairwell_safe_share: Mapped[float | None] = mapped_column(Float)
+    outdoor_safe_share: Mapped[float | None] = mapped_column(Float)
 
     district: Mapped[District] = relationship()
 

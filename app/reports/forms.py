@@ -27,6 +27,12 @@ class SurveyResultForm(FlaskForm):
     evening_safe_share = FloatField(
         _l("Feel safe in the evening (%)"), validators=[Optional(), NumberRange(0, 100)]
     )
+    stairwell_safe_share = FloatField(
+        _l("Feel safe in the stairwell (%)"), validators=[Optional(), NumberRange(0, 100)]
+    )
+    outdoor_safe_share = FloatField(
+        _l("Feel safe outdoors in the area (%)"), validators=[Optional(), NumberRange(0, 100)]
+    )
 
 
 class SurveyImportForm(FlaskForm):

@@ -143,6 +143,8 @@ def admin_surveys():
                 respondents=form.respondents.data,
                 safe_share=form.safe_share.data,
                 evening_safe_share=form.evening_safe_share.data,
+                stairwell_safe_share=form.stairwell_safe_share.data,
+                outdoor_safe_share=form.outdoor_safe_share.data,
             )
         except DomainError as error:
             getattr(form, error.field or "year").errors.append(str(error.message))

@@ -45,7 +45,16 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "district"
 
 
-def parse_rows(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
+def read_records(
+    text: str, columns: tuple[str, ...], *, optional: tuple[str, ...] = (),
+    aliases: dict[str, str] | None = None,
+) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
+    """The CSV's data lines as (line number, {column: stripped text}), and the errors so far.
+
+    The separator (`,`, `;` or tab) is sniffed; the first line names the columns (in any
+    order, case-insensitive, `aliases` mapping other names); blank lines are skipped. Every
+    importer checks all lines and imports none when any is bad.
+    """
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -56,22 +65,33 @@ def parse_rows(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
         header = next(reader)
     except StopIteration:
         return [], [(1, str(_l("The file is empty.")))]
-    names = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
-    missing = [c for c in COLUMNS if c not in names]
+    aliases = aliases or {}
+    names = [aliases.get(h.strip().lower(), h.strip().lower()) for h in header]
+    missing = [c for c in columns if c not in names]
     if missing:
         return [], [
             (1, str(_l("Missing column(s): %(columns)s", columns=", ".join(missing))))
         ]
-    index = {name: names.index(name) for name in COLUMNS}
-
-    rows, errors, seen = [], [], {}
+    index = {name: names.index(name) for name in columns + optional if name in names}
+    records, errors = [], []
     for line_no, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) < len(names):
             errors.append((line_no, str(_l("Too few columns."))))
             continue
-        values = {name: cells[i].strip() for name, i in index.items()}
+        records.append((line_no, {
+            name: cells[i].strip() for name, i in index.items()
+        }))
+    return records, errors
+
+
+def parse_rows(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
+    records, errors = read_records(text, COLUMNS, aliases=ALIASES)
+    if errors and not records and errors[0][0] == 1:
+        return [], errors
+    rows, seen = [], {}
+    for line_no, values in records:
         problems = []
         if not values["code"]:
             problems.append(str(_l("code is empty")))
@@ -100,7 +120,7 @@ def parse_rows(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
         rows.append({**values, "lat": lat, "lon": lon})
     if not rows and not errors:
         errors.append((1, str(_l("The file has no buildings."))))
-    return rows, errors
+    return rows, sorted(errors)
 
 
 def import_buildings(session: Session, text: str) -> ImportResult:

@@ -47,7 +47,7 @@ class ProtocolPDF(FPDF):
         return text.encode("cp1252", "replace").decode("cp1252")
 
 
-def _setup_fonts(pdf: ProtocolPDF) -> None:
+def setup_fonts(pdf: ProtocolPDF) -> None:
     folder = current_app.config.get("PDF_FONT_DIR", DEFAULT_FONT_DIR)
     paths = {style: os.path.join(folder, name) for style, name in FONT_FILES.items()}
     if all(os.path.isfile(path) for path in paths.values()):
@@ -76,7 +76,7 @@ def render_protocol(walk: Walk, *, public: bool, storage: Storage,
     pdf.set_compression(compress)
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_margins(16, 16, 16)
-    _setup_fonts(pdf)
+    setup_fonts(pdf)
     title = _("Safety walk protocol")
     pdf.set_title(title)
     pdf.set_creator("Trygg")

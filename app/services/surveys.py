@@ -15,7 +15,10 @@ from app.services import DomainError
 from app.services.buildings import decode
 from app.services.reports import bucket, fixed_clause
 
-CSV_COLUMNS = ("district", "year", "respondents", "safe_share", "evening_safe_share")
+CSV_COLUMNS = ("district", "year", "respondents", "safe_share", "evening_safe_share",
+               "stairwell_safe_share", "outdoor_safe_share")
+# The questions besides overall safety: may be left out or empty.
+OPTIONAL_SHARES = ("evening_safe_share", "stairwell_safe_share", "outdoor_safe_share")
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
@@ -109,9 +112,15 @@ def save_result(
     respondents: int,
     safe_share: float,
     evening_safe_share: float | None,
+    stairwell_safe_share: float | None = None,
+    outdoor_safe_share: float | None = None,
 ) -> SurveyResult:
     """Add the district's result for the year, or replace the one already there."""
     _check(year, respondents, safe_share, evening_safe_share)
+    for name, value in (("stairwell_safe_share", stairwell_safe_share),
+                        ("outdoor_safe_share", outdoor_safe_share)):
+        if value is not None and not 0 <= value <= 100:
+            raise DomainError(_l("A share is a percentage from 0 to 100."), field=name)
     result = session.scalar(
         select(SurveyResult).where(
             SurveyResult.district_id == district.id, SurveyResult.year == year
@@ -123,6 +132,8 @@ def save_result(
     result.respondents = respondents
     result.safe_share = safe_share
     result.evening_safe_share = evening_safe_share
+    result.stairwell_safe_share = stairwell_safe_share
+    result.outdoor_safe_share = outdoor_safe_share
     session.flush()
     return result
 
@@ -165,8 +176,9 @@ def _number(text: str) -> float:
 def import_csv(session: Session, data: bytes | str) -> ImportReport:
     """Import survey results from CSV: every row or none; updates by district and year.
 
-    Columns: district (name or code), year, respondents, safe_share, evening_safe_share
-    (may be empty). A header line is required; `,` or `;` separates the columns.
+    Columns: district (name or code), year, respondents, safe_share, and the optional
+    evening_safe_share, stairwell_safe_share, outdoor_safe_share (may be empty). A header
+    line is required; `,` or `;` separates the columns.
     """
     try:
         text = decode(data) if isinstance(data, bytes) else data
@@ -180,7 +192,7 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader)]
-    missing = [c for c in CSV_COLUMNS if c not in header and c != "evening_safe_share"]
+    missing = [c for c in CSV_COLUMNS if c not in header and c not in OPTIONAL_SHARES]
     if missing:
         raise SurveyImportError([(1, str(_l(
             "The first line must name the columns: %(columns)s.", columns=", ".join(CSV_COLUMNS)
@@ -213,13 +225,17 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
                 year = int(cell("year"))
                 respondents = int(cell("respondents"))
                 safe_share = _number(cell("safe_share"))
-                evening_text = cell("evening_safe_share")
-                evening = _number(evening_text) if evening_text else None
+                evening, stairwell, outdoors = (
+                    _number(cell(name)) if cell(name) else None for name in OPTIONAL_SHARES
+                )
             except ValueError:
                 raise ValueError(str(_l(
                     "Year and respondents must be whole numbers, shares numbers."
                 ))) from None
             _check(year, respondents, safe_share, evening)
+            for value in (stairwell, outdoors):
+                if value is not None and not 0 <= value <= 100:
+                    raise ValueError(str(_l("A share is a percentage from 0 to 100.")))
             key = (district.id, year)
             if key in seen:
                 raise ValueError(str(_l(
@@ -233,7 +249,7 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
         except ValueError as error:
             errors.append((number, str(error)))
             continue
-        rows.append((district, year, respondents, safe_share, evening))
+        rows.append((district, year, respondents, safe_share, evening, stairwell, outdoors))
 
     if errors:
         raise SurveyImportError(errors)
@@ -245,11 +261,12 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
         for r in session.scalars(select(SurveyResult))
     }
     report = ImportReport()
-    for district, year, respondents, safe_share, evening in rows:
+    for district, year, respondents, safe_share, evening, stairwell, outdoors in rows:
         if (district.id, year) in existing:
             report.updated += 1
         else:
             report.created += 1
         save_result(session, district=district, year=year, respondents=respondents,
-                    safe_share=safe_share, evening_safe_share=evening)
+                    safe_share=safe_share, evening_safe_share=evening,
+                    stairwell_safe_share=stairwell, outdoor_safe_share=outdoors)
     return report

@@ -43,6 +43,7 @@ class Seeded:
     fixer_task: int
     mail: int
     fixer: int
+    district: int
 
 
 PHONE_PAGES: list[tuple[str, object]] = [
@@ -83,6 +84,12 @@ PHONE_PAGES: list[tuple[str, object]] = [
     ("manager", "/settings/two-factor"),
     # issue 13: privacy
     ("manager", "/privacy"),
+    # issue 14: the safety programme
+    ("manager", "/measures"),
+    ("manager", "/programme"),
+    ("manager", lambda s: f"/programme/districts/{s.district}"),
+    ("admin", "/admin/measure-types"),
+    ("admin", "/admin/plans"),
 ]
 
 
@@ -117,6 +124,7 @@ def _seed(app) -> Seeded:
             fixer_task=task,
             mail=db.session.scalar(select(OutboxMail.id).order_by(OutboxMail.id)),
             fixer=fixer.id,
+            district=db.session.scalar(select(District.id).where(District.name == "Alby")),
         )
         db.session.remove()
     return seeded

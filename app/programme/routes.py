@@ -1,0 +1,286 @@
+"""The safety programme: measures recorded per district, yearly plans, the district analysis
+("Djupanalys") with its PDF, and all districts side by side for one year."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.i18n import locale_code
+from app.labels import options
+from app.models import District, Measure, MeasureType
+from app.policy import can
+from app.programme import bp, labels, queries
+from app.programme import operations as ops
+from app.programme.forms import MeasureForm, MeasureImportForm, MeasureTypeForm, PlanForm
+from app.programme.pdf import render_analysis
+from app.services import DomainError
+from app.services.buildings import ImportFailed
+from app.timeutil import local_today
+
+
+def _require(action: str, obj=None) -> None:
+    if not can(current_user, action, obj):
+        abort(404)
+
+
+def _districts() -> list[District]:
+    return list(db.session.scalars(select(District).order_by(District.name)))
+
+
+def _district_or_404(district_id: int) -> District:
+    district = db.session.get(District, district_id)
+    if district is None:
+        abort(404)
+    return district
+
+
+def _year(default: int | None = None) -> int:
+    year = request.values.get("year", type=int)
+    if year is None or not ops.MIN_YEAR <= year <= ops.MAX_YEAR:
+        return default or local_today().year
+    return year
+
+
+# --- measures --------------------------------------------------------------------------------
+
+
+def _measure_form() -> MeasureForm:
+    form = MeasureForm()
+    locale = locale_code()
+    form.type_id.choices = options(
+        [(0, _("Choose…"))]
+        + [(t.id, f"{t.name(locale)} ({t.unit(locale)})")
+           for t in queries.measure_types(db.session, active_only=True) if not t.counts_walks]
+    )
+    form.district_id.choices = options(
+        [(0, _("Choose…"))] + [(d.id, d.name) for d in _districts()]
+    )
+    return form
+
+
+def _measures_page(form: MeasureForm, import_form: MeasureImportForm, *, errors=None,
+                   status: int = 200):
+    district_id = request.args.get("district", type=int)
+    query = (select(Measure).join(District).order_by(Measure.done_on.desc(), Measure.id.desc())
+             .limit(50))
+    if district_id:
+        query = query.where(Measure.district_id == district_id)
+    return render_template(
+        "programme/measures.html", form=form, import_form=import_form,
+        measures=db.session.scalars(query).all(), import_errors=errors or [],
+        columns=ops.CSV_COLUMNS + ops.CSV_OPTIONAL, districts=_districts(),
+        district_id=district_id,
+    ), status
+
+
+@bp.route("/measures", methods=["GET", "POST"])
+def measures():
+    _require("record_measure")
+    form = _measure_form()
+    if request.method == "GET":
+        form.done_on.data = form.done_on.data or local_today()
+        form.district_id.data = request.args.get("district", type=int) or 0
+    if form.validate_on_submit():
+        try:
+            ops.record_measure(
+                db.session,
+                measure_type=db.session.get(MeasureType, form.type_id.data),
+                district=db.session.get(District, form.district_id.data),
+                done_on=form.done_on.data, amount=float(form.amount.data),
+                note=form.note.data or "", user=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "amount").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The measure is recorded."), "success")
+            return redirect(url_for("programme.measures", district=form.district_id.data),
+                            code=303)
+    return _measures_page(form, MeasureImportForm(formdata=None),
+                          status=422 if form.errors else 200)
+
+
+@bp.post("/measures/import")
+def import_measures():
+    _require("import_measures")
+    import_form = MeasureImportForm()
+    form = _measure_form()
+    form.process(formdata=None)
+    form.done_on.data = local_today()
+    if not import_form.validate_on_submit():
+        return _measures_page(form, import_form, status=422)
+    try:
+        result = ops.import_measures(db.session, import_form.file.data.read(), current_user)
+    except ImportFailed as failed:
+        db.session.rollback()
+        import_form.file.errors.append(_("Nothing was imported."))
+        return _measures_page(form, import_form, errors=failed.errors, status=422)
+    db.session.commit()
+    flash(_("Imported: %(num)d measures.", num=result.created), "success")
+    return redirect(url_for("programme.measures"), code=303)
+
+
+@bp.post("/measures/<int:measure_id>/delete")
+def delete_measure(measure_id: int):
+    measure = db.session.get(Measure, measure_id)
+    if measure is None or not can(current_user, "record_measure"):
+        abort(404)
+    if not can(current_user, "delete_measure", measure):
+        abort(403)
+    PlanForm().validate_on_submit()  # the CSRF check
+    ops.delete_measure(db.session, measure)
+    db.session.commit()
+    flash(_("The measure is removed."), "success")
+    return redirect(url_for("programme.measures"), code=303)
+
+
+# --- measure types and plans (admin) -----------------------------------------------------------
+
+
+@bp.route("/admin/measure-types", methods=["GET", "POST"])
+def measure_types():
+    _require("manage_measure_types")
+    form = MeasureTypeForm()
+    if form.validate_on_submit():
+        try:
+            ops.add_measure_type(db.session, name_sv=form.name_sv.data, name_en=form.name_en.data,
+                                 unit_sv=form.unit_sv.data, unit_en=form.unit_en.data)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, error.field or "name_sv").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The measure type is added."), "success")
+            return redirect(url_for("programme.measure_types"), code=303)
+    return render_template(
+        "programme/measure_types.html", form=form,
+        types=queries.measure_types(db.session),
+    ), 422 if form.errors else 200
+
+
+@bp.post("/admin/measure-types/<int:type_id>/active")
+def toggle_measure_type(type_id: int):
+    _require("manage_measure_types")
+    measure_type = db.session.get(MeasureType, type_id)
+    if measure_type is None:
+        abort(404)
+    PlanForm().validate_on_submit()
+    ops.set_measure_type_active(db.session, measure_type, request.form.get("active") == "1")
+    db.session.commit()
+    return redirect(url_for("programme.measure_types"), code=303)
+
+
+def _parse_number(raw: str) -> float:
+    return float(raw.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+
+
+@bp.route("/admin/plans", methods=["GET", "POST"])
+def plan():
+    _require("edit_plan")
+    districts = _districts()
+    if not districts:
+        return render_template("programme/plan.html", districts=[], district=None), 200
+    district_id = request.values.get("district", type=int)
+    district = db.session.get(District, district_id) if district_id else districts[0]
+    if district is None:
+        abort(404)
+    year = _year(local_today().year)
+    types = queries.measure_types(db.session)
+    current = queries.targets(db.session, [year], district.id)
+    goal = queries.survey_goals(db.session, [year], district.id).get((district.id, year))
+    values = {t.id: _plain(current.get((district.id, t.id, year))) for t in types}
+    goal_value = _plain(goal)
+    errors: dict[str, str] = {}
+    form = PlanForm()
+    if form.validate_on_submit():
+        parsed: dict[int, float | None] = {}
+        for measure_type in types:
+            raw = request.form.get(f"target-{measure_type.id}", "").strip()
+            values[measure_type.id] = raw
+            if raw == "":
+                parsed[measure_type.id] = None
+                continue
+            try:
+                parsed[measure_type.id] = _parse_number(raw)
+            except ValueError:
+                errors[f"target-{measure_type.id}"] = _("A number, or empty for no target.")
+            else:
+                if parsed[measure_type.id] < 0:
+                    errors[f"target-{measure_type.id}"] = _("A number, or empty for no target.")
+        goal_value = request.form.get("survey_goal", "").strip()
+        survey_goal = None
+        if goal_value:
+            try:
+                survey_goal = _parse_number(goal_value)
+            except ValueError:
+                errors["survey_goal"] = _("A share is a percentage from 0 to 100.")
+        if not errors:
+            try:
+                ops.save_plan(db.session, district=district, year=year, targets=parsed,
+                              survey_goal=survey_goal)
+            except DomainError as error:
+                db.session.rollback()
+                errors[error.field or "survey_goal"] = str(error.message)
+            else:
+                db.session.commit()
+                flash(_("The plan for %(district)s %(year)d is saved.",
+                        district=district.name, year=year), "success")
+                return redirect(url_for("programme.plan", district=district.id, year=year),
+                                code=303)
+    this_year = local_today().year
+    return render_template(
+        "programme/plan.html", form=form, district=district, districts=districts, year=year,
+        types=types, values=values, goal_value=goal_value, errors=errors,
+        years=list(range(this_year + 2, 2014, -1)),
+    ), 422 if errors else 200
+
+
+def _plain(value: float | None) -> str:
+    """A stored number as the form shows it: 20, 12.5."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# --- the analysis ----------------------------------------------------------------------------
+
+
+@bp.get("/programme")
+def compare():
+    _require("view_programme")
+    year = _year()
+    return render_template(
+        "programme/compare.html", data=queries.comparison(db.session, year),
+        questions=labels.QUESTIONS, years=list(range(local_today().year, 2014, -1)),
+    )
+
+
+def _analysis(district_id: int) -> dict:
+    _require("view_programme")
+    district = _district_or_404(district_id)
+    return queries.district_analysis(db.session, district, _year())
+
+
+@bp.get("/programme/districts/<int:district_id>")
+def analysis(district_id: int):
+    data = _analysis(district_id)
+    return render_template(
+        "programme/analysis.html", data=data, questions=labels.QUESTIONS,
+        districts=_districts(), years=list(range(local_today().year + 1, 2014, -1)),
+    )
+
+
+@bp.get("/programme/districts/<int:district_id>/analysis.pdf")
+def analysis_pdf(district_id: int):
+    data = _analysis(district_id)
+    pdf = render_analysis(data)
+    name = f"djupanalys-{data['district'].code}-{data['year']}.pdf"
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
