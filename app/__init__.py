@@ -45,6 +45,8 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    if not app.config.get("EXPORT_FOLDER"):
+        app.config["EXPORT_FOLDER"] = os.path.join(app.instance_path, "exports")
 
     if not app.config.get("SECRET_KEY"):
         if app.debug or app.testing or os.environ.get("TRYGG_DEV") == "1":
@@ -75,15 +77,17 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"  # "strong" logs out phones switching networks
 
-    from app import sqlite_tuning
+    from app import jobs, sqlite_tuning
 
     sqlite_tuning.init_app(app)
+    jobs.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.exports import bp as exports_bp
     from app.findings import bp as findings_bp
     from app.photos import bp as photos_bp
     from app.pwa import bp as pwa_bp
@@ -98,6 +102,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(remediation_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(pwa_bp)
 

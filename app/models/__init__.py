@@ -17,6 +17,7 @@ from app.models.findings import (
     UnsafeFor,
     WalkTarget,
 )
+from app.models.jobs import ExportJob, ExportStatus
 from app.models.places import Building, District
 from app.models.types import utcnow
 from app.models.users import Role, User, user_districts
@@ -36,6 +37,8 @@ __all__ = [
     "Category",
     "Comment",
     "District",
+    "ExportJob",
+    "ExportStatus",
     "Finding",
     "FindingEvent",
     "FindingStatus",
