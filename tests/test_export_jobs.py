@@ -3,6 +3,7 @@ retry, who may download, clean-up, the RQ path on Redis, and mail sent by a job.
 
 import csv
 import io
+import os
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,8 @@ from app.models import Category, ExportJob, ExportStatus, Finding, Role, User, u
 from app.services import exports as export_service
 from tests.conftest import export
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/11"
+# Its own Redis database, emptied before and after each test that uses it.
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 
 def _bulk_findings(app, walk_id: int, author_id: int, n: int, *, confidential_every=0) -> None:
