@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_blueprints(app)
     configure_templates(app)
     configure_security_headers(app)
+    configure_static(app)
 
     from app import cli, errors
 
@@ -111,6 +112,12 @@ def configure_templates(app: Flask) -> None:
     from app import template_helpers
 
     template_helpers.init_app(app)
+
+
+def configure_static(app: Flask) -> None:
+    from app import static_assets
+
+    static_assets.init_app(app)
 
 
 def configure_security_headers(app: Flask) -> None:
