@@ -67,22 +67,33 @@ def queue(app: Flask | None = None):
     return Queue(QUEUE_NAME, connection=redis_connection(app))
 
 
-def enqueue(name: str, *args, timeout: int | None = None) -> None:
-    """Run task `name` with `args` in the background (see the module docstring)."""
+def enqueue(name: str, *args, timeout: int | None = None) -> bool:
+    """Run task `name` with `args` in the background (see the module docstring).
+
+    False when the job could not be queued (Redis unreachable): the caller's data is already
+    committed, so it decides what the user is told; nothing is raised into the request.
+    """
     if name not in TASKS:
         raise KeyError(name)
     app = current_app._get_current_object()
     mode = app.config["JOBS_MODE"]
     if mode == "rq":
-        queue(app).enqueue(
-            perform, name, *args,
-            job_timeout=timeout or app.config.get("JOB_TIMEOUT", 600),
-            result_ttl=3600, failure_ttl=7 * 24 * 3600,
-        )
+        from redis.exceptions import RedisError
+
+        try:
+            queue(app).enqueue(
+                perform, name, *args,
+                job_timeout=timeout or app.config.get("JOB_TIMEOUT", 600),
+                result_ttl=3600, failure_ttl=7 * 24 * 3600,
+            )
+        except RedisError:
+            log.exception("could not enqueue job %s%r", name, tuple(args))
+            return False
     elif mode == "sync":
         _run_logged(app, name, args)
     else:
         _thread_pool().submit(_run_logged, app, name, args)
+    return True
 
 
 def _thread_pool() -> ThreadPoolExecutor:

@@ -307,6 +307,17 @@ def test_assignment_mail_is_sent_by_the_worker_not_the_request(app, client, make
         assert db.session.scalar(select(OutboxMail)).sent_at is not None
 
 
+def test_when_redis_is_down_the_export_says_it_failed(app, client, login, make, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_MODE", "rq")
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens
+    login("manager")
+    make.finding(make.walk(), make.user("walker"))
+    job_id = _start(client)
+    page = client.get(f"/exports/{job_id}").get_data(as_text=True)
+    assert "The export failed" in page or "Exporten misslyckades" in page
+    assert f'action="/exports/{job_id}/again"' in page
+
+
 def test_reminders_are_a_job_when_redis_is_configured(runner, redis_jobs):
     from app import jobs
 

@@ -70,6 +70,15 @@ def again(session: Session, job: ExportJob, user: User) -> ExportJob:
                         args=MultiDict(json.loads(job.params)), locale=job.locale)
 
 
+def could_not_start(session: Session, export_id: int) -> None:
+    """The queue was unreachable: the job is failed at once (its page offers to try again)."""
+    job = session.get(ExportJob, export_id)
+    job.status = ExportStatus.FAILED
+    job.error = "could not be queued"
+    job.updated_at = job.finished_at = utcnow()
+    session.flush()
+
+
 def purge_expired(session: Session, *, keep: timedelta) -> int:
     """Delete export jobs older than `keep`, and their files. Returns how many."""
     cutoff = utcnow() - keep

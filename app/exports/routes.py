@@ -34,7 +34,9 @@ def _own_job_or_404(export_id: int) -> ExportJob:
 def _enqueue(job: ExportJob):
     export_id = job.id  # read before the commit: afterwards it would open a new transaction
     db.session.commit()
-    jobs.enqueue("export", export_id)
+    if not jobs.enqueue("export", export_id):
+        ops.could_not_start(db.session, export_id)
+        db.session.commit()
     return redirect(url_for("exports.show", export_id=export_id), code=303)
 
 
