@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ExportJob, ExportStatus, User, utcnow
+from app.models import ExportJob, User, utcnow
 from app.policy import can
 from app.timeutil import to_local
 
@@ -36,10 +35,3 @@ def download_name(job: ExportJob) -> str:
     """trygg-findings-2026-12-01-1234-rows.csv: the row count a reader can check."""
     day = to_local(job.created_at).date().isoformat()
     return f"trygg-{job.kind}-{day}-{job.row_count}-rows.{job.file_format}"
-
-
-def filter_pairs(job: ExportJob) -> list[tuple[str, str]]:
-    return [tuple(pair) for pair in json.loads(job.params)]
-
-
-__all__ = ["ExportStatus", "download_name", "filter_pairs", "may_download", "recent", "stalled"]
