@@ -66,3 +66,24 @@ def test_json_is_compressed_and_a_client_without_compression_gets_plain_bytes(cl
     plain = client.get(api.request.path, headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in plain.headers
     assert plain.is_json
+
+
+def test_gunicorn_config_loads_the_app(tmp_path):
+    """`gunicorn -c gunicorn.conf.py wsgi:app` as production starts it (config + app import)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "SECRET_KEY": "check", "DATABASE_URL": f"sqlite:///{tmp_path}/c.db",
+           "REDIS_URL": "redis://127.0.0.1:6379/11"}
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "--print-config",
+         "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    config = {key.strip(): value.strip() for key, value in
+              (line.split(" = ", 1) for line in result.stdout.splitlines() if " = " in line)}
+    assert config["worker_class"] == "gthread"
+    assert int(config["timeout"]) == 60 and int(config["threads"]) == 4
