@@ -166,15 +166,19 @@ def _write(job: ExportJob, header: list[str], query, part: Path, session: Sessio
         # progress (and every user's uploads) are written; on PostgreSQL a server-side cursor.
         connection = connection.execution_options(
             trygg_read_only=True, stream_results=True, max_row_buffer=export_service.BATCH)
-        data = counting(export_service.cells(connection.execute(query)))
-        if job.file_format == "csv":
-            with open(part, "wb") as fh:
-                for chunk in export_service.csv_stream(header, data):
-                    fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-        else:
-            export_service.xlsx_write(str(part), header, data, job.kind)
-            with open(part, "rb") as fh:
-                os.fsync(fh.fileno())
+        result = connection.execute(query)
+        try:
+            data = counting(export_service.cells(result))
+            if job.file_format == "csv":
+                with open(part, "wb") as fh:
+                    for chunk in export_service.csv_stream(header, data):
+                        fh.write(chunk)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            else:
+                export_service.xlsx_write(str(part), header, data, job.kind)
+                with open(part, "rb") as fh:
+                    os.fsync(fh.fileno())
+        finally:
+            result.close()  # the server-side cursor, also when writing failed half-way
     return counted
