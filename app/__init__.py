@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_extensions(app)
     configure_blueprints(app)
     configure_templates(app)
+    configure_static(app)
 
     from app import cli, errors, security
 
@@ -50,6 +51,8 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+    if not app.config.get("EXPORT_FOLDER"):
+        app.config["EXPORT_FOLDER"] = os.path.join(app.instance_path, "exports")
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -105,9 +108,10 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"  # "strong" logs out phones switching networks
 
-    from app import sqlite_tuning
+    from app import jobs, sqlite_tuning
 
     sqlite_tuning.init_app(app)
+    jobs.init_app(app)
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -115,6 +119,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.exports import bp as exports_bp
     from app.findings import bp as findings_bp
     from app.photos import bp as photos_bp
     from app.privacy import bp as privacy_bp
@@ -134,6 +139,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(remediation_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(programme_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(pwa_bp)
 
@@ -142,3 +148,10 @@ def configure_templates(app: Flask) -> None:
     from app import template_helpers
 
     template_helpers.init_app(app)
+
+
+def configure_static(app: Flask) -> None:
+    from app import static_assets
+
+    static_assets.init_app(app)
+

@@ -1,5 +1,7 @@
 """Command-line tasks (thin: they call services and commit)."""
 
+import os
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -15,10 +17,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_buildings_command)
     app.cli.add_command(send_reminders)
     app.cli.add_command(purge_expired)
-
-
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(worker)
 
 
 @click.command("seed-demo")
@@ -91,9 +92,16 @@ def import_buildings_command(file) -> None:
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders() -> None:
-    """Queue today's digest of overdue findings and send unsent mail (run daily from cron)."""
+    """Queue today's digest of overdue findings and send unsent mail (run daily from cron).
+
+    With Redis (JOBS_MODE=rq) this only enqueues the job and a worker does it."""
+    from app import jobs
     from app.services import mail
 
+    if current_app.config["JOBS_MODE"] == "rq":
+        jobs.enqueue("send_reminders")
+        click.echo("Reminders enqueued for the worker (flask worker).")
+        return
     queued = mail.queue_reminders(db.session, config=current_app.config)
     db.session.commit()
     sent, failed = mail.deliver_pending(db.session, current_app.config)
@@ -188,3 +196,23 @@ def restore_command(source: str) -> None:
     counts = manifest["counts"]
     click.echo(f"Restored {counts['findings']} findings and {counts['photos']} photos "
                f"from a backup of {manifest['created_at']}.")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run background jobs (exports, mail) from Redis; needs REDIS_URL."""
+    from rq import Worker
+
+    from app import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.UsageError("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a worker. "
+                               "Without it, jobs run inside the web process.")
+    # RQ forks a work horse per job (memory goes back after each export). Connections
+    # inherited from this process must not be used by two processes: the child drops them
+    # from its pool without closing them.
+    engine = db.engine
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    Worker([jobs.queue()], connection=jobs.redis_connection()).work(burst=burst)

@@ -94,6 +94,17 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "trygg@localhost")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    # Background jobs (app/jobs.py): RQ on Redis when REDIS_URL is set, else a thread in the
+    # web process. JOBS_MODE overrides: rq | thread | sync.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    JOBS_MODE = os.environ.get("JOBS_MODE")
+    JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", 30 * 60))
+    # Finished exports: files under EXPORT_FOLDER (default instance/exports), kept this long.
+    EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER")
+    EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", 24))
+    # An export with no progress for this long is shown as failed (its worker has died).
+    EXPORT_STALE_SECONDS = int(os.environ.get("EXPORT_STALE_SECONDS", 15 * 60))
+
     # Tenants' safety survey goal: share answering "very or fairly safe", percent.
     SAFETY_GOAL = float(os.environ.get("SAFETY_GOAL", 78))
 

@@ -48,5 +48,8 @@ def init_app(app) -> None:
     @event.listens_for(Engine, "begin")
     def _sqlite_begin(connection):
         if connection.dialect.name == "sqlite":
-            read_only = has_request_context() and request.method in ("GET", "HEAD")
+            # An export job reads on its own connection marked read-only, so the progress it
+            # writes (on another connection) is not locked out for the whole export.
+            read_only = connection.get_execution_options().get("trygg_read_only") or (
+                has_request_context() and request.method in ("GET", "HEAD"))
             connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

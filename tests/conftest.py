@@ -48,6 +48,9 @@ def app(request, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SERVER_NAME": None,
+            # Jobs run at once, inside enqueue(); tests/test_jobs.py runs them on Redis too.
+            "JOBS_MODE": "sync",
+            "EXPORT_FOLDER": str(tmp / "exports"),
         }
     )
     app.config["DB_KIND"] = request.param
@@ -190,6 +193,36 @@ def login(client, make):
         return user_id
 
     return do_login
+
+
+def export(client, url: str, *, expect: int = 200):
+    """Export as a user does: the export link's page, its "Start export" button, the job's
+    page, then the download link on it. Returns the download (or the first answer that is
+    not `expect`)."""
+    import html
+    import re
+
+    page = client.get(url)
+    if page.status_code != 200:
+        return page
+    text = page.get_data(as_text=True)
+    form = text.split('action="/exports"')[1].split("</form>")[0]
+    fields = [(html.unescape(n), html.unescape(v)) for n, v in
+              re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)]
+    from werkzeug.datastructures import MultiDict
+
+    started = client.post("/exports", data=MultiDict(fields))
+    assert started.status_code == 303, started.status_code
+    status = client.get(started.headers["Location"])
+    assert status.status_code == 200
+    body = status.get_data(as_text=True)
+    assert "/download" in body, body[body.find('id="export-status"'):][:800]
+    link = re.search(r'href="(/exports/\d+/download)"', body).group(1)
+    response = client.get(link)
+    assert response.status_code == expect
+    response.get_data()  # read it all, then let go of the file
+    response.close()
+    return response
 
 
 def shared_photo(name: str) -> Path:

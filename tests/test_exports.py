@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from app.extensions import db
 from app.models import FindingStatus
 from app.services import exports
+from tests.conftest import export
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def _csv(response) -> list[dict]:
 
 def test_findings_csv_round_trips_swedish_text(client, login, data):
     login("manager")
-    response = client.get("/exports/findings.csv")
+    response = export(client, "/exports/findings.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -73,7 +74,7 @@ def test_findings_csv_honours_period_district_category_and_status(client, login,
     login("manager")
 
     def ids(query):
-        return [int(r["id"]) for r in _csv(client.get(f"/exports/findings.csv?{query}"))]
+        return [int(r["id"]) for r in _csv(export(client, f"/exports/findings.csv?{query}"))]
 
     assert ids("period=year&year=2025") == [data["f1"], data["f2"]]
     assert ids(f"district={data['alby']}") == [data["f3"]]
@@ -98,8 +99,8 @@ def test_confidential_rows_only_for_those_allowed(ctx, data):
 
 def test_findings_xlsx_opens_with_the_filtered_rows(client, login, data):
     login("admin")
-    response = client.get(f"/exports/findings.xlsx?period=year&year=2025"
-                          f"&district={data['fittja']}")
+    response = export(client, f"/exports/findings.xlsx?period=year&year=2025"
+                              f"&district={data['fittja']}")
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
@@ -111,11 +112,11 @@ def test_findings_xlsx_opens_with_the_filtered_rows(client, login, data):
 
 def test_walks_exports(client, login, data):
     login("manager")
-    rows = _csv(client.get("/exports/walks.csv"))
+    rows = _csv(export(client, "/exports/walks.csv"))
     assert [(r["title"], r["district"], r["findings"]) for r in rows] == [
         ("Dagvandring Alby", "Alby", "1"), ("Kvällsvandring Fittja", "Fittja", "2"),
     ]
-    response = client.get(f"/exports/walks.xlsx?district={data['fittja']}")
+    response = export(client, f"/exports/walks.xlsx?district={data['fittja']}")
     sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert [r[1] for r in rows[1:]] == ["Kvällsvandring Fittja"]
@@ -148,6 +149,6 @@ def test_findings_list_links_an_export_of_exactly_what_it_shows(client, login, m
     page = client.get("/findings?q=m%C3%B6rk&status=open").get_data(as_text=True)
     link = page.split('class="row export-links"')[1].split('href="')[1].split('"')[0]
     assert "q=m" in link and "status=open" in link
-    rows = client.get(link.replace("&amp;", "&")).get_data(as_text=True).splitlines()
+    rows = export(client, link.replace("&amp;", "&")).get_data(as_text=True).splitlines()
     assert len(rows) == 3  # header + the two findings whose text has "mörk"
     assert all("Trasig lampa" not in row for row in rows)

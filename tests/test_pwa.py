@@ -73,7 +73,7 @@ def test_manifest_makes_the_app_installable(client):
         with client.get(icon["src"]) as served:
             assert served.status_code == 200
         size = int(icon["sizes"].split("x")[0])
-        path = STATIC / icon["src"].removeprefix("/static/")
+        path = STATIC / icon["src"].removeprefix("/static/").split("?")[0]  # ?v=hash
         with Image.open(path) as image:
             assert image.size == (size, size) and image.format == "PNG"
 

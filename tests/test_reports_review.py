@@ -19,6 +19,7 @@ from app.models import (
     Walk,
 )
 from app.services import exports
+from tests.conftest import export
 
 EN = {"Accept-Language": "en"}
 HTMX = {**EN, "HX-Request": "true"}
@@ -198,7 +199,7 @@ def nasty_findings(make):
 
 def test_xlsx_cells_are_text_never_formulas(client, login, nasty_findings):
     login("manager")
-    response = client.get("/exports/findings.xlsx")
+    response = export(client, "/exports/findings.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows())
@@ -212,7 +213,7 @@ def test_xlsx_cells_are_text_never_formulas(client, login, nasty_findings):
 
 def test_csv_cells_are_prefixed(client, login, nasty_findings):
     login("manager")
-    response = client.get("/exports/findings.csv")
+    response = export(client, "/exports/findings.csv")
     assert response.status_code == 200
     text = response.data.decode("utf-8-sig")
     rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(text), delimiter=";")}
@@ -225,7 +226,7 @@ def test_negative_numbers_stay_numbers(make, client, login):
     walk = make.walk(district)
     finding = make.finding(walk, author, latitude=-33.9, longitude=-70.6)
     login("manager")
-    sheet = load_workbook(io.BytesIO(client.get("/exports/findings.xlsx").data)).active
+    sheet = load_workbook(io.BytesIO(export(client, "/exports/findings.xlsx").data)).active
     rows = list(sheet.iter_rows(values_only=True))
     row = dict(zip(rows[0], next(r for r in rows[1:] if r[0] == finding), strict=True))
     assert (row["latitude"], row["longitude"]) == (-33.9, -70.6)
@@ -238,7 +239,7 @@ def test_control_characters_do_not_break_the_export(client, login, make, fmt):
     walk = make.walk(district)
     finding = make.finding(walk, author, description="Klotter\x01 på\x0b dörren\x1f")
     login("manager")
-    response = client.get(f"/exports/findings.{fmt}")
+    response = export(client, f"/exports/findings.{fmt}")
     assert response.status_code == 200
     if fmt == "xlsx":
         rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))

@@ -18,6 +18,7 @@ from app.models.findings import (
     UnsafeFor,
     WalkTarget,
 )
+from app.models.jobs import ExportJob, ExportStatus
 from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
 from app.models.types import utcnow
@@ -43,6 +44,8 @@ __all__ = [
     "Comment",
     "District",
     "DistrictPlan",
+    "ExportJob",
+    "ExportStatus",
     "Finding",
     "FindingEvent",
     "FindingStatus",

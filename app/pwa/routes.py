@@ -16,9 +16,8 @@ SHELL_STATIC = [
     "js/app.js",
     "js/outbox.js",
     "js/sw-register.js",
-    "icons/icon-192.png",
-    "icons/icon-512.png",
-    "icons/maskable-192.png",
+    # Only the icon pages link to. The manifest's icons (25 KB) are fetched by the browser
+    # itself when the app is installed; caching them here cost every first visit.
     "icons/apple-touch-icon.png",
 ]
 
@@ -61,6 +60,7 @@ def service_worker():
         shell=_shell_urls(),
         offline_url=url_for("pwa.offline"),
         static_prefix=url_for("static", filename=""),
+        outbox_url=url_for("static", filename="js/outbox.js"),
     )
     response = make_response(body)
     response.mimetype = "text/javascript"
@@ -107,6 +107,14 @@ def manifest():
     response = make_response(current_app.json.dumps(data))
     response.mimetype = "application/manifest+json"
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on their own: the smallest icon, not a 404 page."""
+    response = current_app.send_static_file("icons/apple-touch-icon.png")
+    response.headers["Cache-Control"] = "public, max-age=604800"
     return response
 
 

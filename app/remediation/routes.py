@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import jobs
 from app.extensions import db
 from app.findings.routes import get_finding_or_404
 from app.htmx import wants_fragment
@@ -295,10 +296,10 @@ def bulk():
 
 
 def _deliver_mail() -> None:
-    """Send queued mail now when SMTP is configured; a failure stays in the outbox."""
+    """Send queued mail in the background when SMTP is configured (never in the request: a
+    slow mail server must not hold up the page); a failure stays in the outbox."""
     if current_app.config.get("MAIL_SERVER"):
-        mail_service.deliver_pending(db.session, current_app.config)
-        db.session.commit()
+        jobs.enqueue("deliver_mail")
 
 
 # --- one finding --------------------------------------------------------------------------

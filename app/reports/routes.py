@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import format_date
@@ -18,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.exports import forms as export_forms
 from app.extensions import db
 from app.htmx import wants_fragment
 from app.i18n import locale_code
@@ -33,7 +33,6 @@ from app.reports.forms import (
     TargetsForm,
 )
 from app.services import DomainError
-from app.services import exports as export_service
 from app.services import followup as followup_service
 from app.services import photos as photo_service
 from app.services import reports as report_service
@@ -335,45 +334,21 @@ def _item_error(walk: Walk, item: FollowUpItem, form: CheckItemForm):
 
 
 # --- exports ---------------------------------------------------------------------------------
+# The export links land on a page whose button starts the export as a job (app/exports): a
+# million rows take longer than a request may, and a GET must not start work.
 
 
-def _export_rows(kind: str):
-    filters = export_service.filters_from_args(request.args)
-    if kind == "findings":
-        query = export_service.findings_query(
-            filters,
-            include_confidential=can(current_user, "view_confidential"),
-            locale=locale_code(),
-        )
-        return export_service.FINDING_COLUMNS, query
-    return export_service.WALK_COLUMNS, export_service.walks_query(filters)
+def _export_start(kind: str, file_format: str):
+    _require("export_data")
+    return render_template("exports/start.html",
+                           **export_forms.start_page(kind, file_format, request.args))
 
 
 @bp.get("/exports/<any(findings, walks):kind>.csv")
 def export_csv(kind: str):
-    _require("export_data")
-    header, query = _export_rows(kind)
-    stream = export_service.csv_stream(header, export_service.rows(db.session, query))
-    response = Response(stream_with_context(stream), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="trygg-{kind}-{local_today().isoformat()}.csv"'
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _export_start(kind, "csv")
 
 
 @bp.get("/exports/<any(findings, walks):kind>.xlsx")
 def export_xlsx(kind: str):
-    _require("export_data")
-    header, query = _export_rows(kind)
-    path = export_service.xlsx_file(header, export_service.rows(db.session, query), kind)
-    response = Response(
-        export_service.file_chunks(path),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="trygg-{kind}-{local_today().isoformat()}.xlsx"'
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _export_start(kind, "xlsx")

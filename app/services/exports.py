@@ -138,7 +138,11 @@ def walks_query(filters: ExportFilters) -> Select:
 
 def rows(session: Session, query: Select) -> Iterator[list]:
     """The query's rows as plain cells, fetched in batches from a server-side cursor."""
-    result = session.execute(query.execution_options(yield_per=BATCH))
+    return cells(session.execute(query.execution_options(yield_per=BATCH)))
+
+
+def cells(result: Iterable) -> Iterator[list]:
+    """Rows of a result as plain cells."""
     for row in result:
         yield [_cell(value) for value in row]
 
@@ -187,6 +191,18 @@ def csv_stream(header: list[str], data: Iterable[list]) -> Iterator[bytes]:
 
 def xlsx_file(header: list[str], data: Iterable[list], title: str) -> str:
     """Write a write-only workbook to a temporary file and return its path (caller deletes)."""
+    fd, path = tempfile.mkstemp(prefix="trygg-export-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        xlsx_write(path, header, data, title)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
+def xlsx_write(path: str, header: list[str], data: Iterable[list], title: str) -> None:
+    """A write-only workbook (rows go to a temporary file as they come) saved at `path`."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -194,14 +210,7 @@ def xlsx_file(header: list[str], data: Iterable[list], title: str) -> str:
     sheet.append(header)
     for row in data:
         sheet.append(row)
-    fd, path = tempfile.mkstemp(prefix="trygg-export-", suffix=".xlsx")
-    os.close(fd)
-    try:
-        workbook.save(path)
-    except BaseException:
-        os.unlink(path)
-        raise
-    return path
+    workbook.save(path)
 
 
 def file_chunks(path: str) -> Iterator[bytes]:

@@ -1,6 +1,9 @@
 """E-mail: every message is an OutboxMail row first; with MAIL_SERVER set it is also sent.
 
-Without SMTP settings the rows stay unsent and admins read them at /admin/outbox.
+The row is written in the request that causes the mail (so it exists exactly when the change
+is committed); sending over SMTP is a background job (app/jobs.py: `deliver_mail`), so a
+slow or dead mail server never holds up a page. Without SMTP settings the rows stay unsent
+and admins read them at /admin/outbox.
 Messages are written in the recipient's language (user.language, default Swedish) and
 name only findings the recipient may open (policy view_finding).
 """
@@ -123,9 +126,11 @@ def deliver_pending(session: Session, config: Mapping, *, limit: int = 200) -> t
     """Send unsent mail over SMTP when MAIL_SERVER is set. Returns (sent, failed)."""
     if not config.get("MAIL_SERVER"):
         return 0, 0
+    # Two workers delivering at once skip each other's rows instead of sending them twice
+    # (PostgreSQL; SQLite has one writer at a time anyway).
     pending = list(session.scalars(
         select(OutboxMail).where(OutboxMail.sent_at.is_(None), OutboxMail.error == "")
-        .order_by(OutboxMail.id).limit(limit)
+        .order_by(OutboxMail.id).limit(limit).with_for_update(skip_locked=True)
     ))
     if not pending:
         return 0, 0
@@ -168,3 +173,27 @@ def deliver_pending(session: Session, config: Mapping, *, limit: int = 200) -> t
     session.flush()
     return sent, failed
 
+
+
+# --- jobs (app/jobs.py) ----------------------------------------------------------------------
+
+
+def deliver_pending_job() -> None:
+    """Job: send what the outbox holds (after an assignment, or the reminders)."""
+    from flask import current_app
+
+    from app.extensions import db
+
+    deliver_pending(db.session, current_app.config)
+    db.session.commit()
+
+
+def send_reminders_job() -> None:
+    """Job: queue today's digest of overdue findings, then send it."""
+    from flask import current_app
+
+    from app.extensions import db
+
+    queue_reminders(db.session, config=current_app.config)
+    db.session.commit()
+    deliver_pending_job()

@@ -25,12 +25,19 @@ const CACHED_API = [/^\/api\/v1\/walks\/\d+$/, /^\/api\/v1\/walks\/\d+\/building
 const NEVER_CACHE = [/^\/login/, /^\/logout/, /^\/language/, /^\/sw\.js$/, /^\/photos\//];
 
 // The outbox's sending code, shared with the page (no DOM needed for sending).
-try { importScripts(STATIC_PREFIX + "js/outbox.js"); } catch (e) { /* sync then waits for a page */ }
+try { importScripts({{ outbox_url|tojson }}); } catch (e) { /* sync then waits for a page */ }
+
+// Static URLs carry their content hash (?v=…) and are immutable: the copy the page just
+// loaded into the HTTP cache is the right one, so take it from there instead of downloading
+// it again. Anything else (the offline page, the manifest) is revalidated (ETag → 304).
+function shellRequest(url) {
+  return new Request(url, { cache: /[?&]v=[0-9a-f]+/.test(url) ? "default" : "no-cache" });
+}
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(SHELL_CACHE)
-      .then(function (cache) { return cache.addAll(SHELL.map(function (url) { return new Request(url, { cache: "reload" }); })); })
+      .then(function (cache) { return cache.addAll(SHELL.map(shellRequest)); })
       .then(function () { return self.skipWaiting(); })
   );
 });

@@ -1,0 +1,104 @@
+"""Export jobs: start, progress (a page, or a fragment htmx polls), retry, download."""
+
+from datetime import timedelta
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from app import jobs
+from app.exports import bp, queries
+from app.exports import operations as ops
+from app.exports.forms import RetryForm, StartExportForm
+from app.extensions import db
+from app.htmx import add_vary, wants_fragment
+from app.i18n import locale_code
+from app.models import ExportJob, ExportStatus
+from app.policy import can
+from app.services import DomainError
+
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _own_job_or_404(export_id: int) -> ExportJob:
+    if not can(current_user, "export_data"):
+        abort(404)
+    job = db.session.get(ExportJob, export_id)
+    if job is None or not queries.may_download(current_user, job):
+        abort(404)
+    return job
+
+
+def _enqueue(job: ExportJob):
+    export_id = job.id  # read before the commit: afterwards it would open a new transaction
+    db.session.commit()
+    if not jobs.enqueue("export", export_id):
+        ops.could_not_start(db.session, export_id)
+        db.session.commit()
+    return redirect(url_for("exports.show", export_id=export_id), code=303)
+
+
+@bp.post("/exports")
+def start():
+    if not can(current_user, "export_data"):
+        abort(404)
+    form = StartExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ops.purge_expired(db.session,
+                      keep=timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"]))
+    try:
+        job = ops.start_export(
+            db.session, user=current_user, kind=form.kind.data, file_format=form.file_format.data,
+            args=request.form, locale=locale_code(),
+        )
+    except DomainError:
+        abort(400)
+    return _enqueue(job)
+
+
+@bp.post("/exports/<int:export_id>/again")
+def again(export_id: int):
+    job = _own_job_or_404(export_id)
+    if not RetryForm().validate_on_submit():
+        abort(400)
+    return _enqueue(ops.again(db.session, job, current_user))
+
+
+@bp.get("/exports/<int:export_id>")
+def show(export_id: int):
+    job = _own_job_or_404(export_id)
+    context = {
+        "job": job,
+        "stalled": queries.stalled(
+            job, stale_seconds=current_app.config["EXPORT_STALE_SECONDS"]),
+        "file_name": queries.download_name(job) if job.status == ExportStatus.DONE else None,
+        "retry_form": RetryForm(),
+    }
+    if wants_fragment():
+        response = current_app.make_response(render_template("exports/_status.html", **context))
+    else:
+        response = current_app.make_response(render_template(
+            "exports/show.html", recent=queries.recent(db.session, current_user), **context))
+    response.headers["Cache-Control"] = "private, no-store"
+    return add_vary(response)
+
+
+@bp.get("/exports/<int:export_id>/download")
+def download(export_id: int):
+    job = _own_job_or_404(export_id)
+    path = ops.file_path(job)
+    if job.status != ExportStatus.DONE or not path.is_file():
+        abort(404)
+    response = send_file(
+        path, mimetype=MIMETYPES[job.file_format], as_attachment=True,
+        download_name=queries.download_name(job), max_age=0, conditional=False, etag=False,
+    )
+    if job.file_format == "csv":
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Row-Count"] = str(job.row_count)
+    return response
+
