@@ -16,6 +16,7 @@ SHELL_STATIC = [
     "js/app.js",
     "js/outbox.js",
     "js/sw-register.js",
+    "vendor/exifr-7.1.3/lite.umd.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/maskable-192.png",
