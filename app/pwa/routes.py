@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import current_app, make_response, render_template, url_for
+from flask import current_app, make_response, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 
 from app.pwa import bp
@@ -16,6 +16,7 @@ SHELL_STATIC = [
     "js/app.js",
     "js/outbox.js",
     "js/sw-register.js",
+    "js/capture.js",
     "vendor/exifr-7.1.3/lite.umd.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
@@ -108,6 +109,16 @@ def manifest():
     response = make_response(current_app.json.dumps(data))
     response.mimetype = "application/manifest+json"
     response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on a first visit whatever the page links."""
+    response = send_from_directory(
+        Path(current_app.static_folder) / "icons", "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
+    response.headers["Cache-Control"] = "public, max-age=604800"
     return response
 
 
