@@ -151,8 +151,7 @@
     if (!details) return;
     var text = details.querySelector(".where-text");
     var select = form.querySelector("select[name=building_id]");
-    var status = form.querySelector(".gps-status");
-    var warning = form.querySelector(".gps-warning");
+    var fieldset = details.querySelector("fieldset");
     function update() {
       var parts = [];
       if (select && select.value && select.value !== "0") {
@@ -160,17 +159,20 @@
       } else {
         parts.push(details.dataset.msgNoBuilding || "No building chosen");
       }
+      var status = form.querySelector(".gps-status");
       if (status && !status.hidden && status.textContent) parts.push(status.textContent);
-      text.textContent = parts.join(" · ");
+      var line = parts.join(" · ");
+      if (text.textContent !== line) text.textContent = line;
       // The walker has to decide (a poor fix): open the line so the choice is seen.
-      if (warning && !warning.hidden) details.open = true;
+      var warning = form.querySelector(".gps-warning");
+      if (warning && !warning.hidden && !details.open) details.open = true;
     }
     if (select) select.addEventListener("change", update);
-    var observer = new MutationObserver(update);
-    if (status) observer.observe(status, { childList: true, characterData: true, subtree: true, attributes: true });
-    var near = form.querySelector("#near-buildings");
-    if (near) observer.observe(near, { childList: true, subtree: true, attributes: true });
-    if (warning) observer.observe(warning, { attributes: true });
+    if (fieldset) {
+      new MutationObserver(update).observe(fieldset, {
+        childList: true, characterData: true, subtree: true, attributes: true, attributeFilter: ["hidden", "aria-pressed"]
+      });
+    }
     form.addEventListener("trygg:form-reset", function () { setTimeout(update, 0); });
     update();
   }

@@ -436,6 +436,8 @@
   var running = null;
   function sendAll() {
     if (running) return running;
+    // Known to be offline: nothing to try (and no failed request in the console).
+    if (root.navigator && root.navigator.onLine === false) return Promise.resolve("retry");
     running = locked(sendQueued).then(function (result) {
       running = null;
       return result;
