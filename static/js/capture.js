@@ -280,6 +280,25 @@
     if (badge && header && badge.parentNode !== header) header.appendChild(badge);
   }
 
+  // The walk map: a ring where the walker is (the markers themselves come from map.js).
+  function walkerOnMap() {
+    var el = document.getElementById("walk-map");
+    if (!el || !el._trygg_map || !("geolocation" in navigator) || typeof L === "undefined") return;
+    var ring = null;
+    navigator.geolocation.watchPosition(function (position) {
+      var c = position.coords;
+      var at = [c.latitude, c.longitude];
+      if (!ring) {
+        ring = L.circleMarker(at, { radius: 9, color: "#0b5c6b", weight: 4, fillColor: "#ffffff", fillOpacity: 1 });
+        ring.bindTooltip((el.closest("section") && el.closest("section").dataset.msgYou) || "You");
+        ring.addTo(el._trygg_map);
+      } else {
+        ring.setLatLng(at);
+      }
+      el.dataset.walker = "1";
+    }, function () { /* no position: the map without the ring */ }, { enableHighAccuracy: true, maximumAge: 15000 });
+  }
+
   window.TryggCapture = {
     files: function (form) { return filesOf(form).slice(); },
     clear: clear,
@@ -288,7 +307,7 @@
     showError: showError
   };
 
-  document.addEventListener("DOMContentLoaded", function () { placeBadge(); enhanceAll(document); });
+  document.addEventListener("DOMContentLoaded", function () { placeBadge(); enhanceAll(document); walkerOnMap(); });
   document.addEventListener("htmx:load", function (event) { enhanceAll(event.detail.elt); });
   if (document.readyState !== "loading") { placeBadge(); enhanceAll(document); }
 })();

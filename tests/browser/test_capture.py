@@ -31,6 +31,15 @@ from tests.conftest import SHARED_PHOTOS
 TAP = 44
 
 
+@pytest.fixture(autouse=True)
+def no_tile_server(app):
+    """This machine has no internet: the maps run without a background, as offline."""
+    before = app.config["MAP_TILE_URL"]
+    app.config["MAP_TILE_URL"] = ""
+    yield
+    app.config["MAP_TILE_URL"] = before
+
+
 @pytest.fixture
 def setup_walk(make):
     district = make.district("Fittja")
@@ -384,4 +393,31 @@ def test_offline_duplicate_check_stays_silent(phone, app, setup_walk):
     page.wait_for_function(
         "document.querySelector('#possible-duplicates').textContent.includes('kontrolleras')")
     assert re.search(r"Ingen uppkoppling", page.locator("#possible-duplicates").inner_text())
+    assert errors == []
+
+
+def test_walk_map_shows_buildings_this_walks_findings_open_ones_and_the_walker(
+    phone, app, setup_walk, make
+):
+    walk = setup_walk["walk"]
+    walker = setup_walk["walker"]
+    with app.app_context():
+        from app.models import Walk as WalkModel
+        district_id = db.session.get(WalkModel, walk).district_id
+        db.session.remove()
+    earlier = make.walk(district_id, status="completed", leader_id=walker)
+    make.finding(earlier, walker, building_id=setup_walk["building"], latitude=59.2472,
+                 longitude=17.8610)
+    make.finding(walk, walker, latitude=59.24725, longitude=17.86105)
+    page = phone(latitude=59.2473, longitude=17.8611, locale="sv-SE", service_workers="block")
+    errors = console_errors(page)
+    log_in(page, app, walker)
+    page.goto(f"/walks/{walk}")
+    page.wait_for_function("document.getElementById('walk-map').dataset.markers === '3'")
+    page.wait_for_function("document.getElementById('walk-map').dataset.walker === '1'")
+    points = page.evaluate("JSON.parse(document.getElementById('walk-map-data').textContent)")
+    assert sorted(p["status"] for p in points) == ["building", "new", "open_elsewhere"]
+    zoom = page.locator("#walk-map .leaflet-control-zoom-in")
+    box = zoom.bounding_box()
+    assert box["width"] >= TAP and box["height"] >= TAP
     assert errors == []
