@@ -129,6 +129,11 @@
     box.className = "save-toast outbox-status flash flash-" + (kind || "info");
     box.textContent = text;
     box.hidden = !text;
+    // A confirmation is short-lived (it would cover the form); an error stays until acted on.
+    clearTimeout(box._trygg_timer);
+    if (kind === "success") {
+      box._trygg_timer = setTimeout(function () { if (box.textContent === text) box.hidden = true; }, 8000);
+    }
   }
 
   // Keep the bar above the on-screen keyboard where the browser only shrinks the visual viewport.

@@ -965,6 +965,8 @@
       list.appendChild(li);
     });
     list.hidden = mine.length === 0;
+    var none = document.getElementById("no-findings");
+    if (none) none.hidden = mine.length !== 0;
     var count = document.getElementById("queued-count");
     if (count) {
       count.textContent = mine.length ? " + " + t("waitingMany", "%(num)d waiting to send", mine.length) : "";
