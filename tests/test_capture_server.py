@@ -31,7 +31,9 @@ def exif_photo(client, finding_id, data, **fields):
                        content_type="multipart/form-data")
 
 
-def test_exif_read_on_the_phone_places_a_finding_without_a_position(client, walker_walk, make, app):
+def test_exif_read_on_the_phone_places_a_finding_without_a_position(
+    client, walker_walk, make, app
+):
     _, _, walk = walker_walk
     finding = client.post(f"/api/v1/walks/{walk}/findings", json=body(make.category_id())).json
     response = exif_photo(client, finding["id"], jpeg_bytes(), exif_latitude=59.2481,
@@ -50,7 +52,9 @@ def test_exif_read_on_the_phone_places_a_finding_without_a_position(client, walk
     assert "från fotots EXIF" in page.text
 
 
-def test_a_good_phone_fix_wins_over_the_photo_and_a_poor_one_gives_way(client, walker_walk, make, app):
+def test_a_good_phone_fix_wins_over_the_photo_and_a_poor_one_gives_way(
+    client, walker_walk, make, app
+):
     _, _, walk = walker_walk
     good = client.post(f"/api/v1/walks/{walk}/findings", json=body(
         make.category_id(), latitude=59.2472, longitude=17.8610, accuracy_m=8)).json
@@ -61,9 +65,11 @@ def test_a_good_phone_fix_wins_over_the_photo_and_a_poor_one_gives_way(client, w
                           exif_longitude=17.87).status_code == 201
     with app.app_context():
         kept = db.session.get(Finding, good["id"])
-        assert (kept.latitude, kept.accuracy_m, kept.position_source.value) == (59.2472, 8, "device")
+        kept_as = (kept.latitude, kept.accuracy_m, kept.position_source.value)
+        assert kept_as == (59.2472, 8, "device")
         moved = db.session.get(Finding, poor["id"])
-        assert (moved.latitude, moved.accuracy_m, moved.position_source.value) == (59.25, None, "photo")
+        moved_as = (moved.latitude, moved.accuracy_m, moved.position_source.value)
+        assert moved_as == (59.25, None, "photo")
     assert "från telefonens GPS" in client.get(f"/findings/{good['id']}").text
 
 
@@ -137,7 +143,8 @@ def test_form_over_the_request_limit_comes_back_with_the_text_kept(
     page = response.text
     assert "Trasig belysning vid port 3" in page
     assert "för stora tillsammans" in page
-    assert re.search(rf'<input[^>]*checked[^>]*value="{category}"|value="{category}"[^>]*checked', page)
+    checked = rf'<input[^>]*checked[^>]*value="{category}"|value="{category}"[^>]*checked'
+    assert re.search(checked, page)
     with app.app_context():
         assert db.session.scalar(select(Finding)) is None
         assert db.session.scalar(select(Photo)) is None

@@ -5,7 +5,9 @@ bp = Blueprint("auth", __name__)
 
 # Everything else needs a logged-in user.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static"}
-PUBLIC_PATHS = {"/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline", "/api/v1/openapi.json"}
+PUBLIC_PATHS = {
+    "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline", "/api/v1/openapi.json",
+}
 
 
 @bp.before_app_request

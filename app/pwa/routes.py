@@ -116,7 +116,8 @@ def manifest():
 def favicon():
     """Browsers ask for /favicon.ico on a first visit whatever the page links."""
     response = send_from_directory(
-        Path(current_app.static_folder) / "icons", "favicon.ico", mimetype="image/vnd.microsoft.icon"
+        Path(current_app.static_folder) / "icons", "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
     )
     response.headers["Cache-Control"] = "public, max-age=604800"
     return response

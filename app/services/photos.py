@@ -337,7 +337,8 @@ def _text(value: Any) -> str | None:
 
 def taken_at_from_text(text: str | None, offset: str | None = None) -> datetime | None:
     """DateTimeOriginal (and OffsetTimeOriginal) as the phone read them from a photo."""
-    return _taken_at({ExifTags.Base.DateTimeOriginal: text, ExifTags.Base.OffsetTimeOriginal: offset})
+    tags = {ExifTags.Base.DateTimeOriginal: text, ExifTags.Base.OffsetTimeOriginal: offset}
+    return _taken_at(tags)
 
 
 def _taken_at(exif_ifd: Any) -> datetime | None:

@@ -37,12 +37,13 @@ def walk_map_points(walk: Walk, findings: list[Finding], user) -> list[dict]:
     points = []
     for building in buildings:
         count = open_counts.get(building.id, 0)
+        open_text = _("Open findings: %(num)s", num=count)
         points.append({
             "lat": building.latitude,
             "lon": building.longitude,
             "status": "open_elsewhere" if count else "building",
-            "label": _("Open findings: %(num)s", num=count) if count else _("Building"),
-            "title": building.label + (f" — {_('Open findings: %(num)s', num=count)}" if count else ""),
+            "label": open_text if count else _("Building"),
+            "title": building.label + (f" — {open_text}" if count else ""),
         })
     for finding in findings:
         if finding.latitude is None:

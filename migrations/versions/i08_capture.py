@@ -5,9 +5,8 @@ Revises: 0001
 Create Date: 2026-12-01 15:30:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "i08_capture"
 down_revision = "0001"

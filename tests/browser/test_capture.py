@@ -16,7 +16,7 @@ from PIL.TiffImagePlugin import IFDRational
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Finding, Photo
+from app.models import Finding
 from app.storage import get_storage
 from tests.browser.conftest import log_in
 from tests.browser.test_offline_capture import (
@@ -72,8 +72,8 @@ def assert_not_covered(locator):
         """el => {
           const r = el.getBoundingClientRect();
           const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-          return hit && (el === hit || el.contains(hit) || (el.control && el.control === hit)) ? null
-            : (hit ? hit.outerHTML.slice(0, 120) : 'nothing');
+          const ok = hit && (el === hit || el.contains(hit) || (el.control && el.control === hit));
+          return ok ? null : (hit ? hit.outerHTML.slice(0, 120) : 'nothing');
         }"""
     )
     assert covered is None, f"covered by {covered}"
@@ -99,12 +99,19 @@ def small_targets(page, scope="main") -> list[str]:
         """(scope) => {
           const root = document.querySelector(scope) || document;
           const seen = [];
-          root.querySelectorAll('a[href], button, summary, label.btn, fieldset.chips label, select, textarea, input:not([type=hidden]):not(.photo-input):not([type=radio]):not([type=checkbox])').forEach(el => {
+          const targets = 'a[href], button, summary, label.btn, fieldset.chips label, select, ' +
+            'textarea, input:not([type=hidden]):not(.photo-input):not([type=radio])' +
+            ':not([type=checkbox])';
+          root.querySelectorAll(targets).forEach(el => {
             const r = el.getBoundingClientRect();
             const style = getComputedStyle(el);
-            if (!r.width || !r.height || style.visibility === 'hidden' || el.closest('[hidden]')) return;
-            if (el.closest('.skip-link') || el.closest('details:not([open])') && el.tagName !== 'SUMMARY') return;
-            if (r.width < 44 || r.height < 44) seen.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.name || '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+            if (!r.width || !r.height || style.visibility === 'hidden') return;
+            if (el.closest('[hidden]') || el.closest('.skip-link')) return;
+            if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') return;
+            const name = (el.textContent || el.name || '').trim().slice(0, 30);
+            const size = `${Math.round(r.width)}×${Math.round(r.height)}`;
+            const tag = el.tagName.toLowerCase();
+            if (r.width < 44 || r.height < 44) seen.push(`${tag} "${name}" ${size}`);
           });
           return seen;
         }""",
@@ -176,7 +183,7 @@ def test_walk_page_to_saved_finding_in_four_taps_with_the_confirmation_on_screen
     # Ready for the next one: focus at the start of capture, the tray empty.
     assert page.evaluate("document.activeElement.id") == "capture-h"
     assert page.locator(".photo-tray img").count() == 0
-    page.wait_for_function("document.querySelector('#all-sent') && !document.querySelector('#all-sent').hidden")
+    page.locator("#all-sent").wait_for()
     assert errors == []
 
 
@@ -200,7 +207,8 @@ def test_save_without_a_category_keeps_the_photo_and_the_text_and_focuses_the_er
     assert error.inner_text().strip().endswith("Välj en kategori.")
     assert in_viewport(error)
     assert page.evaluate("document.activeElement.name") == "category_id"
-    assert page.locator("form.finding-form [role=alert]").inner_text().strip() == "Välj en kategori."
+    alert = page.locator("form.finding-form [role=alert]").inner_text()
+    assert alert.strip() == "Välj en kategori."
     assert page.locator(".photo-tray img").count() == 1
     assert page.locator("textarea[name=description]").input_value() == "Mörk port vid nummer 3"
     assert counts(app, walk) == (0, 0)
@@ -244,7 +252,9 @@ def test_offline_two_findings_wait_in_the_walk_list_and_are_sent_once(
         assert queued.nth(i).locator("img.queued-thumb").count() == 1
         assert queued.nth(i).locator(".badge").inner_text() == "Väntar"
         assert page.evaluate(
-            "(i) => document.querySelectorAll('#queued-findings img.queued-thumb')[i].naturalWidth", i) > 0
+            "(i) => document.querySelectorAll('#queued-findings img.queued-thumb')[i].naturalWidth",
+            i,
+        ) > 0
     assert "2 väntar" in page.locator("#findings-h").inner_text()
     assert page.locator("#all-sent").is_hidden()
     assert counts(app, walk) == (0, 0)
@@ -300,7 +310,9 @@ def test_camera_position_and_time_survive_the_downscale(phone, app, setup_walk, 
     assert "från fotots EXIF" in page.locator("main").inner_text()
 
 
-@pytest.mark.skipif(not (SHARED_PHOTOS / "exif_gps.jpg").exists(), reason="shared test photos absent")
+@pytest.mark.skipif(
+    not (SHARED_PHOTOS / "exif_gps.jpg").exists(), reason="shared test photos absent"
+)
 def test_a_photo_with_garbage_gps_is_kept_without_a_position(phone, app, setup_walk):
     walk = setup_walk["walk"]
     page = phone(locale="sv-SE", service_workers="block")
