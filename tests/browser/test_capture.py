@@ -394,13 +394,13 @@ def test_walk_page_and_capture_screen_pass_axe_and_have_44px_targets(
 
 def test_offline_duplicate_check_stays_silent(phone, app, setup_walk):
     walk = setup_walk["walk"]
-    page = phone(locale="sv-SE")
+    page = phone(locale="sv-SE", service_workers="block")
     errors = console_errors(page)
     log_in(page, app, setup_walk["walker"])
     page.goto(f"/walks/{walk}")
-    wait_for_worker(page, walk)
-    page.context.set_offline(True)
     page.locator("#finding-form-slot a[href$='/findings/new']").click()
+    page.locator("#capture-h").wait_for()
+    page.context.set_offline(True)  # the signal goes while the capture screen is open
     page.locator(f"label:has(input[name=category_id][value='{setup_walk['category']}'])").click()
     page.wait_for_function(
         "document.querySelector('#possible-duplicates').textContent.includes('kontrolleras')")
