@@ -400,6 +400,7 @@ def test_offline_duplicate_check_stays_silent(phone, app, setup_walk):
     page.goto(f"/walks/{walk}")
     page.locator("#finding-form-slot a[href$='/findings/new']").click()
     page.locator("#capture-h").wait_for()
+    page.locator("#near-buildings .building-choice").first.wait_for(state="attached")
     page.context.set_offline(True)  # the signal goes while the capture screen is open
     page.locator(f"label:has(input[name=category_id][value='{setup_walk['category']}'])").click()
     page.wait_for_function(

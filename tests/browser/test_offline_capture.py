@@ -100,8 +100,10 @@ def wait_for_js(page, script, arg=None, message="condition", timeout=15.0):
 
 
 def wait_for_worker(page, walk_id):
-    """The service worker controls the page and keeps the walk's form and buildings."""
-    wait_for_js(page, "navigator.serviceWorker.controller !== null", message="the worker")
+    """The service worker controls the page and keeps the walk's form and buildings.
+    (30 s: installing it fetches the whole app shell, slow on a machine shared by many runs.)"""
+    wait_for_js(page, "navigator.serviceWorker.controller !== null", message="the worker",
+                timeout=30.0)
     wait_for_js(
         page,
         """async (walk) => {
@@ -112,6 +114,7 @@ def wait_for_worker(page, walk_id):
         }""",
         walk_id,
         message="the walk kept for offline use",
+        timeout=30.0,
     )
 
 
