@@ -19,6 +19,9 @@ set -euo pipefail
 HTMX_VERSION="2.0.11"
 LEAFLET_VERSION="1.9.4"
 MARKERCLUSTER_VERSION="1.5.3"
+# exifr: reads GPS, direction and time from a photo (JPEG and HEIC) on the phone before the
+# photo is downscaled on a canvas, which drops its EXIF block.
+EXIFR_VERSION="7.1.3"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR_DIR="$ROOT/static/vendor"
@@ -101,6 +104,7 @@ install_lib() {
 fetch htmx.org "$HTMX_VERSION"
 fetch leaflet "$LEAFLET_VERSION"
 fetch leaflet.markercluster "$MARKERCLUSTER_VERSION"
+fetch exifr "$EXIFR_VERSION"
 
 install_lib htmx.org "$HTMX_VERSION" "htmx-$HTMX_VERSION" \
   dist/htmx.min.js
@@ -108,5 +112,8 @@ install_lib leaflet "$LEAFLET_VERSION" "leaflet-$LEAFLET_VERSION" \
   dist/leaflet.js dist/leaflet.css dist/images/
 install_lib leaflet.markercluster "$MARKERCLUSTER_VERSION" "leaflet.markercluster-$MARKERCLUSTER_VERSION" \
   dist/leaflet.markercluster.js dist/MarkerCluster.css dist/MarkerCluster.Default.css
+
+install_lib exifr "$EXIFR_VERSION" "exifr-$EXIFR_VERSION" \
+  dist/lite.umd.js
 
 echo "done: files are in static/vendor/ (see static/vendor/README.md)"

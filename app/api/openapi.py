@@ -68,11 +68,19 @@ def _schemas() -> dict:
             "description": "Every error. Clients decide by `code`; `error` repeats it for "
             "older clients; `field` names the input at fault, if one is.",
             "properties": {
-                "code": {"type": "string", "enum": ERROR_CODES},
-                "error": {"type": "string", "enum": ERROR_CODES},
+                "code": {"type": "string", "enum": ERROR_CODES,
+                         "description": "A stable code: what a client decides by."},
+                "error": {"type": "string", "enum": ERROR_CODES,
+                          "description": "The same as code (old clients)."},
                 "message": {"type": "string"},
                 "field": NULLABLE_STRING,
-                "reason": {"type": "string"},
+                "reason": {
+                    "type": "string",
+                    "description": (
+                        "With code photo_rejected: why the photo was refused (unsupported, "
+                        "too_large, too_many_pixels, truncated). The finding stays saved."
+                    ),
+                },
             },
         },
         "Walk": {
@@ -408,6 +416,43 @@ def openapi_document() -> dict:
                                             "description": "JPEG, PNG, WebP or HEIC",
                                         },
                                         "client_uuid": {"type": "string", "format": "uuid"},
+                                        "exif_latitude": {
+                                            "type": "number", "minimum": -90, "maximum": 90,
+                                            "description": (
+                                                "GPSLatitude from the photo's EXIF, read on the "
+                                                "phone before it was downscaled (the copy sent "
+                                                "has no EXIF). Used when the photo itself "
+                                                "carries no GPS. Send with exif_longitude."
+                                            ),
+                                        },
+                                        "exif_longitude": {
+                                            "type": "number", "minimum": -180, "maximum": 180,
+                                            "description": "GPSLongitude from the EXIF, as above.",
+                                        },
+                                        "exif_direction": {
+                                            "type": "number", "minimum": 0, "exclusiveMaximum": 360,
+                                            "description": (
+                                                "GPSImgDirection: where the camera pointed, "
+                                                "degrees clockwise from north."
+                                            ),
+                                        },
+                                        "exif_taken_at": {
+                                            "type": "string",
+                                            "examples": ["2026:12:01 17:05:12"],
+                                            "description": (
+                                                "DateTimeOriginal as written in the EXIF "
+                                                "(YYYY:MM:DD HH:MM:SS, the camera's local time); "
+                                                "ISO 8601 is accepted too."
+                                            ),
+                                        },
+                                        "exif_offset": {
+                                            "type": "string",
+                                            "examples": ["+01:00"],
+                                            "description": (
+                                                "OffsetTimeOriginal; without it the time is read "
+                                                "as Swedish local time."
+                                            ),
+                                        },
                                     },
                                 }
                             }
@@ -436,7 +481,9 @@ def openapi_document() -> dict:
                 ),
                 "Forbidden": _error_response("Not allowed"),
                 "NotFound": _error_response("No such thing, or not visible to you"),
-                "TooLarge": _error_response("The upload is too large"),
+                "TooLarge": _error_response(
+                    "`too_large`: the request is larger than the server takes"
+                ),
                 "Invalid": _error_response(
                     "`invalid`: a field is invalid (`field` names it); `photo_rejected`: the "
                     "photo was refused (`reason` says why), the finding stays saved"

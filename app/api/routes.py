@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import uuid as uuidlib
@@ -14,6 +15,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import case, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api import bp
 from app.api.openapi import openapi_document
@@ -42,6 +44,25 @@ class InvalidInput(Exception):
         self.code = code
 
 
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    # Read what was sent (up to a bound), so the client gets this answer and not a reset.
+    length = request.content_length or 0
+    if length <= 4 * (current_app.config.get("MAX_CONTENT_LENGTH") or 0):
+        stream = request.environ.get("wsgi.input")
+        remaining = length
+        while stream is not None and remaining > 0:
+            chunk = stream.read(min(remaining, 1024 * 1024))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+    limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+    return _error(
+        413, "too_large",
+        _("What you sent is too large (at most %(mb)d MB at a time).", mb=limit_mb),
+    )
+
+
 @bp.errorhandler(InvalidInput)
 def invalid_input(error: InvalidInput):
     return api_error(error.status, error.code, error.message, error.field)
@@ -49,6 +70,33 @@ def invalid_input(error: InvalidInput):
 
 def _error(status: int, code: str, message: str, field: str | None = None, **extra):
     return api_error(status, code, message, field, **extra)
+
+
+def _exif_number(name: str, low: float, high: float) -> float | None:
+    """An EXIF value the phone read from the photo before downscaling it; unusable → None."""
+    raw = request.form.get(name, "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and low <= value <= high else None
+
+
+def _exif_fields(processed: photo_service.ProcessedPhoto) -> tuple:
+    """The photo as processed, with the EXIF fields the phone sent filling what the uploaded
+    copy no longer carries (a canvas-downscaled JPEG has no EXIF); and the direction."""
+    latitude = _exif_number("exif_latitude", -90, 90)
+    longitude = _exif_number("exif_longitude", -180, 180)
+    if processed.gps_latitude is None and latitude is not None and longitude is not None:
+        processed = dataclasses.replace(processed, gps_latitude=latitude, gps_longitude=longitude)
+    if processed.taken_at is None:
+        text = request.form.get("exif_taken_at", "")[:40] or None
+        offset = request.form.get("exif_offset", "")[:10] or None
+        taken_at = photo_service.taken_at_from_text(text, offset)
+        if taken_at is not None:
+            processed = dataclasses.replace(processed, taken_at=taken_at)
+    direction = _exif_number("exif_direction", 0, 360)
+    return processed, (direction % 360 if direction is not None else None)
 
 
 # --- serialising --------------------------------------------------------------------------
@@ -460,7 +508,11 @@ def add_photo(finding_id: int):
     try:
         processed = photo_service.process_upload(upload.read())
     except photo_service.PhotoRejected as rejected:
-        return _error(422, "invalid", str(rejected.message), "photo", reason=rejected.reason)
+        # The finding stays saved; only this photo is refused (the outbox says which).
+        return _error(
+            422, "photo_rejected", str(rejected.message), "photo", reason=rejected.reason
+        )
+    processed, direction = _exif_fields(processed)
     storage = get_storage()
     try:
         with db.session.begin_nested():
@@ -474,6 +526,7 @@ def add_photo(finding_id: int):
         if existing is None or existing.finding_id != finding.id:
             raise
         return jsonify(photo_json(existing)), 200
+    photo.gps_direction = direction
     finding_service.use_photo_position(finding, processed.gps_latitude, processed.gps_longitude)
     commit_or_discard(db.session, [photo.storage_key, photo.thumb_key])
     return jsonify(photo_json(photo)), 201

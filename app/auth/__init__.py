@@ -7,7 +7,9 @@ bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {
     "auth.login", "auth.login_code", "auth.set_language", "accounts.set_password", "static",
 }
-PUBLIC_PATHS = {"/sw.js", "/manifest.webmanifest", "/offline", "/api/v1/openapi.json"}
+PUBLIC_PATHS = {
+    "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline", "/api/v1/openapi.json",
+}
 # Reachable by a manager or admin who still has to turn on two-factor login.
 ENROLMENT_ENDPOINTS = {"auth.two_factor", "auth.logout", "auth.set_language"}
 

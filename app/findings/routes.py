@@ -11,6 +11,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
+from werkzeug.wsgi import LimitedStream
 
 from app.extensions import db
 from app.findings import bp
@@ -69,6 +73,78 @@ def _data(form: FindingForm) -> finding_service.FindingData:
     )
 
 
+class _Discard:
+    """Where the file parts of a too-large form go: nowhere (only its text fields are kept)."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+    def seek(self, *args) -> int:
+        return 0
+
+    def read(self, *args) -> bytes:
+        return b""
+
+    def tell(self) -> int:
+        return 0
+
+
+def _text_fields_of_too_large_form() -> MultiDict:
+    """The text fields of a form over MAX_CONTENT_LENGTH, its photos thrown away unread:
+    the walker gets the form back with what they typed, not a bare 413 page."""
+    length = request.content_length or 0
+    if request.mimetype != "multipart/form-data" or length > 4 * current_app.config.get(
+        "MAX_CONTENT_LENGTH", length
+    ):
+        return MultiDict()
+    parser = FormDataParser(
+        stream_factory=lambda *args, **kwargs: _Discard(),
+        max_form_memory_size=1024 * 1024,
+        max_content_length=None,
+    )
+    stream = LimitedStream(request.environ["wsgi.input"], length)
+    try:
+        _, form, _files = parser.parse(stream, request.mimetype, length, request.mimetype_params)
+    except (ValueError, RequestEntityTooLarge):
+        return MultiDict()
+    return form
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    endpoint, args = request.endpoint, request.view_args or {}
+    if request.method != "POST" or endpoint not in {"findings.new", "findings.edit"}:
+        message = _("What you sent is too large. Send fewer or smaller photos at a time.")
+        return render_template("errors/error.html", title=_("Too large"), message=message), 413
+    fields = _text_fields_of_too_large_form()
+    finding = None
+    if endpoint == "findings.edit":
+        finding = get_finding_or_404(args["finding_id"])
+        walk = finding.walk
+        allowed = can(current_user, "edit_finding", finding)
+    else:
+        walk = get_walk_or_404(args["walk_id"])
+        allowed = can(current_user, "add_finding", walk)
+    if not allowed:
+        abort(403)
+    form = FindingForm(formdata=fields)
+    categories = _prepare(form, walk)
+    if not form.uuid.data and finding is None:
+        form.uuid.data = finding_service.new_uuid()
+    limit_mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    form.photos.errors = [
+        _("The photos were too large together (at most %(mb)d MB at a time). Nothing was "
+          "saved; your text is kept. Choose fewer or smaller photos and save again.", mb=limit_mb)
+    ]
+    return _form_response(form, walk, categories, finding, status=413)
+
+
+def _photos_not_kept(form: FindingForm) -> None:
+    """A refused plain form cannot give its files back: say so where the photos are."""
+    if any(f and f.filename for f in request.files.getlist("photos")) and not form.photos.errors:
+        form.photos.errors = [_("Nothing was saved: choose the photos again before you save.")]
+
+
 def _uploads() -> list[bytes]:
     return [f.read() for f in request.files.getlist("photos") if f and f.filename]
 
@@ -124,6 +200,7 @@ def new(walk_id: int):
         return _form_response(form, walk, categories)
 
     if not form.validate_on_submit():
+        _photos_not_kept(form)
         return _form_response(form, walk, categories, status=422)
     processed = _process_uploads(form)
     if processed is None:
@@ -192,6 +269,7 @@ def edit(finding_id: int):
         form.place_type.data = finding.place_type.value
         return _form_response(form, walk, categories, finding)
     if not form.validate_on_submit():
+        _photos_not_kept(form)
         return _form_response(form, walk, categories, finding, status=422)
     processed = _process_uploads(form)
     if processed is None:

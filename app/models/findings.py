@@ -54,6 +54,11 @@ class UnsafeFor(StrEnum):
     EVERYONE = "everyone"
 
 
+class PositionSource(StrEnum):
+    DEVICE = "device"
+    PHOTO = "photo"
+
+
 class FindingStatus(StrEnum):
     NEW = "new"
     ACKNOWLEDGED = "acknowledged"
@@ -120,6 +125,8 @@ class Finding(db.Model):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
+    # Where latitude/longitude came from: the phone's location, or a photo's EXIF GPS.
+    position_source: Mapped[PositionSource | None] = mapped_column(str_enum(PositionSource))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     severity: Mapped[Severity] = mapped_column(str_enum(Severity), default=Severity.MEDIUM)
     unsafe_rating: Mapped[int] = mapped_column(Integer, default=2)
@@ -216,6 +223,7 @@ class Photo(db.Model):
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     gps_latitude: Mapped[float | None] = mapped_column(Float)
     gps_longitude: Mapped[float | None] = mapped_column(Float)
+    gps_direction: Mapped[float | None] = mapped_column(Float)  # degrees, 0 = north
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Faces blurred automatically when stored; None when blurring was switched off.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import current_app, make_response, render_template, url_for
+from flask import current_app, make_response, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 
 from app.pwa import bp
@@ -16,6 +16,8 @@ SHELL_STATIC = [
     "js/app.js",
     "js/outbox.js",
     "js/sw-register.js",
+    "js/capture.js",
+    "vendor/exifr-7.1.3/lite.umd.js",
     # Only the icon pages link to. The manifest's icons (25 KB) are fetched by the browser
     # itself when the app is installed; caching them here cost every first visit.
     "icons/apple-touch-icon.png",
@@ -112,8 +114,11 @@ def manifest():
 
 @bp.get("/favicon.ico")
 def favicon():
-    """Browsers ask for /favicon.ico on their own: the smallest icon, not a 404 page."""
-    response = current_app.send_static_file("icons/apple-touch-icon.png")
+    """Browsers ask for /favicon.ico on a first visit whatever the page links."""
+    response = send_from_directory(
+        Path(current_app.static_folder) / "icons", "favicon.ico",
+        mimetype="image/vnd.microsoft.icon",
+    )
     response.headers["Cache-Control"] = "public, max-age=604800"
     return response
 

@@ -13,6 +13,7 @@ from app.models import (
     Category,
     Finding,
     PlaceType,
+    PositionSource,
     Severity,
     UnsafeFor,
     User,
@@ -99,6 +100,7 @@ def _validated(session: Session, data: FindingData) -> dict:
         "latitude": lat,
         "longitude": lon,
         "accuracy_m": accuracy,
+        "position_source": PositionSource.DEVICE if lat is not None else None,
     }
 
 
@@ -139,6 +141,8 @@ def _same_author(finding: Finding, author: User) -> Finding:
 
 def update_finding(session: Session, finding: Finding, data: FindingData) -> Finding:
     values = _validated(session, data)
+    if (values["latitude"], values["longitude"]) == (finding.latitude, finding.longitude):
+        values["position_source"] = finding.position_source  # the same place, the same source
     assignee = finding.assignee
     if values["confidential"] and assignee is not None and not assignee.is_manager:
         raise DomainError(
@@ -176,9 +180,21 @@ def delete_finding(session: Session, finding: Finding) -> list[str]:
     return keys
 
 
+# A phone fix worse than this gives way to the position in a photo's EXIF.
+POOR_ACCURACY_M = 100
+
+
 def use_photo_position(finding: Finding, latitude: float | None, longitude: float | None) -> None:
-    """A photo's EXIF GPS places the finding when the browser gave no position."""
-    if finding.latitude is None and valid_position(latitude, longitude):
+    """A photo's EXIF GPS places the finding when the phone gave no position, or only a poor
+    one. A good fix from the phone wins; the first photo with a position wins over later ones.
+    """
+    if not valid_position(latitude, longitude):
+        return
+    if finding.position_source == PositionSource.PHOTO:
+        return
+    poor = finding.accuracy_m is not None and finding.accuracy_m > POOR_ACCURACY_M
+    if finding.latitude is None or poor:
         finding.latitude = latitude
         finding.longitude = longitude
         finding.accuracy_m = None
+        finding.position_source = PositionSource.PHOTO

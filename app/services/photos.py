@@ -396,6 +396,12 @@ def _text(value: Any) -> str | None:
     return value.strip("\x00 \t\r\n") or None
 
 
+def taken_at_from_text(text: str | None, offset: str | None = None) -> datetime | None:
+    """DateTimeOriginal (and OffsetTimeOriginal) as the phone read them from a photo."""
+    tags = {ExifTags.Base.DateTimeOriginal: text, ExifTags.Base.OffsetTimeOriginal: offset}
+    return _taken_at(tags)
+
+
 def _taken_at(exif_ifd: Any) -> datetime | None:
     text = _text(exif_ifd.get(ExifTags.Base.DateTimeOriginal))
     match = _DATETIME_RE.match(text or "")

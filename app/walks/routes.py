@@ -204,10 +204,15 @@ def show(walk_id: int):
     findings = visible_findings(walk)
     if wants_fragment() and request.args.get("part") == "findings":
         return render_template("walks/_findings.html", walk=walk, findings=findings)
+    from app.remediation.page import STATUS_COLOURS
+    from app.walks.queries import BUILDING_COLOURS, walk_map_points
+
     return render_template(
         "walks/show.html",
         walk=walk,
         findings=findings,
+        map_points=walk_map_points(walk, findings, current_user),
+        map_colours={**STATUS_COLOURS, **BUILDING_COLOURS},
         per_category=walk_service.findings_per_category(
             db.session, walk, visible_findings_clause(current_user)
         ),

@@ -41,7 +41,8 @@
     var map = L.map(el, { scrollWheelZoom: false });
     el._trygg_map = map;
 
-    if (el.dataset.tileUrl) {
+    // Offline there is no background to fetch: the markers alone, and no failed requests.
+    if (el.dataset.tileUrl && navigator.onLine !== false) {
       var tiles = L.tileLayer(el.dataset.tileUrl, {
         maxZoom: 19,
         attribution: el.dataset.attribution || ""

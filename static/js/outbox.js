@@ -150,6 +150,45 @@
     }).catch(function () { return file; });
   }
 
+  // The camera's GPS, direction and time, read before downscaling: the canvas copy has no EXIF.
+  // exifr (static/vendor, loaded on first use; its URL is on #outbox-panel) reads JPEG and HEIC.
+  var exifrPromise = null;
+  function loadExifr() {
+    if (root.exifr) return Promise.resolve(root.exifr);
+    if (!isWindow) return Promise.resolve(null);
+    if (exifrPromise) return exifrPromise;
+    var panel = document.getElementById("outbox-panel");
+    var url = panel && panel.dataset.exifrUrl;
+    if (!url) return Promise.resolve(null);
+    exifrPromise = new Promise(function (resolve) {
+      var script = document.createElement("script");
+      script.src = url;
+      script.onload = function () { resolve(root.exifr || null); };
+      script.onerror = function () { exifrPromise = null; resolve(null); };
+      document.head.appendChild(script);
+    });
+    return exifrPromise;
+  }
+
+  function finite(value) { return typeof value === "number" && isFinite(value) ? value : null; }
+
+  function readExif(file) {
+    return loadExifr().then(function (exifr) {
+      if (!exifr) return null;
+      return exifr.parse(file, { ifd0: false, exif: true, gps: true, reviveValues: false }).then(function (tags) {
+        if (!tags) return null;
+        var found = {
+          latitude: finite(tags.latitude),
+          longitude: finite(tags.longitude),
+          direction: finite(tags.GPSImgDirection),
+          takenAt: typeof tags.DateTimeOriginal === "string" ? tags.DateTimeOriginal : null,
+          offset: typeof tags.OffsetTimeOriginal === "string" ? tags.OffsetTimeOriginal : null
+        };
+        return Object.keys(found).some(function (k) { return found[k] !== null; }) ? found : null;
+      });
+    }).catch(function () { return null; });  // unreadable EXIF: the photo still goes
+  }
+
   // --- sending ---------------------------------------------------------------------------
 
   function readJson(response) {
@@ -224,6 +263,14 @@
     var form = new FormData();
     form.append("client_uuid", photo.uuid);
     form.append("photo", photo.blob, photo.name || "photo.jpg");
+    var exif = photo.exif || {};
+    if (exif.latitude !== null && exif.latitude !== undefined && exif.longitude !== null && exif.longitude !== undefined) {
+      form.append("exif_latitude", String(exif.latitude));
+      form.append("exif_longitude", String(exif.longitude));
+    }
+    if (exif.direction !== null && exif.direction !== undefined) form.append("exif_direction", String(exif.direction));
+    if (exif.takenAt) form.append("exif_taken_at", exif.takenAt);
+    if (exif.offset) form.append("exif_offset", exif.offset);
     if (typeof XMLHttpRequest === "undefined") {
       return fetch(url, {
         method: "POST", credentials: "same-origin", body: form,
@@ -261,17 +308,24 @@
     return body;
   }
 
-  // The server's answer → what happens to the item: "ok", "retry", "auth", "csrf" or "failed".
-  // Decided by the API's stable `code`; the status only for answers without one (a proxy).
-  var CODE_OUTCOMES = {
-    unauthenticated: "auth", csrf: "csrf", rate_limited: "retry", server_error: "retry",
-    malformed_json: "failed", forbidden: "failed", not_found: "failed", conflict: "failed",
-    method_not_allowed: "failed", too_large: "failed", invalid: "failed", photo_rejected: "failed"
+  // The server's answer → what happens to the item: "ok", "retry", "auth", "csrf", "failed",
+  // or "photo" (this photo is refused; the finding stays saved). Decided by the `code` of the
+  // API's error contract (`error` from servers before it); by the status only when neither
+  // names a known code (a proxy's page, a lost connection).
+  var CODES = {
+    malformed_json: "failed", csrf: "csrf", unauthenticated: "auth", forbidden: "failed",
+    not_found: "failed", method_not_allowed: "failed", conflict: "failed", invalid: "failed",
+    too_large: "photo", photo_rejected: "photo", rate_limited: "retry", server_error: "retry"
   };
+  function errorCode(result) {
+    var data = result.data || {};
+    return data.code || data.error || null;
+  }
   function outcome(result) {
     if (result.status >= 200 && result.status < 300) return "ok";
-    var code = result.data && result.data.code;
-    if (code && CODE_OUTCOMES[code]) return CODE_OUTCOMES[code];
+    var code = errorCode(result);
+    if (code && Object.prototype.hasOwnProperty.call(CODES, code)) return CODES[code];
+    if (result.status === 413) return "photo";
     if (result.status === 401) return "auth";
     if (result.status === 400 && result.data && !result.data.field) return "csrf";
     if (result.status >= 500 || result.status === 408 || result.status === 429 || result.status === 0) return "retry";
@@ -300,7 +354,7 @@
           item.url = result.data.url;
           return putItem(item).then(function () { return "ok"; });
         }
-        if (next === "failed") return fail(item, result);
+        if (next === "failed" || next === "photo") return fail(item, result);
         return next;
       });
     } else {
@@ -310,6 +364,14 @@
       if (status !== "ok") return status;
       return sendPhotos(item, token);
     }).then(function (status) {
+      if (status === "partial") {
+        // The finding is on the server; a photo was refused: the walker replaces or drops it.
+        item.state = "partial";
+        return putItem(item).then(function () {
+          emit("partial", { uuid: item.uuid, walkId: item.walkId });
+          return "ok";
+        });
+      }
       if (status !== "ok") {
         if (status !== "failed") {
           item.state = "waiting";
@@ -318,7 +380,7 @@
         return status;
       }
       item.state = "sent";
-      var summary = { uuid: item.uuid, walkId: item.walkId, label: item.label, url: item.url, photos: item.photos.length };
+      var summary = { uuid: item.uuid, walkId: item.walkId, label: item.label, url: item.url, photos: item.photos.length, findingId: item.findingId };
       state.recentlySent.unshift(summary);
       return removeItem(item.uuid).then(function () {
         emit("sent", summary);
@@ -337,8 +399,11 @@
     var url = API + "/findings/" + item.findingId + "/photos";
     var index = 0;
     function next() {
-      while (index < item.photos.length && item.photos[index].sent) index++;
-      if (index >= item.photos.length) return Promise.resolve("ok");
+      while (index < item.photos.length && (item.photos[index].sent || item.photos[index].state === "rejected")) index++;
+      if (index >= item.photos.length) {
+        var refused = item.photos.some(function (p) { return p.state === "rejected"; });
+        return Promise.resolve(refused ? "partial" : "ok");
+      }
       var photo = item.photos[index];
       photo.state = "sending";
       progress[photo.uuid] = 0;
@@ -354,6 +419,12 @@
           photo.error = "";
           photo.blob = null;  // stored on the server: free the phone's space
           progress[photo.uuid] = 100;
+          return putItem(item).then(next);
+        }
+        if (status === "photo") {
+          photo.state = "rejected";
+          photo.error = (result.data && result.data.message) || ("HTTP " + result.status);
+          photo.reason = (result.data && result.data.reason) || errorCode(result) || "";
           return putItem(item).then(next);
         }
         if (status === "failed") {
@@ -374,6 +445,8 @@
   var running = null;
   function sendAll() {
     if (running) return running;
+    // Known to be offline: nothing to try (and no failed request in the console).
+    if (root.navigator && root.navigator.onLine === false) return Promise.resolve("retry");
     running = locked(sendQueued).then(function (result) {
       running = null;
       return result;
@@ -399,7 +472,7 @@
 
   function sendQueued() {
     return allItems().then(function (items) {
-      var queued = items.filter(function (item) { return item.state !== "failed"; });
+      var queued = items.filter(function (item) { return item.state !== "failed" && item.state !== "partial"; });
       // A page knows its user: nothing of theirs waiting, no need to ask the server.
       var here = pageUser();
       if (here !== null) queued = queued.filter(function (item) { return belongsTo(item, here); });
@@ -435,7 +508,7 @@
           var item = queued[i++];
           return getItem(item.uuid).then(function (fresh) {
             // Deleted or failed meanwhile (another tab): skip it.
-            if (!fresh || fresh.state === "failed" || !belongsTo(fresh, userId)) return step("ok");
+            if (!fresh || fresh.state === "failed" || fresh.state === "partial" || !belongsTo(fresh, userId)) return step("ok");
             return sendItem(fresh, token).then(step);
           });
         }
@@ -471,17 +544,7 @@
       item.userId = id;
     }).then(function () {
       return Promise.all(Array.prototype.map.call(files || [], function (file) {
-        return downscale(file).then(function (blob) {
-          return {
-            uuid: uuid4(),
-            blob: blob,
-            name: (file.name || "photo").replace(/\.[^.]*$/, "") + (blob.type === "image/jpeg" ? ".jpg" : ""),
-            size: blob.size,
-            state: "waiting",
-            sent: false,
-            error: ""
-          };
-        });
+        return photoEntry(file);
       }));
     }).then(function (photos) {
       item.photos = photos;
@@ -489,6 +552,60 @@
     }).then(function () {
       requestBackgroundSync();
       return item;
+    });
+  }
+
+  function photoEntry(file) {
+    return readExif(file).then(function (exif) {
+      return downscale(file).then(function (blob) {
+        return {
+          uuid: uuid4(),
+          blob: blob,
+          name: (file.name || "photo").replace(/\.[^.]*$/, "") + (blob.type === "image/jpeg" ? ".jpg" : ""),
+          originalName: file.name || "",
+          size: blob.size,
+          exif: exif,
+          state: "waiting",
+          sent: false,
+          error: ""
+        };
+      });
+    });
+  }
+
+  // A refused photo of a saved finding: leave it out, or put another in its place.
+  function dropPhoto(uuid, photoUuid) {
+    return getItem(uuid).then(function (item) {
+      if (!item) return null;
+      item.photos = item.photos.filter(function (p) { return p.uuid !== photoUuid; });
+      return settle(item);
+    });
+  }
+
+  function replacePhoto(uuid, photoUuid, file) {
+    return photoEntry(file).then(function (fresh) {
+      return getItem(uuid).then(function (item) {
+        if (!item) return null;
+        item.photos = item.photos.map(function (p) { return p.uuid === photoUuid ? fresh : p; });
+        item.state = "waiting";
+        item.error = "";
+        return putItem(item).then(sendAll);
+      });
+    });
+  }
+
+  // Nothing left to send for a saved finding: it leaves the outbox as sent.
+  function settle(item) {
+    var left = item.photos.some(function (p) { return !p.sent; });
+    if (left) {
+      item.state = item.photos.some(function (p) { return p.state === "rejected"; }) ? "partial" : "waiting";
+      return putItem(item).then(function () { return item.state === "waiting" ? sendAll() : null; });
+    }
+    var summary = { uuid: item.uuid, walkId: item.walkId, label: item.label, url: item.url, photos: item.photos.length, findingId: item.findingId };
+    state.recentlySent.unshift(summary);
+    return removeItem(item.uuid).then(function () {
+      emit("sent", summary);
+      if (channel) channel.postMessage({ type: "sent", item: summary });
     });
   }
 
@@ -550,6 +667,9 @@
 
   var api = {
     queue: queue,
+    dropPhoto: dropPhoto,
+    replacePhoto: replacePhoto,
+    readExif: readExif,
     sendAll: sendAll,
     retry: retry,
     remove: removeItem,
@@ -612,6 +732,10 @@
   }
 
   function formStatus(form, text, kind) {
+    if (root.TryggCapture && form.querySelector(".save-toast")) {
+      root.TryggCapture.toast(form, text, kind);
+      return;
+    }
     var box = form.querySelector(".outbox-status");
     if (!box) {
       box = document.createElement("p");
@@ -624,37 +748,66 @@
     box.hidden = !text;
   }
 
+  // The next finding starts where the last one did; the place (GPS, building) stays.
   function resetForm(form) {
+    var keep = {};
+    ["latitude", "longitude", "accuracy_m", "building_id"].forEach(function (name) {
+      var input = form.querySelector("[name=" + name + "]");
+      if (input) keep[name] = input.value;
+    });
     form.reset();
+    Object.keys(keep).forEach(function (name) { form.querySelector("[name=" + name + "]").value = keep[name]; });
     form.querySelectorAll(".field-error").forEach(function (el) { el.classList.remove("field-error"); });
-    var files = form.querySelector("input[name=photos]");
-    if (files) files.value = "";
+    form.querySelectorAll(".photo-input").forEach(function (input) { input.value = ""; });
+    if (root.TryggCapture) root.TryggCapture.clear(form);
+    var uuidField = form.querySelector("input[name=uuid]");
+    if (uuidField) uuidField.value = "";
+    var duplicates = form.querySelector("#possible-duplicates");
+    if (duplicates) duplicates.textContent = "";
     form.dispatchEvent(new CustomEvent("trygg:form-reset", { bubbles: true }));
+  }
+
+  function chosenFiles(form) {
+    if (root.TryggCapture) return root.TryggCapture.files(form);
+    var files = [];
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file) { files.push(file); });
+    });
+    return files;
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches || !form.matches("form[data-outbox-walk]")) return;
     if (typeof indexedDB === "undefined") return;  // the plain form still works
-    var chosen = form.querySelector("input[name=category_id]:checked");
-    if (!chosen) {
-      if (navigator.onLine) return;  // the server answers with the form and its messages
+    // Checked on the phone, online or not: the chosen photos stay in the tray.
+    var valid = root.TryggCapture ? root.TryggCapture.validate(form)
+      : !!form.querySelector("input[name=category_id]:checked");
+    if (!valid) {
       event.preventDefault();
       event.stopPropagation();
-      formStatus(form, t("chooseCategory", "Choose a category."), "error");
+      if (!root.TryggCapture) formStatus(form, t("chooseCategory", "Choose a category."), "error");
       return;
     }
     event.preventDefault();
     event.stopPropagation();  // htmx listens on the form itself; this is the capture phase
     var button = form.querySelector("button[type=submit]");
     if (button) button.disabled = true;
-    var files = form.querySelector("input[name=photos]");
-    queue(parseInt(form.dataset.outboxWalk, 10), formBody(form), files ? files.files : [], formLabel(form))
+    var body = formBody(form);
+    var uuidField = form.querySelector("input[name=uuid]");
+    if (uuidField && uuidField.value) body.uuid = uuidField.value;
+    queue(parseInt(form.dataset.outboxWalk, 10), body, chosenFiles(form), formLabel(form))
       .then(function (item) {
         resetForm(form);
         formStatus(form, navigator.onLine ? t("savedSending", "Saved on this phone. Sending…")
           : t("savedOffline", "Saved on this phone. It will be sent when there is a connection."), "success");
         form.dataset.lastUuid = item.uuid;
+        // Ready for the next finding: focus at the start of capture.
+        var start = form.querySelector("#capture-h");
+        if (start) {
+          start.scrollIntoView({ block: "start" });
+          start.focus({ preventScroll: true });
+        }
         return sendAll();
       })
       .catch(function (error) {
@@ -691,6 +844,7 @@
   function stateLabel(item) {
     if (item.state === "sending") return t("stateSending", "Sending");
     if (item.state === "failed") return t("stateFailed", "Failed");
+    if (item.state === "partial") return t("statePartial", "Saved, a photo refused");
     if (item.state === "sent") return t("stateSent", "Sent");
     return t("stateWaiting", "Waiting");
   }
@@ -700,6 +854,28 @@
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
     if (text !== undefined) node.textContent = text;
     return node;
+  }
+
+  // "The finding is saved — photo 2 (x.jpg) could not be accepted: <reason>", and what to do.
+  function appendRefusals(li, item) {
+    item.photos.forEach(function (photo, index) {
+      if (photo.state !== "rejected") return;
+      var name = photo.originalName || photo.name || "";
+      var text = t("photoRefused", "The finding is saved — photo %(num)d could not be accepted:", index + 1)
+        .replace("%(name)s", name);
+      var problem = el("p", { "class": "queued-problem flash flash-error", role: "alert" });
+      problem.textContent = text + (name ? " (" + name + ")" : "") + " " + (photo.error || "");
+      li.appendChild(problem);
+      var row = el("p", { "class": "row" });
+      var replace = el("label", { "class": "btn btn-small btn-secondary" }, t("replacePhoto", "Replace photo"));
+      var input = el("input", { type: "file", accept: "image/*", "class": "photo-input", "data-action": "replace-photo",
+        "data-photo": photo.uuid, "aria-label": t("replacePhoto", "Replace photo") + " " + (index + 1) });
+      replace.appendChild(input);
+      row.appendChild(replace);
+      row.appendChild(el("button", { type: "button", "class": "btn btn-small btn-danger", "data-action": "drop-photo",
+        "data-photo": photo.uuid }, t("dropPhoto", "Drop this photo")));
+      li.appendChild(row);
+    });
   }
 
   function download(blob, name) {
@@ -738,6 +914,7 @@
           t("otherUser", "Saved by another user on this phone — log in as them to send, or export.")));
       }
       if (item.error) li.appendChild(el("p", { "class": "outbox-error", role: "alert" }, item.error));
+      if (mine && item.state === "partial") appendRefusals(li, item);
       item.photos.forEach(function (photo, index) {
         var row = el("p", { "class": "outbox-photo" });
         row.appendChild(el("span", {}, t("photo", "Photo %(num)d", index + 1) + " "));
@@ -769,6 +946,60 @@
     if (!items.length && !state.recentlySent.length) list.appendChild(el("li", { "class": "empty" }, t("empty", "Nothing waiting to send.")));
   }
 
+  // The walk page lists what waits on the phone for this walk, with a thumbnail and its state.
+  var queueUrls = [];
+  function renderWalkQueue(own) {
+    var list = isWindow && document.getElementById("queued-findings");
+    if (!list) return;
+    var walkId = parseInt(list.dataset.walkId, 10);
+    var mine = own.filter(function (item) { return item.walkId === walkId; });
+    queueUrls.forEach(function (url) { URL.revokeObjectURL(url); });
+    queueUrls = [];
+    list.textContent = "";
+    mine.forEach(function (item) {
+      var li = el("li", { "class": "queued-item queued-" + item.state, "data-uuid": item.uuid });
+      var photo = item.photos.filter(function (p) { return p.blob; })[0];
+      if (photo) {
+        var url = URL.createObjectURL(photo.blob);
+        queueUrls.push(url);
+        li.appendChild(el("img", { src: url, alt: "", "class": "queued-thumb", width: "56", height: "56" }));
+      }
+      li.appendChild(el("span", { "class": "queued-label" }, item.label || t("stateWaiting", "Waiting")));
+      var kind = item.state === "sending" ? "sending" : (item.state === "failed" || item.state === "partial") ? "failed" : "waiting";
+      var text = kind === "sending" ? t("stateSending", "Sending") : kind === "failed" ? t("stateFailed", "Failed") : t("stateWaiting", "Waiting");
+      if (item.state === "partial") text = t("statePartial", "Saved, a photo refused");
+      li.appendChild(el("span", { "class": "badge queued-" + kind }, text));
+      if (item.state === "partial") appendRefusals(li, item);
+      else if (item.state === "failed" && item.error) li.appendChild(el("p", { "class": "queued-problem outbox-error" }, item.error));
+      list.appendChild(li);
+    });
+    list.hidden = mine.length === 0;
+    var none = document.getElementById("no-findings");
+    if (none) none.hidden = mine.length !== 0;
+    var count = document.getElementById("queued-count");
+    if (count) {
+      count.textContent = mine.length ? " + " + t("waitingMany", "%(num)d waiting to send", mine.length) : "";
+    }
+    var allSent = document.getElementById("all-sent");
+    if (allSent) allSent.hidden = mine.length !== 0 || state.authRequired;
+  }
+
+  // Drop or replace a refused photo, from the panel or from the walk's list.
+  function photoAction(event) {
+    var target = event.target;
+    var holder = target.closest && target.closest("[data-uuid]");
+    if (!holder) return;
+    if (event.type === "click" && target.dataset.action === "drop-photo") {
+      dropPhoto(holder.dataset.uuid, target.dataset.photo);
+    } else if (event.type === "change" && target.dataset.action === "replace-photo" && target.files && target.files[0]) {
+      replacePhoto(holder.dataset.uuid, target.dataset.photo, target.files[0]);
+    }
+  }
+  if (isWindow) {
+    document.addEventListener("click", photoAction);
+    document.addEventListener("change", photoAction);
+  }
+
   function render() {
     if (!badge) return Promise.resolve();
     return allItems().then(function (items) {
@@ -776,7 +1007,7 @@
       var own = items.filter(function (item) { return belongsTo(item, me); });
       var others = items.length - own.length;
       var waiting = own.length;
-      var failed = own.filter(function (item) { return item.state === "failed"; }).length;
+      var failed = own.filter(function (item) { return item.state === "failed" || item.state === "partial"; }).length;
       badge.hidden = items.length === 0 && !state.authRequired;
       badge.dataset.count = String(waiting);
       badge.dataset.others = String(others);
@@ -789,6 +1020,7 @@
       badge.querySelector(".outbox-count").textContent = parts.join(" · ");
       badge.classList.toggle("outbox-has-failed", failed > 0);
       renderPanel(items);
+      renderWalkQueue(own);
       scheduleRetry(waiting - failed > 0);
     });
   }
@@ -818,7 +1050,16 @@
     if (kind === "sent") {
       refreshFindings(detail.walkId);
       var form = document.querySelector("form[data-outbox-walk]");
-      if (form && form.dataset.lastUuid === detail.uuid) formStatus(form, t("saved", "The finding is saved."), "success");
+      if (form && form.dataset.lastUuid === detail.uuid) {
+        formStatus(form, t("savedNumber", "Saved ✓ — #%(num)d", detail.findingId || 0), "success");
+      }
+    }
+    if (kind === "partial") {
+      refreshFindings(detail.walkId);
+      var capture = document.querySelector("form[data-outbox-walk]");
+      if (capture && capture.dataset.lastUuid === detail.uuid) {
+        formStatus(capture, t("savedPhotoRefused", "Saved — but a photo could not be accepted: see the list."), "error");
+      }
     }
     rerender();
   });

@@ -71,6 +71,13 @@ def open_form(page, walk_id):
     page.wait_for_selector("form[data-outbox-walk] input[name=category_id]")
 
 
+def open_where(page):
+    """The place is one line on the capture screen; tapping it shows the building choices."""
+    where = page.locator("form.finding-form details.where")
+    if where.get_attribute("open") is None:
+        where.locator("summary").click()
+
+
 def fill_finding(page, category_id, photo: Path | None, description="", building=None):
     form = page.locator("form[data-outbox-walk]")
     form.locator(f"label:has(input[name=category_id][value='{category_id}'])").click()
@@ -79,7 +86,7 @@ def fill_finding(page, category_id, photo: Path | None, description="", building
     if description:
         form.locator("textarea[name=description]").fill(description)
     if photo is not None:
-        form.locator("input[name=photos]").set_input_files(str(photo))
+        form.locator("input#photos").set_input_files(str(photo))
     form.locator("button[type=submit]").click()
 
 
@@ -93,8 +100,10 @@ def wait_for_js(page, script, arg=None, message="condition", timeout=15.0):
 
 
 def wait_for_worker(page, walk_id):
-    """The service worker controls the page and keeps the walk's form and buildings."""
-    wait_for_js(page, "navigator.serviceWorker.controller !== null", message="the worker")
+    """The service worker controls the page and keeps the walk's form and buildings.
+    (30 s: installing it fetches the whole app shell, slow on a machine shared by many runs.)"""
+    wait_for_js(page, "navigator.serviceWorker.controller !== null", message="the worker",
+                timeout=30.0)
     wait_for_js(
         page,
         """async (walk) => {
@@ -105,6 +114,7 @@ def wait_for_worker(page, walk_id):
         }""",
         walk_id,
         message="the walk kept for offline use",
+        timeout=30.0,
     )
 
 
@@ -127,6 +137,12 @@ def test_online_nearest_building_is_suggested_and_the_finding_saved_with_photo(
     log_in(page, app, setup_walk["walker"])
     page.goto(f"/walks/{walk}")
     open_form(page, walk)
+    # The one-line summary names the nearest building and the accuracy without a tap.
+    where = page.locator("details.where .where-text")
+    page.wait_for_function(
+        "document.querySelector('details.where .where-text').textContent.includes('Krögarvägen 3')")
+    assert "±8 m" in where.inner_text()
+    open_where(page)
 
     chosen = page.locator("#near-buildings .building-choice[aria-pressed=true]")
     chosen.wait_for()
@@ -228,6 +244,7 @@ def test_offline_findings_survive_a_reload_and_are_sent_once(phone, app, setup_w
 
     page.context.set_offline(True)
     open_form(page, walk)
+    open_where(page)
     # No network: the nearest building comes from the district list the phone kept.
     chosen = page.locator("#near-buildings .building-choice[aria-pressed=true]")
     chosen.wait_for()

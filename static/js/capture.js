@@ -1,0 +1,318 @@
+// Trygg capture screen (issue 8): the photo tray, the save bar, validation where the eye is,
+// the one-line "where", and a silent duplicate check offline. The outbox (outbox.js) saves;
+// this file only keeps what the walker chose and shows it.
+(function () {
+  "use strict";
+
+  // Chosen photos per form: kept here, so a refused save never loses them.
+  var chosen = new WeakMap();
+
+  function filesOf(form) {
+    if (!chosen.has(form)) chosen.set(form, []);
+    return chosen.get(form);
+  }
+
+  function saveButton(form) { return form.querySelector(".save-button"); }
+
+  function updateSaveLabel(form) {
+    var button = saveButton(form);
+    if (!button) return;
+    var label = button.querySelector(".save-label");
+    var count = filesOf(form).length;
+    if (!label.dataset.plain) label.dataset.plain = label.textContent;
+    if (!count) { label.textContent = label.dataset.plain; return; }
+    var photos = count === 1 ? button.dataset.msgOne : button.dataset.msgMany.replace("%(num)d", String(count));
+    label.textContent = (button.dataset.msgSave || "Save") + " · " + photos;
+  }
+
+  function renderTray(form) {
+    var tray = form.querySelector(".photo-tray");
+    if (!tray) return;
+    tray.querySelectorAll("img").forEach(function (img) { URL.revokeObjectURL(img.src); });
+    tray.textContent = "";
+    var files = filesOf(form);
+    files.forEach(function (file, index) {
+      var li = document.createElement("li");
+      var img = document.createElement("img");
+      img.src = URL.createObjectURL(file);
+      img.alt = tray.dataset.msgPhoto ? tray.dataset.msgPhoto.replace("%(num)d", String(index + 1)) : (file.name || "");
+      li.appendChild(img);
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "photo-remove";
+      remove.dataset.index = String(index);
+      remove.setAttribute("aria-label", (tray.dataset.msgRemove || "Remove photo") + " " + (index + 1));
+      remove.textContent = "×";
+      li.appendChild(remove);
+      tray.appendChild(li);
+    });
+    tray.hidden = files.length === 0;
+    updateSaveLabel(form);
+  }
+
+  function clear(form) {
+    filesOf(form).length = 0;
+    form.querySelectorAll(".photo-input").forEach(function (input) { input.value = ""; });
+    renderTray(form);
+  }
+
+  // --- validation: on the phone first, and where the eye is ---------------------------------
+
+  function alertBox(form) { return form.querySelector(".form-alert"); }
+
+  function showError(form, target, message) {
+    var box = alertBox(form);
+    if (box) {
+      box.textContent = "";
+      var p = document.createElement("p");
+      p.className = "flash flash-error";
+      p.textContent = message;
+      box.appendChild(p);
+    }
+    if (!target) return;
+    target.classList.add("field-error");
+    var old = target.querySelector(":scope > .error.client-error");
+    if (!old) {
+      old = document.createElement("p");
+      old.className = "error client-error";
+      old.id = (target.id || "field") + "-client-error";
+      target.appendChild(old);
+    }
+    old.textContent = message;
+    target.setAttribute("aria-describedby", old.id);
+    focusField(target);
+  }
+
+  function focusField(target) {
+    var input = target.matches("input, select, textarea") ? target
+      : target.querySelector("input:not([type=hidden]), select, textarea, summary");
+    target.scrollIntoView({ block: "center" });
+    if (input) input.focus({ preventScroll: true });
+  }
+
+  // true when the form may be saved; otherwise the first problem is shown and focused.
+  function validate(form) {
+    clearErrors(form);
+    var categories = form.querySelector("#category-choices");
+    if (categories && !form.querySelector("input[name=category_id]:checked")) {
+      var message = form.dataset.msgChooseCategory || "Choose a category.";
+      showError(form, categories, message);
+      return false;
+    }
+    return true;
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".client-error").forEach(function (el) { el.remove(); });
+    form.querySelectorAll("#category-choices.field-error").forEach(function (el) { el.classList.remove("field-error"); });
+    var box = alertBox(form);
+    if (box) box.textContent = "";
+  }
+
+  // The server's answer came back with errors (htmx swap or a plain page): show the first.
+  function focusServerError(root) {
+    var form = root.querySelector ? (root.matches && root.matches(".finding-form") ? root : root.querySelector(".finding-form")) : null;
+    if (!form) return;
+    var bad = form.querySelector(".field-error");
+    if (!bad) return;
+    if (bad.tagName === "DETAILS") bad.open = true;
+    var inner = bad.closest("details:not([open])");
+    if (inner) inner.open = true;
+    focusField(bad);
+  }
+
+  // --- the save bar ---------------------------------------------------------------------------
+
+  function toast(form, text, kind) {
+    var box = form.querySelector(".save-toast");
+    if (!box) return;
+    box.className = "save-toast outbox-status flash flash-" + (kind || "info");
+    box.textContent = text;
+    box.hidden = !text;
+    // A confirmation is short-lived (it would cover the form); an error stays until acted on.
+    clearTimeout(box._trygg_timer);
+    if (kind === "success") {
+      box._trygg_timer = setTimeout(function () { if (box.textContent === text) box.hidden = true; }, 8000);
+    }
+  }
+
+  // Keep the bar above the on-screen keyboard where the browser only shrinks the visual viewport.
+  function followKeyboard(form) {
+    var bar = form.querySelector(".save-bar");
+    var vv = window.visualViewport;
+    if (!bar || !vv) return;
+    function place() {
+      var hidden = window.innerHeight - vv.height - vv.offsetTop;
+      bar.style.bottom = hidden > 0 ? Math.round(hidden) + "px" : "";
+    }
+    vv.addEventListener("resize", place);
+    vv.addEventListener("scroll", place);
+  }
+
+  // --- where: one line, tap to change ------------------------------------------------------------
+
+  function whereLine(form) {
+    var details = form.querySelector("details.where");
+    if (!details) return;
+    var text = details.querySelector(".where-text");
+    var select = form.querySelector("select[name=building_id]");
+    var fieldset = details.querySelector("fieldset");
+    function update() {
+      var parts = [];
+      if (select && select.value && select.value !== "0") {
+        parts.push(select.options[select.selectedIndex].text);
+      } else {
+        parts.push(details.dataset.msgNoBuilding || "No building chosen");
+      }
+      var status = form.querySelector(".gps-status");
+      if (status && !status.hidden && status.textContent) parts.push(status.textContent);
+      var line = parts.join(" · ");
+      if (text.textContent !== line) text.textContent = line;
+      // The walker has to decide (a poor fix): open the line so the choice is seen.
+      var warning = form.querySelector(".gps-warning");
+      if (warning && !warning.hidden && !details.open) details.open = true;
+    }
+    if (select) select.addEventListener("change", update);
+    if (fieldset) {
+      new MutationObserver(update).observe(fieldset, {
+        childList: true, characterData: true, subtree: true, attributes: true, attributeFilter: ["hidden", "aria-pressed"]
+      });
+    }
+    form.addEventListener("trygg:form-reset", function () { setTimeout(update, 0); });
+    update();
+  }
+
+  // --- set up ---------------------------------------------------------------------------------------
+
+  function enhance(form) {
+    if (form.dataset.capture) return;
+    form.dataset.capture = "1";
+    form.classList.add("capture-js");
+    var tray = form.querySelector(".photo-tray");
+    if (tray) {
+      tray.dataset.msgRemove = form.dataset.msgRemovePhoto || "Remove photo";
+      tray.dataset.msgPhoto = form.dataset.msgPhotoN || "Photo %(num)d";
+      tray.addEventListener("click", function (event) {
+        var button = event.target.closest(".photo-remove");
+        if (!button) return;
+        filesOf(form).splice(parseInt(button.dataset.index, 10), 1);
+        renderTray(form);
+        var next = tray.querySelector(".photo-remove") || form.querySelector(".photo-input");
+        if (next) next.focus();
+      });
+    }
+    form.querySelectorAll(".photo-input").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var list = filesOf(form);
+        Array.prototype.forEach.call(input.files || [], function (file) { list.push(file); });
+        // Kept in the tray; the input is emptied so the next shot adds, not replaces.
+        input.value = "";
+        renderTray(form);
+        clearErrors(form);
+      });
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "category_id") {
+        var fieldset = form.querySelector("#category-choices");
+        if (fieldset) {
+          fieldset.classList.remove("field-error");
+          fieldset.querySelectorAll(".error").forEach(function (el) { el.remove(); });
+        }
+        var box = alertBox(form);
+        if (box) box.textContent = "";
+      }
+    });
+    // A form the outbox does not take (editing a finding): the tray's photos go with it.
+    form.addEventListener("submit", function () {
+      if (form.dataset.outboxWalk || typeof DataTransfer === "undefined") return;
+      var transfer = new DataTransfer();
+      filesOf(form).forEach(function (file) { transfer.items.add(file); });
+      var main = form.querySelector("input.photo-input[name=photos]");
+      form.querySelectorAll(".photo-input").forEach(function (input) { input.value = ""; });
+      if (main) main.files = transfer.files;
+    });
+    whereLine(form);
+    followKeyboard(form);
+    updateSaveLabel(form);
+    focusServerError(form);
+  }
+
+  function enhanceAll(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    if (scope.matches && scope.matches(".finding-form")) enhance(scope);
+    scope.querySelectorAll(".finding-form").forEach(enhance);
+  }
+
+  // Offline, the duplicate check cannot ask the server: say it is checked later, quietly.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || elt.id !== "possible-duplicates") return;
+    if (navigator.onLine === false) {
+      event.preventDefault();
+      elt.textContent = "";
+      var p = document.createElement("p");
+      p.className = "help";
+      p.textContent = elt.dataset.msgOffline || "";
+      elt.appendChild(p);
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.id === "possible-duplicates") {
+      elt.textContent = "";
+      var p = document.createElement("p");
+      p.className = "help";
+      p.textContent = elt.dataset.msgOffline || "";
+      elt.appendChild(p);
+    }
+  });
+
+  // The capture form just opened on the walk page: bring its start to the top of the screen.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "finding-form-slot") return;
+    var heading = target.querySelector("#capture-h");
+    if (heading) {
+      heading.scrollIntoView({ block: "start" });
+      if (!target.querySelector(".field-error")) heading.focus({ preventScroll: true });
+    }
+  });
+
+  // The outbox badge lives in the header, never over a control.
+  function placeBadge() {
+    var badge = document.getElementById("outbox-badge");
+    var header = document.querySelector(".topbar");
+    if (badge && header && badge.parentNode !== header) header.appendChild(badge);
+  }
+
+  // The walk map: a ring where the walker is (the markers themselves come from map.js).
+  function walkerOnMap() {
+    var el = document.getElementById("walk-map");
+    if (!el || !el._trygg_map || !("geolocation" in navigator) || typeof L === "undefined") return;
+    var ring = null;
+    navigator.geolocation.watchPosition(function (position) {
+      var c = position.coords;
+      var at = [c.latitude, c.longitude];
+      if (!ring) {
+        ring = L.circleMarker(at, { radius: 9, color: "#0b5c6b", weight: 4, fillColor: "#ffffff", fillOpacity: 1 });
+        ring.bindTooltip((el.closest("section") && el.closest("section").dataset.msgYou) || "You");
+        ring.addTo(el._trygg_map);
+      } else {
+        ring.setLatLng(at);
+      }
+      el.dataset.walker = "1";
+    }, function () { /* no position: the map without the ring */ }, { enableHighAccuracy: true, maximumAge: 15000 });
+  }
+
+  window.TryggCapture = {
+    files: function (form) { return filesOf(form).slice(); },
+    clear: clear,
+    validate: validate,
+    toast: toast,
+    showError: showError
+  };
+
+  document.addEventListener("DOMContentLoaded", function () { placeBadge(); enhanceAll(document); walkerOnMap(); });
+  document.addEventListener("htmx:load", function (event) { enhanceAll(event.detail.elt); });
+  if (document.readyState !== "loading") { placeBadge(); enhanceAll(document); }
+})();
