@@ -9,6 +9,7 @@ one header string built once from the configuration.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
@@ -50,6 +51,12 @@ def content_security_policy(tile_url: str | None) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
+@functools.lru_cache(maxsize=8)
+def _policy_for(tile_url: str | None) -> str:
+    # Built once per tile server, so a changed MAP_TILE_URL (a test, a reload) is honoured.
+    return content_security_policy(tile_url)
+
+
 def init_app(app: Flask) -> None:
     configure_csrf_after_login(app)
 
@@ -57,15 +64,16 @@ def init_app(app: Flask) -> None:
     def security_headers(response):
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.path.startswith(current_app.static_url_path + "/"):
+            # A stylesheet or script is no document: the policies below would only add bytes
+            # to every file of a phone's first visit.
+            return response
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         # Walkers need GPS and the camera; geolocation=() would silently switch GPS off.
         headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self)")
         config = current_app.config
-        policy = config.get("_CSP")
-        if policy is None:
-            policy = config["_CSP"] = content_security_policy(config.get("MAP_TILE_URL"))
-        headers.setdefault("Content-Security-Policy", policy)
+        headers.setdefault("Content-Security-Policy", _policy_for(config.get("MAP_TILE_URL")))
         if config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

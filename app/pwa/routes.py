@@ -17,7 +17,7 @@ SHELL_STATIC = [
     "js/outbox.js",
     "js/sw-register.js",
     "js/capture.js",
-    "vendor/exifr-7.1.3/lite.umd.js",
+    "vendor/exifr-7.1.3/lite.umd.js",  # read by capture on demand, offline too
     # Only the icon pages link to. The manifest's icons (25 KB) are fetched by the browser
     # itself when the app is installed; caching them here cost every first visit.
     "icons/apple-touch-icon.png",

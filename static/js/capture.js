@@ -202,6 +202,11 @@
       });
     }
     form.querySelectorAll(".photo-input").forEach(function (input) {
+      // The EXIF reader is fetched (and kept by the service worker) while the camera is open,
+      // not with the page: most visits take no photo.
+      input.addEventListener("click", function () {
+        if (window.TryggOutbox && window.TryggOutbox.loadExifr) window.TryggOutbox.loadExifr();
+      });
       input.addEventListener("change", function () {
         var list = filesOf(form);
         Array.prototype.forEach.call(input.files || [], function (file) { list.push(file); });

@@ -160,21 +160,30 @@
     var panel = document.getElementById("outbox-panel");
     var url = panel && panel.dataset.exifrUrl;
     if (!url) return Promise.resolve(null);
-    exifrPromise = new Promise(function (resolve) {
-      var script = document.createElement("script");
-      script.src = url;
-      script.onload = function () { resolve(root.exifr || null); };
-      script.onerror = function () { exifrPromise = null; resolve(null); };
-      document.head.appendChild(script);
+    // Offline, only from the service worker's cache: a doomed request would be a console error.
+    var available = navigator.onLine === false && root.caches
+      ? root.caches.match(url).then(function (hit) { return !!hit; }, function () { return false; })
+      : Promise.resolve(true);
+    exifrPromise = available.then(function (ok) {
+      if (!ok) { exifrPromise = null; return null; }
+      return new Promise(function (resolve) {
+        var script = document.createElement("script");
+        script.src = url;
+        script.onload = function () { resolve(root.exifr || null); };
+        script.onerror = function () { exifrPromise = null; resolve(null); };
+        document.head.appendChild(script);
+      });
     });
     return exifrPromise;
   }
 
   function finite(value) { return typeof value === "number" && isFinite(value) ? value : null; }
 
+  // → the tags found, null when the photo has none, or undefined when exifr could not be had
+  // (offline before it was ever loaded): then the photo is sent whole, so the server reads them.
   function readExif(file) {
     return loadExifr().then(function (exifr) {
-      if (!exifr) return null;
+      if (!exifr) return undefined;
       return exifr.parse(file, { ifd0: false, exif: true, gps: true, reviveValues: false }).then(function (tags) {
         if (!tags) return null;
         var found = {
@@ -555,16 +564,20 @@
     });
   }
 
+  // Sent as taken when its EXIF could not be read here and it is within the server's limit.
+  var KEEP_WHOLE_BYTES = 14 * 1024 * 1024;
+
   function photoEntry(file) {
     return readExif(file).then(function (exif) {
-      return downscale(file).then(function (blob) {
+      var whole = exif === undefined && file.size <= KEEP_WHOLE_BYTES;
+      return (whole ? Promise.resolve(file) : downscale(file)).then(function (blob) {
         return {
           uuid: uuid4(),
           blob: blob,
           name: (file.name || "photo").replace(/\.[^.]*$/, "") + (blob.type === "image/jpeg" ? ".jpg" : ""),
           originalName: file.name || "",
           size: blob.size,
-          exif: exif,
+          exif: exif || null,
           state: "waiting",
           sent: false,
           error: ""
@@ -670,6 +683,7 @@
     dropPhoto: dropPhoto,
     replacePhoto: replacePhoto,
     readExif: readExif,
+    loadExifr: loadExifr,
     sendAll: sendAll,
     retry: retry,
     remove: removeItem,

@@ -4,14 +4,24 @@
   "use strict";
 
   if ("serviceWorker" in navigator) {
-    window.addEventListener("load", function () {
+    var registered = false;
+    var register = function () {
+      if (registered) return;
+      registered = true;
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (registration) {
         // Look for a new version when the walker comes back to the app.
         document.addEventListener("visibilitychange", function () {
           if (document.visibilityState === "visible") registration.update().catch(function () {});
         });
       }).catch(function () { /* no worker: the app still works online */ });
-    });
+    };
+    // After the page has loaded, so the worker's downloads don't compete with it; but no later
+    // than 3 s: map tiles that hang on a bad connection hold back "load" for a long time.
+    if (document.readyState === "complete") register();
+    else {
+      window.addEventListener("load", register);
+      setTimeout(register, 3000);
+    }
 
     // The next person on this phone must not see the cached pages of the last one.
     document.addEventListener("submit", function (event) {

@@ -169,7 +169,7 @@ def test_walk_page_to_saved_finding_in_four_taps_with_the_confirmation_on_screen
 
     toast = page.locator(".save-toast")
     page.wait_for_function(
-        "document.querySelector('.save-toast').textContent.startsWith('Sparad ✓ — #')")
+        "() => document.querySelector('.save-toast').textContent.startsWith('Sparad ✓ — #')")
     assert in_viewport(toast)
     page.locator("#findings li img.thumb").wait_for()
     assert page.locator("#finding-count").inner_text() == "1"
@@ -241,7 +241,7 @@ def test_offline_two_findings_wait_in_the_walk_list_and_are_sent_once(
         taps(page.locator(f"label:has(input[name=category_id][value='{setup_walk['category']}'])"))
         taps(page.locator(".save-button"))
         page.wait_for_function(
-            f"document.querySelectorAll('#queued-findings li').length === {number}")
+            f"() => document.querySelectorAll('#queued-findings li').length === {number}")
         # The waiting badge is in the header: the Save control stays free.
         assert_not_covered(page.locator(".save-button"))
         assert "skickas när" in page.locator(".save-toast").inner_text()
@@ -265,7 +265,7 @@ def test_offline_two_findings_wait_in_the_walk_list_and_are_sent_once(
     page.locator("#all-sent").wait_for()
     assert page.locator("#all-sent").inner_text() == "Allt skickat ✓"
     assert page.locator("#queued-findings li").count() == 0
-    page.wait_for_function("document.querySelectorAll('#findings > li').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#findings > li').length === 2")
     page.evaluate("TryggOutbox.sendAll()")
     assert counts(app, walk) == (2, 2)
     assert errors == []
@@ -404,7 +404,7 @@ def test_offline_duplicate_check_stays_silent(phone, app, setup_walk):
     page.context.set_offline(True)  # the signal goes while the capture screen is open
     page.locator(f"label:has(input[name=category_id][value='{setup_walk['category']}'])").click()
     page.wait_for_function(
-        "document.querySelector('#possible-duplicates').textContent.includes('kontrolleras')")
+        "() => document.querySelector('#possible-duplicates').textContent.includes('kontrolleras')")
     assert re.search(r"Ingen uppkoppling", page.locator("#possible-duplicates").inner_text())
     assert errors == []
 
@@ -426,8 +426,8 @@ def test_walk_map_shows_buildings_this_walks_findings_open_ones_and_the_walker(
     errors = console_errors(page)
     log_in(page, app, walker)
     page.goto(f"/walks/{walk}")
-    page.wait_for_function("document.getElementById('walk-map').dataset.markers === '3'")
-    page.wait_for_function("document.getElementById('walk-map').dataset.walker === '1'")
+    page.wait_for_function("() => document.getElementById('walk-map').dataset.markers === '3'")
+    page.wait_for_function("() => document.getElementById('walk-map').dataset.walker === '1'")
     points = page.evaluate("JSON.parse(document.getElementById('walk-map-data').textContent)")
     assert sorted(p["status"] for p in points) == ["building", "new", "open_elsewhere"]
     zoom = page.locator("#walk-map .leaflet-control-zoom-in")

@@ -140,7 +140,8 @@ def test_online_nearest_building_is_suggested_and_the_finding_saved_with_photo(
     # The one-line summary names the nearest building and the accuracy without a tap.
     where = page.locator("details.where .where-text")
     page.wait_for_function(
-        "document.querySelector('details.where .where-text').textContent.includes('Krögarvägen 3')")
+        "() => document.querySelector('details.where .where-text')"
+        ".textContent.includes('Krögarvägen 3')")
     assert "±8 m" in where.inner_text()
     open_where(page)
 
