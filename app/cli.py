@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(import_buildings_command)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(seed_scale)
 
 
 @click.command("seed-demo")
@@ -96,3 +97,25 @@ def send_reminders() -> None:
     click.echo(f"Reminders queued: {queued}. Mail sent: {sent}, failed: {failed}.")
     if not current_app.config.get("MAIL_SERVER"):
         click.echo("No MAIL_SERVER set: the mail is in the outbox (/admin/outbox).")
+
+
+@click.command("seed-scale")
+@with_appcontext
+@click.option("--findings", default=1_000_000, show_default=True)
+@click.option("--buildings", default=50_000, show_default=True)
+@click.option("--districts", default=100, show_default=True)
+def seed_scale(findings: int, buildings: int, districts: int) -> None:
+    """Add a large, realistic data set (three years of walks and findings) for benchmarks."""
+    from app.services import scale
+
+    if min(findings, buildings, districts) < 1 or buildings < districts:
+        raise click.BadParameter("need at least one of each, and a building per district")
+    if scale.already_seeded(db.session):
+        click.echo("The scale data set is already there; nothing added.")
+        return
+    summary = scale.seed_scale(
+        db.session, findings=findings, buildings=buildings, districts=districts)
+    db.session.commit()
+    click.echo(f"Added {summary}.")
+    click.echo(f"Log in as {scale.SCALE_MANAGER} or {scale.SCALE_WALKER}, "
+               f"password {scale.SCALE_PASSWORD}.")
