@@ -2,6 +2,7 @@
 
 from app.models.findings import (
     DONE_STATUSES,
+    OPEN_STATUSES,
     Category,
     Comment,
     Finding,
@@ -32,6 +33,7 @@ from app.models.walks import (
 
 __all__ = [
     "DONE_STATUSES",
+    "OPEN_STATUSES",
     "Building",
     "Category",
     "Comment",

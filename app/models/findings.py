@@ -126,6 +126,9 @@ class Finding(db.Model):
               postgresql_where=_OPEN_SQL, sqlite_where=_OPEN_SQL),
         Index("ix_findings_open_position", "category_id", "latitude", "longitude",
               postgresql_where=_OPEN_SQL, sqlite_where=_OPEN_SQL),
+        # Recurring findings: an earlier fix at the same building and category.
+        Index("ix_findings_building_category_fixed", "building_id", "category_id",
+              "fixed_at"),
         # Search is ILIKE on PostgreSQL, served by trigram indexes (pg_trgm); on SQLite
         # these are plain indexes (kept so both databases have the same schema).
         *(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.models import (
     DONE_STATUSES,
+    OPEN_STATUSES,
     Building,
     Category,
     Comment,
@@ -71,8 +72,14 @@ def overdue_condition(today: date | None = None):
     return and_(
         Finding.due_date.is_not(None),
         Finding.due_date < today,
-        Finding.status.not_in(list(DONE_STATUSES)),
+        open_clause(),
     )
+
+
+def open_clause():
+    """SQL: not done. Spelt as IN (the open statuses), which the partial indexes on open
+    findings match, rather than NOT IN (the done ones), which they cannot."""
+    return Finding.status.in_(OPEN_STATUSES)
 
 
 def is_overdue(finding: Finding, today: date | None = None) -> bool:
@@ -387,7 +394,7 @@ def possible_duplicates(
         select(Finding)
         .where(
             Finding.category_id == category_id,
-            Finding.status.not_in(list(DONE_STATUSES)),
+            open_clause(),
             Finding.latitude.between(min_lat, max_lat),
             Finding.longitude.between(min_lon, max_lon),
         )
@@ -510,7 +517,7 @@ def apply_filters(query: Select, filters: FindingFilters, today: date | None = N
     if filters.severity in set(Severity):
         query = query.where(Finding.severity == Severity(filters.severity))
     if filters.status == "open":
-        query = query.where(Finding.status.not_in(list(DONE_STATUSES)))
+        query = query.where(open_clause())
     elif filters.status == "done":
         query = query.where(Finding.status.in_(list(DONE_STATUSES)))
     elif filters.status in set(FindingStatus):

@@ -330,10 +330,14 @@ def _history(rnd: random.Random, created: datetime, now: datetime, fixers, manag
         return True
 
     at = created + timedelta(hours=rnd.uniform(2, 72))
-    if not step(at, FindingStatus.ACKNOWLEDGED.value, manager):
+    roll = rnd.random()
+    # Half are acknowledged first; the others are assigned straight away.
+    if roll < 0.04 or rnd.random() < 0.5:
+        if not step(at, FindingStatus.ACKNOWLEDGED.value, manager):
+            return state
+    elif at >= now:
         return state
     state["acknowledged_at"] = at
-    roll = rnd.random()
     if roll < 0.04:  # closed without a fix
         at += timedelta(days=rnd.uniform(1, 20))
         closing = rnd.choice([FindingStatus.WONT_FIX.value, FindingStatus.NOT_OURS.value])
@@ -350,7 +354,7 @@ def _history(rnd: random.Random, created: datetime, now: datetime, fixers, manag
     priority = rnd.choice(priorities) if priorities else None
     state["events"].append((at, manager, "assignee", None, str(fixer)))
     state["assignee_id"] = fixer
-    if priority is not None:
+    if priority is not None and rnd.random() < 0.3:
         state["events"].append((at, manager, "priority", None, str(priority.id)))
         state["priority_id"] = priority.id
         due = (at + timedelta(days=priority.days)).date()
@@ -358,12 +362,13 @@ def _history(rnd: random.Random, created: datetime, now: datetime, fixers, manag
         state["due_date"] = due
     step(at, FindingStatus.ASSIGNED.value, manager)
     state["assigned_at"] = at
-    if roll < 0.07:  # stays open for a long time
+    if roll < 0.12:  # stays open for a long time
         return state
     at += timedelta(days=rnd.lognormvariate(2.3, 0.9))
-    if not step(at, FindingStatus.IN_PROGRESS.value, fixer):
-        return state
-    at += timedelta(days=rnd.uniform(0.1, 5))
+    if rnd.random() < 0.3:  # some fixers mark the work started first
+        if not step(at, FindingStatus.IN_PROGRESS.value, fixer):
+            return state
+        at += timedelta(days=rnd.uniform(0.1, 5))
     if not step(at, FindingStatus.FIXED.value, fixer):
         return state
     state["fixed_at"] = at

@@ -26,6 +26,8 @@ def upgrade():
     op.create_index('ix_findings_open_position', 'findings',
                     ['category_id', 'latitude', 'longitude'],
                     postgresql_where=OPEN, sqlite_where=OPEN)
+    op.create_index('ix_findings_building_category_fixed', 'findings',
+                    ['building_id', 'category_id', 'fixed_at'])
     if op.get_context().dialect.name == 'postgresql':
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
     # Trigram GIN indexes for ILIKE '%…%' on PostgreSQL; plain indexes on SQLite, where
@@ -38,6 +40,7 @@ def upgrade():
 def downgrade():
     for name in TRGM:
         op.drop_index(f'ix_findings_{name}_trgm', table_name='findings')
+    op.drop_index('ix_findings_building_category_fixed', table_name='findings')
     op.drop_index('ix_findings_open_position', table_name='findings')
     op.drop_index('ix_findings_open_due_date', table_name='findings')
     op.drop_index('ix_findings_created_at_id', table_name='findings')
