@@ -155,13 +155,17 @@ def _process(args):
     return out, len(errors)
 
 
-def new_finding_body(category_id: int, lat: float, lon: float):
-    def body() -> str:
-        return json.dumps({"uuid": str(uuid.uuid4()), "category_id": category_id,
+class NewFindingBody:
+    """A fresh finding (new UUID) per request; a class, so the client processes get it."""
+
+    def __init__(self, category_id: int, lat: float, lon: float):
+        self.category_id, self.lat, self.lon = category_id, lat, lon
+
+    def __call__(self) -> str:
+        return json.dumps({"uuid": str(uuid.uuid4()), "category_id": self.category_id,
                            "severity": "medium", "place_type": "entrance",
                            "description": "Belysningen vid porten är trasig",
-                           "latitude": lat, "longitude": lon})
-    return body
+                           "latitude": self.lat, "longitude": self.lon})
 
 
 def load(pool, port, requests, cookie, headers, seconds, clients, procs) -> dict:
@@ -266,7 +270,7 @@ def main() -> None:
         d, c = ids["district"], ids["category"]
         open_pages = [("GET", f"/findings/{i}", None) for i in ids["open"]] or [
             ("GET", "/findings", None)]
-        body = new_finding_body(c, ids["lat"], ids["lon"])
+        body = NewFindingBody(c, ids["lat"], ids["lon"])
         pages = [
             ("list", "/findings first page", manager, [("GET", "/findings", None)]),
             ("filtered", "/findings district + open + category", manager,
