@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-browser lint translations vendor install clean-db benchmark
+.PHONY: run test test-browser lint translations vendor install clean-db benchmark bench-scale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ benchmark: install
 	$(BIN)/python scripts/bench_nearest.py
 	$(BIN)/python scripts/bench_export.py
 	$(BIN)/python scripts/bench_login.py
+
+# 1 M findings on PostgreSQL (database trygg_scale); SCALE_DATABASE_URL picks another.
+bench-scale: install
+	$(BIN)/python scripts/bench_scale.py $(BENCH_ARGS)
 
 clean-db:
 	rm -f instance/trygg.db instance/trygg.db-wal instance/trygg.db-shm

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(worker)
+    app.cli.add_command(seed_scale)
 
 
 @click.command("seed-demo")
@@ -216,3 +217,23 @@ def worker(burst: bool) -> None:
     engine = db.engine
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     Worker([jobs.queue()], connection=jobs.redis_connection()).work(burst=burst)
+@click.command("seed-scale")
+@with_appcontext
+@click.option("--findings", default=1_000_000, show_default=True)
+@click.option("--buildings", default=50_000, show_default=True)
+@click.option("--districts", default=100, show_default=True)
+def seed_scale(findings: int, buildings: int, districts: int) -> None:
+    """Add a large, realistic data set (three years of walks and findings) for benchmarks."""
+    from app.services import scale
+
+    if min(findings, buildings, districts) < 1 or buildings < districts:
+        raise click.BadParameter("need at least one of each, and a building per district")
+    if scale.already_seeded(db.session):
+        click.echo("The scale data set is already there; nothing added.")
+        return
+    summary = scale.seed_scale(
+        db.session, findings=findings, buildings=buildings, districts=districts)
+    db.session.commit()
+    click.echo(f"Added {summary}.")
+    click.echo(f"Log in as {scale.SCALE_MANAGER} or {scale.SCALE_WALKER}, "
+               f"password {scale.SCALE_PASSWORD}.")

@@ -3,6 +3,7 @@
 from app.models.accounts import AccountToken, AppSetting, AuditEntry, UserSession
 from app.models.findings import (
     DONE_STATUSES,
+    OPEN_STATUSES,
     Category,
     Comment,
     Finding,
@@ -40,6 +41,7 @@ __all__ = [
     "AuditEntry",
     "UserSession",
     "DONE_STATUSES",
+    "OPEN_STATUSES",
     "Building",
     "Category",
     "Comment",

@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -17,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import jobs
@@ -27,6 +27,7 @@ from app.htmx import wants_fragment
 from app.i18n import local_date, locale_code
 from app.labels import choices, label, options
 from app.models import (
+    DONE_STATUSES,
     Building,
     Category,
     District,
@@ -57,6 +58,7 @@ from app.services import mail as mail_service
 from app.services import photos as photo_service
 from app.services import remediation as service
 from app.storage import commit_or_discard, get_storage
+from app.timeutil import local_today
 
 PER_PAGE = 25
 MAP_LIMIT = 2000
@@ -168,8 +170,10 @@ def findings():
     if not can(current_user, "list_findings"):
         abort(404)
     form, filters = _filter_form()
-    query = service.filtered_findings(filters).options(*service.list_options())
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    query = service.filtered_findings(filters)
+    page = service.capped_page(
+        db.session, query.options(*service.list_options()), query,
+        page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE)
     return _list_response(form, page)
 
 
@@ -191,33 +195,67 @@ def findings_map():
     if not can(current_user, "list_findings"):
         abort(404)
     form, filters = _filter_form()
-    query = (
-        service.filtered_findings(filters)
-        .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
-        .options(selectinload(Finding.photos), selectinload(Finding.category))
-        .limit(MAP_LIMIT)
-    )
-    locale = locale_code()
-    points = []
-    for finding in db.session.scalars(query):
-        before = [p for p in finding.photos if p.kind == PhotoKind.FINDING]
-        points.append({
-            "id": finding.id, "lat": finding.latitude, "lon": finding.longitude,
-            "status": finding.status.value, "label": label(finding.status),
-            "title": f"{finding.category.icon} {finding.category.name(locale)} #{finding.id}",
-            "url": url_for("findings.show", finding_id=finding.id),
-            "thumb": url_for("photos.serve", photo_id=before[0].id, variant="thumb")
-            if before else None,
-            "overdue": service.is_overdue(finding),
-        })
-    total = db.paginate(
-        service.filtered_findings(filters), per_page=1, error_out=False).total
+    # The last box wins: map.js appends its box to the page's own URL.
+    points = _map_points(filters, _bbox((request.args.getlist("bbox") or [None])[-1]))
+    if request.accept_mimetypes.best == "application/json":
+        response = jsonify(points=points)  # map.js, after a pan or zoom
+        response.vary.add("Accept")
+        return response
+    total, capped = service.capped_count(db.session, service.filtered_findings(filters))
     return render_template(
-        "remediation/map.html", form=form, points=points, total=total,
+        "remediation/map.html", form=form, points=points, total=total, capped=capped,
         active=active_filters(form),
         query=_query_string(), status_colours=STATUS_COLOURS, limit=MAP_LIMIT,
         status_labels={s.value: label(s) for s in FindingStatus},
     )
+
+
+def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """south,west,north,east from the query string, or None when absent or malformed."""
+    try:
+        south, west, north, east = (float(part) for part in (value or "").split(","))
+    except ValueError:
+        return None
+    if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
+        return None
+    return south, west, north, east
+
+
+def _map_points(filters: service.FindingFilters, bbox) -> list[dict]:
+    """The markers, read as plain columns (no ORM objects), one query for the thumbnails."""
+    query = (
+        service.filtered_findings(filters)
+        .with_only_columns(Finding.id, Finding.latitude, Finding.longitude, Finding.status,
+                           Finding.category_id, Finding.due_date)
+        .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
+        .limit(MAP_LIMIT)
+    )
+    if bbox is not None:
+        south, west, north, east = bbox
+        query = query.where(Finding.latitude.between(south, north),
+                            Finding.longitude.between(west, east))
+    rows = db.session.execute(query).all()
+    locale = locale_code()
+    categories = {c.id: c for c in db.session.scalars(select(Category))}
+    thumbs = service.first_photo_ids(db.session, [row.id for row in rows])
+    labels = {s: label(s) for s in FindingStatus}
+    today = local_today()
+    points = []
+    for row in rows:
+        category = categories[row.category_id]
+        status = FindingStatus(row.status)
+        thumb = thumbs.get(row.id)
+        points.append({
+            "id": row.id, "lat": row.latitude, "lon": row.longitude,
+            "status": status.value, "label": labels[status],
+            "title": f"{category.icon} {category.name(locale)} #{row.id}",
+            "url": url_for("findings.show", finding_id=row.id),
+            "thumb": url_for("photos.serve", photo_id=thumb, variant="thumb")
+            if thumb else None,
+            "overdue": row.due_date is not None and row.due_date < today
+            and status not in DONE_STATUSES,
+        })
+    return points
 
 
 def _safe_next(target: str | None, fallback: str) -> str:

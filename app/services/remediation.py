@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.models import (
     DONE_STATUSES,
+    OPEN_STATUSES,
     Building,
     Category,
     Comment,
@@ -71,8 +72,14 @@ def overdue_condition(today: date | None = None):
     return and_(
         Finding.due_date.is_not(None),
         Finding.due_date < today,
-        Finding.status.not_in(list(DONE_STATUSES)),
+        open_clause(),
     )
+
+
+def open_clause():
+    """SQL: not done. Spelt as IN (the open statuses), which the partial indexes on open
+    findings match, rather than NOT IN (the done ones), which they cannot."""
+    return Finding.status.in_(OPEN_STATUSES)
 
 
 def is_overdue(finding: Finding, today: date | None = None) -> bool:
@@ -387,7 +394,7 @@ def possible_duplicates(
         select(Finding)
         .where(
             Finding.category_id == category_id,
-            Finding.status.not_in(list(DONE_STATUSES)),
+            open_clause(),
             Finding.latitude.between(min_lat, max_lat),
             Finding.longitude.between(min_lon, max_lon),
         )
@@ -497,7 +504,8 @@ def apply_filters(query: Select, filters: FindingFilters, today: date | None = N
         from app.extensions import db
 
         session = db.session
-    lower = lowercase_function(session)
+    # None: PostgreSQL, where text matches are ILIKE (see _contains).
+    lower = lowercase_function(session) if session.get_bind().dialect.name == "sqlite" else None
     if filters.district_id:
         query = query.where(Walk.district_id == filters.district_id)
     if filters.building_id:
@@ -509,7 +517,7 @@ def apply_filters(query: Select, filters: FindingFilters, today: date | None = N
     if filters.severity in set(Severity):
         query = query.where(Finding.severity == Severity(filters.severity))
     if filters.status == "open":
-        query = query.where(Finding.status.not_in(list(DONE_STATUSES)))
+        query = query.where(open_clause())
     elif filters.status == "done":
         query = query.where(Finding.status.in_(list(DONE_STATUSES)))
     elif filters.status in set(FindingStatus):
@@ -531,7 +539,7 @@ def apply_filters(query: Select, filters: FindingFilters, today: date | None = N
     if filters.date_to:
         query = query.where(Finding.created_at < local_day_bounds(filters.date_to)[1])
     if filters.q and filters.q.strip():
-        query = query.where(_text_match(lower, filters.q.strip()))
+        query = query.where(_text_match(lower, filters.q.strip(), session))
     return query
 
 
@@ -548,24 +556,43 @@ def lowercase_function(session: Session):
 
 
 def _contains(lower, column, text: str):
-    """Case-insensitive substring match; % and _ in the text match only themselves."""
+    """Case-insensitive substring match; % and _ in the text match only themselves.
+
+    On PostgreSQL this is ILIKE on the bare column, which the pg_trgm GIN indexes serve
+    (lower(column) LIKE … would need expression indexes); ILIKE folds Å, Ä, Ö alike.
+    """
+    if lower is None:
+        escaped = text.strip().replace("/", "//").replace("%", "/%").replace("_", "/_")
+        return column.ilike(f"%{escaped}%", escape="/")
     return lower(column).contains(text.strip().lower(), autoescape=True)
 
 
-def _text_match(lower, q: str):
-    building_ids = select(Building.id).where(
+# Up to this many matching buildings are given to the search as ids, so the database can
+# combine index scans; more (a street name) are matched with a subquery.
+_SEARCH_ID_LIMIT = 500
+
+
+def _text_match(lower, q: str, session: Session):
+    building_query = select(Building.id).where(
         or_(_contains(lower, Building.address, q), _contains(lower, Building.code, q))
     )
+    building_ids = list(session.scalars(building_query.limit(_SEARCH_ID_LIMIT + 1)))
+    if len(building_ids) > _SEARCH_ID_LIMIT:
+        by_building = Finding.building_id.in_(building_query)
+    else:
+        by_building = Finding.building_id.in_(building_ids)
+    category_ids = list(session.scalars(
+        select(Category.id).where(or_(_contains(lower, Category.name_sv, q),
+                                      _contains(lower, Category.name_en, q)))))
     conditions = [
         _contains(lower, Finding.description, q),
         _contains(lower, Finding.responsible_party, q),
         _contains(lower, Finding.planned_action, q),
-        Finding.building_id.in_(building_ids),
-        Finding.category_id.in_(
-            select(Category.id).where(or_(_contains(lower, Category.name_sv, q),
-                                          _contains(lower, Category.name_en, q)))
-        ),
     ]
+    if building_ids:
+        conditions.append(by_building)
+    if category_ids:
+        conditions.append(Finding.category_id.in_(category_ids))
     number = q.lstrip("#")
     if number.isdigit() and len(number) < 10:
         conditions.append(Finding.id == int(number))
@@ -592,6 +619,79 @@ def my_tasks(session: Session, user: User, today: date | None = None) -> list[Fi
         .order_by(case((overdue_condition(today), 0), else_=1),
                   Finding.due_date.is_(None), Finding.due_date, Finding.id)
     ))
+
+
+# --- pages with a capped count ----------------------------------------------------------
+
+COUNT_CAP = 1000
+
+
+@dataclass
+class CappedPage:
+    """One page of a list whose count stops at `cap`: counting a million rows per page view
+    costs more than the page itself, and "more than 1 000" tells the reader as much.
+
+    Quacks like Flask-SQLAlchemy's Pagination for the pagination macro.
+    """
+
+    items: list
+    page: int
+    per_page: int
+    total: int  # exact when not capped, else cap
+    capped: bool
+
+    @property
+    def pages(self) -> int:
+        pages = max(1, -(-self.total // self.per_page))
+        return max(pages, self.page + 1) if self.capped and self.has_next else pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.capped or self.page * self.per_page < self.total
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def first_photo_ids(session: Session, finding_ids: list[int]) -> dict[int, int]:
+    """Each finding's first reported photo (for thumbnails on the map)."""
+    if not finding_ids:
+        return {}
+    rows = session.execute(
+        select(Photo.finding_id, func.min(Photo.id))
+        .where(Photo.finding_id.in_(finding_ids), Photo.kind == PhotoKind.FINDING)
+        .group_by(Photo.finding_id)
+    )
+    return dict(rows.all())
+
+
+def capped_count(session: Session, query: Select, cap: int | None = None) -> tuple[int, bool]:
+    """(count, capped): the rows `query` selects, counted up to cap (then capped is True)."""
+    cap = cap or COUNT_CAP
+    limited = query.with_only_columns(Finding.id).order_by(None).limit(cap + 1).subquery()
+    count = session.scalar(select(func.count()).select_from(limited)) or 0
+    return (cap, True) if count > cap else (count, False)
+
+
+def capped_page(session: Session, query: Select, count_query: Select, *, page: int,
+                per_page: int, cap: int | None = None) -> CappedPage:
+    """Page `page` of `query`, and the rows of `count_query` (the same without loader
+    options) counted up to `cap`. A page past the end is the last page."""
+    total, capped = capped_count(session, count_query, cap)
+    if not capped:
+        page = min(page, max(1, -(-total // per_page)))
+    page = max(1, page)
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return CappedPage(items=items, page=page, per_page=per_page, total=total, capped=capped)
 
 
 # --- bulk ------------------------------------------------------------------------------

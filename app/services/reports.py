@@ -254,7 +254,10 @@ def _finding_scope(filters: Filters, *, in_period: bool = True):
     if in_period:
         conditions.append(filters.period.contains(Finding.created_at))
     if filters.district_id:
-        conditions.append(Finding.walk.has(Walk.district_id == filters.district_id))
+        # The district's walks as an IN list, not a correlated EXISTS per finding: the
+        # database starts from the few hundred walks and their findings (walk_id index).
+        conditions.append(Finding.walk_id.in_(
+            select(Walk.id).where(Walk.district_id == filters.district_id)))
     return conditions
 
 
@@ -412,8 +415,12 @@ def latest_scores(session: Session, up_to_year: int) -> dict[int, dict]:
 def district_comparison(session: Session, filters: Filters) -> list[dict]:
     period = filters.period
     districts = session.scalars(select(District).order_by(District.name)).all()
+    # One district's dashboard computes that district only.
+    walk_scope, target_scope = [], []
     if filters.district_id:
         districts = [d for d in districts if d.id == filters.district_id]
+        walk_scope = [Walk.district_id == filters.district_id]
+        target_scope = [WalkTarget.district_id == filters.district_id]
 
     walks = {
         district_id: (planned, completed)
@@ -424,13 +431,13 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
                 func.count(Walk.id).filter(
                     Walk.status == WalkStatus.COMPLETED, period.contains(Walk.completed_at)
                 ),
-            ).group_by(Walk.district_id)
+            ).where(*walk_scope).group_by(Walk.district_id)
         )
     }
     targets = dict(
         session.execute(
             select(WalkTarget.district_id, func.sum(WalkTarget.target))
-            .where(WalkTarget.year.in_(period.years))
+            .where(WalkTarget.year.in_(period.years), *target_scope)
             .group_by(WalkTarget.district_id)
         ).all()
     )
@@ -443,7 +450,7 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
                 func.count(Finding.id).filter(fixed_clause()),
             )
             .join(Walk, Walk.id == Finding.walk_id)
-            .where(period.contains(Finding.created_at))
+            .where(period.contains(Finding.created_at), *walk_scope)
             .group_by(Walk.district_id)
         )
     }
@@ -451,11 +458,12 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
         session.execute(
             select(Walk.district_id, func.count(Finding.id))
             .join(Walk, Walk.id == Finding.walk_id)
-            .where(overdue_condition(filters.today))
+            .where(overdue_condition(filters.today), *walk_scope)
             .group_by(Walk.district_id)
         ).all()
     )
-    ranked = _days_to_fix_ranked(Filters(period, None, filters.today), per_district=True)
+    ranked = _days_to_fix_ranked(
+        Filters(period, filters.district_id, filters.today), per_district=True)
     median_col = _percentile_columns(ranked)[0]
     medians = dict(
         session.execute(select(ranked.c.district_id, median_col).group_by(ranked.c.district_id))

@@ -63,6 +63,46 @@
 
     var useCluster = el.dataset.cluster === "true" && typeof L.markerClusterGroup === "function";
     var layer = useCluster ? L.markerClusterGroup({ maxClusterRadius: 40 }) : L.featureGroup();
+    var bounds = addMarkers(el, layer, points, colours);
+    layer.addTo(map);
+    el.dataset.markers = String(bounds.length);
+
+    var zoom = parseInt(el.dataset.zoom || "16", 10);
+    if (bounds.length === 1) {
+      map.setView(bounds[0], zoom);
+    } else if (bounds.length > 1) {
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: zoom });
+    } else {
+      map.setView([59.2472, 17.861], 13); // Botkyrka, when nothing matches
+    }
+    if (el.dataset.source) followBox(el, map, layer, colours);
+  }
+
+  // With data-source (the page's URL and filters), the server sends at most a few thousand
+  // markers: after the user pans or zooms, fetch those inside the visible box instead.
+  function followBox(el, map, layer, colours) {
+    var pending = null;
+    map.on("moveend", function () {
+      var b = map.getBounds();
+      var box = [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]
+        .map(function (v) { return v.toFixed(5); }).join(",");
+      var url = el.dataset.source + (el.dataset.source.indexOf("?") < 0 ? "?" : "&") +
+        "bbox=" + encodeURIComponent(box);
+      if (pending) pending.abort();
+      pending = new AbortController();
+      fetch(url, { headers: { Accept: "application/json" }, signal: pending.signal,
+                   credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data || !data.points) return;
+          layer.clearLayers();
+          el.dataset.markers = String(addMarkers(el, layer, data.points, colours).length);
+        })
+        .catch(function () { /* offline or superseded: keep the markers shown */ });
+    });
+  }
+
+  function addMarkers(el, layer, points, colours) {
     var bounds = [];
     points.forEach(function (point) {
       if (typeof point.lat !== "number" || typeof point.lon !== "number") return;
@@ -83,17 +123,7 @@
       layer.addLayer(marker);
       bounds.push([point.lat, point.lon]);
     });
-    layer.addTo(map);
-    el.dataset.markers = String(bounds.length);
-
-    var zoom = parseInt(el.dataset.zoom || "16", 10);
-    if (bounds.length === 1) {
-      map.setView(bounds[0], zoom);
-    } else if (bounds.length > 1) {
-      map.fitBounds(bounds, { padding: [24, 24], maxZoom: zoom });
-    } else {
-      map.setView([59.2472, 17.861], 13); // Botkyrka, when nothing matches
-    }
+    return bounds;
   }
 
   function initAll() {

@@ -1,0 +1,82 @@
+"""Queries shaped for a million findings: capped counts, the map's visible box, search."""
+
+import json
+
+import pytest
+
+from app.services import remediation
+
+
+@pytest.fixture
+def six(make):
+    district = make.district("Fittja")
+    walker = make.user("walker")
+    walk = make.walk(district, leader_id=walker)
+    ids = []
+    for n in range(6):
+        ids.append(make.finding(walk, walker, latitude=59.20 + n * 0.01, longitude=17.80,
+                                description=f"Trasig lampa {n}"))
+    return {"district": district, "ids": ids}
+
+
+def test_list_count_stops_at_the_cap_and_pages_still_work(client, login, six, monkeypatch):
+    monkeypatch.setattr(remediation, "COUNT_CAP", 4)
+    login("manager")
+    page = client.get("/findings").get_data(as_text=True)
+    assert "Fler än 4 iakttagelser" in page
+    assert "Sida 1" in page and "Sida 1 av" not in page
+    monkeypatch.setattr(remediation, "COUNT_CAP", 1000)
+    page = client.get("/findings").get_data(as_text=True)
+    assert "6 iakttagelser" in page and "Fler än" not in page
+
+
+def test_capped_list_pages_through_every_finding(client, login, six, monkeypatch):
+    monkeypatch.setattr(remediation, "COUNT_CAP", 2)
+    monkeypatch.setattr("app.remediation.routes.PER_PAGE", 4)
+    login("manager")
+    first = client.get("/findings?sort=oldest").get_data(as_text=True)
+    second = client.get("/findings?sort=oldest&page=2").get_data(as_text=True)
+    shown = [i for i in six["ids"] if f"/findings/{i}\"" in first]
+    shown2 = [i for i in six["ids"] if f"/findings/{i}\"" in second]
+    assert shown == six["ids"][:4] and shown2 == six["ids"][4:]
+
+
+def _markers(page: str) -> list[dict]:
+    data = page[page.index('id="findings-map-data">') + len('id="findings-map-data">'):]
+    return json.loads(data[:data.index("</script>")])
+
+
+def test_map_sends_only_the_markers_in_the_visible_box(client, login, six):
+    login("manager")
+    everything = _markers(client.get("/findings/map").get_data(as_text=True))
+    assert sorted(m["id"] for m in everything) == sorted(six["ids"])
+    box = client.get("/findings/map?bbox=59.195,17.7,59.215,17.9").get_data(as_text=True)
+    assert sorted(m["id"] for m in _markers(box)) == six["ids"][:2]
+    assert "6 iakttagelser" in box  # the count is still that of the filters
+    # After a pan or zoom, map.js asks for the markers of the new box as JSON.
+    moved = client.get("/findings/map?category=&bbox=59.195,17.7,59.215,17.9"
+                       "&bbox=59.225,17.7,59.235,17.9", headers={"Accept": "application/json"})
+    assert moved.is_json
+    assert [m["id"] for m in moved.get_json()["points"]] == [six["ids"][3]]
+    # A malformed box is ignored, not an error.
+    bad = client.get("/findings/map?bbox=north,south")
+    assert bad.status_code == 200 and len(_markers(bad.get_data(as_text=True))) == 6
+
+
+def test_search_finds_swedish_words_in_any_case(client, login, make):
+    district = make.district("Alby")
+    walker = make.user("walker")
+    walk = make.walk(district, leader_id=walker)
+    hit = make.finding(walk, walker, category="doors_locks",
+                       description="Källardörren står UPPSTÄLLD hela dagen")
+    other = make.finding(walk, walker, description="Trasig lampa")
+    literal = make.finding(walk, walker, description="100% mörkt_här")
+    login("manager")
+    page = client.get("/findings?q=uppställd").get_data(as_text=True)
+    assert f"/findings/{hit}\"" in page and f"/findings/{other}\"" not in page
+    page = client.get("/findings?q=ÖRKT_H").get_data(as_text=True)
+    assert f"/findings/{literal}\"" in page
+    page = client.get("/findings?q=0%25").get_data(as_text=True)  # % matches only itself
+    assert f"/findings/{literal}\"" in page and f"/findings/{other}\"" not in page
+    page = client.get("/findings?q=m_rkt").get_data(as_text=True)  # _ is no wildcard
+    assert f"/findings/{literal}\"" not in page
