@@ -198,11 +198,10 @@ def seed_scale(session: Session, *, findings: int, buildings: int, districts: in
               + [(f"scale-manager{n}@example.org", f"Chef {n}", Role.MANAGER)
                  for n in range(max(1, districts // 10))])
     created = _naive(now - timedelta(days=365 * YEARS + 30))
-    user_rows = [(user_id0 + n, email, name, role.value, password, True, "sv", False, 0,
-                  None, created) for n, (email, name, role) in enumerate(people)]
+    user_rows = [(user_id0 + n, email, name, role.value, password, True, "sv", False,
+                  created) for n, (email, name, role) in enumerate(people)]
     writer.write("users", ("id", "email", "name", "role", "password_hash", "active",
-                           "language", "notify_email", "failed_logins", "locked_until",
-                           "created_at"), user_rows)
+                           "language", "notify_email", "created_at"), user_rows)
     walkers = [row[0] for row in user_rows if row[3] == Role.WALKER.value]
     fixers = [row[0] for row in user_rows if row[3] == Role.FIXER.value]
     managers = [row[0] for row in user_rows if row[3] == Role.MANAGER.value]
