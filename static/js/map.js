@@ -38,7 +38,8 @@
     } catch (e) {
       colours = {};
     }
-    var map = L.map(el, { scrollWheelZoom: false });
+    // maxZoom on the map itself: marker clusters need it when no tile layer is added (offline).
+    var map = L.map(el, { scrollWheelZoom: false, maxZoom: 19 });
     el._trygg_map = map;
 
     // Offline there is no background to fetch: the markers alone, and no failed requests.
