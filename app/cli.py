@@ -121,11 +121,9 @@ def purge_expired(dry_run: bool) -> None:
 
     Run daily from cron. The findings stay, so reports count the same.
     """
-    import contextlib
-
     from app.models.types import utcnow
     from app.privacy.operations import purge_expired as purge
-    from app.storage import get_storage
+    from app.storage import delete_files
 
     config = current_app.config
     photo_months = config.get("PHOTO_RETENTION_MONTHS")
@@ -141,10 +139,7 @@ def purge_expired(dry_run: bool) -> None:
         db.session.rollback()
     else:
         db.session.commit()
-        storage = get_storage()
-        for key in result.keys:
-            with contextlib.suppress(OSError):
-                storage.delete(key)
+        delete_files(result.keys)
     click.echo(
         f"{verb} {result.photos} photo(s) of {len(result.photo_findings)} finding(s) "
         f"closed over {photo_months or '∞'} months ago; text of "

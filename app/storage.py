@@ -99,6 +99,15 @@ def get_storage() -> Storage:
     return storage
 
 
+def delete_files(keys, storage: Storage | None = None) -> None:
+    """Delete stored files whose rows are gone (after a commit) or never came (after a failure).
+    A file that can't be deleted is only a leftover; the error that brought us here matters more."""
+    storage = storage or get_storage()
+    for key in keys:
+        with contextlib.suppress(OSError):
+            storage.delete(key)
+
+
 def commit_or_discard(session, keys) -> None:
     """Commit; if the commit fails, roll back, delete the files this attempt stored, re-raise.
 
@@ -109,8 +118,5 @@ def commit_or_discard(session, keys) -> None:
         session.commit()
     except BaseException:
         session.rollback()
-        storage = get_storage()
-        for key in keys:
-            with contextlib.suppress(OSError):
-                storage.delete(key)
+        delete_files(keys)
         raise

@@ -28,7 +28,7 @@ from app.services import DomainError
 from app.services import findings as finding_service
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings
-from app.storage import commit_or_discard, get_storage
+from app.storage import commit_or_discard, delete_files, get_storage
 from app.walks.routes import get_walk_or_404
 
 
@@ -303,9 +303,7 @@ def delete(finding_id: int):
         flash(str(error.message), "error")
         return redirect(url_for("findings.show", finding_id=finding.id), code=303)
     db.session.commit()
-    storage = get_storage()
-    for key in keys:
-        storage.delete(key)
+    delete_files(keys)
     flash(_("The finding is deleted."), "success")
     return redirect(url_for("walks.show", walk_id=walk_id), code=303)
 
@@ -321,8 +319,6 @@ def delete_photo(finding_id: int, photo_id: int):
     keys = [photo.storage_key, photo.thumb_key]
     db.session.delete(photo)
     db.session.commit()
-    storage = get_storage()
-    for key in keys:
-        storage.delete(key)
+    delete_files(keys)
     flash(_("The photo is deleted."), "success")
     return redirect(url_for("findings.edit", finding_id=finding.id), code=303)

@@ -21,7 +21,7 @@ from app.privacy import queries
 from app.services import DomainError
 from app.services.photos import redact_stored
 from app.services.remediation import record_event
-from app.storage import Storage
+from app.storage import Storage, delete_files
 
 MAX_REGIONS = 20
 # A rectangle narrower than this (as a share of the side) is a slip of the finger.
@@ -98,8 +98,7 @@ def redact_photo(session: Session, storage: Storage, photo: Photo, regions: list
                      old=None, new=len(regions))
         session.flush()
     except BaseException:
-        for key in new_keys:
-            storage.delete(key)
+        delete_files(new_keys, storage)
         raise
     return Replaced(photo=photo, new_keys=new_keys, old_keys=old_keys)
 

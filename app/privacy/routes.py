@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +11,7 @@ from app.models import Photo
 from app.policy import can
 from app.privacy import bp, operations, queries
 from app.services import DomainError
-from app.storage import commit_or_discard, get_storage
+from app.storage import commit_or_discard, delete_files, get_storage
 
 
 def _photo_or_404(photo_id: int, action: str) -> Photo:
@@ -43,10 +41,7 @@ def redact(photo_id: int):
         flash(str(error.message), "error")
         return _back(photo)
     commit_or_discard(db.session, replaced.new_keys)
-    for key in replaced.old_keys:
-        # The rows no longer point at them; a file left over is found by no one.
-        with contextlib.suppress(OSError):
-            storage.delete(key)
+    delete_files(replaced.old_keys)  # the rows no longer point at them
     flash(_("The photo is masked. The previous version is deleted."), "success")
     return _back(photo)
 

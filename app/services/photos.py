@@ -7,7 +7,6 @@ into a form error and commit the session.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import math
@@ -37,6 +36,7 @@ else:
     pillow_heif.register_heif_opener()
 
 from app.models import Finding, Photo, PhotoKind
+from app.storage import delete_files
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -549,10 +549,7 @@ def save_photo(
         session.add(photo)
         session.flush()
     except BaseException:
-        for key in saved:
-            # The original error matters more than a leftover file.
-            with contextlib.suppress(OSError):
-                storage.delete(key)
+        delete_files(saved, storage)
         raise
     return photo
 
