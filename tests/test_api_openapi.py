@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.api.openapi import openapi_document
+from app.api.spec import document as openapi_document
 
 
 def _documented():

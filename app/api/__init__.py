@@ -3,7 +3,7 @@
 Session authentication (the app's login cookie); POSTs carry the CSRF token in the
 X-CSRFToken header (GET /api/v1/csrf hands out a fresh one). Errors are JSON:
 ``{"error": "...", "field": "...", "message": "..."}``. The OpenAPI document at
-/api/v1/openapi.json describes every route here (tests/test_api_openapi.py checks it).
+/api/v1/openapi.json is generated from app/api/schemas.py (app/api/spec.py).
 """
 
 from flask import Blueprint

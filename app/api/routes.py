@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import uuid as uuidlib
@@ -18,30 +19,23 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api import bp
-from app.api.openapi import openapi_document
+from app.api import schemas as api
+from app.api.spec import InvalidInput, document, responses, spec
 from app.errors import api_error
 from app.extensions import db
+from app.findings.schemas import MAX_ID
 from app.i18n import locale_code
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk, WalkStatus
 from app.policy import can, can_add_captured_finding, capture_walks_clause, visible_findings_clause
 from app.services import DomainError
 from app.services import findings as finding_service
 from app.services import photos as photo_service
-from app.services.geo import nearest_buildings, valid_position
+from app.services.geo import nearest_buildings
 from app.storage import commit_or_discard, get_storage
 from app.walks.routes import visible_findings
 
 # Service field names → the API's field names.
 _API_FIELDS = {"category": "category_id", "building": "building_id", "photos": "photo"}
-
-
-class InvalidInput(Exception):
-    def __init__(self, field: str | None, message: str, status: int = 422, code: str = "invalid"):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-        self.status = status
-        self.code = code
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -199,9 +193,6 @@ def building_json(building: Building, distance_m: float | None = None) -> dict:
 # --- loading ------------------------------------------------------------------------------
 
 
-# Ids beyond a 64-bit integer would overflow the database driver.
-MAX_ID = 2**63 - 1
-MAX_INT = 2**31 - 1
 
 
 def _walk_or_404(walk_id: int) -> Walk:
@@ -211,25 +202,12 @@ def _walk_or_404(walk_id: int) -> Walk:
     return walk
 
 
-def _float_arg(name: str, *, required: bool = False) -> float | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        if required:
-            raise InvalidInput(name, _("%(field)s is required.", field=name))
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise InvalidInput(name, _("%(field)s must be a number.", field=name)) from None
-    if not math.isfinite(value):
-        raise InvalidInput(name, _("%(field)s must be a number.", field=name))
-    return value
-
-
 # --- reading ------------------------------------------------------------------------------
 
 
 @bp.get("/csrf")
+@spec.validate(resp=responses(HTTP_200=(api.CsrfToken, "The token and the logged-in user")),
+               operation_id="getCsrfToken")
 def csrf():
     """A fresh CSRF token for the X-CSRFToken header (the outbox asks before it sends), and
     who is logged in: the phone sends only the findings this user captured, and clears its
@@ -240,20 +218,24 @@ def csrf():
 
 
 @bp.get("/openapi.json")
+@spec.validate(resp=responses((), HTTP_200=(api.OpenApiDocument, "OpenAPI 3.1 document")),
+               security={}, operation_id="getOpenApi", skip_validation=True)
 def openapi():
-    return jsonify(openapi_document())
+    """This document"""
+    return jsonify(document())
 
 
 @bp.get("/walks")
+@spec.validate(query=api.WalkQuery, resp=responses((401, 403, 422), HTTP_200=api.WalkList),
+               operation_id="listMyWalks")
 def walks():
+    """My walks: the ones I lead or that are in my districts"""
     if not can(current_user, "list_walks"):
         abort(403)
     query = select(Walk).where(capture_walks_clause(current_user))
-    status = request.args.get("status")
+    status = request.context.query.status
     if status is not None:
-        if status not in {s.value for s in WalkStatus}:
-            raise InvalidInput("status", _("Unknown status."))
-        query = query.where(Walk.status == WalkStatus(status))
+        query = query.where(Walk.status == status)
     query = query.order_by(
         case((Walk.status == WalkStatus.IN_PROGRESS, 0), else_=1), Walk.planned_start.desc()
     ).limit(50)
@@ -267,7 +249,9 @@ def walks():
 
 
 @bp.get("/walks/<int:walk_id>")
+@spec.validate(resp=responses((401, 404), HTTP_200=api.WalkWithFindings), operation_id="getWalk")
 def walk(walk_id: int):
+    """A walk with the findings I may see"""
     walk = _walk_or_404(walk_id)
     findings = visible_findings(walk)
     data = walk_json(walk, len(findings))
@@ -276,6 +260,8 @@ def walk(walk_id: int):
 
 
 @bp.get("/walks/<int:walk_id>/buildings")
+@spec.validate(resp=responses((401, 404), HTTP_200=api.DistrictBuildings),
+               operation_id="listWalkBuildings")
 def walk_buildings(walk_id: int):
     """Every building of the walk's district: the phone keeps it for offline suggestions."""
     walk = _walk_or_404(walk_id)
@@ -286,31 +272,23 @@ def walk_buildings(walk_id: int):
 
 
 @bp.get("/buildings/near")
+@spec.validate(query=api.NearQuery, resp=responses((401, 403, 422), HTTP_200=api.BuildingList),
+               operation_id="listBuildingsNear")
 def buildings_near():
+    """Buildings near a point, nearest first (with distance_m)"""
     if not can(current_user, "list_walks"):
         abort(403)
-    lat = _float_arg("lat", required=True)
-    lon = _float_arg("lon", required=True)
-    if not valid_position(lat, lon):
-        raise InvalidInput("lat", _("The position is not valid."))
-    radius = _float_arg("radius")
-    if radius is None:
-        radius = float(current_app.config["NEAREST_RADIUS_M"])
-    if not 0 < radius <= 5000:
-        raise InvalidInput("radius", _("The radius must be between 1 and 5000 m."))
-    limit = request.args.get("limit", default=current_app.config["NEAREST_LIMIT"])
-    try:
-        limit = int(limit)
-    except (TypeError, ValueError):
-        raise InvalidInput("limit", _("%(field)s must be a number.", field="limit")) from None
-    if not 1 <= limit <= 50:
-        raise InvalidInput("limit", _("The limit must be between 1 and 50."))
-    near = nearest_buildings(db.session, lat, lon, radius_m=radius, limit=limit)
+    query: api.NearQuery = request.context.query
+    radius = query.radius or float(current_app.config["NEAREST_RADIUS_M"])
+    limit = query.limit or int(current_app.config["NEAREST_LIMIT"])
+    near = nearest_buildings(db.session, query.lat, query.lon, radius_m=radius, limit=limit)
     return jsonify(buildings=[building_json(n.building, n.distance_m) for n in near])
 
 
 @bp.get("/categories")
+@spec.validate(resp=responses(HTTP_200=api.CategoryList), operation_id="listCategories")
 def categories():
+    """Active categories, in the user's language"""
     found = db.session.scalars(
         select(Category).where(Category.active).order_by(Category.position, Category.id)
     ).all()
@@ -323,9 +301,6 @@ def categories():
 
 
 # --- writing ------------------------------------------------------------------------------
-
-_OPTIONAL_NUMBERS = ("latitude", "longitude", "accuracy_m")
-
 
 def _json_body() -> dict[str, Any]:
     """The request's JSON object, parsed here so that no body can crash the server: deep
@@ -340,6 +315,18 @@ def _json_body() -> dict[str, Any]:
         raise malformed
     _check_text(body)
     return body
+
+
+def json_object(view):
+    """Parse the body (our error contract for what is not a JSON object) before spectree
+    validates it against the view's schema."""
+
+    @functools.wraps(view)
+    def checked(*args, **kwargs):
+        _json_body()
+        return view(*args, **kwargs)
+
+    return checked
 
 
 def _bad_text(text: str) -> bool:
@@ -373,67 +360,6 @@ def _check_text(body: dict) -> None:
             stack.extend((field, item) for item in value)
 
 
-def _take(body: dict, name: str, kinds: tuple[type, ...], default: Any, label: str) -> Any:
-    value = body.get(name, default)
-    if value is None:
-        return default
-    # bool is an int in Python; JSON true is not a number.
-    if isinstance(value, bool) and bool not in kinds:
-        raise InvalidInput(name, label)
-    if not isinstance(value, kinds):
-        raise InvalidInput(name, label)
-    if isinstance(value, int) and not isinstance(value, bool) and not -MAX_INT <= value <= MAX_INT:
-        raise InvalidInput(name, label)
-    return value
-
-
-def _captured_at(body: dict) -> datetime | None:
-    """When the phone captured the finding (the outbox sends it; ISO 8601)."""
-    value = body.get("captured_at")
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput("captured_at", _("Send a date and time."))
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidInput("captured_at", _("Send a date and time.")) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def _finding_data(body: dict) -> finding_service.FindingData:
-    category_id = _take(body, "category_id", (int,), None, _("Choose a category."))
-    if category_id is None:
-        raise InvalidInput("category_id", _("Choose a category."))
-    unsafe_for = _take(body, "unsafe_for", (list,), [], _("Unknown group in “unsafe for”."))
-    if not all(isinstance(tag, str) for tag in unsafe_for):
-        raise InvalidInput("unsafe_for", _("Unknown group in “unsafe for”."))
-    numbers = {}
-    for name in _OPTIONAL_NUMBERS:
-        value = _take(body, name, (int, float), None, _("%(field)s must be a number.", field=name))
-        if value is not None and not math.isfinite(value):
-            raise InvalidInput(name, _("%(field)s must be a number.", field=name))
-        numbers[name] = float(value) if value is not None else None
-    if (numbers["latitude"] is None) != (numbers["longitude"] is None):
-        raise InvalidInput("latitude", _("Send both latitude and longitude, or neither."))
-    building_id = _take(body, "building_id", (int,), None, _("That building does not exist."))
-    return finding_service.FindingData(
-        category_id=category_id,
-        severity=_take(body, "severity", (str,), "medium", _("Choose a severity.")),
-        place_type=_take(body, "place_type", (str,), "other", _("Choose a type of place.")),
-        unsafe_rating=_take(
-            body, "unsafe_rating", (int,), 2, _("Rate how unsafe it feels from 1 to 3.")
-        ),
-        unsafe_for=unsafe_for,
-        description=_take(body, "description", (str,), "", _("Send text.")),
-        confidential=_take(body, "confidential", (bool,), False, _("Send true or false.")),
-        building_id=building_id or None,
-        **numbers,
-    )
-
-
 def _uuid_field(value: Any, field: str) -> str | None:
     if value is None or value == "":
         return None
@@ -445,17 +371,38 @@ def _uuid_field(value: Any, field: str) -> str | None:
         raise InvalidInput(field, _("Send a UUID.")) from None
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time without a zone is UTC."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
 def _domain_error(error: DomainError):
     field = _API_FIELDS.get(error.field or "", error.field)
     return _error(422, "invalid", str(error.message), field)
 
 
 @bp.post("/walks/<int:walk_id>/findings")
+@json_object
+@spec.validate(
+    json=api.NewFinding,
+    resp=responses(
+        (400, 401, 403, 404, 422),
+        HTTP_201=(api.Finding, "Created"),
+        HTTP_200=(api.Finding, "Already there: the same uuid was sent"),
+    ),
+    operation_id="createFinding",
+)
 def create_finding(walk_id: int):
-    """Create a finding. The same `uuid` again returns the first one (200), never a second."""
+    """Record a finding (idempotent by uuid)
+
+    The same `uuid` again returns the first one (200), never a second."""
     walk = _walk_or_404(walk_id)
-    body = _json_body()
-    finding_uuid = _uuid_field(body.get("uuid"), "uuid")
+    body: api.NewFinding = request.context.json
+    finding_uuid = str(body.uuid) if body.uuid else None
     if finding_uuid:
         # A replay after the walk closed must still find its finding, so this comes first.
         existing = finding_service.find_by_uuid(db.session, finding_uuid)
@@ -465,13 +412,12 @@ def create_finding(walk_id: int):
             return jsonify(finding_json(existing)), 200
     grace = timedelta(hours=current_app.config["LATE_FINDING_GRACE_HOURS"])
     if not can_add_captured_finding(
-        current_user, walk, _captured_at(body), datetime.now(UTC), grace
+        current_user, walk, _aware(body.captured_at), datetime.now(UTC), grace
     ):
         return _error(403, "forbidden", _("You cannot add findings to this walk now."))
-    data = _finding_data(body)
     try:
         finding, created = finding_service.create_finding(
-            db.session, walk=walk, author=current_user, data=data, finding_uuid=finding_uuid
+            db.session, walk=walk, author=current_user, data=body, finding_uuid=finding_uuid
         )
     except DomainError as error:
         db.session.rollback()
@@ -488,6 +434,17 @@ def create_finding(walk_id: int):
 
 
 @bp.post("/findings/<int:finding_id>/photos")
+@spec.validate(
+    form=api.PhotoUpload,
+    resp=responses(
+        (400, 401, 403, 404, 413, 422),
+        HTTP_201=(api.Photo, "Stored"),
+        HTTP_200=(api.Photo, "Already there: the same client_uuid"),
+    ),
+    operation_id="addPhoto",
+    # The view reads the multipart body itself (unusable EXIF numbers are ignored).
+    skip_validation=True,
+)
 def add_photo(finding_id: int):
     """Add one photo (multipart field `photo`). The same `client_uuid` again: the same photo."""
     finding = db.session.get(Finding, finding_id) if finding_id <= MAX_ID else None

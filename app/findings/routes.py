@@ -57,22 +57,6 @@ def _prepare(form: FindingForm, walk: Walk) -> list[Category]:
     return categories
 
 
-def _data(form: FindingForm) -> finding_service.FindingData:
-    return finding_service.FindingData(
-        category_id=form.category_id.data,
-        severity=form.severity.data,
-        place_type=form.place_type.data,
-        unsafe_rating=form.unsafe_rating.data,
-        unsafe_for=form.unsafe_for.data or [],
-        description=form.description.data or "",
-        confidential=form.confidential.data,
-        building_id=form.building_id.data or None,
-        latitude=form.latitude.data,
-        longitude=form.longitude.data,
-        accuracy_m=form.accuracy_m.data,
-    )
-
-
 class _Discard:
     """Where the file parts of a too-large form go: nowhere (only its text fields are kept)."""
 
@@ -207,7 +191,7 @@ def new(walk_id: int):
         return _form_response(form, walk, categories, status=422)
     try:
         finding, created = finding_service.create_finding(
-            db.session, walk=walk, author=current_user, data=_data(form),
+            db.session, walk=walk, author=current_user, data=form.input(),
             finding_uuid=form.uuid.data,
         )
         keys = _save_photos(finding, processed) if created else []
@@ -278,7 +262,7 @@ def edit(finding_id: int):
 
     before = snapshot(finding)
     try:
-        finding_service.update_finding(db.session, finding, _data(form))
+        finding_service.update_finding(db.session, finding, form.input())
         record_changes(db.session, finding, before, actor=current_user)  # category, building
         keys = _save_photos(finding, processed)
     except DomainError as error:

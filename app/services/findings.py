@@ -1,44 +1,24 @@
 """Recording findings on a walk: created once per client UUID, edited, deleted."""
 
 import uuid as uuidlib
-from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.findings.schemas import FindingInput
 from app.models import (
     Building,
     Category,
     Finding,
-    PlaceType,
     PositionSource,
-    Severity,
-    UnsafeFor,
     User,
     Walk,
     utcnow,
 )
 from app.services import DomainError
 from app.services.geo import valid_position
-
-
-@dataclass
-class FindingData:
-    """What a walker enters for a finding; the same for the form and the API."""
-
-    category_id: int | None
-    severity: str = Severity.MEDIUM.value
-    place_type: str = PlaceType.OTHER.value
-    unsafe_rating: int = 2
-    unsafe_for: list[str] = field(default_factory=list)
-    description: str = ""
-    confidential: bool = False
-    building_id: int | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    accuracy_m: float | None = None
 
 
 def new_uuid() -> str:
@@ -54,53 +34,26 @@ def normalise_uuid(value: str | None) -> str:
         raise DomainError(_l("The finding's id is not a valid UUID."), field="uuid") from error
 
 
-def _validated(session: Session, data: FindingData) -> dict:
-    """The model's column values for `data`, or DomainError naming the first bad field."""
-    category = session.get(Category, data.category_id) if data.category_id else None
+def _column_values(session: Session, data: FindingInput) -> dict:
+    """The model's column values for `data` (already valid by its schema), or DomainError
+    naming the field when what it refers to does not exist."""
+    category = session.get(Category, data.category_id)
     if category is None or not category.active:
         raise DomainError(_l("Choose a category."), field="category")
-    try:
-        severity = Severity(data.severity)
-    except ValueError as error:
-        raise DomainError(_l("Choose a severity."), field="severity") from error
-    try:
-        place_type = PlaceType(data.place_type)
-    except ValueError as error:
-        raise DomainError(_l("Choose a type of place."), field="place_type") from error
-    if data.unsafe_rating not in (1, 2, 3):
-        raise DomainError(_l("Rate how unsafe it feels from 1 to 3."), field="unsafe_rating")
-    try:
-        unsafe_for = sorted({UnsafeFor(tag).value for tag in data.unsafe_for})
-    except ValueError as error:
-        raise DomainError(_l("Unknown group in “unsafe for”."), field="unsafe_for") from error
     building = None
     if data.building_id:
         building = session.get(Building, data.building_id)
         if building is None:
             raise DomainError(_l("That building does not exist."), field="building")
-    lat, lon, accuracy = data.latitude, data.longitude, data.accuracy_m
-    if lat is not None or lon is not None:
-        if not valid_position(lat, lon):
-            raise DomainError(_l("The position is not valid."), field="latitude")
-        if accuracy is not None and not (0 <= accuracy < 100_000):
-            accuracy = None
-    else:
-        accuracy = None
-    if len(data.description) > 5000:
-        raise DomainError(_l("The description is too long."), field="description")
+    # Only the finding's own fields (the API's NewFinding adds uuid and captured_at).
+    values = data.model_dump(include=set(FindingInput.model_fields) - {"category_id",
+                                                                        "building_id"})
     return {
+        **values,
         "category": category,
-        "severity": severity,
-        "place_type": place_type,
-        "unsafe_rating": data.unsafe_rating,
-        "unsafe_for": unsafe_for,
-        "description": data.description.strip(),
-        "confidential": bool(data.confidential),
         "building": building,
-        "latitude": lat,
-        "longitude": lon,
-        "accuracy_m": accuracy,
-        "position_source": PositionSource.DEVICE if lat is not None else None,
+        "unsafe_for": [tag.value for tag in data.unsafe_for],
+        "position_source": PositionSource.DEVICE if data.latitude is not None else None,
     }
 
 
@@ -109,7 +62,7 @@ def find_by_uuid(session: Session, finding_uuid: str) -> Finding | None:
 
 
 def create_finding(
-    session: Session, *, walk: Walk, author: User, data: FindingData, finding_uuid: str | None
+    session: Session, *, walk: Walk, author: User, data: FindingInput, finding_uuid: str | None
 ) -> tuple[Finding, bool]:
     """(finding, created). The same UUID sent again returns the first finding, never a second.
 
@@ -120,7 +73,7 @@ def create_finding(
     existing = find_by_uuid(session, finding_uuid)
     if existing is not None:
         return _same_author(existing, author), False
-    values = _validated(session, data)
+    values = _column_values(session, data)
     finding = Finding(uuid=finding_uuid, walk_id=walk.id, author_id=author.id, **values)
     try:
         with session.begin_nested():
@@ -139,8 +92,8 @@ def _same_author(finding: Finding, author: User) -> Finding:
     return finding
 
 
-def update_finding(session: Session, finding: Finding, data: FindingData) -> Finding:
-    values = _validated(session, data)
+def update_finding(session: Session, finding: Finding, data: FindingInput) -> Finding:
+    values = _column_values(session, data)
     if (values["latitude"], values["longitude"]) == (finding.latitude, finding.longitude):
         values["position_source"] = finding.position_source  # the same place, the same source
     assignee = finding.assignee

@@ -1,0 +1,240 @@
+"""The API's schemas, declared once: spectree validates requests and responses with them and
+writes /api/v1/openapi.json from them (app/api/spec.py). A finding's own input rules live in
+app/findings/schemas.py (FindingInput), shared with the web form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictStr,
+    field_validator,
+)
+
+from app.findings.schemas import LATITUDE_RANGE, LONGITUDE_RANGE, FindingInput
+from app.models import PlaceType, Severity, WalkStatus
+
+# The stable codes of the API error contract (README, "API errors"; app/errors.py).
+ErrorCode = Literal[
+    "malformed_json", "csrf", "unauthenticated", "forbidden", "not_found",
+    "method_not_allowed", "conflict", "too_large", "invalid", "photo_rejected",
+    "rate_limited", "server_error",
+]
+NEAREST_RADIUS_MAX_M = 5000
+NEAREST_LIMIT_MAX = 50
+
+
+class Error(BaseModel):
+    """Every error. Clients decide by `code`; `error` repeats it for older clients; `field`
+    names the input at fault, if one is."""
+
+    code: ErrorCode = Field(description="A stable code: what a client decides by.")
+    error: ErrorCode = Field(description="The same as code (old clients).")
+    message: str
+    field: str | None
+    reason: str | None = Field(
+        None,
+        description="With code photo_rejected: why the photo was refused (unsupported, "
+        "too_large, too_many_pixels, truncated). The finding stays saved.",
+    )
+
+
+# --- requests ---------------------------------------------------------------------------
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if value == "" else value
+
+
+class NewFinding(FindingInput):
+    """A finding as the phone sends it: the finding's fields, plus the client's id for it
+    and when it was captured."""
+
+    uuid: UUID | None = Field(
+        None,
+        description="Made by the client; sending it again returns the same finding (200) "
+        "instead of a new one (201).",
+    )
+    captured_at: datetime | None = Field(
+        None,
+        description="When the phone captured it (ISO 8601; without a zone: UTC). A finding "
+        "captured while the walk was in progress is accepted for a while after someone "
+        "completed it.",
+    )
+
+    @field_validator("uuid", mode="before")
+    @classmethod
+    def _uuid_text(cls, value: Any) -> Any:
+        if value is not None and value != "" and not isinstance(value, str):
+            raise ValueError("Send a UUID.")
+        return _blank_is_none(value)
+
+    @field_validator("captured_at", mode="before")
+    @classmethod
+    def _time_text(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            raise ValueError("Send a date and time.")
+        return _blank_is_none(value)
+
+
+class WalkQuery(BaseModel):
+    status: WalkStatus | None = None
+
+
+class NearQuery(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    lat: float = Field(ge=LATITUDE_RANGE[0], le=LATITUDE_RANGE[1])
+    lon: float = Field(ge=LONGITUDE_RANGE[0], le=LONGITUDE_RANGE[1])
+    radius: float | None = Field(None, gt=0, le=NEAREST_RADIUS_MAX_M,
+                                 description="Metres; the server's default without it.")
+    limit: int | None = Field(None, ge=1, le=NEAREST_LIMIT_MAX)
+
+
+class PhotoUpload(BaseModel):
+    """Documentation of the multipart body (the view reads it itself)."""
+
+    photo: bytes = Field(description="JPEG, PNG, WebP or HEIC",
+                         json_schema_extra={"format": "binary"})
+    client_uuid: UUID | None = None
+    exif_latitude: float | None = Field(
+        None, ge=LATITUDE_RANGE[0], le=LATITUDE_RANGE[1],
+        description="GPSLatitude from the photo's EXIF, read on the phone before it was "
+        "downscaled (the copy sent has no EXIF). Used when the photo itself carries no GPS. "
+        "Send with exif_longitude. Ignored when unusable.",
+    )
+    exif_longitude: float | None = Field(
+        None, ge=LONGITUDE_RANGE[0], le=LONGITUDE_RANGE[1],
+        description="GPSLongitude from the EXIF, as above.",
+    )
+    exif_direction: float | None = Field(
+        None, ge=0, le=360,
+        description="GPSImgDirection: where the camera pointed, degrees clockwise from north.",
+    )
+    exif_taken_at: str | None = Field(
+        None, examples=["2026:12:01 17:05:12"],
+        description="DateTimeOriginal as written in the EXIF (YYYY:MM:DD HH:MM:SS, the "
+        "camera's local time); ISO 8601 is accepted too.",
+    )
+    exif_offset: str | None = Field(
+        None, examples=["+01:00"],
+        description="OffsetTimeOriginal; without it the time is read as Swedish local time.",
+    )
+
+
+# --- responses --------------------------------------------------------------------------
+
+Count = Annotated[int, Field(ge=0)]
+
+
+class CsrfToken(BaseModel):
+    csrf_token: str
+    user_id: int = Field(description="The logged-in user's id")
+
+
+class Walk(BaseModel):
+    id: int
+    title: str
+    status: WalkStatus
+    district_id: int
+    district: str
+    planned_start: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    light_condition: str
+    url: str
+    can_add_finding: bool
+    finding_count: Count | None = None
+
+
+class WalkList(BaseModel):
+    walks: list[Walk] = Field(description="Walks, the ones in progress first")
+
+
+class Photo(BaseModel):
+    id: int
+    client_uuid: UUID | None
+    width: int
+    height: int
+    bytes: int
+    url: str
+    thumb_url: str
+
+
+class Internal(BaseModel):
+    """Only for managers, admins and the assigned fixer."""
+
+    assignee_id: int | None
+    assignee: str | None
+    responsible_party: str
+    planned_action: str
+    assignment_note: str
+
+
+class Finding(BaseModel):
+    id: int
+    uuid: UUID
+    walk_id: int
+    category_id: int
+    category: str
+    severity: Severity
+    place_type: PlaceType
+    unsafe_rating: int
+    unsafe_for: list[str]
+    description: str
+    confidential: bool
+    building_id: int | None
+    building: str | None
+    latitude: float | None
+    longitude: float | None
+    accuracy_m: float | None
+    status: str
+    created_at: datetime
+    url: str
+    photos: list[Photo]
+    internal: Internal | None = None
+
+
+class WalkWithFindings(Walk):
+    findings: list[Finding]
+
+
+class Building(BaseModel):
+    id: int
+    code: str
+    address: str
+    label: str
+    district_id: int
+    latitude: float | None
+    longitude: float | None
+    distance_m: float | None = None
+
+
+class BuildingList(BaseModel):
+    buildings: list[Building]
+
+
+class DistrictBuildings(BuildingList):
+    district_id: int
+
+
+class Category(BaseModel):
+    id: int
+    slug: str
+    name: str
+    icon: StrictStr | None
+
+
+class CategoryList(BaseModel):
+    categories: list[Category]
+
+
+class OpenApiDocument(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    openapi: str
+
