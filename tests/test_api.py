@@ -221,6 +221,9 @@ def test_same_uuid_by_another_user_is_refused(client, walker_walk, make, app):
         ({"latitude": 95, "longitude": 17}, "latitude"),
         ({"latitude": 59}, "latitude"),
         ({"latitude": "59", "longitude": 17}, "latitude"),
+        # The spec says accuracy_m >= 0: refused, no longer dropped silently (issue 9).
+        ({"latitude": 59, "longitude": 17, "accuracy_m": -5}, "accuracy_m"),
+        ({"latitude": 59, "longitude": 17, "accuracy_m": 1e6}, "accuracy_m"),
         ({"uuid": "not-a-uuid"}, "uuid"),
         ({"uuid": 12}, "uuid"),
     ],

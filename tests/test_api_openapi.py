@@ -40,6 +40,92 @@ def test_path_parameters_are_declared(app):
             assert declared == names, path
 
 
+def _schema(doc, ref):
+    return doc["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+
+
+def _bounds(schema):
+    """The constraints of a property: from the schema itself, or its non-null alternative."""
+    for option in schema.get("anyOf", [schema]):
+        if option.get("type") != "null":
+            return option
+    return schema
+
+
+def _just_outside(bounds):
+    """Values the document forbids, one per constraint it states."""
+    if "maxLength" in bounds:
+        yield "x" * (bounds["maxLength"] + 1)
+    if "minimum" in bounds:
+        yield bounds["minimum"] - 1
+    if "exclusiveMinimum" in bounds:
+        yield bounds["exclusiveMinimum"]
+    if "maximum" in bounds:
+        yield bounds["maximum"] + 1
+    if "exclusiveMaximum" in bounds:
+        yield bounds["exclusiveMaximum"]
+
+
+def _new_finding_cases():
+    from app import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.test_request_context():
+        doc = openapi_document()
+    body = doc["paths"]["/walks/{walk_id}/findings"]["post"]["requestBody"]
+    schema = _schema(doc, body["content"]["application/json"]["schema"])
+    cases = []
+    for name, prop in schema["properties"].items():
+        for value in _just_outside(_bounds(prop)):
+            cases.append((name, value))
+    return cases
+
+
+NEW_FINDING_CASES = _new_finding_cases()
+
+
+def test_the_document_states_the_findings_limits():
+    names = {name for name, _ in NEW_FINDING_CASES}
+    assert {"category_id", "description", "latitude", "longitude", "accuracy_m"} <= names
+
+
+@pytest.mark.parametrize("name, value", NEW_FINDING_CASES)
+def test_every_documented_limit_of_a_new_finding_is_enforced(client, login, make, app,
+                                                             name, value):
+    """Each bound the document states for a new finding, crossed by one: a 422 naming the
+    field, and nothing stored."""
+    walker = login("walker")
+    walk = make.walk(leader_id=walker)
+    data = {"category_id": make.category_id(), "latitude": 59.2, "longitude": 17.8,
+            "accuracy_m": 5}
+    data[name] = value
+    response = client.post(f"/api/v1/walks/{walk}/findings", json=data)
+    assert response.status_code == 422, response.json
+    assert response.json["code"] == "invalid" and response.json["field"] == name
+    with app.app_context():
+        from app.extensions import db
+        from app.models import Finding
+
+        assert db.session.scalar(db.select(db.func.count(Finding.id))) == 0
+
+
+def test_documented_limits_of_nearest_buildings_are_enforced(client, login):
+    login("walker")
+    with client.application.test_request_context():
+        doc = openapi_document()
+    parameters = doc["paths"]["/buildings/near"]["get"]["parameters"]
+    checked = 0
+    for parameter in parameters:
+        for value in _just_outside(_bounds(parameter["schema"])):
+            query = {"lat": 59, "lon": 17, parameter["name"]: value}
+            response = client.get("/api/v1/buildings/near", query_string=query)
+            assert response.status_code == 422, (parameter["name"], value)
+            assert response.json["field"] == parameter["name"]
+            checked += 1
+    assert checked >= 6
+
+
 FINDINGS = "/api/v1/walks/{walk}/findings"
 PHOTOS = "/api/v1/findings/{finding}/photos"
 MULTIPART_JUNK = {"data": b"junk", "content_type": "multipart/form-data; boundary=x"}

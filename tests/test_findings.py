@@ -79,6 +79,22 @@ def test_missing_category_is_explained_and_text_kept(client, login, make):
     assert "Välj en kategori" in page or "Choose a category" in page
 
 
+def test_unusable_accuracy_is_explained_and_text_kept(client, login, make, app):
+    # The same rule as the API's (app/findings/schemas.py): -5 m is refused, not dropped.
+    walker = login("walker")
+    walk = make.walk(leader_id=walker)
+    data = finding_form(make.category_id(), description="Lampan blinkar", latitude="59.2",
+                        longitude="17.8", accuracy_m="-5")
+    response = client.post(f"/walks/{walk}/findings/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Lampan blinkar" in page
+    assert ("noggrannhet måste vara mellan 0 och 100000 m" in page
+            or "accuracy must be between 0 and 100000 m" in page)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Finding.id))) == 0
+
+
 def test_nearest_buildings_offered_with_distance(client, login, make):
     walker = login("walker")
     district = make.district()

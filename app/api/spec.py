@@ -69,6 +69,9 @@ spec = SpecTree(
     before=_reject,
     validation_error_model=Error,
     annotations=False,
+    # Components named as the classes are (the default appends a hash of the module).
+    naming_strategy=lambda model: model.__name__,
+    nested_naming_strategy=lambda parent, child: child,
 )
 
 ERROR_DESCRIPTIONS = {
