@@ -1,5 +1,6 @@
 """schemathesis against /api/v1/openapi.json, valid and invalid input, logged in: no server
-error, and every answer's status, content type and body as documented (a short run; the
+error, every answer's status, content type and body as documented, and input the document
+calls invalid refused (a short run; the
 script runs longer: `python scripts/api_fuzz.py 500`)."""
 
 import importlib.util

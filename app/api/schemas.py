@@ -97,24 +97,27 @@ class NearQuery(BaseModel):
 
 
 class PhotoUpload(BaseModel):
-    """Documentation of the multipart body (the view reads it itself)."""
+    """The multipart body, for the document: the view reads it itself."""
 
     photo: bytes = Field(description="JPEG, PNG, WebP or HEIC",
                          json_schema_extra={"format": "binary"})
     client_uuid: UUID | None = None
+    # Lenient on purpose: the photo matters more than its EXIF, so an unusable value is
+    # ignored rather than refusing the photo (the ranges are said, not enforced).
     exif_latitude: float | None = Field(
-        None, ge=LATITUDE_RANGE[0], le=LATITUDE_RANGE[1],
+        None,
         description="GPSLatitude from the photo's EXIF, read on the phone before it was "
         "downscaled (the copy sent has no EXIF). Used when the photo itself carries no GPS. "
-        "Send with exif_longitude. Ignored when unusable.",
+        "Send with exif_longitude. Ignored unless between -90 and 90.",
     )
     exif_longitude: float | None = Field(
-        None, ge=LONGITUDE_RANGE[0], le=LONGITUDE_RANGE[1],
-        description="GPSLongitude from the EXIF, as above.",
+        None, description="GPSLongitude from the EXIF, as above; ignored unless between -180 "
+        "and 180.",
     )
     exif_direction: float | None = Field(
-        None, ge=0, le=360,
-        description="GPSImgDirection: where the camera pointed, degrees clockwise from north.",
+        None,
+        description="GPSImgDirection: where the camera pointed, degrees clockwise from north; "
+        "ignored unless between 0 and 360.",
     )
     exif_taken_at: str | None = Field(
         None, examples=["2026:12:01 17:05:12"],
