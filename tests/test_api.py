@@ -1,6 +1,7 @@
 """The JSON API under /api/v1: what the outbox and integrations see."""
 
 import io
+import json
 import threading
 import uuid
 
@@ -245,6 +246,13 @@ def test_body_that_is_not_an_object_is_400(client, walker_walk, raw):
     response = client.post(f"/api/v1/walks/{walk}/findings", data=raw,
                            content_type="application/json")
     assert response.status_code == 400 and response.json["field"] == "body"
+
+
+def test_json_sent_as_another_content_type_is_400(client, walker_walk, make):
+    _, _, walk = walker_walk
+    response = client.post(f"/api/v1/walks/{walk}/findings", content_type="text/plain",
+                           data=json.dumps(body(make.category_id())))
+    assert response.status_code == 400 and response.json["code"] == "malformed_json"
 
 
 # A walker of another district may not (tests/test_access.py has the ownership table).

@@ -324,6 +324,9 @@ def json_object(view):
     @functools.wraps(view)
     def checked(*args, **kwargs):
         _json_body()
+        if not request.is_json:
+            # spectree reads only a body sent as JSON; anything else would look empty.
+            raise InvalidInput("body", _("Send a JSON object."), 400, "malformed_json")
         return view(*args, **kwargs)
 
     return checked

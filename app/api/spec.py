@@ -75,7 +75,8 @@ spec = SpecTree(
 )
 
 ERROR_DESCRIPTIONS = {
-    400: "`malformed_json`: the body is not a JSON object; `csrf`: the CSRF token is missing "
+    400: "`malformed_json`: the body is not a JSON object (sent as application/json); "
+    "`csrf`: the CSRF token is missing "
     "or wrong (fetch a fresh one from /csrf and retry once)",
     401: "`unauthenticated`: not logged in (checked before CSRF)",
     403: "`forbidden`: not allowed",
