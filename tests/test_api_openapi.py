@@ -160,3 +160,22 @@ def test_odd_input_is_never_a_server_error(client, login, make, method, path,
     response = getattr(client, method)(path.format(walk=walk, finding=finding), **kwargs)
     assert response.status_code < 500, response.get_data(as_text=True)[:300]
     assert response.is_json
+
+
+def test_an_answer_off_its_schema_is_a_server_error_not_a_silent_drift(app, client, login,
+                                                                       monkeypatch):
+    """The documented response schemas are checked on every answer."""
+    from app.api.spec import AnswerOffSchema
+    from app.models import Category
+
+    login("walker")
+    monkeypatch.setattr(Category, "name", lambda self, locale: 5)  # documented: a string
+    with pytest.raises(AnswerOffSchema):  # tests see the drift itself
+        client.get("/api/v1/categories")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    try:
+        response = client.get("/api/v1/categories")
+    finally:
+        app.config["PROPAGATE_EXCEPTIONS"] = None
+    assert response.status_code == 500
+    assert response.json["code"] == "server_error"

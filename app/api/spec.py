@@ -49,6 +49,17 @@ def _reject(request, response, error: ValidationError | None, instance, *args) -
     raise InvalidInput(field, message)
 
 
+class AnswerOffSchema(Exception):
+    """A view answered something its documented schema does not allow: a bug, so a 500
+    with the API's error body (and, under tests, a loud exception)."""
+
+
+def _check_answer(request, response, error: ValidationError | None, instance, *args) -> None:
+    """spectree's `after` hook."""
+    if error is not None:
+        raise AnswerOffSchema(f"{request.method} {request.path}: {error}")
+
+
 spec = SpecTree(
     "flask",
     mode="strict",
@@ -67,6 +78,7 @@ spec = SpecTree(
     ],
     security={"session": []},
     before=_reject,
+    after=_check_answer,
     validation_error_model=Error,
     annotations=False,
     # Components named as the classes are (the default appends a hash of the module).
