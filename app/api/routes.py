@@ -193,8 +193,6 @@ def building_json(building: Building, distance_m: float | None = None) -> dict:
 # --- loading ------------------------------------------------------------------------------
 
 
-
-
 def _walk_or_404(walk_id: int) -> Walk:
     walk = db.session.get(Walk, walk_id) if walk_id <= MAX_ID else None
     if walk is None or not can(current_user, "view_walk", walk):
