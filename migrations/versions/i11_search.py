@@ -1,4 +1,5 @@
-"""search at scale: FTS5 trigram index over the findings' text on SQLite
+"""search at scale: FTS5 trigram index over the findings' text on SQLite; indexes for the
+district filter and the walks' finding counts
 
 Revision ID: i11_search
 Revises: i11a_scale
@@ -10,6 +11,7 @@ triggers keep it in step in the same transaction. PostgreSQL already has its pg_
 indexes (i11a_scale). The statements are copied here, not imported, as migrations are.
 """
 from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -23,7 +25,18 @@ NEW = "new.id, new.description, new.responsible_party, new.planned_action"
 OLD = "'delete', old.id, old.description, old.responsible_party, old.planned_action"
 
 
+OPEN = sa.text("status IN ('new', 'acknowledged', 'assigned', 'in_progress')")
+
+
 def upgrade():
+    # The district filter is a join through the district's walks; per walk, its open
+    # findings (of a category) straight from this index.
+    op.create_index('ix_findings_open_walk_category', 'findings', ['walk_id', 'category_id'],
+                    postgresql_where=OPEN, sqlite_where=OPEN)
+    # Visible findings per walk (confidential ones only to their author), counted from the
+    # index alone (SQLite indexes carry the rowid, the id, already).
+    op.create_index('ix_findings_walk_visible', 'findings',
+                    ['walk_id', 'confidential', 'author_id'], postgresql_include=['id'])
     if op.get_context().dialect.name != 'sqlite':
         return
     op.execute(
@@ -44,8 +57,9 @@ def upgrade():
 
 
 def downgrade():
-    if op.get_context().dialect.name != 'sqlite':
-        return
-    for name in ('findings_fts_au', 'findings_fts_ad', 'findings_fts_ai'):
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    op.execute("DROP TABLE IF EXISTS findings_fts")
+    if op.get_context().dialect.name == 'sqlite':
+        for name in ('findings_fts_au', 'findings_fts_ad', 'findings_fts_ai'):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute("DROP TABLE IF EXISTS findings_fts")
+    op.drop_index('ix_findings_walk_visible', table_name='findings')
+    op.drop_index('ix_findings_open_walk_category', table_name='findings')
