@@ -37,6 +37,11 @@ def upgrade():
     # index alone (SQLite indexes carry the rowid, the id, already).
     op.create_index('ix_findings_walk_visible', 'findings',
                     ['walk_id', 'confidential', 'author_id'], postgresql_include=['id'])
+    # Search matches buildings by address or code: trigram GIN on PostgreSQL (50,000
+    # buildings were a sequential scan per search), plain indexes on SQLite.
+    for name in ('address', 'code'):
+        op.create_index(f'ix_buildings_{name}_trgm', 'buildings', [name],
+                        postgresql_using='gin', postgresql_ops={name: 'gin_trgm_ops'})
     if op.get_context().dialect.name != 'sqlite':
         return
     op.execute(
@@ -61,5 +66,7 @@ def downgrade():
         for name in ('findings_fts_au', 'findings_fts_ad', 'findings_fts_ai'):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS findings_fts")
+    for name in ('address', 'code'):
+        op.drop_index(f'ix_buildings_{name}_trgm', table_name='buildings')
     op.drop_index('ix_findings_walk_visible', table_name='findings')
     op.drop_index('ix_findings_open_walk_category', table_name='findings')
