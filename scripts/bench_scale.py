@@ -267,6 +267,8 @@ def main() -> None:
 
     from app.services.scale import SCALE_MANAGER, SCALE_PASSWORD, SCALE_WALKER
 
+    rows: list[str] = []
+
     gunicorn_args = ["--worker-class", "sync", "--timeout", "60"]
     trygg = start_gunicorn("wsgi:app", options.port, env, options.workers, gunicorn_args)
     hello = start_gunicorn("hello_wsgi:app", options.port + 1, env, options.workers,
@@ -308,7 +310,7 @@ def main() -> None:
               f"hello-world run, gunicorn {options.workers} sync workers\n", flush=True)
         header = ("| page | p50 / p95 | req/s | hello-world req/s | share of hello-world "
                   "| errors |")
-        rows = [header, "| --- | --- | --- | --- | --- | --- |"]
+        rows[:] = [header, "| --- | --- | --- | --- | --- | --- |"]
         print(header, flush=True)
         with multiprocessing.get_context("fork").Pool(procs) as pool:
             for _key, name, session, requests in pages:
@@ -329,6 +331,8 @@ def main() -> None:
     finally:
         stop(trygg)
         stop(hello)
+    # The whole table once more, in one piece (the servers' logs may sit between the rows).
+    print("\n" + "\n".join(rows), flush=True)
 
 
 if __name__ == "__main__":
