@@ -8,6 +8,15 @@ during the export (sampled every 5 ms from /proc). The same exports of a tenth o
 (one district of ten) show whether memory grows with rows.
 
     .venv/bin/python scripts/bench_export.py [--rows 100000]
+
+With `--db URL` it uses that database as it is (seeded by `flask seed-scale`, e.g. the
+scale database of scripts/bench_scale.py) instead: it exports ALL findings as CSV as the
+scale manager, checks the file's rows against `count(*)` of the findings table and the row
+count in the download's name, prints the time, memory and rows per second with the time
+extrapolated to 1,000,000 findings, and then downloads the finished file through gunicorn
+(2 sync workers, the repository's timeout) as a client would, counting its lines.
+
+    .venv/bin/python scripts/bench_export.py --db postgresql://postgres@127.0.0.1:5432/mydb
 """
 
 import argparse
@@ -23,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from sqlalchemy import insert  # noqa: E402
+from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -139,10 +149,117 @@ def measure(user_id: int, url: str) -> dict:
             "rows": job.row_count, "rows_in_file": in_file}
 
 
+def csv_rows(path) -> int:
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return sum(1 for _ in csv.reader(fh, delimiter=";")) - 1
+
+
+def download_through_gunicorn(db_url: str, export_folder: str, export_id: int) -> dict:
+    """GET the finished file from gunicorn as the scale manager; count its CSV rows."""
+    import csv
+    import io
+    import re
+    import urllib.request
+
+    from bench_scale import HOST, Session, start_gunicorn, stop
+
+    from app.services.scale import SCALE_MANAGER, SCALE_PASSWORD
+
+    port = 5290
+    env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "bench-export-secret",
+           "EXPORT_FOLDER": export_folder, "WTF_CSRF_SSL_STRICT": "0", "JOBS_MODE": "sync"}
+    env.pop("TRYGG_DEV", None)
+    # The repository's gunicorn.conf.py (worker class, timeout), 2 workers.
+    server = start_gunicorn("wsgi:app", port, env, 2, ["--config", "gunicorn.conf.py"])
+    try:
+        client = Session(port)
+        client.login(SCALE_MANAGER, SCALE_PASSWORD)
+        request = urllib.request.Request(
+            f"http://{HOST}:{port}/exports/{export_id}/download",
+            headers={"Accept-Encoding": "identity"})
+        started = time.perf_counter()
+        with client.opener.open(request, timeout=600) as response:
+            name = re.search(r'filename="?([^";]+)', response.headers["Content-Disposition"])
+            header_rows = int(response.headers["X-Row-Count"])
+            text = io.TextIOWrapper(response, encoding="utf-8-sig", newline="")
+            rows = sum(1 for _ in csv.reader(text, delimiter=";")) - 1
+            status = response.status
+        return {"status": status, "seconds": time.perf_counter() - started, "rows": rows,
+                "header_rows": header_rows, "name": name.group(1) if name else "?"}
+    finally:
+        stop(server)
+
+
+def bench_database(db_url: str) -> None:
+    """Export every finding of an existing (scale) database; see the module's docstring."""
+    from sqlalchemy import func, select
+
+    from app.exports import operations as ops
+    from app.exports.queries import download_name
+    from app.models import ExportJob
+    from app.services.scale import SCALE_MANAGER
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    tmp = tempfile.mkdtemp(prefix="trygg-bench-export-")
+    try:
+        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": db_url,
+                          "EXPORT_FOLDER": tmp, "JOBS_MODE": "sync"})
+        with app.app_context():
+            in_db = db.session.scalar(select(func.count()).select_from(Finding))
+            user = db.session.scalar(select(User).where(User.email == SCALE_MANAGER))
+            if user is None:
+                sys.exit(f"{SCALE_MANAGER} not found: seed the database with flask seed-scale")
+            print(f"database: {db_url.split('@')[-1]}, {in_db:,} findings")
+            job = ops.start_export(db.session, user=user, kind="findings", file_format="csv",
+                                   args=MultiDict(), locale="sv")
+            db.session.commit()
+            job_id = job.id
+            base = rss_mib()
+            sampler = PeakSampler()
+            sampler.start()
+            started, cpu = time.perf_counter(), time.process_time()
+            ops.run_export(job_id)
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            peak = sampler.stop()
+            job = db.session.get(ExportJob, job_id)
+            path = ops.file_path(job)
+            in_file = csv_rows(path)
+            name = download_name(job)
+            print(f"export job: {job.status.value}, {elapsed:.1f} s, "
+                  f"{cpu:.1f} s CPU in this process, "
+                  f"{path.stat().st_size / 2**20:.0f} MiB, {job.row_count:,} rows "
+                  f"({job.row_count / elapsed:,.0f} rows/s), {in_file:,} rows in the file, "
+                  f"name {name}")
+            print(f"memory: RSS {base:.0f} MiB before, {peak:.0f} MiB at the peak "
+                  f"(+{peak - base:.0f} MiB)")
+            print(f"extrapolated to 1,000,000 findings: {elapsed * 1e6 / job.row_count:.0f} s "
+                  f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+            complete = job.row_count == in_file == in_db and f"-{in_db}-rows." in name
+            print(f"complete: {'yes' if complete else 'NO'} "
+                  f"(database {in_db:,}, job {job.row_count:,}, file {in_file:,})")
+            db.session.remove()
+            db.engine.dispose()
+        got = download_through_gunicorn(db_url, tmp, job_id)
+        ok = got["status"] == 200 and got["rows"] == got["header_rows"] == in_db
+        print(f"download through gunicorn: HTTP {got['status']}, {got['seconds']:.1f} s, "
+              f"{got['rows']:,} rows read (X-Row-Count {got['header_rows']:,}, "
+              f"{got['name']}): {'complete' if ok else 'INCOMPLETE'}")
+        if not (complete and ok):
+            sys.exit(1)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--db", help="an existing (scale-seeded) database: export all of it")
     args = parser.parse_args()
+    if args.db:
+        bench_database(args.db)
+        return
     tmp = tempfile.mkdtemp(prefix="trygg-bench-")
     try:
         app = create_app({

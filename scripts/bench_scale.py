@@ -1,6 +1,7 @@
 """Manager pages and API calls at scale, each paired with a hello-world in the same run.
 
     make bench-scale                      # PostgreSQL database trygg_scale, 1 M findings
+    .venv/bin/python scripts/bench_scale.py --db postgresql://…/mydb --no-seed --only list,search
     .venv/bin/python scripts/bench_scale.py --db sqlite:////tmp/trygg-scale.db --findings 100000
 
 Seeds the database with `flask seed-scale` unless it already holds the scale data set, starts
@@ -195,6 +196,10 @@ def _ms(value) -> str:
 
 # --- the targets -----------------------------------------------------------------------
 
+# The pages of issue 11's table, in its order.
+PAGES = ("list", "filtered", "search", "map", "report1", "reports", "detail", "walks", "post")
+
+
 
 def targets(env: dict) -> dict:
     """Ids the pages need, read from the seeded database."""
@@ -240,7 +245,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="per page and per pair")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=5200, help="Trygg; hello-world on +1")
-    parser.add_argument("--only", help="comma-separated page keys to run")
+    parser.add_argument("--only", help="comma-separated page keys to run: " + ", ".join(PAGES))
+    parser.add_argument("--no-seed", action="store_true",
+                        help="use the database as it is (no migration, no seeding)")
     options = parser.parse_args()
 
     env = {**os.environ, "DATABASE_URL": options.db, "SECRET_KEY": "bench-scale-secret",
@@ -248,14 +255,19 @@ def main() -> None:
            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:10000"}
     env.pop("TRYGG_DEV", None)
     print(f"database: {options.db.split('@')[-1]}", flush=True)
-    run_flask(env, "db", "upgrade", "heads")
-    started = time.monotonic()
-    print(run_flask(env, "seed-scale", "--findings", str(options.findings), "--buildings",
-                    str(options.buildings), "--districts", str(options.districts)), flush=True)
-    print(f"seed step: {time.monotonic() - started:.0f} s", flush=True)
+    if not options.no_seed:
+        run_flask(env, "db", "upgrade", "heads")
+        started = time.monotonic()
+        # Runs to the end (or exits) before any page is measured.
+        print(run_flask(env, "seed-scale", "--findings", str(options.findings), "--buildings",
+                        str(options.buildings), "--districts", str(options.districts)),
+              flush=True)
+        print(f"seed step: {time.monotonic() - started:.0f} s", flush=True)
     ids = targets(env)
 
     from app.services.scale import SCALE_MANAGER, SCALE_PASSWORD, SCALE_WALKER
+
+    rows: list[str] = []
 
     gunicorn_args = ["--worker-class", "sync", "--timeout", "60"]
     trygg = start_gunicorn("wsgi:app", options.port, env, options.workers, gunicorn_args)
@@ -287,15 +299,18 @@ def main() -> None:
             ("post", "POST a finding via the API", walker,
              [("POST", f"/api/v1/walks/{ids['walk']}/findings", body)]),
         ]
+        assert [p[0] for p in pages] == list(PAGES)
         if options.only:
             keep = set(options.only.split(","))
+            if keep - set(PAGES):
+                sys.exit(f"unknown pages: {', '.join(sorted(keep - set(PAGES)))}")
             pages = [p for p in pages if p[0] in keep]
         procs = min(4, options.clients)
         print(f"{options.clients} clients, {options.seconds:g} s per page and per "
               f"hello-world run, gunicorn {options.workers} sync workers\n", flush=True)
         header = ("| page | p50 / p95 | req/s | hello-world req/s | share of hello-world "
                   "| errors |")
-        rows = [header, "| --- | --- | --- | --- | --- | --- |"]
+        rows[:] = [header, "| --- | --- | --- | --- | --- | --- |"]
         print(header, flush=True)
         with multiprocessing.get_context("fork").Pool(procs) as pool:
             for _key, name, session, requests in pages:
@@ -316,6 +331,8 @@ def main() -> None:
     finally:
         stop(trygg)
         stop(hello)
+    # The whole table once more, in one piece (the servers' logs may sit between the rows).
+    print("\n" + "\n".join(rows), flush=True)
 
 
 if __name__ == "__main__":

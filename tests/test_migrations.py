@@ -2,12 +2,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.extensions import db
+from app.search import include_name
 
 
 def test_migrations_build_the_same_schema_as_the_models(app):
     """`flask db upgrade` (run by the app fixture) leaves nothing for autogenerate to add."""
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_name": include_name})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

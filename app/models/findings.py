@@ -134,6 +134,13 @@ class Finding(db.Model):
         # Recurring findings: an earlier fix at the same building and category.
         Index("ix_findings_building_category_fixed", "building_id", "category_id",
               "fixed_at"),
+        # The district filter goes through the district's walks: open findings of a walk
+        # (and category) without touching the table.
+        Index("ix_findings_open_walk_category", "walk_id", "category_id",
+              postgresql_where=_OPEN_SQL, sqlite_where=_OPEN_SQL),
+        # Findings a user may see per walk (/api/v1/walks counts), from the index alone.
+        Index("ix_findings_walk_visible", "walk_id", "confidential", "author_id",
+              postgresql_include=["id"]),
         # Search is ILIKE on PostgreSQL, served by trigram indexes (pg_trgm); on SQLite
         # these are plain indexes (kept so both databases have the same schema).
         *(

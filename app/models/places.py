@@ -30,7 +30,12 @@ class District(db.Model):
 class Building(db.Model):
     __tablename__ = "buildings"
     # The nearest-building query narrows by a latitude/longitude box first.
-    __table_args__ = (Index("ix_buildings_latitude_longitude", "latitude", "longitude"),)
+    __table_args__ = (
+        Index("ix_buildings_latitude_longitude", "latitude", "longitude"),
+        # Search (app/search.py) matches address and code with ILIKE '%…%' on PostgreSQL.
+        *(Index(f"ix_buildings_{name}_trgm", name, postgresql_using="gin",
+                postgresql_ops={name: "gin_trgm_ops"}) for name in ("address", "code")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

@@ -240,6 +240,11 @@ def _map_points(filters: service.FindingFilters, bbox) -> list[dict]:
     thumbs = service.first_photo_ids(db.session, [row.id for row in rows])
     labels = {s: label(s) for s in FindingStatus}
     today = local_today()
+    # Two links per marker: built once and filled in (url_for per marker took a fifth of the
+    # page's time at 2,000 markers).
+    show_url = url_for("findings.show", finding_id=1234567890).replace("1234567890", "{}")
+    thumb_url = url_for("photos.serve", photo_id=1234567890, variant="thumb").replace(
+        "1234567890", "{}")
     points = []
     for row in rows:
         category = categories[row.category_id]
@@ -249,9 +254,8 @@ def _map_points(filters: service.FindingFilters, bbox) -> list[dict]:
             "id": row.id, "lat": row.latitude, "lon": row.longitude,
             "status": status.value, "label": labels[status],
             "title": f"{category.icon} {category.name(locale)} #{row.id}",
-            "url": url_for("findings.show", finding_id=row.id),
-            "thumb": url_for("photos.serve", photo_id=thumb, variant="thumb")
-            if thumb else None,
+            "url": show_url.format(row.id),
+            "thumb": thumb_url.format(thumb) if thumb else None,
             "overdue": row.due_date is not None and row.due_date < today
             and status not in DONE_STATUSES,
         })

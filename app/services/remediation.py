@@ -14,14 +14,12 @@ from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, case, false, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
-    Building,
-    Category,
     Comment,
     Finding,
     FindingEvent,
@@ -78,8 +76,10 @@ def overdue_condition(today: date | None = None):
 
 def open_clause():
     """SQL: not done. Spelt as IN (the open statuses), which the partial indexes on open
-    findings match, rather than NOT IN (the done ones), which they cannot."""
-    return Finding.status.in_(OPEN_STATUSES)
+    findings match, rather than NOT IN (the done ones), which they cannot. The values are
+    written into the SQL: SQLite uses a partial index only for literal values, in its order."""
+    return Finding.status.in_(bindparam("open_statuses", list(OPEN_STATUSES), expanding=True,
+                                        literal_execute=True))
 
 
 def is_overdue(finding: Finding, today: date | None = None) -> bool:
@@ -567,36 +567,10 @@ def _contains(lower, column, text: str):
     return lower(column).contains(text.strip().lower(), autoescape=True)
 
 
-# Up to this many matching buildings are given to the search as ids, so the database can
-# combine index scans; more (a street name) are matched with a subquery.
-_SEARCH_ID_LIMIT = 500
-
-
 def _text_match(lower, q: str, session: Session):
-    building_query = select(Building.id).where(
-        or_(_contains(lower, Building.address, q), _contains(lower, Building.code, q))
-    )
-    building_ids = list(session.scalars(building_query.limit(_SEARCH_ID_LIMIT + 1)))
-    if len(building_ids) > _SEARCH_ID_LIMIT:
-        by_building = Finding.building_id.in_(building_query)
-    else:
-        by_building = Finding.building_id.in_(building_ids)
-    category_ids = list(session.scalars(
-        select(Category.id).where(or_(_contains(lower, Category.name_sv, q),
-                                      _contains(lower, Category.name_en, q)))))
-    conditions = [
-        _contains(lower, Finding.description, q),
-        _contains(lower, Finding.responsible_party, q),
-        _contains(lower, Finding.planned_action, q),
-    ]
-    if building_ids:
-        conditions.append(by_building)
-    if category_ids:
-        conditions.append(Finding.category_id.in_(category_ids))
-    number = q.lstrip("#")
-    if number.isdigit() and len(number) < 10:
-        conditions.append(Finding.id == int(number))
-    return or_(*conditions)
+    from app.search import finding_text_match
+
+    return finding_text_match(q, session)
 
 
 def list_options():

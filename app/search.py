@@ -1,0 +1,108 @@
+"""Text search over findings, the `?q=` of the lists, the map and the exports.
+
+A finding matches when the text (case-insensitive, a substring, Å/Ä/Ö folded like
+Python's str.lower) occurs in its description, responsible party or planned action, in its
+building's address or code, in its category's Swedish or English name, or when the text
+is its number ("123" or "#123").
+
+The three finding columns are the expensive part at a million rows; each database gets an
+index that answers a substring match:
+- PostgreSQL: `col ILIKE '%…%'` on the bare column, served by the pg_trgm GIN indexes
+  (migration i11a_scale). ILIKE folds Å, Ä, Ö in a UTF-8 database.
+- SQLite: the FTS5 table `findings_fts` with the trigram tokenizer (`case_sensitive 0`
+  folds Unicode case, keeps diacritics: "a" never matches "ä"), kept in step with
+  `findings` by triggers in the same transaction (migration i11_search). A quoted
+  phrase of trigrams is a substring match. Texts under 3 characters have no trigram, so
+  they fall back to a LIKE over `unicode_lower()` (app.sqlite_tuning), as before.
+
+Buildings and categories are small tables and are matched with LIKE.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, literal_column, or_, select, table
+from sqlalchemy.orm import Session
+
+from app.models import Building, Category, Finding
+
+FTS_TABLE = "findings_fts"
+FTS_COLUMNS = ("description", "responsible_party", "planned_action")
+# The trigram tokenizer indexes runs of 3 characters; shorter texts cannot use it.
+FTS_MIN_CHARS = 3
+# Up to this many matching buildings are given to the search as ids, so the database can
+# combine index scans; more (a street name) are matched with a subquery.
+BUILDING_ID_LIMIT = 500
+
+
+def dialect_name(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def contains(column, text: str, dialect: str):
+    """Case-insensitive substring match; % and _ in the text match only themselves."""
+    text = text.strip()
+    if dialect == "sqlite":
+        return func.unicode_lower(column).contains(text.lower(), autoescape=True)
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return column.ilike(f"%{escaped}%", escape="/")
+
+
+def fts_phrase(text: str) -> str:
+    """`text` as one FTS5 phrase: every character literal, quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def uses_fts(text: str, dialect: str) -> bool:
+    return dialect == "sqlite" and len(text.strip()) >= FTS_MIN_CHARS
+
+
+def finding_text_condition(text: str, dialect: str):
+    """The text in any of the finding's own text columns."""
+    text = text.strip()
+    if uses_fts(text, dialect):
+        fts = table(FTS_TABLE)
+        return Finding.id.in_(
+            select(literal_column("rowid")).select_from(fts)
+            .where(literal_column(FTS_TABLE).op("MATCH")(fts_phrase(text))))
+    return or_(*(contains(getattr(Finding, name), text, dialect) for name in FTS_COLUMNS))
+
+
+def finding_text_match(q: str, session: Session):
+    """The WHERE clause for `?q=` on a select from findings (see the module's docstring)."""
+    q = q.strip()
+    dialect = dialect_name(session)
+    building_query = select(Building.id).where(
+        or_(contains(Building.address, q, dialect), contains(Building.code, q, dialect)))
+    building_ids = list(session.scalars(building_query.limit(BUILDING_ID_LIMIT + 1)))
+    category_ids = list(session.scalars(select(Category.id).where(or_(
+        contains(Category.name_sv, q, dialect), contains(Category.name_en, q, dialect)))))
+    conditions = [finding_text_condition(q, dialect)]
+    if len(building_ids) > BUILDING_ID_LIMIT:
+        conditions.append(Finding.building_id.in_(building_query))
+    elif building_ids:
+        conditions.append(Finding.building_id.in_(building_ids))
+    if category_ids:
+        conditions.append(Finding.category_id.in_(category_ids))
+    number = q.lstrip("#")
+    if number.isdigit() and len(number) < 10:
+        conditions.append(Finding.id == int(number))
+    return or_(*conditions)
+
+
+def search_findings(session: Session, q: str) -> Select:
+    """select(Finding.id) of the findings matching `q`, for tests and scripts."""
+    return select(Finding.id).where(finding_text_match(q, session))
+
+
+# --- the SQLite index (created by migration i11_search) ------------------------------
+
+
+def is_search_table(name: str | None) -> bool:
+    """The FTS5 table and its shadow tables, which the models do not declare (autogenerate
+    must leave them alone)."""
+    return bool(name) and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_"))
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic's include_name hook: skip the search tables."""
+    return not (type_ == "table" and is_search_table(name))

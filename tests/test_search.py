@@ -1,0 +1,93 @@
+"""Text search finds the same findings on both databases: on SQLite through the FTS5
+trigram index (3 characters and more), on PostgreSQL through ILIKE (pg_trgm), and both
+agree with a plain case-insensitive substring test done in Python, for Swedish text."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Finding
+from app.search import contains, dialect_name, finding_text_condition, uses_fts
+
+TEXTS = [
+    ("Bil uppställd på gården sedan i våras", "Fastighetsskötsel Åby", ""),
+    ("UPPSTÄLLD SKROTBIL VID GARAGET", "", "Bogsera bort"),
+    ("Övergiven cykel i cykelrummet", "Gatukontoret", "Märk och flytta"),
+    ("övergivna möbler i källardörren", "", "Forsla bort ÖVERGIVNA saker"),
+    ("Trasig belysning vid entrén", "Elfirman Ljus & Kraft", "Byt armatur"),
+    ("Klotter på väggen: \"Ärlig\" 100% tag_1", "", ""),
+    ("Buskage skymmer sikten vid gångvägen", "Parkförvaltningen", "Beskär häcken"),
+    ("Mörk passage under bron, ÅTERVINNINGSSTATIONEN", "", "Ny belysning"),
+    ("Stängsel trasigt vid förskolan Ängen", "Skolförvaltningen", ""),
+    ("Sned skylt", "", "Rät upp"),
+]
+
+WORDS = [
+    "uppställd", "UPPSTÄLLD", "Uppställ", "ppstä", "övergiv", "ÖVERGIVNA", "Övergivna möbler",
+    "källardörr", "rdörr", "gården", "GÅRDEN", "åter", "ÅTERVINNING", "ängen", "entrén",
+    "ENTRÉN", "ljus & kraft", "\"ärlig\"", "100%", "tag_1", "g_1", "bort", "häck",
+    "skötsel åby", "gatukontoret", "armatur", "vid", "ed", "å", "Ö", "ä", "xyz", "aå",
+    "uppstalld", "overgiven", "ar", "n ", " vid ",
+]
+
+
+def _expected(text: str) -> set[int]:
+    needle = text.strip().lower()
+    return {fid for fid, fields in _rows().items()
+            if any(needle in (field or "").lower() for field in fields)}
+
+
+def _rows() -> dict[int, tuple]:
+    return {f.id: (f.description, f.responsible_party, f.planned_action)
+            for f in db.session.scalars(select(Finding))}
+
+
+def _found(condition) -> set[int]:
+    return set(db.session.scalars(select(Finding.id).where(condition)))
+
+
+@pytest.fixture
+def texts(app, make):
+    walk = make.walk()
+    author = make.user()
+    return [make.finding(walk, author, description=d, responsible_party=r, planned_action=p)
+            for d, r, p in TEXTS]
+
+
+def test_text_search_matches_like_for_swedish_words(app, texts):
+    with app.app_context():
+        dialect = dialect_name(db.session)
+        for word in WORDS:
+            found = _found(finding_text_condition(word, dialect))
+            like = _found(db.or_(*(contains(getattr(Finding, c), word, dialect)
+                                   for c in ("description", "responsible_party",
+                                             "planned_action"))))
+            assert found == like == _expected(word), word
+        # Both paths were exercised on SQLite.
+        if dialect == "sqlite":
+            assert uses_fts("uppställd", dialect) and not uses_fts("ed", dialect)
+
+
+def test_search_follows_edits_and_deletes(app, texts):
+    with app.app_context():
+        dialect = dialect_name(db.session)
+        finding = db.session.get(Finding, texts[-1])
+        finding.description = "Nedfallen gren på GÅNGBANAN"
+        db.session.commit()
+        assert _found(finding_text_condition("gångbanan", dialect)) == {texts[-1]}
+        assert _found(finding_text_condition("Sned skylt", dialect)) == set()
+        db.session.delete(db.session.get(Finding, texts[2]))
+        db.session.commit()
+        assert _found(finding_text_condition("övergiv", dialect)) == {texts[3]}
+
+
+def test_list_search_finds_swedish_text_in_any_case(client, login, texts):
+    login("manager")
+    for q, wanted in [("uppställd", {texts[0], texts[1]}), ("ÖVERGIV", {texts[2], texts[3]}),
+                      ("ÅTERVINNING", {texts[7]}), ("ä", {texts[i] for i, fields in enumerate(TEXTS)
+                              if any("ä" in f.lower() for f in fields)}), ("zzz", set())]:
+        page = client.get("/findings", query_string={"q": q}).get_data(as_text=True)
+        assert {int(i) for i in re.findall(r'name="ids" value="(\d+)"', page)} == wanted, q
+
