@@ -21,11 +21,11 @@ from app.api import bp
 from app.api.openapi import openapi_document
 from app.errors import api_error
 from app.extensions import db
+from app.findings import operations as finding_service
 from app.i18n import locale_code
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk, WalkStatus
 from app.policy import can, can_add_captured_finding, capture_walks_clause, visible_findings_clause
 from app.services import DomainError
-from app.services import findings as finding_service
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings, valid_position
 from app.storage import commit_or_discard, get_storage
@@ -258,7 +258,7 @@ def walks():
         case((Walk.status == WalkStatus.IN_PROGRESS, 0), else_=1), Walk.planned_start.desc()
     ).limit(50)
     found = db.session.scalars(query).all()
-    from app.services.walks import finding_counts
+    from app.walks.operations import finding_counts
 
     counts = finding_counts(
         db.session, [w.id for w in found], visible_findings_clause(current_user)

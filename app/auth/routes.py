@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash
 
 from app.accounts import operations as ops
 from app.accounts import throttle
+from app.accounts.credentials import LoginRefused, authenticate
 from app.accounts.devices import device_label
 from app.auth import bp
 from app.auth.forms import (
@@ -35,7 +36,6 @@ from app.auth.forms import (
 from app.extensions import db, login_manager
 from app.models import Role, User, UserSession, utcnow
 from app.services import DomainError
-from app.services.accounts import LoginRefused, authenticate
 
 PENDING_2FA = "pending_2fa"
 PENDING_2FA_SECONDS = 300

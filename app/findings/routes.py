@@ -18,6 +18,7 @@ from werkzeug.wsgi import LimitedStream
 
 from app.extensions import db
 from app.findings import bp
+from app.findings import operations as finding_service
 from app.findings.forms import FindingForm
 from app.htmx import wants_fragment
 from app.i18n import locale_code
@@ -25,7 +26,6 @@ from app.labels import options
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk
 from app.policy import can
 from app.services import DomainError
-from app.services import findings as finding_service
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings
 from app.storage import commit_or_discard, delete_files, get_storage

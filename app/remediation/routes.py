@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import jobs
+from app import mail as mail_service
 from app.extensions import db
 from app.findings.routes import get_finding_or_404
 from app.htmx import wants_fragment
@@ -54,7 +55,6 @@ from app.remediation.forms import (
 )
 from app.remediation.page import STATUS_COLOURS, fill_assign_form, finding_page
 from app.services import DomainError
-from app.services import mail as mail_service
 from app.services import photos as photo_service
 from app.services import remediation as service
 from app.storage import commit_or_discard, get_storage

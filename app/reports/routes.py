@@ -33,14 +33,14 @@ from app.reports.forms import (
     TargetsForm,
 )
 from app.services import DomainError
-from app.services import followup as followup_service
 from app.services import photos as photo_service
 from app.services import reports as report_service
 from app.services import surveys as survey_service
-from app.services import walks as walk_service
 from app.services.protocol import render_protocol
 from app.storage import commit_or_discard, get_storage
 from app.timeutil import local_to_utc, local_today, to_local
+from app.walks import followup as followup_service
+from app.walks import operations as walk_service
 from app.walks.routes import visible_findings
 
 

@@ -11,9 +11,9 @@ from app.labels import options
 from app.models import District, Finding, Role, User, Walk, WalkStatus
 from app.policy import can, my_walks_clause, visible_findings_clause
 from app.services import DomainError
-from app.services import walks as walk_service
 from app.timeutil import local_day_bounds, local_to_utc, local_today, to_local
 from app.walks import bp
+from app.walks import operations as walk_service
 from app.walks.forms import CompleteWalkForm, WalkForm
 
 
