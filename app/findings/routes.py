@@ -274,7 +274,7 @@ def edit(finding_id: int):
     processed = _process_uploads(form)
     if processed is None:
         return _form_response(form, walk, categories, finding, status=422)
-    from app.services.remediation import record_changes, snapshot
+    from app.remediation.timeline import record_changes, snapshot
 
     before = snapshot(finding)
     try:
