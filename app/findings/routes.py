@@ -20,6 +20,8 @@ from app.extensions import db
 from app.findings import bp
 from app.findings import operations as finding_service
 from app.findings.forms import FindingForm
+from app.findings.photos import attach_photo, photo_keys
+from app.findings.photos import delete_photo as delete_photo_operation
 from app.htmx import wants_fragment
 from app.i18n import locale_code
 from app.labels import options
@@ -168,12 +170,9 @@ def _save_photos(finding: Finding, processed: list) -> list[str]:
     keys = []
     storage = get_storage()
     for item in processed:
-        photo = photo_service.save_photo(
-            db.session, storage, finding=finding, processed=item,
-            kind=PhotoKind.FINDING, uploaded_by_id=current_user.id,
-        )
-        keys += [photo.storage_key, photo.thumb_key]
-        finding_service.use_photo_position(finding, item.gps_latitude, item.gps_longitude)
+        photo, _created = attach_photo(db.session, storage, finding, item,
+                                       kind=PhotoKind.FINDING, uploaded_by_id=current_user.id)
+        keys += photo_keys(photo)
     return keys
 
 
@@ -316,8 +315,7 @@ def delete_photo(finding_id: int, photo_id: int):
         abort(404)
     if not can(current_user, "edit_finding", finding):
         abort(403)
-    keys = [photo.storage_key, photo.thumb_key]
-    db.session.delete(photo)
+    keys = delete_photo_operation(db.session, photo)
     db.session.commit()
     delete_files(keys)
     flash(_("The photo is deleted."), "success")

@@ -24,6 +24,7 @@ from app import jobs
 from app import mail as mail_service
 from app.extensions import db
 from app.findings import duplicates
+from app.findings.photos import attach_photo, photo_keys
 from app.findings.routes import get_finding_or_404
 from app.htmx import wants_fragment
 from app.i18n import local_date, locale_code
@@ -467,11 +468,9 @@ def _save_optional_photo(finding: Finding, processed, kind: PhotoKind, **extra) 
     """Store the photo if one came with the form; the storage keys to remove on failure."""
     if processed is None:
         return []
-    photo = photo_service.save_photo(
-        db.session, get_storage(), finding=finding, processed=processed, kind=kind,
-        uploaded_by_id=current_user.id, **extra,
-    )
-    return [photo.storage_key, photo.thumb_key]
+    photo, _created = attach_photo(db.session, get_storage(), finding, processed, kind=kind,
+                                   uploaded_by_id=current_user.id, **extra)
+    return photo_keys(photo)
 
 
 @bp.post("/findings/<int:finding_id>/fixed")
