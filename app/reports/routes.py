@@ -218,7 +218,7 @@ def targets():
             flash(_("The walk targets for %(year)d are saved.", year=year), "success")
             return redirect(url_for("reports.targets", year=year), code=303)
     return render_template(
-        "reports/admin_targets.html", form=form, year=year, districts=districts, values=values,
+        "walks/admin_targets.html", form=form, year=year, districts=districts, values=values,
         errors=errors, years=list(range(local_today().year + 1, local_today().year - 6, -1)),
     ), 422 if errors else 200
 
@@ -311,7 +311,7 @@ def check_item(walk_id: int, item_id: int):
         return _item_error(walk, item, form)
     commit_or_discard(db.session, keys)
     if wants_fragment():
-        return render_template("reports/_checklist_item.html", walk=walk, item=item)
+        return render_template("walks/_checklist_item.html", walk=walk, item=item)
     flash(_("Saved."), "success")
     return redirect(url_for("walks.show", walk_id=walk.id, _anchor=f"item-{item.id}"), code=303)
 
@@ -321,7 +321,7 @@ def _item_error(walk: Walk, item: FollowUpItem, form: CheckItemForm):
     whole walk page (a redirect would lose the note)."""
     context = {"walk": walk, "check_form": form, "check_item_id": item.id}
     if wants_fragment():
-        return render_template("reports/_checklist_item.html", item=item, **context), 422
+        return render_template("walks/_checklist_item.html", item=item, **context), 422
     flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     return render_template(
         "walks/show.html",
