@@ -12,13 +12,13 @@ NAV_ITEMS: list[tuple[str, object, str]] = [
     ("reports.dashboard", _l("Reports"), "view_reports"),
     ("privacy.overview", _l("Privacy"), "review_privacy"),
     ("programme.compare", _l("Safety programme"), "view_programme"),
-    ("admin.categories", _l("Admin"), "admin"),
+    ("findings.categories", _l("Admin"), "admin"),
 ]
 
 # Pages under Administration.
 ADMIN_ITEMS: list[tuple[str, object]] = [
     ("accounts.users", _l("Users")),
-    ("admin.categories", _l("Categories")),
+    ("findings.categories", _l("Categories")),
     ("remediation.priorities", _l("Priorities")),
     ("remediation.outbox", _l("Outbox")),
     ("reports.targets", _l("Walk targets")),
