@@ -29,7 +29,7 @@ from app.services import DomainError
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings, valid_position
 from app.storage import commit_or_discard, get_storage
-from app.walks.routes import visible_findings
+from app.walks.queries import visible_findings
 
 # Service field names → the API's field names.
 _API_FIELDS = {"category": "category_id", "building": "building_id", "photos": "photo"}

@@ -22,6 +22,7 @@ from app.findings import operations as finding_service
 from app.findings.forms import FindingForm
 from app.findings.photos import attach_photo, photo_keys
 from app.findings.photos import delete_photo as delete_photo_operation
+from app.findings.queries import finding_or_404
 from app.htmx import wants_fragment
 from app.i18n import locale_code
 from app.labels import options
@@ -31,14 +32,7 @@ from app.services import DomainError
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings
 from app.storage import commit_or_discard, delete_files, get_storage
-from app.walks.routes import get_walk_or_404
-
-
-def get_finding_or_404(finding_id: int) -> Finding:
-    finding = db.session.get(Finding, finding_id)
-    if finding is None or not can(current_user, "view_finding", finding):
-        abort(404)
-    return finding
+from app.walks.queries import walk_or_404
 
 
 def _prepare(form: FindingForm, walk: Walk) -> list[Category]:
@@ -121,11 +115,11 @@ def too_large(error):
     fields = _text_fields_of_too_large_form()
     finding = None
     if endpoint == "findings.edit":
-        finding = get_finding_or_404(args["finding_id"])
+        finding = finding_or_404(args["finding_id"])
         walk = finding.walk
         allowed = can(current_user, "edit_finding", finding)
     else:
-        walk = get_walk_or_404(args["walk_id"])
+        walk = walk_or_404(args["walk_id"])
         allowed = can(current_user, "add_finding", walk)
     if not allowed:
         abort(403)
@@ -189,7 +183,7 @@ def _form_response(form, walk, categories, finding=None, status=200):
 
 @bp.route("/walks/<int:walk_id>/findings/new", methods=["GET", "POST"])
 def new(walk_id: int):
-    walk = get_walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     if not can(current_user, "add_finding", walk):
         abort(403)
     form = FindingForm()
@@ -233,7 +227,7 @@ def new(walk_id: int):
 
 @bp.get("/walks/<int:walk_id>/buildings/near")
 def near(walk_id: int):
-    walk = get_walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     lat = request.args.get("lat", type=float)
     lon = request.args.get("lon", type=float)
     near = []
@@ -248,7 +242,7 @@ def near(walk_id: int):
 
 @bp.get("/findings/<int:finding_id>")
 def show(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     from app.remediation.page import finding_page  # the page shows the remediation too
 
     return finding_page(finding)
@@ -256,7 +250,7 @@ def show(finding_id: int):
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
 def edit(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "edit_finding", finding):
         abort(403)
     walk = finding.walk
@@ -292,7 +286,7 @@ def edit(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/delete")
 def delete(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "delete_finding", finding):
         abort(403)
     walk_id = finding.walk_id
@@ -309,7 +303,7 @@ def delete(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/photos/<int:photo_id>/delete")
 def delete_photo(finding_id: int, photo_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     photo = db.session.get(Photo, photo_id)
     if photo is None or photo.finding_id != finding.id:
         abort(404)

@@ -25,7 +25,7 @@ from app import mail as mail_service
 from app.extensions import db
 from app.findings import duplicates
 from app.findings.photos import attach_photo, photo_keys
-from app.findings.routes import get_finding_or_404
+from app.findings.queries import finding_or_404
 from app.htmx import wants_fragment
 from app.i18n import local_date, locale_code
 from app.labels import choices, label, options
@@ -348,7 +348,7 @@ def _deliver_mail() -> None:
 
 def _conflict(finding_id: int, message=None):
     db.session.rollback()
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     return finding_page(
         finding, status=409,
         conflict=str(message or _l(
@@ -374,7 +374,7 @@ def _after_action(finding: Finding, message: str):
 
 @bp.post("/findings/<int:finding_id>/assign")
 def assign(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "assign_finding", finding):
         abort(403)
     form = AssignForm()
@@ -401,7 +401,7 @@ def assign(finding_id: int):
         return _conflict(finding_id, error.message)
     except DomainError as error:
         db.session.rollback()
-        finding = get_finding_or_404(finding_id)
+        finding = finding_or_404(finding_id)
         getattr(form, error.field or "assignee_id", form.assignee_id).errors = [
             str(error.message)]
         return finding_page(finding, status=422, assign_form=form, open_form="assign")
@@ -414,7 +414,7 @@ def assign(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/status")
 def change_status(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "transition_finding", finding):
         abort(403)
     form = TransitionForm()
@@ -437,7 +437,7 @@ def change_status(finding_id: int):
         return _conflict(finding_id, error.message)
     except DomainError as error:
         db.session.rollback()
-        finding = get_finding_or_404(finding_id)
+        finding = finding_or_404(finding_id)
         target = getattr(form, error.field or "to", None)
         if target is None or error.field == "to":
             # The status field may not offer the refused target at all: say it up top too.
@@ -475,7 +475,7 @@ def _save_optional_photo(finding: Finding, processed, kind: PhotoKind, **extra) 
 
 @bp.post("/findings/<int:finding_id>/fixed")
 def mark_fixed(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "transition_finding", finding):
         abort(403)
     form = FixForm()
@@ -493,7 +493,7 @@ def mark_fixed(finding_id: int):
         return _conflict(finding_id, error.message)
     except DomainError as error:
         db.session.rollback()
-        finding = get_finding_or_404(finding_id)
+        finding = finding_or_404(finding_id)
         form.note.errors = [str(error.message)]
         return finding_page(finding, status=422, fix_form=form, open_form="fix")
     conflict = _commit_or_conflict(finding_id, keys)
@@ -507,7 +507,7 @@ def mark_fixed(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/comments")
 def comment(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "comment_finding", finding):
         abort(403)
     form = CommentForm()
@@ -523,7 +523,7 @@ def comment(finding_id: int):
         keys = _save_optional_photo(finding, processed, PhotoKind.COMMENT, comment_id=item.id)
     except DomainError as error:
         db.session.rollback()
-        finding = get_finding_or_404(finding_id)
+        finding = finding_or_404(finding_id)
         form.body.errors = [str(error.message)]
         return finding_page(finding, status=422, comment_form=form, open_form="comment")
     conflict = _commit_or_conflict(finding_id, keys)
