@@ -2,24 +2,18 @@
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
 from app.findings import bp
 from app.findings.forms import CategoryForm
 from app.models import Category
-from app.policy import can
-
-
-def _admins_only() -> None:
-    if not can(current_user, "admin"):
-        abort(404)
+from app.policy import require
 
 
 @bp.get("/admin/categories")
 def categories():
-    _admins_only()
+    require("admin")
     rows = db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
     return render_template("findings/categories.html", categories=rows)
 
@@ -27,7 +21,7 @@ def categories():
 @bp.route("/admin/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
 @bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
 def category(category_id: int | None):
-    _admins_only()
+    require("admin")
     item = db.session.get(Category, category_id) if category_id else Category(active=True)
     if item is None:
         abort(404)

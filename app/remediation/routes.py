@@ -39,12 +39,11 @@ from app.models import (
     OutboxMail,
     PhotoKind,
     Priority,
-    Role,
     Severity,
     User,
     Walk,
 )
-from app.policy import can
+from app.policy import can, require
 from app.remediation import assignment, bp, comments, queries, workflow
 from app.remediation.bulk import bulk_apply
 from app.remediation.forms import (
@@ -536,7 +535,7 @@ def comment(finding_id: int):
 @bp.get("/findings/possible-duplicates")
 def possible_duplicates():
     """Open findings of the same category within 30 m (for the add-finding form)."""
-    if current_user.role == Role.FIXER:
+    if not can(current_user, "find_duplicates"):
         abort(404)
     lat = request.args.get("lat", type=float, default=request.args.get("latitude", type=float))
     lon = request.args.get("lon", type=float,
@@ -588,14 +587,9 @@ def tasks():
 # --- admin --------------------------------------------------------------------------------
 
 
-def _admin_only() -> None:
-    if not can(current_user, "admin"):
-        abort(404)
-
-
 @bp.get("/admin/outbox")
 def outbox():
-    _admin_only()
+    require("read_outbox")
     page = db.paginate(
         select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
         per_page=50, error_out=False)
@@ -604,7 +598,7 @@ def outbox():
 
 @bp.get("/admin/outbox/<int:mail_id>")
 def outbox_mail(mail_id: int):
-    _admin_only()
+    require("read_outbox")
     item = db.session.get(OutboxMail, mail_id)
     if item is None:
         abort(404)
@@ -613,7 +607,7 @@ def outbox_mail(mail_id: int):
 
 @bp.get("/admin/priorities")
 def priorities():
-    _admin_only()
+    require("admin")
     rows = db.session.scalars(select(Priority).order_by(Priority.position, Priority.days)).all()
     return render_template("remediation/priorities.html", priorities=rows)
 
@@ -621,7 +615,7 @@ def priorities():
 @bp.route("/admin/priorities/new", methods=["GET", "POST"], defaults={"priority_id": None})
 @bp.route("/admin/priorities/<int:priority_id>", methods=["GET", "POST"])
 def priority(priority_id: int | None):
-    _admin_only()
+    require("admin")
     item = db.session.get(Priority, priority_id) if priority_id else Priority(position=0)
     if item is None:
         abort(404)

@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import (
-    abort,
     current_app,
     flash,
     redirect,
@@ -13,7 +12,6 @@ from flask import (
 )
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from app.exports import forms as export_forms
@@ -21,7 +19,7 @@ from app.extensions import db
 from app.i18n import locale_code
 from app.labels import label, options
 from app.models import District, SurveyResult
-from app.policy import can
+from app.policy import require
 from app.reports import bp
 from app.reports.forms import (
     SurveyImportForm,
@@ -32,11 +30,6 @@ from app.services import reports as report_service
 from app.services import surveys as survey_service
 from app.timeutil import local_today
 from app.walks.queries import districts_by_name
-
-
-def _require(action: str, obj=None) -> None:
-    if not can(current_user, action, obj):
-        abort(404)
 
 
 def _filters() -> report_service.Filters:
@@ -52,7 +45,7 @@ def _filters() -> report_service.Filters:
 
 @bp.get("/reports")
 def dashboard():
-    _require("view_reports")
+    require("view_reports")
     filters = _filters()
     data = report_service.dashboard(db.session, filters)
     one_year = len(filters.period.years) == 1
@@ -84,7 +77,7 @@ def dashboard():
 
 @bp.get("/reports/surveys")
 def surveys():
-    _require("view_reports")
+    require("view_reports")
     district_id = request.args.get("district", type=int)
     goal = current_app.config["SAFETY_GOAL"]
     return render_template(
@@ -115,7 +108,7 @@ def _survey_form() -> SurveyResultForm:
 
 @bp.route("/admin/surveys", methods=["GET", "POST"])
 def admin_surveys():
-    _require("admin")
+    require("admin")
     form = _survey_form()
     if request.method == "GET" and not form.year.data:
         form.year.data = local_today().year
@@ -143,7 +136,7 @@ def admin_surveys():
 
 @bp.post("/admin/surveys/import")
 def import_surveys():
-    _require("admin")
+    require("admin")
     import_form = SurveyImportForm()
     form = _survey_form()
     form.process(formdata=None)
@@ -167,7 +160,7 @@ def import_surveys():
 
 
 def _export_start(kind: str, file_format: str):
-    _require("export_data")
+    require("export_data")
     return render_template("exports/start.html",
                            **export_forms.start_page(kind, file_format, request.args))
 

@@ -14,7 +14,7 @@ from app.htmx import wants_fragment
 from app.labels import options
 from app.models import District, FollowUpItem, Role, User, Walk, WalkStatus, WalkTarget
 from app.navigation import home_for
-from app.policy import can, my_walks_clause, visible_findings_clause
+from app.policy import can, my_walks_clause, require, visible_findings_clause
 from app.services import DomainError
 from app.services import photos as photo_service
 from app.services.protocol import render_protocol
@@ -231,17 +231,12 @@ def complete(walk_id: int):
     )
 
 
-def _admins_only() -> None:
-    if not can(current_user, "admin"):
-        abort(404)
-
-
 # --- walk targets ----------------------------------------------------------------------------
 
 
 @bp.route("/admin/targets", methods=["GET", "POST"])
 def targets():
-    _admins_only()
+    require("admin")
     year = request.values.get("year", type=int) or local_today().year
     if not 2000 <= year <= 2100:
         year = local_today().year
