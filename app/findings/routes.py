@@ -2,7 +2,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -27,11 +26,12 @@ from app.htmx import wants_fragment
 from app.i18n import locale_code
 from app.labels import options
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk
-from app.policy import can
+from app.policy import can, visible_findings_clause
 from app.services import DomainError
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings
 from app.storage import commit_or_discard, delete_files, get_storage
+from app.walks.operations import finding_counts
 from app.walks.queries import walk_or_404
 
 
@@ -212,15 +212,9 @@ def new(walk_id: int):
     commit_or_discard(db.session, keys)
 
     if wants_fragment():
-        fresh = FindingForm(formdata=None)
-        _prepare(fresh, walk)
-        response = make_response(
-            render_template(
-                "findings/_created.html", walk=walk, finding=finding,
-                count=len([f for f in walk.findings if can(current_user, "view_finding", f)]),
-            )
-        )
-        return response
+        counts = finding_counts(db.session, [walk.id], visible_findings_clause(current_user))
+        return render_template("findings/_created.html", walk=walk, finding=finding,
+                               count=counts.get(walk.id, 0))
     flash(_("The finding is saved."), "success")
     return redirect(url_for("walks.show", walk_id=walk.id), code=303)
 
