@@ -116,7 +116,6 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
-    from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.exports import bp as exports_bp
@@ -135,7 +134,6 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(findings_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(privacy_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(remediation_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(programme_bp)

@@ -49,8 +49,8 @@ def seed_demo(force: bool) -> None:
 @click.password_option()
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Create a user who can log in."""
+    from app.accounts.credentials import create_user as create
     from app.services import DomainError
-    from app.services.accounts import create_user as create
 
     try:
         user = create(
@@ -96,8 +96,7 @@ def send_reminders() -> None:
     """Queue today's digest of overdue findings and send unsent mail (run daily from cron).
 
     With Redis (JOBS_MODE=rq) this only enqueues the job and a worker does it."""
-    from app import jobs
-    from app.services import mail
+    from app import jobs, mail
 
     if current_app.config["JOBS_MODE"] == "rq":
         jobs.enqueue("send_reminders")

@@ -36,8 +36,8 @@ QUEUE_NAME = "trygg"
 # name -> "module:function"; only these run (a job name from Redis never imports anything else).
 TASKS = {
     "export": "app.exports.operations:run_export",
-    "deliver_mail": "app.services.mail:deliver_pending_job",
-    "send_reminders": "app.services.mail:send_reminders_job",
+    "deliver_mail": "app.mail:deliver_pending_job",
+    "send_reminders": "app.mail:send_reminders_job",
 }
 
 _executor: ThreadPoolExecutor | None = None

@@ -1,6 +1,9 @@
 """The main menu: (endpoint, text, policy action). Shown when the user may do the action."""
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
+
+from app.models import Role, User
 
 NAV_ITEMS: list[tuple[str, object, str]] = [
     ("walks.mine", _l("My walks"), "list_walks"),
@@ -12,18 +15,25 @@ NAV_ITEMS: list[tuple[str, object, str]] = [
     ("reports.dashboard", _l("Reports"), "view_reports"),
     ("privacy.overview", _l("Privacy"), "review_privacy"),
     ("programme.compare", _l("Safety programme"), "view_programme"),
-    ("admin.categories", _l("Admin"), "admin"),
+    ("findings.categories", _l("Admin"), "admin"),
 ]
 
 # Pages under Administration.
 ADMIN_ITEMS: list[tuple[str, object]] = [
     ("accounts.users", _l("Users")),
-    ("admin.categories", _l("Categories")),
+    ("findings.categories", _l("Categories")),
     ("remediation.priorities", _l("Priorities")),
     ("remediation.outbox", _l("Outbox")),
-    ("reports.targets", _l("Walk targets")),
+    ("walks.targets", _l("Walk targets")),
     ("reports.admin_surveys", _l("Safety survey")),
     ("accounts.audit", _l("Audit log")),
     ("programme.measure_types", _l("Measure types")),
     ("programme.plan", _l("Yearly plan")),
 ]
+
+
+def home_for(user: User) -> str:
+    """Where a user lands after login, and what "/" shows them."""
+    if user.role == Role.FIXER:
+        return url_for("remediation.tasks")
+    return url_for("walks.mine") if user.role == Role.WALKER else url_for("walks.index")

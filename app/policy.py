@@ -10,7 +10,17 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.models import DONE_STATUSES, Finding, FindingStatus, Role, User, Walk, WalkStatus
+from app.models import (
+    DONE_STATUSES,
+    Finding,
+    FindingStatus,
+    Photo,
+    PhotoKind,
+    Role,
+    User,
+    Walk,
+    WalkStatus,
+)
 
 Policy = Callable[[User, Any], bool]
 POLICIES: dict[str, Policy] = {}
@@ -28,6 +38,15 @@ def can(user: User | None, action: str, obj: Any = None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
     return POLICIES[action](user, obj)
+
+
+def require(action: str, obj: Any = None) -> None:
+    """For views: answer 404 unless the current user may do `action` (hidden, not forbidden)."""
+    from flask import abort
+    from flask_login import current_user
+
+    if not can(current_user, action, obj):
+        abort(404)
 
 
 def is_manager(user: User) -> bool:
@@ -298,6 +317,21 @@ def _comment_finding(user: User, finding: Finding) -> bool:
         and finding.assignee_id == user.id
         and not finding.confidential
     )
+
+
+@policy("find_duplicates")
+def _find_duplicates(user: User, _: Any) -> bool:
+    """The capture form's duplicate hint: for those who report findings (not fixers)."""
+    return user.role != Role.FIXER
+
+
+@policy("view_photo")
+def _view_photo(user: User, photo: Photo) -> bool:
+    """A photo is seen with its finding; a comment's photo only by those who see the
+    comments, which are internal to staff."""
+    if not can(user, "view_finding", photo.finding):
+        return False
+    return photo.kind != PhotoKind.COMMENT or can(user, "comment_finding", photo.finding)
 
 
 @policy("read_outbox")

@@ -172,7 +172,7 @@ def test_unknown_and_known_emails_get_the_same_answer(app, make):
 
 
 def test_dummy_hash_uses_the_configured_method_and_cost(app):
-    from app.services.accounts import dummy_hash
+    from app.accounts.credentials import dummy_hash
 
     assert dummy_hash(app.config["PASSWORD_HASH_METHOD"]).startswith("pbkdf2:sha256:1000$")
     assert dummy_hash("scrypt").startswith("scrypt:")

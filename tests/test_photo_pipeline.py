@@ -28,7 +28,6 @@ from app.services.photos import (
     ProcessedPhoto,
     process_photo,
     save_photo,
-    store_photo,
 )
 from app.storage import LocalStorage, get_storage
 
@@ -487,11 +486,11 @@ def test_get_storage_is_made_once_per_app(tmp_path):
         assert get_storage() is storage
 
 
-# --- store_photo ----------------------------------------------------------------------
+# --- save_photo -----------------------------------------------------------------------
 
 
 class FakeSession:
-    """Just what store_photo may touch; it must never commit."""
+    """Just what save_photo may touch; it must never commit."""
 
     def __init__(self, flush_error: Exception | None = None) -> None:
         self.added: list[object] = []
@@ -511,21 +510,20 @@ def stored_files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
-def test_store_photo_saves_files_and_adds_a_flushed_row(tmp_path):
+def test_save_photo_saves_files_and_adds_a_flushed_row(tmp_path):
     storage, session, finding = LocalStorage(tmp_path), FakeSession(), Finding(id=7)
     exif = Image.Exif()
     exif[ExifTags.IFD.GPSInfo] = {1: "N", 2: (59.0, 19.0, 38.4), 3: "E", 4: (18.0, 3.0, 16.2)}
     data = jpeg_with_exif(exif, size=(2000, 1000))
 
-    photo = store_photo(
+    photo = save_photo(
         session,
         storage,
         finding=finding,
-        data=data,
+        processed=process_photo(data, **LIMITS),
         kind="after",
         uploaded_by_id=3,
         client_uuid="0b6c2f7e-0000-4000-8000-000000000001",
-        **LIMITS,
     )
 
     assert isinstance(photo, Photo)
@@ -543,17 +541,16 @@ def test_store_photo_saves_files_and_adds_a_flushed_row(tmp_path):
     assert stored_files(tmp_path) == sorted([photo.storage_key, photo.thumb_key])
 
 
-def test_store_photo_removes_its_files_when_the_row_cannot_be_flushed(tmp_path):
+def test_save_photo_removes_its_files_when_the_row_cannot_be_flushed(tmp_path):
     session = FakeSession(flush_error=RuntimeError("UNIQUE constraint failed"))
 
     with pytest.raises(RuntimeError, match="UNIQUE"):
-        store_photo(
+        save_photo(
             session,
             LocalStorage(tmp_path),
             finding=Finding(id=7),
-            data=encode(Image.new("RGB", (64, 48))),
+            processed=process_photo(encode(Image.new("RGB", (64, 48))), **LIMITS),
             kind=PhotoKind.FINDING,
-            **LIMITS,
         )
 
     assert stored_files(tmp_path) == []
@@ -572,20 +569,6 @@ def test_save_photo_stores_an_already_processed_photo(tmp_path):
     assert storage.read(photo.storage_key) == processed.image
     assert storage.read(photo.thumb_key) == processed.thumb
     assert photo.storage_key.startswith("photos/9/")
-
-
-def test_store_photo_saves_nothing_for_a_rejected_upload(tmp_path):
-    session = FakeSession()
-    with pytest.raises(PhotoRejected):
-        store_photo(
-            session,
-            LocalStorage(tmp_path),
-            finding=Finding(id=7),
-            data=b"not a photo",
-            kind=PhotoKind.FINDING,
-            **LIMITS,
-        )
-    assert session.added == [] and stored_files(tmp_path) == []
 
 
 # --- the shared real-world files ------------------------------------------------------

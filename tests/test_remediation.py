@@ -632,7 +632,7 @@ def test_demo_has_new_fittja_lighting_and_an_empty_task_list(app, ctx, client):
                Finding.status == FindingStatus.NEW))
     assert count >= 4
     fixer = db.session.scalar(db.select(User).where(User.email == "fixer@example.org"))
-    from app.services.remediation import my_tasks
+    from app.remediation.queries import my_tasks
 
     assert my_tasks(db.session, fixer) == []
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from app import mail as mail_service
 from app.extensions import db
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Role, User
 from app.services import demo
-from app.services import mail as mail_service
 from app.timeutil import local_today
 from tests.conftest import TEST_PASSWORD
 

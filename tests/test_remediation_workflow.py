@@ -129,7 +129,7 @@ def _offset(lat, lon, metres, bearing=0):
     (31, 0, False), (31, 90, False), (31, 225, False),
 ])
 def test_duplicate_distance(app, ctx, make, metres, bearing, found):
-    from app.services.remediation import possible_duplicates
+    from app.findings.duplicates import possible_duplicates
 
     lat0, lon0 = 59.2472, 17.8610
     author = make.user("walker")
@@ -143,7 +143,7 @@ def test_duplicate_distance(app, ctx, make, metres, bearing, found):
 
 
 def test_duplicates_are_open_findings_of_the_same_category(app, ctx, make):
-    from app.services.remediation import possible_duplicates
+    from app.findings.duplicates import possible_duplicates
 
     author = make.user("walker")
     walk = make.walk(status="completed")

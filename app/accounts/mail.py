@@ -9,8 +9,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from app.mail import DEFAULT_LANGUAGE, queue
 from app.models import User
-from app.services.mail import DEFAULT_LANGUAGE, queue
 
 
 def link_url(config: Mapping, token: str) -> str:

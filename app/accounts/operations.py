@@ -18,6 +18,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from app.accounts.credentials import create_user
 from app.models import (
     AccountToken,
     AppSetting,
@@ -29,7 +30,6 @@ from app.models import (
     utcnow,
 )
 from app.services import DomainError
-from app.services.accounts import create_user
 
 REQUIRE_2FA = "require_2fa_staff"
 # last_seen_at is written at most this often, not on every request.

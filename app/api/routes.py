@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import case, select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api import bp
@@ -23,16 +22,17 @@ from app.api import schemas as api
 from app.api.spec import InvalidInput, document, responses, spec
 from app.errors import api_error
 from app.extensions import db
-from app.findings.schemas import MAX_ID
+from app.findings import operations as finding_service
+from app.findings.photos import attach_photo, photo_by_client_uuid, photo_keys
+from app.findings.queries import finding_or_404
 from app.i18n import locale_code
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk, WalkStatus
 from app.policy import can, can_add_captured_finding, capture_walks_clause, visible_findings_clause
 from app.services import DomainError
-from app.services import findings as finding_service
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings
 from app.storage import commit_or_discard, get_storage
-from app.walks.routes import visible_findings
+from app.walks.queries import visible_findings, walk_or_404
 
 # Service field names → the API's field names.
 _API_FIELDS = {"category": "category_id", "building": "building_id", "photos": "photo"}
@@ -193,11 +193,6 @@ def building_json(building: Building, distance_m: float | None = None) -> dict:
 # --- loading ------------------------------------------------------------------------------
 
 
-def _walk_or_404(walk_id: int) -> Walk:
-    walk = db.session.get(Walk, walk_id) if walk_id <= MAX_ID else None
-    if walk is None or not can(current_user, "view_walk", walk):
-        abort(404)
-    return walk
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -238,7 +233,7 @@ def walks():
         case((Walk.status == WalkStatus.IN_PROGRESS, 0), else_=1), Walk.planned_start.desc()
     ).limit(50)
     found = db.session.scalars(query).all()
-    from app.services.walks import finding_counts
+    from app.walks.operations import finding_counts
 
     counts = finding_counts(
         db.session, [w.id for w in found], visible_findings_clause(current_user)
@@ -250,7 +245,7 @@ def walks():
 @spec.validate(resp=responses((401, 404), HTTP_200=api.WalkWithFindings), operation_id="getWalk")
 def walk(walk_id: int):
     """A walk with the findings I may see"""
-    walk = _walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     findings = visible_findings(walk)
     data = walk_json(walk, len(findings))
     data["findings"] = [finding_json(f) for f in findings]
@@ -262,7 +257,7 @@ def walk(walk_id: int):
                operation_id="listWalkBuildings")
 def walk_buildings(walk_id: int):
     """Every building of the walk's district: the phone keeps it for offline suggestions."""
-    walk = _walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     buildings = db.session.scalars(
         select(Building).where(Building.district_id == walk.district_id).order_by(Building.address)
     ).all()
@@ -401,16 +396,17 @@ def create_finding(walk_id: int):
     """Record a finding (idempotent by uuid)
 
     The same `uuid` again returns the first one (200), never a second."""
-    walk = _walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     body: api.NewFinding = request.context.json
     finding_uuid = str(body.uuid) if body.uuid else None
-    if finding_uuid:
+    try:
         # A replay after the walk closed must still find its finding, so this comes first.
-        existing = finding_service.find_by_uuid(db.session, finding_uuid)
-        if existing is not None:
-            if existing.author_id != current_user.id or existing.walk_id != walk.id:
-                return _error(422, "invalid", _("That finding id is already used."), "uuid")
-            return jsonify(finding_json(existing)), 200
+        existing = finding_service.replayed_finding(
+            db.session, finding_uuid, walk=walk, author=current_user)
+    except DomainError as error:
+        return _domain_error(error)
+    if existing is not None:
+        return jsonify(finding_json(existing)), 200
     grace = timedelta(hours=current_app.config["LATE_FINDING_GRACE_HOURS"])
     if not can_add_captured_finding(
         current_user, walk, _aware(body.captured_at), datetime.now(UTC), grace
@@ -423,9 +419,6 @@ def create_finding(walk_id: int):
     except DomainError as error:
         db.session.rollback()
         return _domain_error(error)
-    if finding.walk_id != walk.id:
-        db.session.rollback()
-        return _error(422, "invalid", _("That finding id is already used."), "uuid")
     db.session.commit()
     response = jsonify(finding_json(finding))
     response.status_code = 201 if created else 200
@@ -448,16 +441,15 @@ def create_finding(walk_id: int):
 )
 def add_photo(finding_id: int):
     """Add one photo (multipart field `photo`). The same `client_uuid` again: the same photo."""
-    finding = db.session.get(Finding, finding_id) if finding_id <= MAX_ID else None
-    if finding is None or not can(current_user, "view_finding", finding):
-        abort(404)
+    finding = finding_or_404(finding_id)
     client_uuid = _uuid_field(request.form.get("client_uuid"), "client_uuid")
-    if client_uuid:
-        existing = db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
-        if existing is not None:
-            if existing.finding_id != finding.id:
-                return _error(422, "invalid", _("That photo id is already used."), "client_uuid")
-            return jsonify(photo_json(existing)), 200
+    try:
+        # A replay is answered before the permission check, as a finding's is.
+        existing = photo_by_client_uuid(db.session, finding, client_uuid)
+    except DomainError as error:
+        return _domain_error(error)
+    if existing is not None:
+        return jsonify(photo_json(existing)), 200
     if not can(current_user, "add_photo", finding):
         return _error(403, "forbidden", _("You cannot add photos to this finding."))
     upload = request.files.get("photo")
@@ -471,21 +463,16 @@ def add_photo(finding_id: int):
             422, "photo_rejected", str(rejected.message), "photo", reason=rejected.reason
         )
     processed, direction = _exif_fields(processed)
-    storage = get_storage()
     try:
-        with db.session.begin_nested():
-            photo = photo_service.save_photo(
-                db.session, storage, finding=finding, processed=processed,
-                kind=PhotoKind.FINDING, uploaded_by_id=current_user.id, client_uuid=client_uuid,
-            )
-    except IntegrityError:
-        # Another request with the same client_uuid won the race: answer with its photo.
-        existing = db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
-        if existing is None or existing.finding_id != finding.id:
-            raise
-        return jsonify(photo_json(existing)), 200
-    photo.gps_direction = direction
-    finding_service.use_photo_position(finding, processed.gps_latitude, processed.gps_longitude)
-    commit_or_discard(db.session, [photo.storage_key, photo.thumb_key])
+        photo, created = attach_photo(
+            db.session, get_storage(), finding, processed, kind=PhotoKind.FINDING,
+            uploaded_by_id=current_user.id, client_uuid=client_uuid, direction=direction,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        return _domain_error(error)
+    if not created:
+        return jsonify(photo_json(photo)), 200
+    commit_or_discard(db.session, photo_keys(photo))
     return jsonify(photo_json(photo)), 201
 

@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash
 
 from app.accounts import operations as ops
 from app.accounts import throttle
+from app.accounts.credentials import LoginRefused, authenticate
 from app.accounts.devices import device_label
 from app.auth import bp
 from app.auth.forms import (
@@ -34,8 +35,8 @@ from app.auth.forms import (
 )
 from app.extensions import db, login_manager
 from app.models import Role, User, UserSession, utcnow
+from app.navigation import home_for
 from app.services import DomainError
-from app.services.accounts import LoginRefused, authenticate
 
 PENDING_2FA = "pending_2fa"
 PENDING_2FA_SECONDS = 300
@@ -83,12 +84,6 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/"):
         return None
     return target
-
-
-def home_for(user: User) -> str:
-    if user.role == Role.FIXER:
-        return url_for("remediation.tasks")
-    return url_for("walks.mine") if user.role == Role.WALKER else url_for("walks.index")
 
 
 def _throttled(template: str, form, refused: throttle.Throttled):

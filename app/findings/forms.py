@@ -3,13 +3,15 @@ from wtforms import (
     BooleanField,
     FloatField,
     HiddenField,
+    IntegerField,
     MultipleFileField,
     RadioField,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from app.findings.schemas import (
@@ -77,3 +79,18 @@ class FindingForm(FlaskForm):
     def input(self) -> FindingInput:
         """The form's data as the schema's FindingInput (DomainError naming a bad field)."""
         return finding_input({name: self[name].data for name in FindingInput.model_fields})
+
+class CategoryForm(FlaskForm):
+    slug = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=40),
+            Regexp(r"^[a-z0-9_-]+$", message=_l("Use lower-case letters, digits, - and _.")),
+        ],
+    )
+    name_sv = StringField(_l("Name in Swedish"), validators=[DataRequired(), Length(max=80)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=80)])
+    icon = StringField(_l("Icon (an emoji)"), validators=[DataRequired(), Length(max=16)])
+    position = IntegerField(_l("Order"), default=0, validators=[NumberRange(0, 1000)])
+    active = BooleanField(_l("In use"), default=True)

@@ -2,7 +2,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -18,25 +17,22 @@ from werkzeug.wsgi import LimitedStream
 
 from app.extensions import db
 from app.findings import bp
+from app.findings import operations as finding_service
 from app.findings.forms import FindingForm
+from app.findings.photos import attach_photo, photo_keys
+from app.findings.photos import delete_photo as delete_photo_operation
+from app.findings.queries import finding_or_404
 from app.htmx import wants_fragment
 from app.i18n import locale_code
 from app.labels import options
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk
-from app.policy import can
+from app.policy import can, visible_findings_clause
 from app.services import DomainError
-from app.services import findings as finding_service
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings
 from app.storage import commit_or_discard, delete_files, get_storage
-from app.walks.routes import get_walk_or_404
-
-
-def get_finding_or_404(finding_id: int) -> Finding:
-    finding = db.session.get(Finding, finding_id)
-    if finding is None or not can(current_user, "view_finding", finding):
-        abort(404)
-    return finding
+from app.walks.operations import finding_counts
+from app.walks.queries import walk_or_404
 
 
 def _prepare(form: FindingForm, walk: Walk) -> list[Category]:
@@ -103,11 +99,11 @@ def too_large(error):
     fields = _text_fields_of_too_large_form()
     finding = None
     if endpoint == "findings.edit":
-        finding = get_finding_or_404(args["finding_id"])
+        finding = finding_or_404(args["finding_id"])
         walk = finding.walk
         allowed = can(current_user, "edit_finding", finding)
     else:
-        walk = get_walk_or_404(args["walk_id"])
+        walk = walk_or_404(args["walk_id"])
         allowed = can(current_user, "add_finding", walk)
     if not allowed:
         abort(403)
@@ -152,12 +148,9 @@ def _save_photos(finding: Finding, processed: list) -> list[str]:
     keys = []
     storage = get_storage()
     for item in processed:
-        photo = photo_service.save_photo(
-            db.session, storage, finding=finding, processed=item,
-            kind=PhotoKind.FINDING, uploaded_by_id=current_user.id,
-        )
-        keys += [photo.storage_key, photo.thumb_key]
-        finding_service.use_photo_position(finding, item.gps_latitude, item.gps_longitude)
+        photo, _created = attach_photo(db.session, storage, finding, item,
+                                       kind=PhotoKind.FINDING, uploaded_by_id=current_user.id)
+        keys += photo_keys(photo)
     return keys
 
 
@@ -174,7 +167,7 @@ def _form_response(form, walk, categories, finding=None, status=200):
 
 @bp.route("/walks/<int:walk_id>/findings/new", methods=["GET", "POST"])
 def new(walk_id: int):
-    walk = get_walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     if not can(current_user, "add_finding", walk):
         abort(403)
     form = FindingForm()
@@ -203,22 +196,16 @@ def new(walk_id: int):
     commit_or_discard(db.session, keys)
 
     if wants_fragment():
-        fresh = FindingForm(formdata=None)
-        _prepare(fresh, walk)
-        response = make_response(
-            render_template(
-                "findings/_created.html", walk=walk, finding=finding,
-                count=len([f for f in walk.findings if can(current_user, "view_finding", f)]),
-            )
-        )
-        return response
+        counts = finding_counts(db.session, [walk.id], visible_findings_clause(current_user))
+        return render_template("findings/_created.html", walk=walk, finding=finding,
+                               count=counts.get(walk.id, 0))
     flash(_("The finding is saved."), "success")
     return redirect(url_for("walks.show", walk_id=walk.id), code=303)
 
 
 @bp.get("/walks/<int:walk_id>/buildings/near")
 def near(walk_id: int):
-    walk = get_walk_or_404(walk_id)
+    walk = walk_or_404(walk_id)
     lat = request.args.get("lat", type=float)
     lon = request.args.get("lon", type=float)
     near = []
@@ -233,7 +220,7 @@ def near(walk_id: int):
 
 @bp.get("/findings/<int:finding_id>")
 def show(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     from app.remediation.page import finding_page  # the page shows the remediation too
 
     return finding_page(finding)
@@ -241,7 +228,7 @@ def show(finding_id: int):
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
 def edit(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "edit_finding", finding):
         abort(403)
     walk = finding.walk
@@ -258,7 +245,7 @@ def edit(finding_id: int):
     processed = _process_uploads(form)
     if processed is None:
         return _form_response(form, walk, categories, finding, status=422)
-    from app.services.remediation import record_changes, snapshot
+    from app.remediation.timeline import record_changes, snapshot
 
     before = snapshot(finding)
     try:
@@ -277,7 +264,7 @@ def edit(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/delete")
 def delete(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "delete_finding", finding):
         abort(403)
     walk_id = finding.walk_id
@@ -294,14 +281,13 @@ def delete(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/photos/<int:photo_id>/delete")
 def delete_photo(finding_id: int, photo_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     photo = db.session.get(Photo, photo_id)
     if photo is None or photo.finding_id != finding.id:
         abort(404)
     if not can(current_user, "edit_finding", finding):
         abort(403)
-    keys = [photo.storage_key, photo.thumb_key]
-    db.session.delete(photo)
+    keys = delete_photo_operation(db.session, photo)
     db.session.commit()
     delete_files(keys)
     flash(_("The photo is deleted."), "success")

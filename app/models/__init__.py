@@ -9,20 +9,19 @@ from app.models.findings import (
     Finding,
     FindingEvent,
     FindingStatus,
-    OutboxMail,
     Photo,
     PhotoKind,
     PlaceType,
     PositionSource,
     Priority,
     Severity,
-    SurveyResult,
     UnsafeFor,
-    WalkTarget,
 )
 from app.models.jobs import ExportJob, ExportStatus
+from app.models.mail import OutboxMail
 from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
+from app.models.surveys import SurveyResult
 from app.models.types import utcnow
 from app.models.users import Role, User, user_districts
 from app.models.walks import (
@@ -33,6 +32,7 @@ from app.models.walks import (
     Walk,
     WalkParticipant,
     WalkStatus,
+    WalkTarget,
 )
 
 __all__ = [

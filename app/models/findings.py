@@ -15,13 +15,12 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.places import Building, District
+from app.models.places import Building
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.users import User
 from app.models.walks import Walk
@@ -303,50 +302,3 @@ class Comment(db.Model):
     finding: Mapped[Finding] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()
     photos: Mapped[list[Photo]] = relationship(foreign_keys=[Photo.comment_id])
-
-
-class OutboxMail(db.Model):
-    """Every e-mail Trygg sends; without SMTP settings this is where mail stays."""
-
-    __tablename__ = "outbox_mails"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    to_address: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(250))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    error: Mapped[str] = mapped_column(Text, default="")
-
-
-class SurveyResult(db.Model):
-    """The tenants' yearly safety survey, per district."""
-
-    __tablename__ = "survey_results"
-    __table_args__ = (UniqueConstraint("district_id", "year"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
-    respondents: Mapped[int] = mapped_column(Integer)
-    safe_share: Mapped[float] = mapped_column(Float)  # percent, 0–100
-    evening_safe_share: Mapped[float | None] = mapped_column(Float)
-    stairwell_safe_share: Mapped[float | None] = mapped_column(Float)
-    outdoor_safe_share: Mapped[float | None] = mapped_column(Float)
-
-    district: Mapped[District] = relationship()
-
-
-class WalkTarget(db.Model):
-    """How many walks a district should do in a year."""
-
-    __tablename__ = "walk_targets"
-    __table_args__ = (UniqueConstraint("district_id", "year"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
-    target: Mapped[int] = mapped_column(Integer)
-
-    district: Mapped[District] = relationship()

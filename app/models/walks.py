@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -115,3 +115,17 @@ class FollowUpItem(db.Model):
 
     walk: Mapped[Walk] = relationship(back_populates="checklist")
     finding: Mapped[Finding] = relationship()
+
+
+class WalkTarget(db.Model):
+    """How many walks a district should do in a year."""
+
+    __tablename__ = "walk_targets"
+    __table_args__ = (UniqueConstraint("district_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    target: Mapped[int] = mapped_column(Integer)
+
+    district: Mapped[District] = relationship()

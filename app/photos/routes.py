@@ -4,7 +4,7 @@ from flask import abort, send_file
 from flask_login import current_user
 
 from app.extensions import db
-from app.models import Photo, PhotoKind
+from app.models import Photo
 from app.photos import bp
 from app.policy import can
 from app.storage import get_storage
@@ -14,10 +14,8 @@ from app.storage import get_storage
 def serve(photo_id: int, variant: str):
     """A photo, only to those who may see its finding (others get 404, as if absent)."""
     photo = db.session.get(Photo, photo_id)
-    if photo is None or not can(current_user, "view_finding", photo.finding):
+    if photo is None or not can(current_user, "view_photo", photo):
         abort(404)
-    if photo.kind == PhotoKind.COMMENT and not can(current_user, "comment_finding", photo.finding):
-        abort(404)  # comments, and their photos, are internal to staff
     key = photo.storage_key if variant == "full" else photo.thumb_key
     storage = get_storage()
     if not storage.exists(key):

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from app.models import Finding, Photo, User
 from app.models.types import utcnow
 from app.privacy import queries
+from app.remediation.timeline import record_event
 from app.services import DomainError
 from app.services.photos import redact_stored
-from app.services.remediation import record_event
 from app.storage import Storage, delete_files
 
 MAX_REGIONS = 20

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.models import District, DistrictPlan, Measure, MeasureType, PlanTarget, User, WalkTarget
 from app.services import DomainError
-from app.services.buildings import ImportFailed, decode, read_records
+from app.services.buildings import ImportFailed, decode, parse_number, read_records
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_AMOUNT = 1_000_000
@@ -132,11 +132,6 @@ class MeasureImport:
     created: int = 0
 
 
-def _amount(text: str) -> float:
-    # Swedish spreadsheets write 1,5 and 1 000.
-    return float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
-
-
 def import_measures(session: Session, data: bytes | str, user: User | None) -> MeasureImport:
     """Record every measure in the CSV, or none if a line is bad (like the building import).
 
@@ -176,7 +171,7 @@ def import_measures(session: Session, data: bytes | str, user: User | None) -> M
             done_on = None
             problems.append(str(_l("The date must be written YYYY-MM-DD.")))
         try:
-            amount = _amount(values["amount"])
+            amount = parse_number(values["amount"])
         except ValueError:
             amount = None
             problems.append(str(_l("The amount is not a number.")))

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.i18n import locale_code
 from app.labels import options
 from app.models import District, Measure, MeasureType
-from app.policy import can
+from app.policy import can, require
 from app.programme import bp, labels, queries
 from app.programme import operations as ops
 from app.programme.forms import MeasureForm, MeasureImportForm, MeasureTypeForm, PlanForm
@@ -20,11 +20,6 @@ from app.programme.pdf import render_analysis
 from app.services import DomainError
 from app.services.buildings import ImportFailed
 from app.timeutil import local_today
-
-
-def _require(action: str, obj=None) -> None:
-    if not can(current_user, action, obj):
-        abort(404)
 
 
 def _districts() -> list[District]:
@@ -79,7 +74,7 @@ def _measures_page(form: MeasureForm, import_form: MeasureImportForm, *, errors=
 
 @bp.route("/measures", methods=["GET", "POST"])
 def measures():
-    _require("record_measure")
+    require("record_measure")
     form = _measure_form()
     if request.method == "GET":
         form.done_on.data = form.done_on.data or local_today()
@@ -107,7 +102,7 @@ def measures():
 
 @bp.post("/measures/import")
 def import_measures():
-    _require("import_measures")
+    require("import_measures")
     import_form = MeasureImportForm()
     form = _measure_form()
     form.process(formdata=None)
@@ -144,7 +139,7 @@ def delete_measure(measure_id: int):
 
 @bp.route("/admin/measure-types", methods=["GET", "POST"])
 def measure_types():
-    _require("manage_measure_types")
+    require("manage_measure_types")
     form = MeasureTypeForm()
     if form.validate_on_submit():
         try:
@@ -165,7 +160,7 @@ def measure_types():
 
 @bp.post("/admin/measure-types/<int:type_id>/active")
 def toggle_measure_type(type_id: int):
-    _require("manage_measure_types")
+    require("manage_measure_types")
     measure_type = db.session.get(MeasureType, type_id)
     if measure_type is None:
         abort(404)
@@ -181,7 +176,7 @@ def _parse_number(raw: str) -> float:
 
 @bp.route("/admin/plans", methods=["GET", "POST"])
 def plan():
-    _require("edit_plan")
+    require("edit_plan")
     districts = _districts()
     if not districts:
         return render_template("programme/plan.html", districts=[], district=None), 200
@@ -252,7 +247,7 @@ def _plain(value: float | None) -> str:
 
 @bp.get("/programme")
 def compare():
-    _require("view_programme")
+    require("view_programme")
     year = _year()
     return render_template(
         "programme/compare.html", data=queries.comparison(db.session, year),
@@ -261,7 +256,7 @@ def compare():
 
 
 def _analysis(district_id: int) -> dict:
-    _require("view_programme")
+    require("view_programme")
     district = _district_or_404(district_id)
     return queries.district_analysis(db.session, district, _year())
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.findings import duplicates
 from app.i18n import local_date, locale_code
 from app.labels import label, options
 from app.models import (
@@ -31,8 +32,9 @@ from app.models import (
     User,
 )
 from app.policy import INTERNAL_EVENT_FIELDS, allowed_transitions, can, is_reopen
+from app.remediation import assignment, queries, workflow
 from app.remediation.forms import AssignForm, CommentForm, FixForm, TransitionForm
-from app.services import remediation as service
+from app.services import remediation as lists
 
 FIELD_LABELS = {
     "status": _l("Status"),
@@ -120,10 +122,10 @@ def describe_events(events) -> list[dict]:
 
 def fill_assign_form(form: AssignForm, finding: Finding) -> None:
     locale = locale_code()
-    users = service.assignable_users(db.session)
+    users = assignment.assignable_users(db.session)
     if finding is not None:
         # A confidential finding is not offered to those who may not see it (fixers).
-        users = [u for u in users if service.may_be_assigned(u, finding)]
+        users = [u for u in users if assignment.may_be_assigned(u, finding)]
     form.assignee_id.choices = options(
         [(0, _l("— choose —"))]
         + [(u.id, f"{u.name} ({label(u.role)})") for u in users]
@@ -142,7 +144,7 @@ def fill_transition_form(form: TransitionForm, finding: Finding) -> None:
          if s != FindingStatus.ASSIGNED or finding.assignee_id]
     )
     form.referred_to.choices = options(
-        [("", _l("— choose —"))] + list(service.REFERRALS.items())
+        [("", _l("— choose —"))] + list(workflow.REFERRALS.items())
     )
 
 
@@ -169,7 +171,7 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
     fill_assign_form(assign_form, finding)
     fill_transition_form(transition_form, finding)
 
-    before, after = service.before_after(finding)
+    before, after = queries.before_after(finding)
     duplicates_here = [
         f for f in db.session.scalars(
             select(Finding).where(Finding.duplicate_of_id == finding.id)
@@ -179,7 +181,7 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
     near = []
     if not finding.is_done:
         near = [
-            n for n in service.possible_duplicates(
+            n for n in duplicates.possible_duplicates(
                 db.session, finding.latitude, finding.longitude, finding.category_id,
                 exclude_id=finding.id)
             if can(current_user, "view_finding", n.finding)
@@ -205,7 +207,7 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
     return render_template(
         "findings/show.html",
         finding=finding,
-        overdue=service.is_overdue(finding),
+        overdue=lists.is_overdue(finding),
         before_photos=before,
         after_photos=after,
         timeline=describe_events(finding.events),

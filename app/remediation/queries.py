@@ -1,12 +1,15 @@
-"""Reads for the managers' inboxes: what waits for them, oldest first."""
+"""Reads for the inboxes: what waits for managers (oldest first) and for a fixer."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import date
+
+from sqlalchemy import case, false, func, select
 from sqlalchemy.orm import Session
 
-from app.models import Finding, FindingStatus
-from app.services.remediation import list_options
+from app.models import DONE_STATUSES, Finding, FindingStatus, Photo, PhotoKind, User
+from app.services.remediation import list_options, overdue_condition
+from app.timeutil import local_today
 
 INBOX_LIMIT = 100
 
@@ -36,3 +39,22 @@ def inbox_counts(session: Session) -> dict[str, int]:
         .group_by(Finding.status)).all()
     counts = {FindingStatus(status).value: n for status, n in rows}
     return {"verify": counts.get("fixed", 0), "new": counts.get("new", 0)}
+
+
+def my_tasks(session: Session, user: User, today: date | None = None) -> list[Finding]:
+    """Open findings assigned to the user: overdue first, then by due date."""
+    today = today or local_today()
+    return list(session.scalars(
+        select(Finding)
+        .where(Finding.assignee_id == user.id, Finding.status.not_in(list(DONE_STATUSES)),
+               Finding.confidential == false())
+        .options(*list_options())
+        .order_by(case((overdue_condition(today), 0), else_=1),
+                  Finding.due_date.is_(None), Finding.due_date, Finding.id)
+    ))
+
+
+def before_after(finding: Finding) -> tuple[list[Photo], list[Photo]]:
+    before = [p for p in finding.photos if p.kind == PhotoKind.FINDING]
+    after = [p for p in finding.photos if p.kind == PhotoKind.AFTER]
+    return before, after

@@ -21,8 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import jobs
+from app import mail as mail_service
 from app.extensions import db
-from app.findings.routes import get_finding_or_404
+from app.findings import duplicates
+from app.findings.photos import attach_photo, photo_keys
+from app.findings.queries import finding_or_404
 from app.htmx import wants_fragment
 from app.i18n import local_date, locale_code
 from app.labels import choices, label, options
@@ -36,13 +39,13 @@ from app.models import (
     OutboxMail,
     PhotoKind,
     Priority,
-    Role,
     Severity,
     User,
     Walk,
 )
-from app.policy import can
-from app.remediation import bp, queries
+from app.policy import can, require
+from app.remediation import assignment, bp, comments, queries, workflow
+from app.remediation.bulk import bulk_apply
 from app.remediation.forms import (
     AssignForm,
     BulkForm,
@@ -54,9 +57,8 @@ from app.remediation.forms import (
 )
 from app.remediation.page import STATUS_COLOURS, fill_assign_form, finding_page
 from app.services import DomainError
-from app.services import mail as mail_service
 from app.services import photos as photo_service
-from app.services import remediation as service
+from app.services import remediation as lists
 from app.storage import commit_or_discard, get_storage
 from app.timeutil import local_today
 
@@ -66,7 +68,7 @@ MAP_LIMIT = 2000
 
 @bp.app_context_processor
 def remediation_helpers():
-    return {"is_overdue": service.is_overdue}
+    return {"is_overdue": lists.is_overdue}
 
 
 # --- list, map, bulk ---------------------------------------------------------------------
@@ -79,7 +81,7 @@ def _int(value) -> int | None:
         return None
 
 
-def _filter_form() -> tuple[FindingFilterForm, service.FindingFilters]:
+def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     form = FindingFilterForm(request.args)
     form.validate()  # bad dates are just ignored below
     locale = locale_code()
@@ -106,11 +108,11 @@ def _filter_form() -> tuple[FindingFilterForm, service.FindingFilters]:
     ) + choices(FindingStatus)
     form.assignee.choices = options(
         every + [("-1", _l("Nobody"))]
-        + [(str(u.id), u.name) for u in service.assignable_users(db.session)])
+        + [(str(u.id), u.name) for u in assignment.assignable_users(db.session)])
     form.confidential.choices = options(
         [("", _l("All")), ("no", _l("Not confidential")), ("yes", _l("Only confidential"))])
-    form.sort.choices = options((key, text) for key, (text, _order) in service.SORTS.items())
-    filters = service.FindingFilters.from_args(request.args)
+    form.sort.choices = options((key, text) for key, (text, _order) in lists.SORTS.items())
+    filters = lists.FindingFilters.from_args(request.args)
     filters.building_id = _int(form.building.data)  # dropped above if not in the district
     return form, filters
 
@@ -170,9 +172,9 @@ def findings():
     if not can(current_user, "list_findings"):
         abort(404)
     form, filters = _filter_form()
-    query = service.filtered_findings(filters)
-    page = service.capped_page(
-        db.session, query.options(*service.list_options()), query,
+    query = lists.filtered_findings(filters)
+    page = lists.capped_page(
+        db.session, query.options(*lists.list_options()), query,
         page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE)
     return _list_response(form, page)
 
@@ -201,7 +203,7 @@ def findings_map():
         response = jsonify(points=points)  # map.js, after a pan or zoom
         response.vary.add("Accept")
         return response
-    total, capped = service.capped_count(db.session, service.filtered_findings(filters))
+    total, capped = lists.capped_count(db.session, lists.filtered_findings(filters))
     return render_template(
         "remediation/map.html", form=form, points=points, total=total, capped=capped,
         active=active_filters(form),
@@ -221,10 +223,10 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return south, west, north, east
 
 
-def _map_points(filters: service.FindingFilters, bbox) -> list[dict]:
+def _map_points(filters: lists.FindingFilters, bbox) -> list[dict]:
     """The markers, read as plain columns (no ORM objects), one query for the thumbnails."""
     query = (
-        service.filtered_findings(filters)
+        lists.filtered_findings(filters)
         .with_only_columns(Finding.id, Finding.latitude, Finding.longitude, Finding.status,
                            Finding.category_id, Finding.due_date)
         .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
@@ -237,7 +239,7 @@ def _map_points(filters: service.FindingFilters, bbox) -> list[dict]:
     rows = db.session.execute(query).all()
     locale = locale_code()
     categories = {c.id: c for c in db.session.scalars(select(Category))}
-    thumbs = service.first_photo_ids(db.session, [row.id for row in rows])
+    thumbs = lists.first_photo_ids(db.session, [row.id for row in rows])
     labels = {s: label(s) for s in FindingStatus}
     today = local_today()
     # Two links per marker: built once and filled in (url_for per marker took a fifth of the
@@ -298,9 +300,9 @@ def bulk():
             return redirect(back, code=303)
 
         def act(finding, version):
-            changed = service.assign(
+            changed = assignment.assign(
                 db.session, finding, actor=current_user, expected_version=version,
-                assignment=service.Assignment(assignee=assignee, priority=priority,
+                assignment=assignment.Assignment(assignee=assignee, priority=priority,
                                               due_date=form.due_date.data,
                                               note=form.reason.data or ""))
             if changed:
@@ -309,7 +311,7 @@ def bulk():
             return ngettext("%(num)d finding assigned.", "%(num)d findings assigned.", n)
     elif action == "status" and form.to.data:
         def act(finding, version):
-            service.transition(db.session, finding, actor=current_user, to=form.to.data,
+            workflow.transition(db.session, finding, actor=current_user, to=form.to.data,
                                reason=form.reason.data or "", expected_version=version)
         def done_message(n):
             return ngettext("%(num)d finding changed.", "%(num)d findings changed.", n)
@@ -317,7 +319,7 @@ def bulk():
         flash(_("Choose a new status."), "error")
         return redirect(back, code=303)
 
-    result = service.bulk_apply(db.session, findings, versions, act)
+    result = bulk_apply(db.session, findings, versions, act)
     for finding in findings:
         if finding.id in notify:
             mail_service.notify_assignment(db.session, finding, actor=current_user,
@@ -349,7 +351,7 @@ def _deliver_mail() -> None:
 
 def _conflict(finding_id: int, message=None):
     db.session.rollback()
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     return finding_page(
         finding, status=409,
         conflict=str(message or _l(
@@ -375,7 +377,7 @@ def _after_action(finding: Finding, message: str):
 
 @bp.post("/findings/<int:finding_id>/assign")
 def assign(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "assign_finding", finding):
         abort(403)
     form = AssignForm()
@@ -383,9 +385,9 @@ def assign(finding_id: int):
     if not form.validate_on_submit():
         return finding_page(finding, status=422, assign_form=form, open_form="assign")
     try:
-        changed = service.assign(
+        changed = assignment.assign(
             db.session, finding, actor=current_user, expected_version=form.version.data,
-            assignment=service.Assignment(
+            assignment=assignment.Assignment(
                 assignee=db.session.get(User, form.assignee_id.data),
                 priority=db.session.get(Priority, form.priority_id.data)
                 if form.priority_id.data else None,
@@ -398,11 +400,11 @@ def assign(finding_id: int):
         if changed:
             mail_service.notify_assignment(db.session, finding, actor=current_user,
                                            config=current_app.config)
-    except service.ConflictError as error:
+    except workflow.ConflictError as error:
         return _conflict(finding_id, error.message)
     except DomainError as error:
         db.session.rollback()
-        finding = get_finding_or_404(finding_id)
+        finding = finding_or_404(finding_id)
         getattr(form, error.field or "assignee_id", form.assignee_id).errors = [
             str(error.message)]
         return finding_page(finding, status=422, assign_form=form, open_form="assign")
@@ -415,7 +417,7 @@ def assign(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/status")
 def change_status(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "transition_finding", finding):
         abort(403)
     form = TransitionForm()
@@ -428,17 +430,17 @@ def change_status(finding_id: int):
             form.duplicate_of_id.errors = [_("There is no finding with that number.")]
             return finding_page(finding, status=422, transition_form=form, open_form="status")
     try:
-        service.transition(
+        workflow.transition(
             db.session, finding, actor=current_user, to=form.to.data,
             note=form.note.data or "", reason=form.reason.data or "",
             referred_to=form.referred_to.data or "", duplicate_of=duplicate_of,
             expected_version=form.version.data,
         )
-    except service.ConflictError as error:
+    except workflow.ConflictError as error:
         return _conflict(finding_id, error.message)
     except DomainError as error:
         db.session.rollback()
-        finding = get_finding_or_404(finding_id)
+        finding = finding_or_404(finding_id)
         target = getattr(form, error.field or "to", None)
         if target is None or error.field == "to":
             # The status field may not offer the refused target at all: say it up top too.
@@ -469,16 +471,14 @@ def _save_optional_photo(finding: Finding, processed, kind: PhotoKind, **extra) 
     """Store the photo if one came with the form; the storage keys to remove on failure."""
     if processed is None:
         return []
-    photo = photo_service.save_photo(
-        db.session, get_storage(), finding=finding, processed=processed, kind=kind,
-        uploaded_by_id=current_user.id, **extra,
-    )
-    return [photo.storage_key, photo.thumb_key]
+    photo, _created = attach_photo(db.session, get_storage(), finding, processed, kind=kind,
+                                   uploaded_by_id=current_user.id, **extra)
+    return photo_keys(photo)
 
 
 @bp.post("/findings/<int:finding_id>/fixed")
 def mark_fixed(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "transition_finding", finding):
         abort(403)
     form = FixForm()
@@ -489,14 +489,14 @@ def mark_fixed(finding_id: int):
         form.photo.errors = [problem]
         return finding_page(finding, status=422, fix_form=form, open_form="fix")
     try:
-        service.transition(db.session, finding, actor=current_user, to=FindingStatus.FIXED,
+        workflow.transition(db.session, finding, actor=current_user, to=FindingStatus.FIXED,
                            note=form.note.data or "", expected_version=form.version.data)
         keys = _save_optional_photo(finding, processed, PhotoKind.AFTER)
-    except service.ConflictError as error:
+    except workflow.ConflictError as error:
         return _conflict(finding_id, error.message)
     except DomainError as error:
         db.session.rollback()
-        finding = get_finding_or_404(finding_id)
+        finding = finding_or_404(finding_id)
         form.note.errors = [str(error.message)]
         return finding_page(finding, status=422, fix_form=form, open_form="fix")
     conflict = _commit_or_conflict(finding_id, keys)
@@ -510,7 +510,7 @@ def mark_fixed(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/comments")
 def comment(finding_id: int):
-    finding = get_finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)
     if not can(current_user, "comment_finding", finding):
         abort(403)
     form = CommentForm()
@@ -521,12 +521,12 @@ def comment(finding_id: int):
         form.photo.errors = [problem]
         return finding_page(finding, status=422, comment_form=form, open_form="comment")
     try:
-        item = service.add_comment(db.session, finding, author=current_user,
+        item = comments.add_comment(db.session, finding, author=current_user,
                                    body=form.body.data)
         keys = _save_optional_photo(finding, processed, PhotoKind.COMMENT, comment_id=item.id)
     except DomainError as error:
         db.session.rollback()
-        finding = get_finding_or_404(finding_id)
+        finding = finding_or_404(finding_id)
         form.body.errors = [str(error.message)]
         return finding_page(finding, status=422, comment_form=form, open_form="comment")
     conflict = _commit_or_conflict(finding_id, keys)
@@ -539,7 +539,7 @@ def comment(finding_id: int):
 @bp.get("/findings/possible-duplicates")
 def possible_duplicates():
     """Open findings of the same category within 30 m (for the add-finding form)."""
-    if current_user.role == Role.FIXER:
+    if not can(current_user, "find_duplicates"):
         abort(404)
     lat = request.args.get("lat", type=float, default=request.args.get("latitude", type=float))
     lon = request.args.get("lon", type=float,
@@ -547,7 +547,7 @@ def possible_duplicates():
     category_id = request.args.get("category_id", type=int)
     exclude = request.args.get("exclude", type=int)
     near = [
-        n for n in service.possible_duplicates(db.session, lat, lon, category_id,
+        n for n in duplicates.possible_duplicates(db.session, lat, lon, category_id,
                                                exclude_id=exclude)
         if can(current_user, "view_finding", n.finding)
     ]
@@ -584,21 +584,16 @@ def _inbox(kind: str, items: list[Finding]):
 def tasks():
     if not can(current_user, "list_tasks"):
         abort(404)
-    items = service.my_tasks(db.session, current_user)
+    items = queries.my_tasks(db.session, current_user)
     return render_template("remediation/tasks.html", tasks=items)
 
 
 # --- admin --------------------------------------------------------------------------------
 
 
-def _admin_only() -> None:
-    if not can(current_user, "admin"):
-        abort(404)
-
-
 @bp.get("/admin/outbox")
 def outbox():
-    _admin_only()
+    require("read_outbox")
     page = db.paginate(
         select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
         per_page=50, error_out=False)
@@ -607,7 +602,7 @@ def outbox():
 
 @bp.get("/admin/outbox/<int:mail_id>")
 def outbox_mail(mail_id: int):
-    _admin_only()
+    require("read_outbox")
     item = db.session.get(OutboxMail, mail_id)
     if item is None:
         abort(404)
@@ -616,7 +611,7 @@ def outbox_mail(mail_id: int):
 
 @bp.get("/admin/priorities")
 def priorities():
-    _admin_only()
+    require("admin")
     rows = db.session.scalars(select(Priority).order_by(Priority.position, Priority.days)).all()
     return render_template("remediation/priorities.html", priorities=rows)
 
@@ -624,7 +619,7 @@ def priorities():
 @bp.route("/admin/priorities/new", methods=["GET", "POST"], defaults={"priority_id": None})
 @bp.route("/admin/priorities/<int:priority_id>", methods=["GET", "POST"])
 def priority(priority_id: int | None):
-    _admin_only()
+    require("admin")
     item = db.session.get(Priority, priority_id) if priority_id else Priority(position=0)
     if item is None:
         abort(404)

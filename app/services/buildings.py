@@ -37,8 +37,10 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252")
 
 
-def _number(text: str) -> float:
-    return float(text.strip().replace(",", "."))
+def parse_number(text: str) -> float:
+    """A number as Swedish spreadsheets write it too: 61,8 and 1 234,5 (space or no-break
+    space between thousands). Raises ValueError for anything else."""
+    return float(text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
 
 
 def _slug(name: str) -> str:
@@ -108,7 +110,7 @@ def parse_rows(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
             problems.append(str(_l("district is empty")))
         lat = lon = None
         try:
-            lat, lon = _number(values["lat"]), _number(values["lon"])
+            lat, lon = parse_number(values["lat"]), parse_number(values["lon"])
         except ValueError:
             problems.append(str(_l("lat/lon is not a number")))
         if lat is not None and not valid_position(lat, lon):

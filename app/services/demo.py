@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from app.findings.operations import new_uuid
 from app.models import (
     Building,
     Category,
@@ -37,7 +38,6 @@ from app.models import (
 )
 from app.services import photos as photo_service
 from app.services.catalog import ensure_defaults
-from app.services.findings import new_uuid
 from app.timeutil import local_to_utc, local_today
 
 DEMO_PASSWORD = "trygg-demo"

@@ -470,36 +470,6 @@ def _coordinate(value: Any, ref: Any, positive: str, negative: str, limit: float
 # --- storing ----------------------------------------------------------------------------
 
 
-def store_photo(
-    session: Session,
-    storage: Storage,
-    *,
-    finding: Finding,
-    data: bytes,
-    kind: PhotoKind | str,
-    uploaded_by_id: int | None = None,
-    client_uuid: str | None = None,
-    comment_id: int | None = None,
-    max_bytes: int,
-    max_pixels: int,
-) -> Photo:
-    """Process an upload, save its files and add a Photo row (flushed, not committed).
-
-    Raises PhotoRejected before anything is saved; see save_photo for the rest.
-    """
-    processed = process_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
-    return save_photo(
-        session,
-        storage,
-        finding=finding,
-        processed=processed,
-        kind=kind,
-        uploaded_by_id=uploaded_by_id,
-        client_uuid=client_uuid,
-        comment_id=comment_id,
-    )
-
-
 def save_photo(
     session: Session,
     storage: Storage,
@@ -513,8 +483,8 @@ def save_photo(
 ) -> Photo:
     """Save an already processed photo's files and add its Photo row (flushed, not committed).
 
-    Separate from store_photo so a form with several photos can check them all before it
-    saves any. If the row cannot be flushed, the saved files are deleted again and the
+    Processing comes first (process_photo) so a form with several photos can check them all
+    before it saves any. If the row cannot be flushed, the saved files are deleted again and the
     database error is re-raised; the caller rolls back. Files of rows that a later commit
     fails to write are the caller's to delete (storage_key and thumb_key).
     """

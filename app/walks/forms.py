@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     FieldList,
@@ -10,10 +11,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.forms import FlaskForm
-from app.labels import choices
+from app.labels import choices, options
 from app.models import LightCondition, ParticipantRole
 
 
@@ -39,3 +40,22 @@ class WalkForm(FlaskForm):
 
 class CompleteWalkForm(FlaskForm):
     notes = TextAreaField(_l("Notes for the protocol"), validators=[Optional(), Length(max=5000)])
+
+
+class FollowUpForm(FlaskForm):
+    planned_date = DateField(_l("Date"), validators=[DataRequired()])
+    planned_time = TimeField(_l("Start time"), validators=[DataRequired()])
+
+
+class CheckItemForm(FlaskForm):
+    outcome = RadioField(
+        _l("Result"),
+        choices=options([("fixed", _l("Fixed")), ("not_fixed", _l("Not fixed"))]),
+        validators=[InputRequired(_l("Choose fixed or not fixed."))],
+    )
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    photo = FileField(_l("Photo now (after)"))
+
+
+class TargetsForm(FlaskForm):
+    """Only the CSRF token: the targets are one number input per district."""

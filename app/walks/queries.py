@@ -1,18 +1,66 @@
-"""Reads for the walk page."""
+"""Reads for the walk pages, and the one loader of a walk (load + may-view check)."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.findings.schemas import MAX_ID
 from app.i18n import locale_code
 from app.labels import label
-from app.models import DONE_STATUSES, Building, Finding, Walk
-from app.policy import visible_findings_clause
+from app.models import DONE_STATUSES, Building, District, Finding, Walk
+from app.policy import can, visible_findings_clause
+from app.walks.operations import findings_per_category
 
 BUILDING_COLOURS = {"building": "#546e7a", "open_elsewhere": "#b3261e"}
+
+
+def walk_or_404(walk_id: int) -> Walk:
+    """The walk, if the current user may see it; else 404 (hidden, not forbidden)."""
+    # Past the 64-bit range the SQLite driver overflows: no such row either way.
+    walk = db.session.get(Walk, walk_id) if walk_id <= MAX_ID else None
+    if walk is None or not can(current_user, "view_walk", walk):
+        abort(404)
+    return walk
+
+
+def visible_findings(walk: Walk) -> list[Finding]:
+    """The walk's findings the current user may see, newest first, photos loaded."""
+    return db.session.scalars(
+        select(Finding)
+        .where(Finding.walk_id == walk.id, visible_findings_clause(current_user))
+        .options(
+            selectinload(Finding.photos),
+            selectinload(Finding.building),
+            selectinload(Finding.category),
+        )
+        .order_by(Finding.created_at.desc(), Finding.id.desc())
+    ).all()
+
+
+def walk_page(walk: Walk, **extra) -> dict:
+    """Everything walks/show.html needs; `extra` for a form to show again with its errors."""
+    from app.remediation.page import STATUS_COLOURS
+
+    findings = visible_findings(walk)
+    return {
+        "walk": walk,
+        "findings": findings,
+        "map_points": walk_map_points(walk, findings, current_user),
+        "map_colours": {**STATUS_COLOURS, **BUILDING_COLOURS},
+        "per_category": findings_per_category(
+            db.session, walk, visible_findings_clause(current_user)
+        ),
+        **extra,
+    }
+
+
+def districts_by_name() -> list[District]:
+    return db.session.scalars(select(District).order_by(District.name)).all()
 
 
 def walk_map_points(walk: Walk, findings: list[Finding], user) -> list[dict]:

@@ -1,22 +1,27 @@
+"""Administration of the categories a finding is filed under (/admin/categories)."""
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.admin import bp
-from app.admin.forms import CategoryForm
 from app.extensions import db
+from app.findings import bp
+from app.findings.forms import CategoryForm
 from app.models import Category
+from app.policy import require
 
 
-@bp.get("/categories")
+@bp.get("/admin/categories")
 def categories():
+    require("admin")
     rows = db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
-    return render_template("admin/categories.html", categories=rows)
+    return render_template("findings/categories.html", categories=rows)
 
 
-@bp.route("/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
-@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@bp.route("/admin/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
+@bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
 def category(category_id: int | None):
+    require("admin")
     item = db.session.get(Category, category_id) if category_id else Category(active=True)
     if item is None:
         abort(404)
@@ -30,6 +35,6 @@ def category(category_id: int | None):
             db.session.add(item)
             db.session.commit()
             flash(_("The category is saved."), "success")
-            return redirect(url_for("admin.categories"), code=303)
+            return redirect(url_for("findings.categories"), code=303)
     status = 422 if form.errors else 200
-    return render_template("admin/category_form.html", form=form, item=item), status
+    return render_template("findings/category_form.html", form=form, item=item), status

@@ -61,6 +61,16 @@ def find_by_uuid(session: Session, finding_uuid: str) -> Finding | None:
     return session.scalar(select(Finding).where(Finding.uuid == finding_uuid))
 
 
+def replayed_finding(session: Session, finding_uuid: str | None, *, walk: Walk,
+                     author: User) -> Finding | None:
+    """The finding this UUID already made, when a client sends it again (even after the walk
+    closed); a UUID used by someone else or on another walk is refused."""
+    if not finding_uuid:
+        return None
+    existing = find_by_uuid(session, normalise_uuid(finding_uuid))
+    return _same_sender(existing, author, walk) if existing is not None else None
+
+
 def create_finding(
     session: Session, *, walk: Walk, author: User, data: FindingInput, finding_uuid: str | None
 ) -> tuple[Finding, bool]:
@@ -69,10 +79,10 @@ def create_finding(
     The unique key on `uuid` decides races: the insert runs in a savepoint and a duplicate
     key makes us return the row the other request created.
     """
-    finding_uuid = normalise_uuid(finding_uuid)
-    existing = find_by_uuid(session, finding_uuid)
+    existing = replayed_finding(session, finding_uuid, walk=walk, author=author)
     if existing is not None:
-        return _same_author(existing, author), False
+        return existing, False
+    finding_uuid = normalise_uuid(finding_uuid)
     values = _column_values(session, data)
     finding = Finding(uuid=finding_uuid, walk_id=walk.id, author_id=author.id, **values)
     try:
@@ -82,12 +92,12 @@ def create_finding(
         existing = find_by_uuid(session, finding_uuid)
         if existing is None:
             raise
-        return _same_author(existing, author), False
+        return _same_sender(existing, author, walk), False
     return finding, True
 
 
-def _same_author(finding: Finding, author: User) -> Finding:
-    if finding.author_id != author.id:
+def _same_sender(finding: Finding, author: User, walk: Walk) -> Finding:
+    if finding.author_id != author.id or finding.walk_id != walk.id:
         raise DomainError(_l("That finding id is already used."), field="uuid")
     return finding
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.findings.photos import attach_photo
 from app.models import (
     DONE_STATUSES,
     FindingEvent,
@@ -20,7 +21,6 @@ from app.models import (
     utcnow,
 )
 from app.services import DomainError
-from app.services import photos as photo_service
 from app.storage import Storage
 
 
@@ -74,9 +74,7 @@ def check_item(session: Session, item: FollowUpItem, *, outcome: FollowUpOutcome
     ))
     photo = None
     if processed_photo is not None and storage is not None:
-        photo = photo_service.save_photo(
-            session, storage, finding=item.finding, processed=processed_photo,
-            kind=PhotoKind.AFTER, uploaded_by_id=user.id,
-        )
+        photo, _created = attach_photo(session, storage, item.finding, processed_photo,
+                                       kind=PhotoKind.AFTER, uploaded_by_id=user.id)
     session.flush()
     return photo
