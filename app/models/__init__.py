@@ -23,6 +23,7 @@ from app.models.findings import (
 from app.models.jobs import ExportJob, ExportStatus
 from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
+from app.models.rollups import FindingFact, RollupState
 from app.models.types import utcnow
 from app.models.users import Role, User, user_districts
 from app.models.walks import (
@@ -50,6 +51,7 @@ __all__ = [
     "ExportJob",
     "ExportStatus",
     "Finding",
+    "FindingFact",
     "FindingEvent",
     "FindingStatus",
     "PositionSource",
@@ -66,6 +68,7 @@ __all__ = [
     "PlanTarget",
     "Priority",
     "Role",
+    "RollupState",
     "Severity",
     "SurveyResult",
     "UnsafeFor",

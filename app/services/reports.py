@@ -25,14 +25,14 @@ from sqlalchemy import (
     Float,
     and_,
     case,
-    exists,
     func,
     literal,
     or_,
     select,
+    true,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.models import (
@@ -40,6 +40,7 @@ from app.models import (
     Category,
     District,
     Finding,
+    FindingFact,
     FindingStatus,
     LightCondition,
     SurveyResult,
@@ -47,10 +48,10 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.services.remediation import overdue_condition
+from app.services import rollups
 from app.timeutil import LOCAL, local_today
 
-FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)
+FIXED_STATUSES = rollups.FIXED_STATUSES
 
 
 # --- SQL building blocks --------------------------------------------------------------------
@@ -192,6 +193,8 @@ class Filters:
     period: Period
     district_id: int | None = None
     today: date = field(default_factory=local_today)
+    # Where findings are read from (the facts table, or the same columns live); set once.
+    facts: object = field(default=None, compare=False, repr=False)
 
 
 # --- walks ---------------------------------------------------------------------------------
@@ -247,29 +250,43 @@ def walks_per_month(session: Session, filters: Filters) -> list[tuple[str, int]]
 
 
 # --- findings ------------------------------------------------------------------------------
+#
+# Findings are read from their facts (app.services.rollups): one narrow row per finding with
+# its walk's district, its days to fix and whether it came back, kept in step on every write.
+# While the facts are marked stale the same columns are computed live from the findings.
 
 
-def _finding_scope(filters: Filters, *, in_period: bool = True):
+def _facts(session: Session, filters: Filters):
+    if filters.facts is None:
+        filters.facts = (
+            rollups.facts_select().subquery("facts") if rollups.is_stale(session)
+            else FindingFact.__table__
+        )
+    return filters.facts
+
+
+def _finding_scope(facts, filters: Filters, *, in_period: bool = True):
     conditions = []
     if in_period:
-        conditions.append(filters.period.contains(Finding.created_at))
+        conditions.append(filters.period.contains(facts.c.created_at))
     if filters.district_id:
-        # The district's walks as an IN list, not a correlated EXISTS per finding: the
-        # database starts from the few hundred walks and their findings (walk_id index).
-        conditions.append(Finding.walk_id.in_(
-            select(Walk.id).where(Walk.district_id == filters.district_id)))
+        conditions.append(facts.c.district_id == filters.district_id)
     return conditions
 
 
+def _fixed(facts) -> ColumnElement[bool]:
+    return facts.c.status.in_(FIXED_STATUSES)
+
+
 def finding_totals(session: Session, filters: Filters) -> dict:
+    facts = _facts(session, filters)
+    count = func.count(facts.c.finding_id)
     total, fixed = session.execute(
-        select(func.count(Finding.id), func.count(Finding.id).filter(fixed_clause()))
-        .where(*_finding_scope(filters))
+        select(count, count.filter(_fixed(facts))).where(*_finding_scope(facts, filters))
     ).one()
     overdue = session.scalar(
-        select(func.count(Finding.id)).where(
-            overdue_condition(filters.today), *_finding_scope(filters, in_period=False)
-        )
+        select(count).where(facts.c.open_due < filters.today,
+                            *_finding_scope(facts, filters, in_period=False))
     )
     return {
         "total": total,
@@ -280,11 +297,12 @@ def finding_totals(session: Session, filters: Filters) -> dict:
 
 
 def findings_by_category(session: Session, filters: Filters) -> list[tuple[Category, int]]:
-    count = func.count(Finding.id)
+    facts = _facts(session, filters)
+    count = func.count(facts.c.finding_id)
     rows = session.execute(
         select(Category, count)
-        .join(Finding, Finding.category_id == Category.id)
-        .where(*_finding_scope(filters))
+        .join(facts, facts.c.category_id == Category.id)
+        .where(*_finding_scope(facts, filters))
         .group_by(Category.id)
         .order_by(count.desc(), Category.position, Category.id)
     )
@@ -292,29 +310,29 @@ def findings_by_category(session: Session, filters: Filters) -> list[tuple[Categ
 
 
 def findings_by_status(session: Session, filters: Filters) -> list[tuple[FindingStatus, int]]:
+    facts = _facts(session, filters)
     rows = dict(
         session.execute(
-            select(Finding.status, func.count(Finding.id))
-            .where(*_finding_scope(filters))
-            .group_by(Finding.status)
+            select(facts.c.status, func.count(facts.c.finding_id))
+            .where(*_finding_scope(facts, filters))
+            .group_by(facts.c.status)
         ).all()
     )
     return [(status, rows[status]) for status in FindingStatus if rows.get(status)]
 
 
-def _days_to_fix_ranked(filters: Filters, *, per_district: bool = False):
+def _days_to_fix_ranked(facts, filters: Filters, *, per_district: bool = False):
     """Each fixed finding's days to fix, ranked within its group by window functions."""
-    days = days_between(Finding.created_at, Finding.fixed_at)
-    partition = [Walk.district_id] if per_district else []
+    days = facts.c.fix_days
+    partition = [facts.c.district_id] if per_district else []
     return (
         select(
-            Walk.district_id.label("district_id"),
+            facts.c.district_id.label("district_id"),
             days.label("days"),
             func.row_number().over(partition_by=partition, order_by=days).label("rn"),
-            func.count(Finding.id).over(partition_by=partition).label("n"),
+            func.count(facts.c.finding_id).over(partition_by=partition).label("n"),
         )
-        .join(Walk, Walk.id == Finding.walk_id)
-        .where(fixed_clause(), Finding.fixed_at.is_not(None), *_finding_scope(filters))
+        .where(days.is_not(None), *_finding_scope(facts, filters))
         .subquery()
     )
 
@@ -333,7 +351,7 @@ def _percentile_columns(ranked):
 
 
 def days_to_fix(session: Session, filters: Filters) -> dict:
-    ranked = _days_to_fix_ranked(filters)
+    ranked = _days_to_fix_ranked(_facts(session, filters), filters)
     median, p90, n = session.execute(select(*_percentile_columns(ranked))).one()
     return {"median": _round(median), "p90": _round(p90), "count": n}
 
@@ -343,11 +361,12 @@ def _round(value) -> float | None:
 
 
 def hotspots(session: Session, filters: Filters, limit: int = 10) -> list[tuple[Building, int]]:
-    count = func.count(Finding.id)
+    facts = _facts(session, filters)
+    count = func.count(facts.c.finding_id)
     rows = session.execute(
         select(Building, count)
-        .join(Finding, Finding.building_id == Building.id)
-        .where(*_finding_scope(filters))
+        .join(facts, facts.c.building_id == Building.id)
+        .where(*_finding_scope(facts, filters))
         .group_by(Building.id)
         .order_by(count.desc(), Building.code)
         .limit(limit)
@@ -357,22 +376,16 @@ def hotspots(session: Session, filters: Filters, limit: int = 10) -> list[tuple[
 
 def recurring(session: Session, filters: Filters, limit: int = 20) -> list[dict]:
     """Findings found again at the same building and category after an earlier one was fixed."""
-    earlier = aliased(Finding)
-    came_back = exists().where(
-        earlier.building_id == Finding.building_id,
-        earlier.category_id == Finding.category_id,
-        earlier.id != Finding.id,
-        earlier.fixed_at.is_not(None),
-        earlier.fixed_at < Finding.created_at,
-    )
-    count = func.count(Finding.id)
+    facts = _facts(session, filters)
+    count = func.count(facts.c.finding_id)
+    last = func.max(facts.c.created_at)
     rows = session.execute(
-        select(Building, Category, count, func.max(Finding.created_at))
-        .join(Building, Building.id == Finding.building_id)
-        .join(Category, Category.id == Finding.category_id)
-        .where(came_back, *_finding_scope(filters))
+        select(Building, Category, count, last)
+        .join(facts, facts.c.building_id == Building.id)
+        .join(Category, Category.id == facts.c.category_id)
+        .where(facts.c.came_back == true(), *_finding_scope(facts, filters))
         .group_by(Building.id, Category.id)
-        .order_by(count.desc(), func.max(Finding.created_at).desc())
+        .order_by(count.desc(), last.desc())
         .limit(limit)
     )
     return [
@@ -441,29 +454,25 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
             .group_by(WalkTarget.district_id)
         ).all()
     )
+    facts = _facts(session, filters)
+    fact_scope = [facts.c.district_id == filters.district_id] if filters.district_id else []
+    count = func.count(facts.c.finding_id)
     findings = {
         district_id: (total, fixed)
         for district_id, total, fixed in session.execute(
-            select(
-                Walk.district_id,
-                func.count(Finding.id),
-                func.count(Finding.id).filter(fixed_clause()),
-            )
-            .join(Walk, Walk.id == Finding.walk_id)
-            .where(period.contains(Finding.created_at), *walk_scope)
-            .group_by(Walk.district_id)
+            select(facts.c.district_id, count, count.filter(_fixed(facts)))
+            .where(period.contains(facts.c.created_at), *fact_scope)
+            .group_by(facts.c.district_id)
         )
     }
     overdue = dict(
         session.execute(
-            select(Walk.district_id, func.count(Finding.id))
-            .join(Walk, Walk.id == Finding.walk_id)
-            .where(overdue_condition(filters.today), *walk_scope)
-            .group_by(Walk.district_id)
+            select(facts.c.district_id, count)
+            .where(facts.c.open_due < filters.today, *fact_scope)
+            .group_by(facts.c.district_id)
         ).all()
     )
-    ranked = _days_to_fix_ranked(
-        Filters(period, filters.district_id, filters.today), per_district=True)
+    ranked = _days_to_fix_ranked(facts, filters, per_district=True)
     median_col = _percentile_columns(ranked)[0]
     medians = dict(
         session.execute(select(ranked.c.district_id, median_col).group_by(ranked.c.district_id))

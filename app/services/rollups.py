@@ -1,0 +1,177 @@
+"""Keeps `finding_facts` in step with the findings, and rebuilds it.
+
+One SELECT (`facts_select`) says what a fact is. The dashboard reads it from the table, or,
+while the table is marked stale (after the migration on a database that already had
+findings, until `flask rollups-rebuild`), computes the same columns live from the findings.
+
+A session listener refreshes, after each flush and in the same transaction, the facts of
+every finding added, changed or deleted and of every finding whose walk moved to another
+district, then recomputes "came back" for the (building, category) pairs involved. Bulk SQL
+that bypasses the ORM (seed-scale's COPY, a restore) is followed by `rebuild()`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    and_,
+    case,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
+
+from app.models import (
+    OPEN_STATUSES,
+    Finding,
+    FindingFact,
+    FindingStatus,
+    RollupState,
+    Walk,
+)
+
+FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)
+STATE = "finding_facts"
+_CHUNK = 500
+
+
+def came_back_clause(building_id, category_id, created_at, finding_id):
+    """SQL: an earlier finding at the same building and category was fixed before this one
+    was found."""
+    earlier = aliased(Finding)
+    return exists().where(
+        earlier.building_id == building_id,
+        earlier.category_id == category_id,
+        earlier.id != finding_id,
+        earlier.fixed_at.is_not(None),
+        earlier.fixed_at < created_at,
+    )
+
+
+def facts_select(*where):
+    """The facts of the findings matching `where`, in the columns of `finding_facts`."""
+    from app.services.reports import days_between  # reports imports this module
+
+    fixed = and_(Finding.status.in_(FIXED_STATUSES), Finding.fixed_at.is_not(None))
+    return (
+        select(
+            Finding.id.label("finding_id"),
+            Walk.district_id.label("district_id"),
+            Finding.category_id.label("category_id"),
+            Finding.building_id.label("building_id"),
+            Finding.status.label("status"),
+            Finding.created_at.label("created_at"),
+            case((fixed, days_between(Finding.created_at, Finding.fixed_at)),
+                 else_=None).label("fix_days"),
+            came_back_clause(Finding.building_id, Finding.category_id, Finding.created_at,
+                             Finding.id).label("came_back"),
+            case((Finding.status.in_(OPEN_STATUSES), Finding.due_date),
+                 else_=None).label("open_due"),
+        )
+        .join(Walk, Walk.id == Finding.walk_id)
+        .where(*where)
+    )
+
+
+_COLUMNS = [c.name for c in FindingFact.__table__.columns]
+
+
+def is_stale(session: Session) -> bool:
+    return session.scalar(
+        select(RollupState.stale).where(RollupState.name == STATE)) is True
+
+
+def rebuild(session: Session) -> int:
+    """Recompute every fact from the findings (idempotent); returns how many there are."""
+    session.flush()
+    connection = session.connection()
+    connection.execute(delete(FindingFact))
+    connection.execute(insert(FindingFact).from_select(_COLUMNS, facts_select()))
+    connection.execute(delete(RollupState).where(RollupState.name == STATE))
+    return connection.scalar(select(func.count()).select_from(FindingFact))
+
+
+def mark_stale(session: Session) -> None:
+    """The dashboard reads the findings directly until the next rebuild."""
+    if session.get(RollupState, STATE) is None:
+        session.add(RollupState(name=STATE, stale=True))
+
+
+# --- kept in step with each flush ----------------------------------------------------------
+
+
+def _chunks(ids):
+    ids = sorted(i for i in ids if i is not None)
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def _pairs(obj, *, before: bool) -> set:
+    """(building, category) of a finding: as it was before this flush, or as it is now."""
+    if not before:
+        return {(obj.building_id, obj.category_id)}
+    state = inspect(obj)
+    old = {}
+    for attr in ("building_id", "category_id"):
+        history = state.attrs[attr].history
+        old[attr] = (history.deleted or history.unchanged or [None])[0]
+    return {(old["building_id"], old["category_id"])}
+
+
+def _collect(session: Session) -> None:
+    pending = session.info.setdefault(
+        "rollups_pending", {"findings": set(), "deleted": set(), "pairs": set(), "walks": set()})
+    for obj in session.new | session.dirty:
+        if isinstance(obj, Finding):
+            pending["findings"].add(obj)
+            if obj not in session.new:
+                pending["pairs"] |= _pairs(obj, before=True)
+        elif isinstance(obj, Walk) and inspect(obj).attrs["district_id"].history.has_changes():
+            pending["walks"].add(obj)
+    for obj in session.deleted:
+        if isinstance(obj, Finding):
+            pending["deleted"].add(obj.id)
+            pending["pairs"] |= _pairs(obj, before=True)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session, flush_context, instances):
+    _collect(session)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _after_flush(session, flush_context):
+    pending = session.info.pop("rollups_pending", None)
+    if not pending or not any(pending.values()):
+        return
+    deleted = pending["deleted"]
+    connection = session.connection()
+    changed = set()
+    for finding in pending["findings"]:
+        if finding.id is not None and finding.id not in deleted:
+            changed.add(finding.id)
+            pending["pairs"] |= _pairs(finding, before=False)
+    walk_ids = {walk.id for walk in pending["walks"]}
+    for chunk in _chunks(walk_ids):
+        changed |= set(connection.scalars(select(Finding.id).where(Finding.walk_id.in_(chunk))))
+    for chunk in _chunks(changed | deleted):
+        connection.execute(delete(FindingFact).where(FindingFact.finding_id.in_(chunk)))
+    for chunk in _chunks(changed):
+        connection.execute(insert(FindingFact).from_select(
+            _COLUMNS, facts_select(Finding.id.in_(chunk))))
+    pairs = sorted(p for p in pending["pairs"] if None not in p)
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start:start + _CHUNK]
+        connection.execute(
+            update(FindingFact)
+            .where(or_(*[and_(FindingFact.building_id == b, FindingFact.category_id == c)
+                         for b, c in chunk]))
+            .values(came_back=came_back_clause(
+                FindingFact.building_id, FindingFact.category_id, FindingFact.created_at,
+                FindingFact.finding_id)))
