@@ -7,6 +7,7 @@ findings themselves.
 """
 
 import statistics
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from math import ceil
 
@@ -20,6 +21,7 @@ from app.models import (
     District,
     Finding,
     FindingFact,
+    FindingRollup,
     FindingStatus,
     User,
     Walk,
@@ -170,6 +172,23 @@ def check(world, today=TODAY):
     assert _facts_rows(table) == _facts_rows(live)
     for district_id in (None, world["a"], world["b"]):
         assert shown(district_id, today) == expected(district_id, today)
+    # The monthly rollups hold the findings per local month, district, category and status.
+    district_of = dict(db.session.execute(select(Walk.id, Walk.district_id)).all())
+    months = Counter(
+        (rollups.month_of(f.created_at), district_of[f.walk_id], f.category_id, f.status)
+        for f in db.session.scalars(select(Finding)))
+    stored = {(r.month, r.district_id, r.category_id, r.status): r.findings
+              for r in db.session.scalars(select(FindingRollup)) if r.findings}
+    assert stored == dict(months)
+    # A month from the rollups equals the same days as a range read from the facts.
+    for district_id in (None, world["a"]):
+        month = reports.Filters(reports.period_from_args(
+            {"period": "month", "year": str(Y), "month": "3"}), district_id, today)
+        days = reports.Filters(reports.period_from_args(
+            {"period": "range", "from": f"{Y}-03-01", "to": f"{Y}-03-31"}), district_id, today)
+        for part in ("finding_totals", "findings_by_category", "findings_by_status"):
+            assert getattr(reports, part)(db.session, month) == getattr(reports, part)(
+                db.session, days)
 
 
 def _user(world, key="manager"):

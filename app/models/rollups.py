@@ -42,6 +42,19 @@ class FindingFact(db.Model):
     open_due: Mapped[date | None] = mapped_column(Date)
 
 
+class FindingRollup(db.Model):
+    """Findings per local month of finding, district, category and status: the dashboard's
+    counts for whole months (year, quarter, month) without reading the findings."""
+
+    __tablename__ = "finding_rollups"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first local day
+    district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[FindingStatus] = mapped_column(str_enum(FindingStatus), primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class RollupState(db.Model):
     """A row here says the facts are not (yet) complete: the dashboard reads the findings."""
 

@@ -41,6 +41,7 @@ from app.models import (
     District,
     Finding,
     FindingFact,
+    FindingRollup,
     FindingStatus,
     LightCondition,
     SurveyResult,
@@ -265,6 +266,21 @@ def _facts(session: Session, filters: Filters):
     return filters.facts
 
 
+def _months(session: Session, filters: Filters):
+    """The monthly rollups when the period is whole months and they are current, else None."""
+    if filters.period.kind == "range" or _facts(session, filters) is not FindingFact.__table__:
+        return None
+    return FindingRollup
+
+
+def _month_scope(filters: Filters):
+    period = filters.period
+    conditions = [FindingRollup.month >= period.start, FindingRollup.month < period.end]
+    if filters.district_id:
+        conditions.append(FindingRollup.district_id == filters.district_id)
+    return conditions
+
+
 def _finding_scope(facts, filters: Filters, *, in_period: bool = True):
     conditions = []
     if in_period:
@@ -281,9 +297,15 @@ def _fixed(facts) -> ColumnElement[bool]:
 def finding_totals(session: Session, filters: Filters) -> dict:
     facts = _facts(session, filters)
     count = func.count(facts.c.finding_id)
-    total, fixed = session.execute(
-        select(count, count.filter(_fixed(facts))).where(*_finding_scope(facts, filters))
-    ).one()
+    if _months(session, filters):
+        total = func.coalesce(func.sum(FindingRollup.findings), 0)
+        fixed = func.coalesce(func.sum(FindingRollup.findings).filter(
+            FindingRollup.status.in_(FIXED_STATUSES)), 0)
+        total, fixed = session.execute(select(total, fixed).where(*_month_scope(filters))).one()
+    else:
+        total, fixed = session.execute(
+            select(count, count.filter(_fixed(facts))).where(*_finding_scope(facts, filters))
+        ).one()
     overdue = session.scalar(
         select(count).where(facts.c.open_due < filters.today,
                             *_finding_scope(facts, filters, in_period=False))
@@ -298,26 +320,30 @@ def finding_totals(session: Session, filters: Filters) -> dict:
 
 def findings_by_category(session: Session, filters: Filters) -> list[tuple[Category, int]]:
     facts = _facts(session, filters)
-    count = func.count(facts.c.finding_id)
+    if _months(session, filters):
+        count = func.sum(FindingRollup.findings)
+        query = (select(Category, count)
+                 .join(FindingRollup, FindingRollup.category_id == Category.id)
+                 .where(*_month_scope(filters)).having(count > 0))
+    else:
+        count = func.count(facts.c.finding_id)
+        query = (select(Category, count)
+                 .join(facts, facts.c.category_id == Category.id)
+                 .where(*_finding_scope(facts, filters)))
     rows = session.execute(
-        select(Category, count)
-        .join(facts, facts.c.category_id == Category.id)
-        .where(*_finding_scope(facts, filters))
-        .group_by(Category.id)
-        .order_by(count.desc(), Category.position, Category.id)
-    )
+        query.group_by(Category.id).order_by(count.desc(), Category.position, Category.id))
     return [(category, n) for category, n in rows]
 
 
 def findings_by_status(session: Session, filters: Filters) -> list[tuple[FindingStatus, int]]:
     facts = _facts(session, filters)
-    rows = dict(
-        session.execute(
-            select(facts.c.status, func.count(facts.c.finding_id))
-            .where(*_finding_scope(facts, filters))
-            .group_by(facts.c.status)
-        ).all()
-    )
+    if _months(session, filters):
+        query = (select(FindingRollup.status, func.sum(FindingRollup.findings))
+                 .where(*_month_scope(filters)).group_by(FindingRollup.status))
+    else:
+        query = (select(facts.c.status, func.count(facts.c.finding_id))
+                 .where(*_finding_scope(facts, filters)).group_by(facts.c.status))
+    rows = dict(session.execute(query).all())
     return [(status, rows[status]) for status in FindingStatus if rows.get(status)]
 
 
@@ -457,13 +483,18 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
     facts = _facts(session, filters)
     fact_scope = [facts.c.district_id == filters.district_id] if filters.district_id else []
     count = func.count(facts.c.finding_id)
+    if _months(session, filters):
+        in_months = func.sum(FindingRollup.findings)
+        query = (select(FindingRollup.district_id, in_months,
+                        in_months.filter(FindingRollup.status.in_(FIXED_STATUSES)))
+                 .where(*_month_scope(filters)).group_by(FindingRollup.district_id))
+    else:
+        query = (select(facts.c.district_id, count, count.filter(_fixed(facts)))
+                 .where(period.contains(facts.c.created_at), *fact_scope)
+                 .group_by(facts.c.district_id))
     findings = {
-        district_id: (total, fixed)
-        for district_id, total, fixed in session.execute(
-            select(facts.c.district_id, count, count.filter(_fixed(facts)))
-            .where(period.contains(facts.c.created_at), *fact_scope)
-            .group_by(facts.c.district_id)
-        )
+        district_id: (total or 0, fixed or 0)
+        for district_id, total, fixed in session.execute(query)
     }
     overdue = dict(
         session.execute(

@@ -12,6 +12,9 @@ that bypasses the ORM (seed-scale's COPY, a restore) is followed by `rebuild()`.
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date, datetime
+
 from sqlalchemy import (
     and_,
     case,
@@ -25,16 +28,19 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from app.models import (
     OPEN_STATUSES,
     Finding,
     FindingFact,
+    FindingRollup,
     FindingStatus,
     RollupState,
     Walk,
 )
+from app.timeutil import LOCAL
 
 FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)
 STATE = "finding_facts"
@@ -93,10 +99,67 @@ def rebuild(session: Session) -> int:
     connection = session.connection()
     connection.execute(delete(FindingFact))
     connection.execute(insert(FindingFact).from_select(_COLUMNS, facts_select()))
+    _rebuild_months(connection)
     connection.execute(delete(RollupState).where(RollupState.name == STATE))
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("ANALYZE finding_facts")  # the planner's row estimates
     return connection.scalar(select(func.count()).select_from(FindingFact))
+
+
+def month_of(moment: datetime) -> date:
+    """The first local (Europe/Stockholm) day of the month a UTC instant falls in."""
+    return moment.astimezone(LOCAL).date().replace(day=1)
+
+
+def _rebuild_months(connection) -> None:
+    from app.services.reports import bucket  # reports imports this module
+
+    connection.execute(delete(FindingRollup))
+    first, last = connection.execute(
+        select(func.min(FindingFact.created_at), func.max(FindingFact.created_at))).one()
+    if first is None:
+        return
+    edges, cursor = [], month_of(first)
+    while cursor <= month_of(last):
+        following = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+        edges.append((cursor.isoformat(), cursor, following))
+        cursor = following
+    month = bucket(FindingFact.created_at, edges).label("month")
+    rows = connection.execute(
+        select(month, FindingFact.district_id, FindingFact.category_id, FindingFact.status,
+               func.count())
+        .group_by(month, FindingFact.district_id, FindingFact.category_id, FindingFact.status)
+    ).all()
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(FindingRollup), [
+            {"month": date.fromisoformat(m), "district_id": d, "category_id": c, "status": s,
+             "findings": n} for m, d, c, s, n in rows[start:start + 5000]])
+
+
+_KEY = (FindingFact.created_at, FindingFact.district_id, FindingFact.category_id,
+        FindingFact.status)
+
+
+def _month_keys(connection, ids) -> Counter:
+    keys = Counter()
+    for chunk in _chunks(ids):
+        for created_at, district_id, category_id, status in connection.execute(
+                select(*_KEY).where(FindingFact.finding_id.in_(chunk))):
+            keys[(month_of(created_at), district_id, category_id, status)] += 1
+    return keys
+
+
+def _apply(connection, deltas: Counter) -> None:
+    """Adds each change to its month's row; concurrent writers add, never overwrite."""
+    rows = [{"month": m, "district_id": d, "category_id": c, "status": s, "findings": n}
+            for (m, d, c, s), n in sorted(deltas.items()) if n]
+    if not rows:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(FindingRollup)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=["month", "district_id", "category_id", "status"],
+        set_={"findings": FindingRollup.findings + statement.excluded.findings}), rows)
 
 
 def mark_stale(session: Session) -> None:
@@ -136,15 +199,24 @@ def _collect(session: Session) -> None:
                 pending["pairs"] |= _pairs(obj, before=True)
         elif isinstance(obj, Walk) and inspect(obj).attrs["district_id"].history.has_changes():
             pending["walks"].add(obj)
-    for obj in session.deleted:
-        if isinstance(obj, Finding):
-            pending["deleted"].add(obj.id)
-            pending["pairs"] |= _pairs(obj, before=True)
+    deleted = {obj for obj in session.deleted if isinstance(obj, Finding)}
+    for obj in deleted:
+        pending["deleted"].add(obj.id)
+        pending["pairs"] |= _pairs(obj, before=True)
+    if deleted:
+        # Read now: PostgreSQL drops a deleted finding's fact with it (ON DELETE CASCADE).
+        pending.setdefault("gone", Counter()).update(
+            _month_keys(session.connection(), {obj.id for obj in deleted}))
 
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session, flush_context, instances):
     _collect(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session, previous_transaction):
+    session.info.pop("rollups_pending", None)
 
 
 @event.listens_for(Session, "after_flush_postexec")
@@ -162,11 +234,16 @@ def _after_flush(session, flush_context):
     walk_ids = {walk.id for walk in pending["walks"]}
     for chunk in _chunks(walk_ids):
         changed |= set(connection.scalars(select(Finding.id).where(Finding.walk_id.in_(chunk))))
+    deltas = Counter()
+    deltas.subtract(pending.get("gone", Counter()))
+    deltas.subtract(_month_keys(connection, changed))
     for chunk in _chunks(changed | deleted):
         connection.execute(delete(FindingFact).where(FindingFact.finding_id.in_(chunk)))
     for chunk in _chunks(changed):
         connection.execute(insert(FindingFact).from_select(
             _COLUMNS, facts_select(Finding.id.in_(chunk))))
+    deltas.update(_month_keys(connection, changed))
+    _apply(connection, deltas)
     pairs = sorted(p for p in pending["pairs"] if None not in p)
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start:start + _CHUNK]

@@ -1,4 +1,4 @@
-"""finding facts for the dashboard (one narrow row per finding) and their state
+"""finding facts and monthly finding rollups for the dashboard, and their state
 
 Revision ID: i11_rollups
 Revises: i11a_scale
@@ -17,6 +17,11 @@ branch_labels = None
 depends_on = None
 
 
+STATUS = sa.Enum('new', 'acknowledged', 'assigned', 'in_progress', 'fixed', 'verified',
+                 'wont_fix', 'not_ours', 'duplicate', name='findingstatus', native_enum=False,
+                 create_constraint=False, length=20)
+
+
 def upgrade():
     op.create_table(
         'finding_facts',
@@ -24,11 +29,7 @@ def upgrade():
         sa.Column('district_id', sa.Integer(), nullable=False),
         sa.Column('category_id', sa.Integer(), nullable=False),
         sa.Column('building_id', sa.Integer(), nullable=True),
-        sa.Column('status', sa.Enum('new', 'acknowledged', 'assigned', 'in_progress', 'fixed',
-                                    'verified', 'wont_fix', 'not_ours', 'duplicate',
-                                    name='findingstatus',
-                                    native_enum=False, create_constraint=False, length=20),
-                  nullable=False),
+        sa.Column('status', STATUS, nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('fix_days', sa.Float(), nullable=True),
         sa.Column('came_back', sa.Boolean(), nullable=False),
@@ -44,6 +45,16 @@ def upgrade():
     op.create_index('ix_finding_facts_open_due', 'finding_facts', ['district_id', 'open_due'])
     op.create_index('ix_finding_facts_building_category', 'finding_facts',
                     ['building_id', 'category_id'])
+    op.create_table(
+        'finding_rollups',
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('district_id', sa.Integer(), nullable=False),
+        sa.Column('category_id', sa.Integer(), nullable=False),
+        sa.Column('status', STATUS, nullable=False),
+        sa.Column('findings', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('month', 'district_id', 'category_id', 'status',
+                                name=op.f('pk_finding_rollups')),
+    )
     state = op.create_table(
         'rollup_state',
         sa.Column('name', sa.String(length=40), nullable=False),
@@ -56,6 +67,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('rollup_state')
+    op.drop_table('finding_rollups')
     op.drop_index('ix_finding_facts_building_category', table_name='finding_facts')
     op.drop_index('ix_finding_facts_open_due', table_name='finding_facts')
     op.drop_index('ix_finding_facts_district_created', table_name='finding_facts')
