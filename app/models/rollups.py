@@ -23,7 +23,7 @@ class FindingFact(db.Model):
     __table_args__ = (
         Index("ix_finding_facts_created_at", "created_at"),
         Index("ix_finding_facts_district_created", "district_id", "created_at"),
-        Index("ix_finding_facts_open_due", "district_id", "open_due"),
+        Index("ix_finding_facts_open_due", "open_due", "district_id"),
         Index("ix_finding_facts_building_category", "building_id", "category_id"),
     )
 

@@ -42,7 +42,7 @@ def upgrade():
     op.create_index('ix_finding_facts_created_at', 'finding_facts', ['created_at'])
     op.create_index('ix_finding_facts_district_created', 'finding_facts',
                     ['district_id', 'created_at'])
-    op.create_index('ix_finding_facts_open_due', 'finding_facts', ['district_id', 'open_due'])
+    op.create_index('ix_finding_facts_open_due', 'finding_facts', ['open_due', 'district_id'])
     op.create_index('ix_finding_facts_building_category', 'finding_facts',
                     ['building_id', 'category_id'])
     op.create_table(
