@@ -6,10 +6,10 @@ findings say (row by row), and the dashboard's numbers equal counts made in Pyth
 findings themselves.
 """
 
+import math
 import statistics
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
-from math import ceil
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from app.models import (
     FindingFact,
     FindingRollup,
     FindingStatus,
+    FixRollup,
     User,
     Walk,
 )
@@ -139,7 +140,7 @@ def expected(district_id=None, today=TODAY):
         "by_category": {c: n for c in {f.category.slug for f in found}
                         if (n := len([f for f in found if f.category.slug == c]))},
         "median": round(statistics.median(days), 1) if days else None,
-        "p90": round(days[ceil(0.9 * len(days)) - 1], 1) if days else None,
+        "p90": round(days[math.ceil(0.9 * len(days)) - 1], 1) if days else None,
         "hotspots": hot,
         "recurring": recurring,
         "districts": per_district,
@@ -180,6 +181,14 @@ def check(world, today=TODAY):
     stored = {(r.month, r.district_id, r.category_id, r.status): r.findings
               for r in db.session.scalars(select(FindingRollup)) if r.findings}
     assert stored == dict(months)
+    fixes = Counter(
+        (rollups.month_of(f.created_at), district_of[f.walk_id],
+         math.floor((f.fixed_at - f.created_at).total_seconds() / 86400))
+        for f in db.session.scalars(select(Finding))
+        if f.fixed_at and f.status in (FindingStatus.FIXED, FindingStatus.VERIFIED))
+    stored = {(r.month, r.district_id, r.whole_days): r.fixed
+              for r in db.session.scalars(select(FixRollup)) if r.fixed}
+    assert stored == dict(fixes)
     # A month from the rollups equals the same days as a range read from the facts.
     for district_id in (None, world["a"]):
         month = reports.Filters(reports.period_from_args(
@@ -278,3 +287,21 @@ def test_dashboard_page_reads_the_facts(client, login, world):
     html = client.get(f"/reports?period=year&year={Y}&district={world['a']}",
                       headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'id="n-findings"' in html and "<dd>5</dd>" in html.split('id="n-findings"')[1][:80]
+
+
+@pytest.mark.parametrize("count", [1, 2, 9, 10, 11, 40])
+def test_exact_median_and_p90_from_the_histogram(ctx, make, count):
+    """Many fixes spread over whole days and fractions: the histogram finds the day, the facts
+    give the exact value, for odd and even counts, in one district and in all."""
+    a, b = make.district("Alfa"), make.district("Beta")
+    author = make.user("walker")
+    walks = [make.walk(a, "completed", planned_start=at(1, 5)),
+             make.walk(b, "completed", planned_start=at(1, 5))]
+    for i in range(count):
+        created = at(1 + i % 12, 1 + i % 27, 1 + i % 20)
+        fixed_days = (i * 7919 % 97) / 7.3  # fractions, some on the same whole day
+        make.finding(walks[i % 2], author, "lighting", created_at=created,
+                     fixed_at=created + timedelta(days=fixed_days), status=FindingStatus.FIXED)
+    world = {"a": a, "b": b}
+    check(world)
+    assert shown()["median"] is not None

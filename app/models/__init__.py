@@ -23,7 +23,7 @@ from app.models.findings import (
 from app.models.jobs import ExportJob, ExportStatus
 from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
-from app.models.rollups import FindingFact, FindingRollup, RollupState
+from app.models.rollups import FindingFact, FindingRollup, FixRollup, RollupState
 from app.models.types import utcnow
 from app.models.users import Role, User, user_districts
 from app.models.walks import (
@@ -55,6 +55,7 @@ __all__ = [
     "FindingRollup",
     "FindingEvent",
     "FindingStatus",
+    "FixRollup",
     "PositionSource",
     "FollowUpItem",
     "FollowUpOutcome",

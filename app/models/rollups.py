@@ -25,6 +25,8 @@ class FindingFact(db.Model):
         Index("ix_finding_facts_district_created", "district_id", "created_at"),
         Index("ix_finding_facts_open_due", "open_due", "district_id"),
         Index("ix_finding_facts_building_category", "building_id", "category_id"),
+        Index("ix_finding_facts_district_fix_days", "district_id", "fix_days"),
+        Index("ix_finding_facts_fix_days", "fix_days"),
     )
 
     finding_id: Mapped[int] = mapped_column(
@@ -53,6 +55,19 @@ class FindingRollup(db.Model):
     category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     status: Mapped[FindingStatus] = mapped_column(str_enum(FindingStatus), primary_key=True)
     findings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FixRollup(db.Model):
+    """Fixed findings per local month of finding, district and whole days to fix: where the
+    median and 90th percentile lie, so only that day's few facts are read for the exact
+    value."""
+
+    __tablename__ = "fix_rollups"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    whole_days: Mapped[int] = mapped_column(Integer, primary_key=True)  # floor(fix_days)
+    fixed: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class RollupState(db.Model):

@@ -12,6 +12,7 @@ that bypasses the ORM (seed-scale's COPY, a restore) is followed by `rebuild()`.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from datetime import date, datetime
 
@@ -37,6 +38,7 @@ from app.models import (
     FindingFact,
     FindingRollup,
     FindingStatus,
+    FixRollup,
     RollupState,
     Walk,
 )
@@ -100,9 +102,11 @@ def rebuild(session: Session) -> int:
     connection.execute(delete(FindingFact))
     connection.execute(insert(FindingFact).from_select(_COLUMNS, facts_select()))
     _rebuild_months(connection)
+    _rebuild_fixes(connection)
     connection.execute(delete(RollupState).where(RollupState.name == STATE))
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("ANALYZE finding_facts")  # the planner's row estimates
+        for table in ("finding_facts", "finding_rollups", "fix_rollups"):
+            connection.exec_driver_sql(f"ANALYZE {table}")  # the planner's row estimates
     return connection.scalar(select(func.count()).select_from(FindingFact))
 
 
@@ -137,29 +141,64 @@ def _rebuild_months(connection) -> None:
 
 
 _KEY = (FindingFact.created_at, FindingFact.district_id, FindingFact.category_id,
-        FindingFact.status)
+        FindingFact.status, FindingFact.fix_days)
+
+
+def _keys(row) -> list[tuple]:
+    """The rollup rows a fact counts in: ("finding", month, district, category, status) and,
+    when fixed, ("fix", month, district, whole days)."""
+    created_at, district_id, category_id, status, fix_days = row
+    month = month_of(created_at)
+    keys = [("finding", month, district_id, category_id, status)]
+    if fix_days is not None:
+        keys.append(("fix", month, district_id, math.floor(fix_days)))
+    return keys
 
 
 def _month_keys(connection, ids) -> Counter:
     keys = Counter()
     for chunk in _chunks(ids):
-        for created_at, district_id, category_id, status in connection.execute(
-                select(*_KEY).where(FindingFact.finding_id.in_(chunk))):
-            keys[(month_of(created_at), district_id, category_id, status)] += 1
+        for row in connection.execute(select(*_KEY).where(FindingFact.finding_id.in_(chunk))):
+            keys.update(_keys(row))
     return keys
 
 
-def _apply(connection, deltas: Counter) -> None:
-    """Adds each change to its month's row; concurrent writers add, never overwrite."""
-    rows = [{"month": m, "district_id": d, "category_id": c, "status": s, "findings": n}
-            for (m, d, c, s), n in sorted(deltas.items()) if n]
+def _upsert(connection, table, key: list[str], column: str, rows: list[dict]) -> None:
     if not rows:
         return
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(FindingRollup)
+    statement = dialect.insert(table)
     connection.execute(statement.on_conflict_do_update(
-        index_elements=["month", "district_id", "category_id", "status"],
-        set_={"findings": FindingRollup.findings + statement.excluded.findings}), rows)
+        index_elements=key,
+        set_={column: getattr(table, column) + getattr(statement.excluded, column)}), rows)
+
+
+def _apply(connection, deltas: Counter) -> None:
+    """Adds each change to its rollup row; concurrent writers add, never overwrite."""
+    findings, fixes = [], []
+    for key, n in sorted(deltas.items(), key=lambda item: tuple(map(str, item[0]))):
+        if not n:
+            continue
+        if key[0] == "finding":
+            findings.append({"month": key[1], "district_id": key[2], "category_id": key[3],
+                             "status": key[4], "findings": n})
+        else:
+            fixes.append({"month": key[1], "district_id": key[2], "whole_days": key[3],
+                          "fixed": n})
+    _upsert(connection, FindingRollup, ["month", "district_id", "category_id", "status"],
+            "findings", findings)
+    _upsert(connection, FixRollup, ["month", "district_id", "whole_days"], "fixed", fixes)
+
+
+def _rebuild_fixes(connection) -> None:
+    connection.execute(delete(FixRollup))
+    keys = Counter()
+    result = connection.execute(
+        select(*_KEY).where(FindingFact.fix_days.is_not(None))
+        .execution_options(yield_per=10_000))
+    for row in result:
+        keys.update(key for key in _keys(row) if key[0] == "fix")
+    _apply(connection, keys)
 
 
 def mark_stale(session: Session) -> None:

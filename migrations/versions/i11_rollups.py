@@ -1,4 +1,4 @@
-"""finding facts and monthly finding rollups for the dashboard, and their state
+"""finding facts, monthly finding and days-to-fix rollups for the dashboard, their state
 
 Revision ID: i11_rollups
 Revises: i11a_scale
@@ -55,6 +55,18 @@ def upgrade():
         sa.PrimaryKeyConstraint('month', 'district_id', 'category_id', 'status',
                                 name=op.f('pk_finding_rollups')),
     )
+    op.create_index('ix_finding_facts_district_fix_days', 'finding_facts',
+                    ['district_id', 'fix_days'])
+    op.create_index('ix_finding_facts_fix_days', 'finding_facts', ['fix_days'])
+    op.create_table(
+        'fix_rollups',
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('district_id', sa.Integer(), nullable=False),
+        sa.Column('whole_days', sa.Integer(), nullable=False),
+        sa.Column('fixed', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('month', 'district_id', 'whole_days',
+                                name=op.f('pk_fix_rollups')),
+    )
     state = op.create_table(
         'rollup_state',
         sa.Column('name', sa.String(length=40), nullable=False),
@@ -67,7 +79,10 @@ def upgrade():
 
 def downgrade():
     op.drop_table('rollup_state')
+    op.drop_table('fix_rollups')
     op.drop_table('finding_rollups')
+    op.drop_index('ix_finding_facts_fix_days', table_name='finding_facts')
+    op.drop_index('ix_finding_facts_district_fix_days', table_name='finding_facts')
     op.drop_index('ix_finding_facts_building_category', table_name='finding_facts')
     op.drop_index('ix_finding_facts_open_due', table_name='finding_facts')
     op.drop_index('ix_finding_facts_district_created', table_name='finding_facts')
