@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import (
     DONE_STATUSES,
+    BuildingRollup,
     Category,
     District,
     Finding,
@@ -189,6 +190,12 @@ def check(world, today=TODAY):
     stored = {(r.month, r.district_id, r.whole_days): r.fixed
               for r in db.session.scalars(select(FixRollup)) if r.fixed}
     assert stored == dict(fixes)
+    every = db.session.scalars(select(Finding)).all()
+    per_building = Counter((rollups.month_of(f.created_at).year, f.building_id)
+                           for f in every if f.building_id)
+    stored = {(r.year, r.building_id): r.findings for r in db.session.scalars(
+        select(BuildingRollup))}
+    assert stored == dict(per_building)
     # A month from the rollups equals the same days as a range read from the facts.
     for district_id in (None, world["a"]):
         month = reports.Filters(reports.period_from_args(

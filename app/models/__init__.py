@@ -23,7 +23,14 @@ from app.models.findings import (
 from app.models.jobs import ExportJob, ExportStatus
 from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
-from app.models.rollups import FindingFact, FindingRollup, FixRollup, RollupState
+from app.models.rollups import (
+    BuildingRollup,
+    FindingFact,
+    FindingRollup,
+    FixRollup,
+    RecurringRollup,
+    RollupState,
+)
 from app.models.types import utcnow
 from app.models.users import Role, User, user_districts
 from app.models.walks import (
@@ -44,6 +51,7 @@ __all__ = [
     "DONE_STATUSES",
     "OPEN_STATUSES",
     "Building",
+    "BuildingRollup",
     "Category",
     "Comment",
     "District",
@@ -69,6 +77,7 @@ __all__ = [
     "PlaceType",
     "PlanTarget",
     "Priority",
+    "RecurringRollup",
     "Role",
     "RollupState",
     "Severity",

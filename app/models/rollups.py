@@ -25,8 +25,9 @@ class FindingFact(db.Model):
         Index("ix_finding_facts_district_created", "district_id", "created_at"),
         Index("ix_finding_facts_open_due", "open_due", "district_id"),
         Index("ix_finding_facts_building_category", "building_id", "category_id"),
-        Index("ix_finding_facts_district_fix_days", "district_id", "fix_days"),
-        Index("ix_finding_facts_fix_days", "fix_days"),
+        # With created_at, the period is checked in the index (else PostgreSQL ANDs bitmaps).
+        Index("ix_finding_facts_district_fix_days", "district_id", "fix_days", "created_at"),
+        Index("ix_finding_facts_fix_days", "fix_days", "created_at"),
     )
 
     finding_id: Mapped[int] = mapped_column(
@@ -68,6 +69,32 @@ class FixRollup(db.Model):
     district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     whole_days: Mapped[int] = mapped_column(Integer, primary_key=True)  # floor(fix_days)
     fixed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BuildingRollup(db.Model):
+    """Findings per local year of finding and building, all districts: the year's hotspots."""
+
+    __tablename__ = "building_rollups"
+    __table_args__ = (Index("ix_building_rollups_year_findings", "year", "findings"),)
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    building_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecurringRollup(db.Model):
+    """Findings that came back, per local year, building and category, all districts."""
+
+    __tablename__ = "recurring_rollups"
+    __table_args__ = (
+        Index("ix_recurring_rollups_year_findings", "year", "findings", "last_at"),
+    )
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    building_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RollupState(db.Model):

@@ -38,6 +38,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from app.models import (
     Building,
+    BuildingRollup,
     Category,
     District,
     Finding,
@@ -46,6 +47,7 @@ from app.models import (
     FindingStatus,
     FixRollup,
     LightCondition,
+    RecurringRollup,
     SurveyResult,
     Walk,
     WalkStatus,
@@ -483,7 +485,27 @@ def _round(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
+def _whole_year(session: Session, filters: Filters) -> bool:
+    """The yearly rollups (all districts) serve a whole year for all districts."""
+    return (filters.period.kind == "year" and not filters.district_id
+            and _months(session, filters) is not None)
+
+
 def hotspots(session: Session, filters: Filters, limit: int = 10) -> list[tuple[Building, int]]:
+    if _whole_year(session, filters):
+        year = BuildingRollup.year == filters.period.year
+        # Only buildings with at least the tenth-highest count can be in the top ten.
+        tenth = (select(BuildingRollup.findings).where(year)
+                 .order_by(BuildingRollup.findings.desc()).offset(limit - 1).limit(1)
+                 .scalar_subquery())
+        rows = session.execute(
+            select(Building, BuildingRollup.findings)
+            .join(BuildingRollup, BuildingRollup.building_id == Building.id)
+            .where(year, BuildingRollup.findings >= func.coalesce(tenth, 1))
+            .order_by(BuildingRollup.findings.desc(), Building.code)
+            .limit(limit)
+        )
+        return [(building, n) for building, n in rows]
     facts = _facts(session, filters)
     # Count per building on the narrow facts first, then join the few thousand counts.
     counted = (
@@ -503,6 +525,16 @@ def hotspots(session: Session, filters: Filters, limit: int = 10) -> list[tuple[
 
 def recurring(session: Session, filters: Filters, limit: int = 20) -> list[dict]:
     """Findings found again at the same building and category after an earlier one was fixed."""
+    if _whole_year(session, filters):
+        top = (
+            select(RecurringRollup.building_id, RecurringRollup.category_id,
+                   RecurringRollup.findings.label("n"), RecurringRollup.last_at.label("last"))
+            .where(RecurringRollup.year == filters.period.year, RecurringRollup.findings > 0)
+            .order_by(RecurringRollup.findings.desc(), RecurringRollup.last_at.desc())
+            .limit(limit)
+            .subquery()
+        )
+        return _recurring_rows(session, top)
     facts = _facts(session, filters)
     count = func.count(facts.c.finding_id)
     last = func.max(facts.c.created_at)
@@ -515,6 +547,10 @@ def recurring(session: Session, filters: Filters, limit: int = 20) -> list[dict]
         .limit(limit)
         .subquery()
     )
+    return _recurring_rows(session, top)
+
+
+def _recurring_rows(session: Session, top) -> list[dict]:
     rows = session.execute(
         select(Building, Category, top.c.n, top.c.last)
         .join(top, top.c.building_id == Building.id)

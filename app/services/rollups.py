@@ -27,6 +27,7 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,11 +35,13 @@ from sqlalchemy.orm import Session, aliased
 
 from app.models import (
     OPEN_STATUSES,
+    BuildingRollup,
     Finding,
     FindingFact,
     FindingRollup,
     FindingStatus,
     FixRollup,
+    RecurringRollup,
     RollupState,
     Walk,
 )
@@ -103,6 +106,7 @@ def rebuild(session: Session) -> int:
     connection.execute(insert(FindingFact).from_select(_COLUMNS, facts_select()))
     _rebuild_months(connection)
     _rebuild_fixes(connection)
+    _rebuild_years(connection)
     connection.execute(delete(RollupState).where(RollupState.name == STATE))
     if connection.dialect.name == "postgresql":
         for table in ("finding_facts", "finding_rollups", "fix_rollups"):
@@ -141,15 +145,18 @@ def _rebuild_months(connection) -> None:
 
 
 _KEY = (FindingFact.created_at, FindingFact.district_id, FindingFact.category_id,
-        FindingFact.status, FindingFact.fix_days)
+        FindingFact.status, FindingFact.fix_days, FindingFact.building_id)
 
 
 def _keys(row) -> list[tuple]:
     """The rollup rows a fact counts in: ("finding", month, district, category, status) and,
     when fixed, ("fix", month, district, whole days)."""
-    created_at, district_id, category_id, status, fix_days = row
+    created_at, district_id, category_id, status, fix_days, building_id = row
     month = month_of(created_at)
     keys = [("finding", month, district_id, category_id, status)]
+    if building_id is not None:
+        keys.append(("building", month.year, building_id))
+        keys.append(("recurring", month.year, building_id, category_id))
     if fix_days is not None:
         keys.append(("fix", month, district_id, math.floor(fix_days)))
     return keys
@@ -179,6 +186,8 @@ def _apply(connection, deltas: Counter) -> None:
     for key, n in sorted(deltas.items(), key=lambda item: tuple(map(str, item[0]))):
         if not n:
             continue
+        if key[0] in ("building", "recurring"):
+            continue  # recounted, not added: see _recount
         if key[0] == "finding":
             findings.append({"month": key[1], "district_id": key[2], "category_id": key[3],
                              "status": key[4], "findings": n})
@@ -199,6 +208,78 @@ def _rebuild_fixes(connection) -> None:
     for row in result:
         keys.update(key for key in _keys(row) if key[0] == "fix")
     _apply(connection, keys)
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    from app.services.reports import utc_bound  # reports imports this module
+
+    return utc_bound(date(year, 1, 1)), utc_bound(date(year + 1, 1, 1))
+
+
+def _recount(connection, buildings: set, recurring: set) -> None:
+    """Recount the yearly rows of some (year, building) and (year, building, category).
+
+    Each row is first touched (created or locked), then recounted by a later statement,
+    whose snapshot includes whatever another writer committed while this one waited for the
+    lock: two transactions recounting the same row cannot lose each other's findings.
+    """
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    for table, keys, key_names in (
+        (BuildingRollup, sorted(buildings), ["year", "building_id"]),
+        (RecurringRollup, sorted(recurring), ["year", "building_id", "category_id"]),
+    ):
+        if not keys:
+            continue
+        rows = [dict(zip(key_names, key, strict=True)) | {"findings": 0} for key in keys]
+        touch = dialect.insert(table)
+        connection.execute(touch.on_conflict_do_update(
+            index_elements=key_names, set_={"findings": table.findings}), rows)
+        for key in keys:
+            start, end = _year_bounds(key[0])
+            scope = [FindingFact.building_id == key[1], FindingFact.created_at >= start,
+                     FindingFact.created_at < end]
+            where = [table.year == key[0], table.building_id == key[1]]
+            values = {"findings": select(func.count()).where(*scope).scalar_subquery()}
+            if table is RecurringRollup:
+                scope += [FindingFact.category_id == key[2], FindingFact.came_back == true()]
+                where.append(table.category_id == key[2])
+                values = {
+                    "findings": select(func.count()).where(*scope).scalar_subquery(),
+                    "last_at": select(func.max(FindingFact.created_at)).where(*scope)
+                    .scalar_subquery(),
+                }
+            connection.execute(update(table).where(*where).values(values))
+        connection.execute(delete(table).where(table.findings == 0))
+
+
+def _rebuild_years(connection) -> None:
+    from app.services.reports import bucket  # reports imports this module
+
+    connection.execute(delete(BuildingRollup))
+    connection.execute(delete(RecurringRollup))
+    first, last = connection.execute(
+        select(func.min(FindingFact.created_at), func.max(FindingFact.created_at))).one()
+    if first is None:
+        return
+    edges = [(str(year), *map(lambda b: b.astimezone(LOCAL).date(), _year_bounds(year)))
+             for year in range(month_of(first).year, month_of(last).year + 1)]
+    year = bucket(FindingFact.created_at, edges).label("year")
+    has_building = FindingFact.building_id.is_not(None)
+    for table, columns, query in (
+        (BuildingRollup, ["year", "building_id", "findings"],
+         select(year, FindingFact.building_id, func.count()).where(has_building)
+         .group_by(year, FindingFact.building_id)),
+        (RecurringRollup, ["year", "building_id", "category_id", "findings", "last_at"],
+         select(year, FindingFact.building_id, FindingFact.category_id, func.count(),
+                func.max(FindingFact.created_at))
+         .where(has_building, FindingFact.came_back == true())
+         .group_by(year, FindingFact.building_id, FindingFact.category_id)),
+    ):
+        rows = connection.execute(query).all()
+        for start in range(0, len(rows), 5000):
+            connection.execute(insert(table), [
+                dict(zip(columns, (int(row[0]), *row[1:]), strict=True))
+                for row in rows[start:start + 5000]])
 
 
 def mark_stale(session: Session) -> None:
@@ -283,6 +364,7 @@ def _after_flush(session, flush_context):
             _COLUMNS, facts_select(Finding.id.in_(chunk))))
     deltas.update(_month_keys(connection, changed))
     _apply(connection, deltas)
+    years = {key for key in deltas if key[0] in ("building", "recurring")}
     pairs = sorted(p for p in pending["pairs"] if None not in p)
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start:start + _CHUNK]
@@ -293,3 +375,15 @@ def _after_flush(session, flush_context):
             .values(came_back=came_back_clause(
                 FindingFact.building_id, FindingFact.category_id, FindingFact.created_at,
                 FindingFact.finding_id)))
+    # "Came back" may have changed for any fact of these pairs, in any year.
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start:start + _CHUNK]
+        for building_id, category_id, created_at in connection.execute(
+            select(FindingFact.building_id, FindingFact.category_id, FindingFact.created_at)
+            .where(or_(*[and_(FindingFact.building_id == b, FindingFact.category_id == c)
+                         for b, c in chunk]))
+        ):
+            years.add(("recurring", month_of(created_at).year, building_id, category_id))
+    _recount(connection,
+             {key[1:] for key in years if key[0] == "building"},
+             {key[1:] for key in years if key[0] == "recurring"})

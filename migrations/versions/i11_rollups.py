@@ -56,8 +56,8 @@ def upgrade():
                                 name=op.f('pk_finding_rollups')),
     )
     op.create_index('ix_finding_facts_district_fix_days', 'finding_facts',
-                    ['district_id', 'fix_days'])
-    op.create_index('ix_finding_facts_fix_days', 'finding_facts', ['fix_days'])
+                    ['district_id', 'fix_days', 'created_at'])
+    op.create_index('ix_finding_facts_fix_days', 'finding_facts', ['fix_days', 'created_at'])
     op.create_table(
         'fix_rollups',
         sa.Column('month', sa.Date(), nullable=False),
@@ -67,6 +67,27 @@ def upgrade():
         sa.PrimaryKeyConstraint('month', 'district_id', 'whole_days',
                                 name=op.f('pk_fix_rollups')),
     )
+    op.create_table(
+        'building_rollups',
+        sa.Column('year', sa.Integer(), nullable=False),
+        sa.Column('building_id', sa.Integer(), nullable=False),
+        sa.Column('findings', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('year', 'building_id', name=op.f('pk_building_rollups')),
+    )
+    op.create_index('ix_building_rollups_year_findings', 'building_rollups',
+                    ['year', 'findings'])
+    op.create_table(
+        'recurring_rollups',
+        sa.Column('year', sa.Integer(), nullable=False),
+        sa.Column('building_id', sa.Integer(), nullable=False),
+        sa.Column('category_id', sa.Integer(), nullable=False),
+        sa.Column('findings', sa.Integer(), nullable=False),
+        sa.Column('last_at', sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint('year', 'building_id', 'category_id',
+                                name=op.f('pk_recurring_rollups')),
+    )
+    op.create_index('ix_recurring_rollups_year_findings', 'recurring_rollups',
+                    ['year', 'findings', 'last_at'])
     state = op.create_table(
         'rollup_state',
         sa.Column('name', sa.String(length=40), nullable=False),
@@ -79,6 +100,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table('rollup_state')
+    op.drop_table('recurring_rollups')
+    op.drop_table('building_rollups')
     op.drop_table('fix_rollups')
     op.drop_table('finding_rollups')
     op.drop_index('ix_finding_facts_fix_days', table_name='finding_facts')
