@@ -24,7 +24,10 @@ class FindingFact(db.Model):
         Index("ix_finding_facts_created_at", "created_at"),
         Index("ix_finding_facts_district_created", "district_id", "created_at"),
         Index("ix_finding_facts_open_due", "open_due", "district_id"),
-        Index("ix_finding_facts_building_category", "building_id", "category_id"),
+        # Recounting one building's year (and its categories') reads only its own facts.
+        Index("ix_finding_facts_building_category", "building_id", "category_id",
+              "created_at"),
+        Index("ix_finding_facts_building_created", "building_id", "created_at"),
         # With created_at, the period is checked in the index (else PostgreSQL ANDs bitmaps).
         Index("ix_finding_facts_district_fix_days", "district_id", "fix_days", "created_at"),
         Index("ix_finding_facts_fix_days", "fix_days", "created_at"),

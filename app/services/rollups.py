@@ -249,7 +249,7 @@ def _recount(connection, buildings: set, recurring: set) -> None:
                     .scalar_subquery(),
                 }
             connection.execute(update(table).where(*where).values(values))
-        connection.execute(delete(table).where(table.findings == 0))
+            connection.execute(delete(table).where(*where, table.findings == 0))
 
 
 def _rebuild_years(connection) -> None:

@@ -44,7 +44,9 @@ def upgrade():
                     ['district_id', 'created_at'])
     op.create_index('ix_finding_facts_open_due', 'finding_facts', ['open_due', 'district_id'])
     op.create_index('ix_finding_facts_building_category', 'finding_facts',
-                    ['building_id', 'category_id'])
+                    ['building_id', 'category_id', 'created_at'])
+    op.create_index('ix_finding_facts_building_created', 'finding_facts',
+                    ['building_id', 'created_at'])
     op.create_table(
         'finding_rollups',
         sa.Column('month', sa.Date(), nullable=False),
@@ -106,6 +108,7 @@ def downgrade():
     op.drop_table('finding_rollups')
     op.drop_index('ix_finding_facts_fix_days', table_name='finding_facts')
     op.drop_index('ix_finding_facts_district_fix_days', table_name='finding_facts')
+    op.drop_index('ix_finding_facts_building_created', table_name='finding_facts')
     op.drop_index('ix_finding_facts_building_category', table_name='finding_facts')
     op.drop_index('ix_finding_facts_open_due', table_name='finding_facts')
     op.drop_index('ix_finding_facts_district_created', table_name='finding_facts')
