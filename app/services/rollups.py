@@ -1,13 +1,14 @@
-"""Keeps `finding_facts` in step with the findings, and rebuilds it.
+"""Keeps the dashboard's facts and rollups in step with the findings, and rebuilds them.
 
-One SELECT (`facts_select`) says what a fact is. The dashboard reads it from the table, or,
-while the table is marked stale (after the migration on a database that already had
+One SELECT (`facts_select`) says what a fact is. The dashboard reads the facts and rollups,
+or, while they are marked stale (after the migration on a database that already had
 findings, until `flask rollups-rebuild`), computes the same columns live from the findings.
 
 A session listener refreshes, after each flush and in the same transaction, the facts of
 every finding added, changed or deleted and of every finding whose walk moved to another
-district, then recomputes "came back" for the (building, category) pairs involved. Bulk SQL
-that bypasses the ORM (seed-scale's COPY, a restore) is followed by `rebuild()`.
+district, recomputes "came back" for the (building, category) pairs involved, adds the
+changes to the monthly rollups and recounts the touched yearly rows. Bulk SQL that bypasses
+the ORM (seed-scale's COPY, a restore) is followed by `rebuild()`.
 """
 
 from __future__ import annotations
