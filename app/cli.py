@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(worker)
     app.cli.add_command(seed_scale)
+    app.cli.add_command(rollups_rebuild)
 
 
 @click.command("seed-demo")
@@ -36,9 +37,25 @@ def seed_demo(force: bool) -> None:
         summary = demo.seed(db.session, upload_storage=None)
         db.session.commit()
         click.echo(summary)
+        _rebuild_rollups()
     click.echo(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
     for email, role in demo.DEMO_USERS:
         click.echo(f"  {email:<24} {role}")
+
+
+def _rebuild_rollups() -> None:
+    from app.services import rollups
+
+    facts = rollups.rebuild(db.session)
+    db.session.commit()
+    click.echo(f"Dashboard facts rebuilt: {facts} findings.")
+
+
+@click.command("rollups-rebuild")
+@with_appcontext
+def rollups_rebuild() -> None:
+    """Recompute the dashboard's facts from the findings (after bulk loads or a restore)."""
+    _rebuild_rollups()
 
 
 @click.command("create-user")
@@ -191,6 +208,7 @@ def restore_command(source: str) -> None:
     counts = manifest["counts"]
     click.echo(f"Restored {counts['findings']} findings and {counts['photos']} photos "
                f"from a backup of {manifest['created_at']}.")
+    _rebuild_rollups()
 
 
 @click.command("worker")
@@ -229,5 +247,6 @@ def seed_scale(findings: int, buildings: int, districts: int) -> None:
         db.session, findings=findings, buildings=buildings, districts=districts)
     db.session.commit()
     click.echo(f"Added {summary}.")
+    _rebuild_rollups()
     click.echo(f"Log in as {scale.SCALE_MANAGER} or {scale.SCALE_WALKER}, "
                f"password {scale.SCALE_PASSWORD}.")

@@ -21,6 +21,14 @@ from app.models.jobs import ExportJob, ExportStatus
 from app.models.mail import OutboxMail
 from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
+from app.models.rollups import (
+    BuildingRollup,
+    FindingFact,
+    FindingRollup,
+    FixRollup,
+    RecurringRollup,
+    RollupState,
+)
 from app.models.surveys import SurveyResult
 from app.models.types import utcnow
 from app.models.users import Role, User, user_districts
@@ -43,6 +51,7 @@ __all__ = [
     "DONE_STATUSES",
     "OPEN_STATUSES",
     "Building",
+    "BuildingRollup",
     "Category",
     "Comment",
     "District",
@@ -50,8 +59,11 @@ __all__ = [
     "ExportJob",
     "ExportStatus",
     "Finding",
+    "FindingFact",
+    "FindingRollup",
     "FindingEvent",
     "FindingStatus",
+    "FixRollup",
     "PositionSource",
     "FollowUpItem",
     "FollowUpOutcome",
@@ -65,7 +77,9 @@ __all__ = [
     "PlaceType",
     "PlanTarget",
     "Priority",
+    "RecurringRollup",
     "Role",
+    "RollupState",
     "Severity",
     "SurveyResult",
     "UnsafeFor",

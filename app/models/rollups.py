@@ -1,0 +1,109 @@
+"""What the dashboard reads instead of recomputing history: one narrow row per finding.
+
+A fact holds what the reports need about a finding, with the walk's district copied onto it
+and the two expensive answers computed once: days to fix, and whether the finding came back
+after an earlier one at the same building and category was fixed. `app.services.rollups`
+keeps the rows in step with the findings in the same transaction, and rebuilds them all.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.findings import FindingStatus
+from app.models.types import UTCDateTime, str_enum
+
+
+class FindingFact(db.Model):
+    __tablename__ = "finding_facts"
+    __table_args__ = (
+        Index("ix_finding_facts_created_at", "created_at"),
+        Index("ix_finding_facts_district_created", "district_id", "created_at"),
+        Index("ix_finding_facts_open_due", "open_due", "district_id"),
+        # Recounting one building's year (and its categories') reads only its own facts.
+        Index("ix_finding_facts_building_category", "building_id", "category_id",
+              "created_at"),
+        Index("ix_finding_facts_building_created", "building_id", "created_at"),
+        # With created_at, the period is checked in the index (else PostgreSQL ANDs bitmaps).
+        Index("ix_finding_facts_district_fix_days", "district_id", "fix_days", "created_at"),
+        Index("ix_finding_facts_fix_days", "fix_days", "created_at"),
+    )
+
+    finding_id: Mapped[int] = mapped_column(
+        ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True)
+    district_id: Mapped[int] = mapped_column(Integer)
+    category_id: Mapped[int] = mapped_column(Integer)
+    building_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[FindingStatus] = mapped_column(str_enum(FindingStatus))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Days from found to fixed while the status is fixed or verified, else NULL.
+    fix_days: Mapped[float | None] = mapped_column(Float)
+    # Found again after an earlier finding at the same building and category was fixed.
+    came_back: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The due date while the finding is open (not done), else NULL: overdue is open_due < today.
+    open_due: Mapped[date | None] = mapped_column(Date)
+
+
+class FindingRollup(db.Model):
+    """Findings per local month of finding, district, category and status: the dashboard's
+    counts for whole months (year, quarter, month) without reading the findings."""
+
+    __tablename__ = "finding_rollups"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first local day
+    district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[FindingStatus] = mapped_column(str_enum(FindingStatus), primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FixRollup(db.Model):
+    """Fixed findings per local month of finding, district and whole days to fix: where the
+    median and 90th percentile lie, so only that day's few facts are read for the exact
+    value."""
+
+    __tablename__ = "fix_rollups"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    whole_days: Mapped[int] = mapped_column(Integer, primary_key=True)  # floor(fix_days)
+    fixed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BuildingRollup(db.Model):
+    """Findings per local year of finding and building, all districts: the year's hotspots."""
+
+    __tablename__ = "building_rollups"
+    __table_args__ = (Index("ix_building_rollups_year_findings", "year", "findings"),)
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    building_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecurringRollup(db.Model):
+    """Findings that came back, per local year, building and category, all districts."""
+
+    __tablename__ = "recurring_rollups"
+    __table_args__ = (
+        Index("ix_recurring_rollups_year_findings", "year", "findings", "last_at"),
+    )
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    building_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RollupState(db.Model):
+    """A row here says the facts are not (yet) complete: the dashboard reads the findings."""
+
+    __tablename__ = "rollup_state"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stale: Mapped[bool] = mapped_column(Boolean, default=True)

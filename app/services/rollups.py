@@ -1,0 +1,390 @@
+"""Keeps the dashboard's facts and rollups in step with the findings, and rebuilds them.
+
+One SELECT (`facts_select`) says what a fact is. The dashboard reads the facts and rollups,
+or, while they are marked stale (after the migration on a database that already had
+findings, until `flask rollups-rebuild`), computes the same columns live from the findings.
+
+A session listener refreshes, after each flush and in the same transaction, the facts of
+every finding added, changed or deleted and of every finding whose walk moved to another
+district, recomputes "came back" for the (building, category) pairs involved, adds the
+changes to the monthly rollups and recounts the touched yearly rows. Bulk SQL that bypasses
+the ORM (seed-scale's COPY, a restore) is followed by `rebuild()`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import date, datetime
+
+from sqlalchemy import (
+    and_,
+    case,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from app.models import (
+    OPEN_STATUSES,
+    BuildingRollup,
+    Finding,
+    FindingFact,
+    FindingRollup,
+    FindingStatus,
+    FixRollup,
+    RecurringRollup,
+    RollupState,
+    Walk,
+)
+from app.timeutil import LOCAL
+
+FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)
+STATE = "finding_facts"
+_CHUNK = 500
+
+
+def came_back_clause(building_id, category_id, created_at, finding_id):
+    """SQL: an earlier finding at the same building and category was fixed before this one
+    was found."""
+    earlier = aliased(Finding)
+    return exists().where(
+        earlier.building_id == building_id,
+        earlier.category_id == category_id,
+        earlier.id != finding_id,
+        earlier.fixed_at.is_not(None),
+        earlier.fixed_at < created_at,
+    )
+
+
+def facts_select(*where):
+    """The facts of the findings matching `where`, in the columns of `finding_facts`."""
+    from app.services.reports import days_between  # reports imports this module
+
+    fixed = and_(Finding.status.in_(FIXED_STATUSES), Finding.fixed_at.is_not(None))
+    return (
+        select(
+            Finding.id.label("finding_id"),
+            Walk.district_id.label("district_id"),
+            Finding.category_id.label("category_id"),
+            Finding.building_id.label("building_id"),
+            Finding.status.label("status"),
+            Finding.created_at.label("created_at"),
+            case((fixed, days_between(Finding.created_at, Finding.fixed_at)),
+                 else_=None).label("fix_days"),
+            came_back_clause(Finding.building_id, Finding.category_id, Finding.created_at,
+                             Finding.id).label("came_back"),
+            case((Finding.status.in_(OPEN_STATUSES), Finding.due_date),
+                 else_=None).label("open_due"),
+        )
+        .join(Walk, Walk.id == Finding.walk_id)
+        .where(*where)
+    )
+
+
+_COLUMNS = [c.name for c in FindingFact.__table__.columns]
+
+
+def is_stale(session: Session) -> bool:
+    return session.scalar(
+        select(RollupState.stale).where(RollupState.name == STATE)) is True
+
+
+def rebuild(session: Session) -> int:
+    """Recompute every fact from the findings (idempotent); returns how many there are."""
+    session.flush()
+    connection = session.connection()
+    connection.execute(delete(FindingFact))
+    connection.execute(insert(FindingFact).from_select(_COLUMNS, facts_select()))
+    _rebuild_months(connection)
+    _rebuild_fixes(connection)
+    _rebuild_years(connection)
+    connection.execute(delete(RollupState).where(RollupState.name == STATE))
+    if connection.dialect.name == "postgresql":
+        for table in ("finding_facts", "finding_rollups", "fix_rollups"):
+            connection.exec_driver_sql(f"ANALYZE {table}")  # the planner's row estimates
+    return connection.scalar(select(func.count()).select_from(FindingFact))
+
+
+def month_of(moment: datetime) -> date:
+    """The first local (Europe/Stockholm) day of the month a UTC instant falls in."""
+    return moment.astimezone(LOCAL).date().replace(day=1)
+
+
+def _rebuild_months(connection) -> None:
+    from app.services.reports import bucket  # reports imports this module
+
+    connection.execute(delete(FindingRollup))
+    first, last = connection.execute(
+        select(func.min(FindingFact.created_at), func.max(FindingFact.created_at))).one()
+    if first is None:
+        return
+    edges, cursor = [], month_of(first)
+    while cursor <= month_of(last):
+        following = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+        edges.append((cursor.isoformat(), cursor, following))
+        cursor = following
+    month = bucket(FindingFact.created_at, edges).label("month")
+    rows = connection.execute(
+        select(month, FindingFact.district_id, FindingFact.category_id, FindingFact.status,
+               func.count())
+        .group_by(month, FindingFact.district_id, FindingFact.category_id, FindingFact.status)
+    ).all()
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(FindingRollup), [
+            {"month": date.fromisoformat(m), "district_id": d, "category_id": c, "status": s,
+             "findings": n} for m, d, c, s, n in rows[start:start + 5000]])
+
+
+_KEY = (FindingFact.created_at, FindingFact.district_id, FindingFact.category_id,
+        FindingFact.status, FindingFact.fix_days, FindingFact.building_id)
+
+
+def _keys(row) -> list[tuple]:
+    """The rollup rows a fact counts in: ("finding", month, district, category, status) and,
+    when fixed, ("fix", month, district, whole days)."""
+    created_at, district_id, category_id, status, fix_days, building_id = row
+    month = month_of(created_at)
+    keys = [("finding", month, district_id, category_id, status)]
+    if building_id is not None:
+        keys.append(("building", month.year, building_id))
+        keys.append(("recurring", month.year, building_id, category_id))
+    if fix_days is not None:
+        keys.append(("fix", month, district_id, math.floor(fix_days)))
+    return keys
+
+
+def _month_keys(connection, ids) -> Counter:
+    keys = Counter()
+    for chunk in _chunks(ids):
+        for row in connection.execute(select(*_KEY).where(FindingFact.finding_id.in_(chunk))):
+            keys.update(_keys(row))
+    return keys
+
+
+def _upsert(connection, table, key: list[str], column: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=key,
+        set_={column: getattr(table, column) + getattr(statement.excluded, column)}), rows)
+
+
+def _apply(connection, deltas: Counter) -> None:
+    """Adds each change to its rollup row; concurrent writers add, never overwrite."""
+    findings, fixes = [], []
+    for key, n in sorted(deltas.items(), key=lambda item: tuple(map(str, item[0]))):
+        if not n:
+            continue
+        if key[0] in ("building", "recurring"):
+            continue  # recounted, not added: see _recount
+        if key[0] == "finding":
+            findings.append({"month": key[1], "district_id": key[2], "category_id": key[3],
+                             "status": key[4], "findings": n})
+        else:
+            fixes.append({"month": key[1], "district_id": key[2], "whole_days": key[3],
+                          "fixed": n})
+    _upsert(connection, FindingRollup, ["month", "district_id", "category_id", "status"],
+            "findings", findings)
+    _upsert(connection, FixRollup, ["month", "district_id", "whole_days"], "fixed", fixes)
+
+
+def _rebuild_fixes(connection) -> None:
+    connection.execute(delete(FixRollup))
+    keys = Counter()
+    result = connection.execute(
+        select(*_KEY).where(FindingFact.fix_days.is_not(None))
+        .execution_options(yield_per=10_000))
+    for row in result:
+        keys.update(key for key in _keys(row) if key[0] == "fix")
+    _apply(connection, keys)
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    from app.services.reports import utc_bound  # reports imports this module
+
+    return utc_bound(date(year, 1, 1)), utc_bound(date(year + 1, 1, 1))
+
+
+def _recount(connection, buildings: set, recurring: set) -> None:
+    """Recount the yearly rows of some (year, building) and (year, building, category).
+
+    Each row is first touched (created or locked), then recounted by a later statement,
+    whose snapshot includes whatever another writer committed while this one waited for the
+    lock: two transactions recounting the same row cannot lose each other's findings.
+    """
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    for table, keys, key_names in (
+        (BuildingRollup, sorted(buildings), ["year", "building_id"]),
+        (RecurringRollup, sorted(recurring), ["year", "building_id", "category_id"]),
+    ):
+        if not keys:
+            continue
+        rows = [dict(zip(key_names, key, strict=True)) | {"findings": 0} for key in keys]
+        touch = dialect.insert(table)
+        connection.execute(touch.on_conflict_do_update(
+            index_elements=key_names, set_={"findings": table.findings}), rows)
+        for key in keys:
+            start, end = _year_bounds(key[0])
+            scope = [FindingFact.building_id == key[1], FindingFact.created_at >= start,
+                     FindingFact.created_at < end]
+            where = [table.year == key[0], table.building_id == key[1]]
+            values = {"findings": select(func.count()).where(*scope).scalar_subquery()}
+            if table is RecurringRollup:
+                scope += [FindingFact.category_id == key[2], FindingFact.came_back == true()]
+                where.append(table.category_id == key[2])
+                values = {
+                    "findings": select(func.count()).where(*scope).scalar_subquery(),
+                    "last_at": select(func.max(FindingFact.created_at)).where(*scope)
+                    .scalar_subquery(),
+                }
+            connection.execute(update(table).where(*where).values(values))
+            connection.execute(delete(table).where(*where, table.findings == 0))
+
+
+def _rebuild_years(connection) -> None:
+    from app.services.reports import bucket  # reports imports this module
+
+    connection.execute(delete(BuildingRollup))
+    connection.execute(delete(RecurringRollup))
+    first, last = connection.execute(
+        select(func.min(FindingFact.created_at), func.max(FindingFact.created_at))).one()
+    if first is None:
+        return
+    edges = [(str(year), *map(lambda b: b.astimezone(LOCAL).date(), _year_bounds(year)))
+             for year in range(month_of(first).year, month_of(last).year + 1)]
+    year = bucket(FindingFact.created_at, edges).label("year")
+    has_building = FindingFact.building_id.is_not(None)
+    for table, columns, query in (
+        (BuildingRollup, ["year", "building_id", "findings"],
+         select(year, FindingFact.building_id, func.count()).where(has_building)
+         .group_by(year, FindingFact.building_id)),
+        (RecurringRollup, ["year", "building_id", "category_id", "findings", "last_at"],
+         select(year, FindingFact.building_id, FindingFact.category_id, func.count(),
+                func.max(FindingFact.created_at))
+         .where(has_building, FindingFact.came_back == true())
+         .group_by(year, FindingFact.building_id, FindingFact.category_id)),
+    ):
+        rows = connection.execute(query).all()
+        for start in range(0, len(rows), 5000):
+            connection.execute(insert(table), [
+                dict(zip(columns, (int(row[0]), *row[1:]), strict=True))
+                for row in rows[start:start + 5000]])
+
+
+def mark_stale(session: Session) -> None:
+    """The dashboard reads the findings directly until the next rebuild."""
+    if session.get(RollupState, STATE) is None:
+        session.add(RollupState(name=STATE, stale=True))
+
+
+# --- kept in step with each flush ----------------------------------------------------------
+
+
+def _chunks(ids):
+    ids = sorted(i for i in ids if i is not None)
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def _pairs(obj, *, before: bool) -> set:
+    """(building, category) of a finding: as it was before this flush, or as it is now."""
+    if not before:
+        return {(obj.building_id, obj.category_id)}
+    state = inspect(obj)
+    old = {}
+    for attr in ("building_id", "category_id"):
+        history = state.attrs[attr].history
+        old[attr] = (history.deleted or history.unchanged or [None])[0]
+    return {(old["building_id"], old["category_id"])}
+
+
+def _collect(session: Session) -> None:
+    pending = session.info.setdefault(
+        "rollups_pending", {"findings": set(), "deleted": set(), "pairs": set(), "walks": set()})
+    for obj in session.new | session.dirty:
+        if isinstance(obj, Finding):
+            pending["findings"].add(obj)
+            if obj not in session.new:
+                pending["pairs"] |= _pairs(obj, before=True)
+        elif isinstance(obj, Walk) and inspect(obj).attrs["district_id"].history.has_changes():
+            pending["walks"].add(obj)
+    deleted = {obj for obj in session.deleted if isinstance(obj, Finding)}
+    for obj in deleted:
+        pending["deleted"].add(obj.id)
+        pending["pairs"] |= _pairs(obj, before=True)
+    if deleted:
+        # Read now: PostgreSQL drops a deleted finding's fact with it (ON DELETE CASCADE).
+        pending.setdefault("gone", Counter()).update(
+            _month_keys(session.connection(), {obj.id for obj in deleted}))
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session, flush_context, instances):
+    _collect(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session, previous_transaction):
+    session.info.pop("rollups_pending", None)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _after_flush(session, flush_context):
+    pending = session.info.pop("rollups_pending", None)
+    if not pending or not any(pending.values()):
+        return
+    deleted = pending["deleted"]
+    connection = session.connection()
+    changed = set()
+    for finding in pending["findings"]:
+        if finding.id is not None and finding.id not in deleted:
+            changed.add(finding.id)
+            pending["pairs"] |= _pairs(finding, before=False)
+    walk_ids = {walk.id for walk in pending["walks"]}
+    for chunk in _chunks(walk_ids):
+        changed |= set(connection.scalars(select(Finding.id).where(Finding.walk_id.in_(chunk))))
+    deltas = Counter()
+    deltas.subtract(pending.get("gone", Counter()))
+    deltas.subtract(_month_keys(connection, changed))
+    for chunk in _chunks(changed | deleted):
+        connection.execute(delete(FindingFact).where(FindingFact.finding_id.in_(chunk)))
+    for chunk in _chunks(changed):
+        connection.execute(insert(FindingFact).from_select(
+            _COLUMNS, facts_select(Finding.id.in_(chunk))))
+    deltas.update(_month_keys(connection, changed))
+    _apply(connection, deltas)
+    years = {key for key in deltas if key[0] in ("building", "recurring")}
+    pairs = sorted(p for p in pending["pairs"] if None not in p)
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start:start + _CHUNK]
+        connection.execute(
+            update(FindingFact)
+            .where(or_(*[and_(FindingFact.building_id == b, FindingFact.category_id == c)
+                         for b, c in chunk]))
+            .values(came_back=came_back_clause(
+                FindingFact.building_id, FindingFact.category_id, FindingFact.created_at,
+                FindingFact.finding_id)))
+    # "Came back" may have changed for any fact of these pairs, in any year.
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start:start + _CHUNK]
+        for building_id, category_id, created_at in connection.execute(
+            select(FindingFact.building_id, FindingFact.category_id, FindingFact.created_at)
+            .where(or_(*[and_(FindingFact.building_id == b, FindingFact.category_id == c)
+                         for b, c in chunk]))
+        ):
+            years.add(("recurring", month_of(created_at).year, building_id, category_id))
+    _recount(connection,
+             {key[1:] for key in years if key[0] == "building"},
+             {key[1:] for key in years if key[0] == "recurring"})
