@@ -12,6 +12,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from app.services.findings import delete_finding
 from sqlalchemy import select
 
 from app.extensions import db
@@ -29,7 +30,6 @@ from app.models import (
     Walk,
 )
 from app.services import reports, rollups
-from app.services.findings import delete_finding
 from app.services.remediation import transition
 
 Y = 2025
