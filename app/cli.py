@@ -44,7 +44,7 @@ def seed_demo(force: bool) -> None:
 
 
 def _rebuild_rollups() -> None:
-    from app.services import rollups
+    from app.reports import rollups
 
     facts = rollups.rebuild(db.session)
     db.session.commit()
@@ -90,7 +90,7 @@ def import_buildings_command(file) -> None:
     """
     from flask_babel import force_locale
 
-    from app.services.buildings import ImportFailed, decode, import_buildings
+    from app.places.buildings import ImportFailed, decode, import_buildings
 
     try:
         with force_locale("en"):  # the command speaks English; so do its reasons

@@ -69,7 +69,7 @@ def notify_assignment(session: Session, finding: Finding, *, actor: User | None,
 def queue_reminders(session: Session, *, config: Mapping, today=None) -> int:
     """The daily digest of overdue findings: to each assignee, and to each manager for
     their districts (all districts when they have none). Once per user and day."""
-    from app.services.remediation import overdue_condition
+    from app.remediation.filters import overdue_condition
 
     today = today or local_today()
     overdue = list(session.scalars(

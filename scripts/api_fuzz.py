@@ -34,6 +34,7 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.findings.catalog import ensure_defaults  # noqa: E402
 from app.models import (  # noqa: E402
     Building,
     Category,
@@ -45,7 +46,6 @@ from app.models import (  # noqa: E402
     Walk,
     WalkStatus,
 )
-from app.services.catalog import ensure_defaults  # noqa: E402
 
 
 def make_app(tmp: Path):

@@ -21,7 +21,7 @@ from sqlalchemy import event, select
 from app import create_app
 from app.extensions import db
 from app.models import District
-from app.services import rollups
+from app.reports import rollups
 from app.services.scale import SCALE_MANAGER, SCALE_PASSWORD
 
 

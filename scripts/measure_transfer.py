@@ -25,6 +25,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.findings.catalog import ensure_defaults  # noqa: E402
 from app.models import (  # noqa: E402
     Building,
     District,
@@ -35,7 +36,6 @@ from app.models import (  # noqa: E402
     WalkStatus,
     utcnow,  # noqa: E402
 )
-from app.services.catalog import ensure_defaults  # noqa: E402
 from tests.browser.transfer import ServerLog, log_in_without_a_page, visit  # noqa: E402
 
 PASSWORD = "measure-transfer"

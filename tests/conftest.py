@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db, limiter
+from app.findings.catalog import ensure_defaults
 from app.models import (
     Building,
     Category,
@@ -23,7 +24,6 @@ from app.models import (
     Walk,
     WalkStatus,
 )
-from app.services.catalog import ensure_defaults
 
 TEST_PASSWORD = "correct-horse-battery"
 SHARED_PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "testdata" / "photos"

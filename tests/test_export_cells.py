@@ -2,8 +2,8 @@
 
 from datetime import UTC, date, datetime
 
+from app.exports.writers import _cell, cells
 from app.models import FindingStatus, Severity
-from app.services.exports import _cell, cells
 
 
 def test_cells_match_the_per_value_rules():

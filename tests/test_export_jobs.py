@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import insert, select
 
 from app.exports import operations as ops
+from app.exports import writers as export_service
 from app.extensions import db
 from app.models import Category, ExportJob, ExportStatus, Finding, Role, User, utcnow
-from app.services import exports as export_service
 from tests.conftest import export
 
 # Its own Redis database, emptied before and after each test that uses it.

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 from openpyxl import load_workbook
 
+from app.exports import writers as exports
 from app.extensions import db
 from app.models import FindingStatus
-from app.services import exports
 from tests.conftest import export
 
 

@@ -10,7 +10,7 @@ from PIL import Image
 from app.extensions import db
 from app.models import Comment, Finding, FindingStatus, Photo, PhotoKind
 from app.privacy.queries import months_before
-from app.services import reports
+from app.reports import queries as reports
 from app.services.photos import process_photo, save_photo
 from app.storage import get_storage
 

@@ -28,7 +28,7 @@ def _english_labels() -> set[str]:
     labels), where Swedish says something else."""
     with (ROOT / "app/translations/sv/LC_MESSAGES/messages.po").open("rb") as f:
         catalog = read_po(f)
-    source = (ROOT / "app/services/protocol.py").read_text(encoding="utf-8")
+    source = (ROOT / "app/reports/protocol.py").read_text(encoding="utf-8")
     ids = set(re.findall(r'_\("([^"]+)"', source))
     ids |= {str(text._args[0]) for names in LABELS.values() for text in names.values()}
     words = set()

@@ -13,7 +13,7 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.services import reports
+from app.reports import queries as reports
 from app.timeutil import local_today
 
 Y = 2025

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
+from app.exports import writers as exports
 from app.extensions import db
 from app.models import (
     FindingEvent,
@@ -18,7 +19,6 @@ from app.models import (
     SurveyResult,
     Walk,
 )
-from app.services import exports
 from tests.conftest import export
 
 EN = {"Accept-Language": "en"}

@@ -12,10 +12,10 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from app.services.findings import delete_finding
 from sqlalchemy import select
 
 from app.extensions import db
+from app.findings.operations import delete_finding
 from app.models import (
     DONE_STATUSES,
     BuildingRollup,
@@ -29,8 +29,9 @@ from app.models import (
     User,
     Walk,
 )
-from app.services import reports, rollups
-from app.services.remediation import transition
+from app.remediation.workflow import transition
+from app.reports import queries as reports
+from app.reports import rollups
 
 Y = 2025
 TODAY = date(Y, 6, 1)

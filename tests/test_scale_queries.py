@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from app.services import remediation
+from app.remediation import filters as remediation
 
 
 @pytest.fixture

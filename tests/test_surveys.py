@@ -7,7 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import District, FindingStatus, SurveyResult, Walk
-from app.services import demo, surveys
+from app.reports import surveys
+from app.services import demo
 from app.storage import get_storage
 
 EN = {"Accept-Language": "en"}

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import Finding
+from app.remediation.filters import open_clause
 from app.services.geo import bounding_box, distance_m, valid_position
-from app.services.remediation import open_clause
 
 DUPLICATE_RADIUS_M = 30.0
 

@@ -2,7 +2,7 @@
 
 A fact holds what the reports need about a finding, with the walk's district copied onto it
 and the two expensive answers computed once: days to fix, and whether the finding came back
-after an earlier one at the same building and category was fixed. `app.services.rollups`
+after an earlier one at the same building and category was fixed. `app.reports.rollups`
 keeps the rows in step with the findings in the same transaction, and rebuilds them all.
 """
 

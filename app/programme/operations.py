@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import District, DistrictPlan, Measure, MeasureType, PlanTarget, User, WalkTarget
+from app.places.buildings import ImportFailed, decode, parse_number, read_records
 from app.services import DomainError
-from app.services.buildings import ImportFailed, decode, parse_number, read_records
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_AMOUNT = 1_000_000

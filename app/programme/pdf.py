@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.i18n import locale_code
 from app.programme.labels import QUESTIONS, amount, points, verdict
-from app.services.protocol import ProtocolPDF, setup_fonts
+from app.reports.protocol import ProtocolPDF, setup_fonts
 from app.template_helpers import number
 
 

@@ -1,7 +1,7 @@
 """Reads for the safety programme: measures against the plan, and the district analysis.
 
 Every number is a SQL aggregate; the walk and finding figures come from the dashboard's own
-functions in `app.services.reports` (one year at a time), so the two pages always agree.
+functions in `app.reports.queries` (one year at a time), so the two pages always agree.
 Python only stitches rows together and says whether a survey change exceeds the noise.
 """
 
@@ -25,8 +25,8 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.services import reports
-from app.services.reports import Filters, Period, bucket
+from app.reports import queries as reports
+from app.reports.queries import Filters, Period, bucket
 from app.timeutil import local_today
 
 # The survey questions: (key, column). Labels live in app/programme/labels.py.

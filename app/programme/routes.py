@@ -12,13 +12,13 @@ from app.extensions import db
 from app.i18n import locale_code
 from app.labels import options
 from app.models import District, Measure, MeasureType
+from app.places.buildings import ImportFailed
 from app.policy import can, require
 from app.programme import bp, labels, queries
 from app.programme import operations as ops
 from app.programme.forms import MeasureForm, MeasureImportForm, MeasureTypeForm, PlanForm
 from app.programme.pdf import render_analysis
 from app.services import DomainError
-from app.services.buildings import ImportFailed
 from app.timeutil import local_today
 
 

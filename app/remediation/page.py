@@ -33,8 +33,8 @@ from app.models import (
 )
 from app.policy import INTERNAL_EVENT_FIELDS, allowed_transitions, can, is_reopen
 from app.remediation import assignment, queries, workflow
+from app.remediation import filters as lists
 from app.remediation.forms import AssignForm, CommentForm, FixForm, TransitionForm
-from app.services import remediation as lists
 
 FIELD_LABELS = {
     "status": _l("Status"),

@@ -8,7 +8,7 @@ from sqlalchemy import case, false, func, select
 from sqlalchemy.orm import Session
 
 from app.models import DONE_STATUSES, Finding, FindingStatus, Photo, PhotoKind, User
-from app.services.remediation import list_options, overdue_condition
+from app.remediation.filters import list_options, overdue_condition
 from app.timeutil import local_today
 
 INBOX_LIMIT = 100

@@ -45,6 +45,7 @@ from app.models import (
 )
 from app.policy import can, require
 from app.remediation import assignment, bp, comments, queries, workflow
+from app.remediation import filters as lists
 from app.remediation.bulk import bulk_apply
 from app.remediation.forms import (
     AssignForm,
@@ -58,7 +59,6 @@ from app.remediation.forms import (
 from app.remediation.page import STATUS_COLOURS, fill_assign_form, finding_page
 from app.services import DomainError
 from app.services import photos as photo_service
-from app.services import remediation as lists
 from app.storage import commit_or_discard, get_storage
 from app.timeutil import local_today
 

@@ -21,13 +21,13 @@ from app.labels import label, options
 from app.models import District, SurveyResult
 from app.policy import require
 from app.reports import bp
+from app.reports import queries as report_service
+from app.reports import surveys as survey_service
 from app.reports.forms import (
     SurveyImportForm,
     SurveyResultForm,
 )
 from app.services import DomainError
-from app.services import reports as report_service
-from app.services import surveys as survey_service
 from app.timeutil import local_today
 from app.walks.queries import districts_by_name
 

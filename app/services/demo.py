@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from app.findings.catalog import ensure_defaults
 from app.findings.operations import new_uuid
 from app.models import (
     Building,
@@ -37,7 +38,6 @@ from app.models import (
     WalkTarget,
 )
 from app.services import photos as photo_service
-from app.services.catalog import ensure_defaults
 from app.timeutil import local_to_utc, local_today
 
 DEMO_PASSWORD = "trygg-demo"

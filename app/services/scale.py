@@ -23,6 +23,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from app.findings.catalog import ensure_defaults
 from app.models import (
     Category,
     District,
@@ -32,7 +33,6 @@ from app.models import (
     Role,
     Severity,
 )
-from app.services.catalog import ensure_defaults
 from app.services.demo import FINDING_TEXTS, PLACE_FOR
 
 SCALE_PASSWORD = "trygg-scale"

@@ -15,9 +15,9 @@ from app.labels import options
 from app.models import District, FollowUpItem, Role, User, Walk, WalkStatus, WalkTarget
 from app.navigation import home_for
 from app.policy import can, my_walks_clause, require, visible_findings_clause
+from app.reports.protocol import render_protocol
 from app.services import DomainError
 from app.services import photos as photo_service
-from app.services.protocol import render_protocol
 from app.storage import commit_or_discard, get_storage
 from app.timeutil import local_day_bounds, local_to_utc, local_today, to_local
 from app.walks import bp

@@ -300,7 +300,7 @@ def upgrade():
 
     # ### end Alembic commands ###
 
-    # The lists an admin can edit start with these (same as app/services/catalog.py).
+    # The lists an admin can edit start with these (same as app/findings/catalog.py).
     categories = sa.table(
         "categories",
         sa.column("slug", sa.String), sa.column("name_sv", sa.String),

@@ -53,7 +53,7 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.services import rollups
+from app.reports import rollups
 from app.timeutil import LOCAL, local_today
 
 FIXED_STATUSES = rollups.FIXED_STATUSES
@@ -256,7 +256,7 @@ def walks_per_month(session: Session, filters: Filters) -> list[tuple[str, int]]
 
 # --- findings ------------------------------------------------------------------------------
 #
-# Findings are read from their facts (app.services.rollups): one narrow row per finding with
+# Findings are read from their facts (app.reports.rollups): one narrow row per finding with
 # its walk's district, its days to fix and whether it came back, kept in step on every write.
 # While the facts are marked stale the same columns are computed live from the findings.
 

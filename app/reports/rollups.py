@@ -68,7 +68,7 @@ def came_back_clause(building_id, category_id, created_at, finding_id):
 
 def facts_select(*where):
     """The facts of the findings matching `where`, in the columns of `finding_facts`."""
-    from app.services.reports import days_between  # reports imports this module
+    from app.reports.queries import days_between  # reports imports this module
 
     fixed = and_(Finding.status.in_(FIXED_STATUSES), Finding.fixed_at.is_not(None))
     return (
@@ -121,7 +121,7 @@ def month_of(moment: datetime) -> date:
 
 
 def _rebuild_months(connection) -> None:
-    from app.services.reports import bucket  # reports imports this module
+    from app.reports.queries import bucket  # reports imports this module
 
     connection.execute(delete(FindingRollup))
     first, last = connection.execute(
@@ -212,7 +212,7 @@ def _rebuild_fixes(connection) -> None:
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    from app.services.reports import utc_bound  # reports imports this module
+    from app.reports.queries import utc_bound  # reports imports this module
 
     return utc_bound(date(year, 1, 1)), utc_bound(date(year + 1, 1, 1))
 
@@ -254,7 +254,7 @@ def _recount(connection, buildings: set, recurring: set) -> None:
 
 
 def _rebuild_years(connection) -> None:
-    from app.services.reports import bucket  # reports imports this module
+    from app.reports.queries import bucket  # reports imports this module
 
     connection.execute(delete(BuildingRollup))
     connection.execute(delete(RecurringRollup))

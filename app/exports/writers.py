@@ -35,8 +35,8 @@ from app.models import (
     User,
     Walk,
 )
-from app.services.remediation import FindingFilters, apply_filters
-from app.services.reports import Period, period_from_args
+from app.remediation.filters import FindingFilters, apply_filters
+from app.reports.queries import Period, period_from_args
 from app.timeutil import LOCAL, to_local
 
 CSV_DELIMITER = ";"

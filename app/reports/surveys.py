@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import District, Finding, SurveyResult, Walk, WalkStatus
+from app.places.buildings import decode
+from app.reports.queries import bucket, fixed_clause
 from app.services import DomainError
-from app.services.buildings import decode
-from app.services.reports import bucket, fixed_clause
 
 CSV_COLUMNS = ("district", "year", "respondents", "safe_share", "evening_safe_share",
                "stairwell_safe_share", "outdoor_safe_share")

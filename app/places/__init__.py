@@ -1,0 +1,1 @@
+"""Places: districts and their buildings, and the CSV import that fills them."""
