@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -11,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import District, Finding, SurveyResult, Walk, WalkStatus
-from app.places.buildings import decode
+from app.places.buildings import decode, parse_number, read_records
 from app.reports.queries import bucket, fixed_clause
 from app.services import DomainError
 
@@ -168,17 +166,12 @@ class SurveyImportError(DomainError):
         self.lines = lines
 
 
-def _number(text: str) -> float:
-    # Swedish spreadsheets write 61,8; both are accepted.
-    return float(text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
-
-
 def import_csv(session: Session, data: bytes | str) -> ImportReport:
     """Import survey results from CSV: every row or none; updates by district and year.
 
     Columns: district (name or code), year, respondents, safe_share, and the optional
     evening_safe_share, stairwell_safe_share, outdoor_safe_share (may be empty). A header
-    line is required; `,` or `;` separates the columns.
+    line is required; `,`, `;` or tab separates the columns (read as every importer reads).
     """
     try:
         text = decode(data) if isinstance(data, bytes) else data
@@ -186,35 +179,24 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
         raise SurveyImportError([(1, str(_l(
             "The file could not be read as text. Save it as CSV (UTF-8) and try again."
         )))]) from None
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    if not text.strip():
         raise SurveyImportError([(1, str(_l("The file is empty.")))])
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
-    missing = [c for c in CSV_COLUMNS if c not in header and c not in OPTIONAL_SHARES]
-    if missing:
-        raise SurveyImportError([(1, str(_l(
-            "The first line must name the columns: %(columns)s.", columns=", ".join(CSV_COLUMNS)
-        )))])
-    index = {name: header.index(name) for name in CSV_COLUMNS if name in header}
+    required = tuple(c for c in CSV_COLUMNS if c not in OPTIONAL_SHARES)
+    records, errors = read_records(text, required, optional=OPTIONAL_SHARES)
+    if errors and errors[0][0] == 1:
+        raise SurveyImportError(errors[:1])
 
     districts = {}
     for district in session.scalars(select(District)):
         districts[district.name.casefold()] = district
         districts[district.code.casefold()] = district
 
-    errors: list[tuple[int, str]] = []
     rows = []
     seen: dict[tuple[int, int], int] = {}
-    for row in reader:
-        number = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    for number, record in records:
 
-        def cell(name, row=row):
-            position = index.get(name)
-            return row[position].strip() if position is not None and position < len(row) else ""
+        def cell(name, record=record):
+            return record.get(name, "")
 
         try:
             name = cell("district")
@@ -224,9 +206,9 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
             try:
                 year = int(cell("year"))
                 respondents = int(cell("respondents"))
-                safe_share = _number(cell("safe_share"))
+                safe_share = parse_number(cell("safe_share"))
                 evening, stairwell, outdoors = (
-                    _number(cell(name)) if cell(name) else None for name in OPTIONAL_SHARES
+                    parse_number(cell(name)) if cell(name) else None for name in OPTIONAL_SHARES
                 )
             except ValueError:
                 raise ValueError(str(_l(
@@ -252,7 +234,7 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
         rows.append((district, year, respondents, safe_share, evening, stairwell, outdoors))
 
     if errors:
-        raise SurveyImportError(errors)
+        raise SurveyImportError(sorted(errors))
     if not rows:
         raise SurveyImportError([(1, str(_l("The file has no results.")))])
 
