@@ -116,11 +116,11 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
+    from app.accounts.auth import bp as auth_bp
     from app.api import bp as api_bp
-    from app.auth import bp as auth_bp
     from app.exports import bp as exports_bp
     from app.findings import bp as findings_bp
-    from app.photos import bp as photos_bp
+    from app.findings.serving import bp as photos_bp
     from app.privacy import bp as privacy_bp
     from app.programme import bp as programme_bp
     from app.pwa import bp as pwa_bp

@@ -1,8 +1,7 @@
-"""Accounts: login sessions, throttling, two-factor, and user administration for admins.
-
-A package of its own (not more of app/auth): auth keeps the screens every user sees (log
-in, log out, settings); this package holds the rules and the admin screens, so the code
-that revokes access (end_all_sessions) lives in one place that auth and admin both call.
+"""Accounts: logging in (the `auth` blueprint in accounts/auth: log in, log out, settings,
+the gate every request passes), login sessions, throttling, two-factor, and user
+administration for admins. The code that revokes access (end_all_sessions) lives here once
+and both blueprints call it.
 """
 
 from flask import Blueprint

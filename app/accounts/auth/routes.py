@@ -22,10 +22,8 @@ from werkzeug.security import check_password_hash
 
 from app.accounts import operations as ops
 from app.accounts import throttle
-from app.accounts.credentials import LoginRefused, authenticate
-from app.accounts.devices import device_label
-from app.auth import bp
-from app.auth.forms import (
+from app.accounts.auth import bp
+from app.accounts.auth.forms import (
     ChangePasswordForm,
     CodeForm,
     ConfirmPasswordForm,
@@ -33,6 +31,8 @@ from app.auth.forms import (
     LoginForm,
     SettingsForm,
 )
+from app.accounts.credentials import LoginRefused, authenticate
+from app.accounts.devices import device_label
 from app.extensions import db, login_manager
 from app.models import Role, User, UserSession, utcnow
 from app.navigation import home_for

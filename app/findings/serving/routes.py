@@ -4,8 +4,8 @@ from flask import abort, send_file
 from flask_login import current_user
 
 from app.extensions import db
+from app.findings.serving import bp
 from app.models import Photo
-from app.photos import bp
 from app.policy import can
 from app.storage import get_storage
 

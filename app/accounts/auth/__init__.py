@@ -52,4 +52,4 @@ def _require_two_factor():
     return redirect(url_for("auth.two_factor"))
 
 
-from app.auth import routes  # noqa: E402, F401
+from app.accounts.auth import routes  # noqa: E402, F401
