@@ -1,9 +1,11 @@
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.extensions import db
 
 
+@pytest.mark.committed  # compares on its own connection
 def test_migrations_build_the_same_schema_as_the_models(app):
     """`flask db upgrade` (run by the app fixture) leaves nothing for autogenerate to add."""
     with app.app_context(), db.engine.connect() as conn:
