@@ -139,8 +139,8 @@ def isolation(request, app):
                 db.session.remove()
             _reset(app)
         return
-    if "demo" in request.fixturenames:
-        connection = request.getfixturevalue("demo").connection
+    if "seeded_demo" in request.fixturenames:
+        connection = request.getfixturevalue("seeded_demo").connection
         transaction = connection.begin_nested()
     else:
         shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
@@ -153,7 +153,7 @@ def isolation(request, app):
     finally:
         if transaction.is_active:
             transaction.rollback()
-        if "demo" not in request.fixturenames:
+        if "seeded_demo" not in request.fixturenames:
             connection.close()
 
 
@@ -163,11 +163,23 @@ class Demo:
     districts: dict[str, int]  # name -> id
 
 
-@pytest.fixture(scope="module")
-def demo(app):
-    """The demo data set, seeded once per module for tests that only read it. Every test in
-    such a module must use this fixture (the module's transaction holds SQLite's write lock
-    until the module ends)."""
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests on the seeded demo run last on each database (the order stays otherwise), so
+    the demo is seeded once and its transaction never stands in another test's way."""
+    def key(item):
+        database = getattr(item, "callspec", None) and item.callspec.params.get("app")
+        return (DATABASES.index(database) if database in DATABASES else 0,
+                "seeded_demo" in getattr(item, "fixturenames", ()))
+
+    items.sort(key=key)
+
+
+@pytest.fixture(scope="session")
+def seeded_demo(app):
+    """The demo data set (`flask seed-demo`, photos_every=1000), seeded once per database
+    for tests that read it; what a test changes in it is rolled back after the test. Such
+    tests run last (see above): the demo's transaction holds SQLite's write lock."""
     from app.services import demo as demo_data
     from app.storage import get_storage
 

@@ -28,9 +28,9 @@ QUESTION_COLUMNS = {"overall": "safe_share", "evening": "evening_safe_share",
 
 
 @pytest.fixture
-def seeded(demo):
-    """The demo, seeded once for this module (conftest `demo`); every test here uses it."""
-    return demo.districts
+def seeded(seeded_demo):
+    """The demo, seeded once for the session (conftest `seeded_demo`)."""
+    return seeded_demo.districts
 
 
 def _value(text: str) -> float:

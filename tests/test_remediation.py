@@ -641,12 +641,9 @@ def test_no_route_edits_or_deletes_events(app):
     assert rules == []
 
 
-def test_demo_has_new_fittja_lighting_and_an_empty_task_list(app, ctx, client):
+def test_demo_has_new_fittja_lighting_and_an_empty_task_list(seeded_demo, ctx):
     from app.models import Category, District, Walk
-    from app.services import demo
 
-    demo.seed(db.session, photos_every=1000)
-    db.session.commit()
     count = db.session.scalar(
         db.select(db.func.count(Finding.id)).join(Walk).join(District).join(Category)
         .where(District.name == "Fittja", Category.slug == "lighting",

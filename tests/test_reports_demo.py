@@ -21,9 +21,9 @@ from app.timeutil import LOCAL, local_today
 
 
 @pytest.fixture
-def seeded(demo):
-    """The demo, seeded once for this module (conftest `demo`); every test here uses it."""
-    return demo.districts["Fittja"]
+def seeded(seeded_demo):
+    """The demo, seeded once for the session (conftest `seeded_demo`)."""
+    return seeded_demo.districts["Fittja"]
 
 
 def _number(html: str, box: str) -> str:
