@@ -52,6 +52,9 @@ def main() -> int:
           f"(user {usage.ru_utime:.1f}, system {usage.ru_stime:.1f})")
     print(f"load (1m):  {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after "
           f"({os.cpu_count()} cores)")
+    if result.returncode:
+        print("\n".join(line for line in result.stdout.splitlines()
+                        if line.startswith(("FAILED", "ERROR"))) or result.stdout[-3000:])
     return result.returncode
 
 
