@@ -33,8 +33,10 @@ run: install
 test: install
 	$(BIN)/pytest
 
+# vulture: dead code in app/ (settings and whitelist in pyproject.toml, vulture_whitelist.py).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/vulture
 
 vendor:
 	bash scripts/vendor.sh

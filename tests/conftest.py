@@ -1,14 +1,18 @@
 """Shared fixtures: the app on SQLite (and on PostgreSQL when TEST_DATABASE_URL is set),
-a clean database per test, a client, a CLI runner, log-in helpers and small factories."""
+a rolled-back transaction per test, a client, a CLI runner, log-in helpers and small factories."""
 
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from flask_sqlalchemy.session import Session
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import close_all_sessions
 
 from app import create_app
 from app.extensions import db, limiter
@@ -63,6 +67,7 @@ def app(request, tmp_path_factory):
 
         upgrade(revision="heads")
         db.session.remove()
+    _reset(app)
     yield app
     with app.app_context():
         db.session.remove()
@@ -79,19 +84,119 @@ def _clear(app) -> None:
                 conn.execute(text(f"DELETE FROM {name}"))
 
 
-@pytest.fixture(autouse=True)
-def clean_db(request, app):
-    """Every test starts with an empty database holding only the default lists."""
+def _reset(app) -> None:
+    """Back to the state every test starts from: no rows but the default lists."""
     with app.app_context():
         _clear(app)
         ensure_defaults(db.session)
         db.session.commit()
         db.session.remove()
-    shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
+
+
+class _ConnectionSession(Session):
+    """Flask-SQLAlchemy's session picks the app's engine even when given a bind; this one
+    runs everything on the test's connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@contextmanager
+def _sessions_on(connection):
+    """Every `db.session` (one per app context, as in the app) runs on `connection`, and a
+    commit or rollback in app code ends a SAVEPOINT, never the test's transaction."""
+    original = db.session
+    db.session = db._make_scoped_session({
+        "bind": connection, "class_": _ConnectionSession,
+        "join_transaction_mode": "create_savepoint",
+    })
+    try:
+        yield
+    finally:
+        close_all_sessions()  # a session left open (an app context never popped) lets go
+        db.session = original
+
+
+_state = {"rolled_back": False}
+
+
+@pytest.fixture(autouse=True)
+def isolation(request, app):
+    """Each test runs inside a transaction that is rolled back at its end (SQLite and
+    PostgreSQL alike; sqlite_tuning makes SQLAlchemy emit BEGIN, so SAVEPOINTs work).
+
+    Tests marked `committed` need their rows visible to other connections (a live server,
+    threads, a backup, an export read on its own connection, an RQ worker): they commit for
+    real, and the tables are emptied and the default lists put back after them."""
     limiter.reset()  # login throttling counters (in-memory in tests)
-    yield
+    _state["rolled_back"] = not request.node.get_closest_marker("committed")
+    if not _state["rolled_back"]:
+        shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
+        try:
+            yield
+        finally:
+            with app.app_context():
+                db.session.remove()
+            _reset(app)
+        return
+    if "seeded_demo" in request.fixturenames:
+        connection = request.getfixturevalue("seeded_demo").connection
+        transaction = connection.begin_nested()
+    else:
+        shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
+        with app.app_context():
+            connection = db.engine.connect()
+        transaction = connection.begin()
+    try:
+        with _sessions_on(connection):
+            yield
+    finally:
+        if transaction.is_active:
+            transaction.rollback()
+        if "seeded_demo" not in request.fixturenames:
+            connection.close()
+
+
+@dataclass
+class Demo:
+    connection: Connection
+    districts: dict[str, int]  # name -> id
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests on the seeded demo run last on each database (the order stays otherwise), so
+    the demo is seeded once and its transaction never stands in another test's way."""
+    def key(item):
+        database = getattr(item, "callspec", None) and item.callspec.params.get("app")
+        return (DATABASES.index(database) if database in DATABASES else 0,
+                "seeded_demo" in getattr(item, "fixturenames", ()))
+
+    items.sort(key=key)
+
+
+@pytest.fixture(scope="session")
+def seeded_demo(app):
+    """The demo data set (`flask seed-demo`, photos_every=1000), seeded once per database
+    for tests that read it; what a test changes in it is rolled back after the test. Such
+    tests run last (see above): the demo's transaction holds SQLite's write lock."""
+    from app.services import demo as demo_data
+    from app.storage import get_storage
+
+    shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
     with app.app_context():
-        db.session.remove()
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        with _sessions_on(connection):
+            demo_data.seed(db.session, get_storage(), photos_every=1000)
+            db.session.commit()
+            districts = dict(db.session.execute(db.select(District.name, District.id)).all())
+    try:
+        yield Demo(connection, districts)
+    finally:
+        transaction.rollback()
+        connection.close()
+        shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
 
 
 @pytest.fixture
@@ -112,7 +217,8 @@ def runner(app):
 
 
 class Factory:
-    """Small factories that commit, so the rows are visible to the client's requests."""
+    """Small factories that commit (a SAVEPOINT inside the test's transaction), so the rows
+    are visible to the client's requests."""
 
     def __init__(self, app):
         self.app = app
@@ -202,6 +308,8 @@ def export(client, url: str, *, expect: int = 200):
     import html
     import re
 
+    assert not _state["rolled_back"], (
+        "the export job reads on its own connection: mark the test @pytest.mark.committed")
     page = client.get(url)
     if page.status_code != 200:
         return page

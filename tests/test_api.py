@@ -380,6 +380,7 @@ def _logged_in_client(app, email):
     return client
 
 
+@pytest.mark.committed  # ten threads, ten connections
 def test_ten_concurrent_posts_of_one_uuid_make_one_finding(app, make):
     walker = make.user("walker")
     walk = make.walk(leader_id=walker)
@@ -406,6 +407,7 @@ def test_ten_concurrent_posts_of_one_uuid_make_one_finding(app, make):
     assert count(app, Finding) == 1
 
 
+@pytest.mark.committed  # ten threads, ten connections
 def test_ten_concurrent_posts_of_one_photo_uuid_store_one_photo(app, make):
     walker = make.user("walker")
     walk = make.walk(leader_id=walker)

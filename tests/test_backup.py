@@ -25,6 +25,9 @@ from app.services.photos import process_photo, save_photo
 from app.storage import commit_or_discard, get_storage
 from tests.conftest import TEST_PASSWORD
 
+# A backup reads on its own connections while threads write: committed rows.
+pytestmark = pytest.mark.committed
+
 
 def _jpeg(n: int) -> bytes:
     out = io.BytesIO()

@@ -36,10 +36,7 @@ def test_demo_has_districts_buildings_walks_and_photos(app, ctx):
     assert to_local(today_walk.planned_start).date() == local_today()
 
 
-def test_demo_walker_logs_in_and_sees_todays_walk(client, app):
-    with app.app_context():
-        demo.seed(db.session, photos_every=1000)
-        db.session.commit()
+def test_demo_walker_logs_in_and_sees_todays_walk(client, seeded_demo):
     response = client.post("/login", data={"email": "walker@example.org",
                                            "password": "trygg-demo"}, follow_redirects=True)
     page = response.get_data(as_text=True)

@@ -18,6 +18,9 @@ from app.extensions import db
 from app.models import Category, ExportJob, ExportStatus, Finding, Role, User, utcnow
 from tests.conftest import export
 
+# An export reads on its own connection (and a worker in its own process): committed rows.
+pytestmark = pytest.mark.committed
+
 # Its own Redis database, emptied before and after each test that uses it.
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
 

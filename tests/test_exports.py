@@ -12,6 +12,9 @@ from app.extensions import db
 from app.models import FindingStatus
 from tests.conftest import export
 
+# An export reads on its own connection: it sees only committed rows.
+pytestmark = pytest.mark.committed
+
 
 @pytest.fixture
 def data(make):

@@ -1,3 +1,4 @@
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -5,6 +6,7 @@ from app.extensions import db
 from app.search import include_name
 
 
+@pytest.mark.committed  # compares on its own connection
 def test_migrations_build_the_same_schema_as_the_models(app):
     """`flask db upgrade` (run by the app fixture) leaves nothing for autogenerate to add."""
     with app.app_context(), db.engine.connect() as conn:

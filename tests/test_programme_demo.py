@@ -10,7 +10,6 @@ import pytest
 
 from app.extensions import db
 from app.models import (
-    District,
     DistrictPlan,
     Finding,
     FindingStatus,
@@ -21,8 +20,6 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.services import demo
-from app.storage import get_storage
 from app.timeutil import to_local
 
 SV = {"Accept-Language": "sv"}
@@ -31,13 +28,9 @@ QUESTION_COLUMNS = {"overall": "safe_share", "evening": "evening_safe_share",
 
 
 @pytest.fixture
-def seeded(app):
-    with app.app_context():
-        demo.seed(db.session, get_storage(), photos_every=1000)
-        db.session.commit()
-        ids = dict(db.session.execute(db.select(District.name, District.id)).all())
-        db.session.remove()
-    return ids
+def seeded(seeded_demo):
+    """The demo, seeded once for the session (conftest `seeded_demo`)."""
+    return seeded_demo.districts
 
 
 def _value(text: str) -> float:

@@ -87,10 +87,7 @@ def test_swedish_protocols_have_no_english_labels(client, login, app, make):
         assert found == [], f"English in the Swedish {'public ' if public else ''}PDF: {found}"
 
 
-def test_survey_page_in_swedish_notation(client, login, app):
-    with app.app_context():
-        demo.seed(db.session, get_storage(), photos_every=1000)
-        db.session.commit()
+def test_survey_page_in_swedish_notation(client, login, seeded_demo):
     login("manager", language="sv")
     html = client.get("/reports/surveys", headers=SV).get_data(as_text=True)
     assert "78,0 %" in html and "78.0" not in html

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PIL import Image
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Photo, PhotoKind, User
@@ -257,23 +258,43 @@ def test_edit_conflict_second_manager_gets_409_and_current_state(client, make, a
     assert get(app, finding).status == FindingStatus.ASSIGNED
 
 
-def test_stale_data_error_is_a_conflict_too(app, make, fittja):
-    """The version column guards commits that slip past the form check."""
-    from sqlalchemy import update
-    from sqlalchemy.orm.exc import StaleDataError
+@pytest.mark.xfail(strict=True, raises=StaleDataError, reason=(
+    "app bug found by this test: the version column's StaleDataError is caught only at the "
+    "view's commit, but services.remediation.assign flushes first, so a change committed "
+    "between the page's load and that flush (PostgreSQL, READ COMMITTED) is a 500"))
+def test_a_change_committed_after_the_form_check_is_a_conflict_too(client, make, app, fittja):
+    """The version column guards commits that slip past the form check: another request
+    bumps the row between the page's check and the write, and the manager gets the 409
+    page, not a 500, with nothing of theirs saved."""
+    from sqlalchemy import event, update
+    from sqlalchemy.orm import Session
 
-    finding_id = fittja["lighting"][0]
+    finding = fittja["lighting"][0]
+    make.user("manager", email="boss@example.org")
+    fixer = make.user("fixer", name="Fredrik Fixare")
+    log_in(client, "boss@example.org")
+
+    bumped = []
+
+    def other_request_commits(session, flush_context, instances):
+        if not bumped and any(isinstance(r, Finding) and r.id == finding for r in session.dirty):
+            bumped.append(True)
+            session.connection().execute(update(Finding.__table__).where(
+                Finding.__table__.c.id == finding).values(version=Finding.__table__.c.version + 1))
+
+    event.listen(Session, "before_flush", other_request_commits)
+    try:
+        response = client.post(f"/findings/{finding}/assign", data={
+            "assignee_id": str(fixer), "version": str(version(app, finding))})
+    finally:
+        event.remove(Session, "before_flush", other_request_commits)
+    assert bumped
+    assert response.status_code == 409
+    assert "Someone else changed this finding" in response.get_data(as_text=True)
+    assert get(app, finding).assignee_id is None
     with app.app_context():
-        db.session().expire_on_commit = False
-        finding = db.session.get(Finding, finding_id)
-        db.session.commit()  # this request read version 1 and let go of the database
-        with db.engine.begin() as conn:  # another request commits in between
-            conn.execute(update(Finding).where(Finding.id == finding_id)
-                         .values(version=Finding.version + 1, responsible_party="X"))
-        finding.planned_action = "mine"
-        with pytest.raises(StaleDataError):
-            db.session.commit()
-        db.session.rollback()
+        assert db.session.scalar(db.select(db.func.count(FindingEvent.id)).where(
+            FindingEvent.field == "assignee")) == 0
 
 
 def test_fix_with_rejected_photo_keeps_the_note(client, make, app, fittja):
@@ -620,12 +641,9 @@ def test_no_route_edits_or_deletes_events(app):
     assert rules == []
 
 
-def test_demo_has_new_fittja_lighting_and_an_empty_task_list(app, ctx, client):
+def test_demo_has_new_fittja_lighting_and_an_empty_task_list(seeded_demo, ctx):
     from app.models import Category, District, Walk
-    from app.services import demo
 
-    demo.seed(db.session, photos_every=1000)
-    db.session.commit()
     count = db.session.scalar(
         db.select(db.func.count(Finding.id)).join(Walk).join(District).join(Category)
         .where(District.name == "Fittja", Category.slug == "lighting",

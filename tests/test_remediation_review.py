@@ -10,7 +10,6 @@ import pytest
 from app import mail as mail_service
 from app.extensions import db
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Role, User
-from app.services import demo
 from app.timeutil import local_today
 from tests.conftest import TEST_PASSWORD
 
@@ -173,9 +172,7 @@ def test_fixer_with_only_confidential_overdue_findings_gets_no_digest(app, make,
     assert "manager@example.org" in {m.to_address for m in mails(app)}
 
 
-def test_demo_never_gives_a_confidential_finding_to_the_fixer(app, ctx):
-    demo.seed(db.session, photos_every=1000)
-    db.session.commit()
+def test_demo_never_gives_a_confidential_finding_to_the_fixer(seeded_demo, ctx):
     assigned = db.session.execute(
         db.select(Finding.id, User.role).join(User, Finding.assignee_id == User.id)
         .where(Finding.confidential)

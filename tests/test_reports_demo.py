@@ -10,7 +10,6 @@ import pytest
 from app.extensions import db
 from app.models import (
     DONE_STATUSES,
-    District,
     Finding,
     FindingStatus,
     LightCondition,
@@ -18,19 +17,13 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.services import demo
-from app.storage import get_storage
 from app.timeutil import LOCAL, local_today
 
 
 @pytest.fixture
-def seeded(app):
-    with app.app_context():
-        demo.seed(db.session, get_storage(), photos_every=1000)
-        db.session.commit()
-        fittja = db.session.scalar(db.select(District.id).where(District.name == "Fittja"))
-        db.session.remove()
-    return fittja
+def seeded(seeded_demo):
+    """The demo, seeded once for the session (conftest `seeded_demo`)."""
+    return seeded_demo.districts["Fittja"]
 
 
 def _number(html: str, box: str) -> str:

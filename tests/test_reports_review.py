@@ -197,6 +197,7 @@ def nasty_findings(make):
     }
 
 
+@pytest.mark.committed  # exports read committed rows
 def test_xlsx_cells_are_text_never_formulas(client, login, nasty_findings):
     login("manager")
     response = export(client, "/exports/findings.xlsx")
@@ -211,6 +212,7 @@ def test_xlsx_cells_are_text_never_formulas(client, login, nasty_findings):
         assert cells[finding_id].value == expected
 
 
+@pytest.mark.committed  # exports read committed rows
 def test_csv_cells_are_prefixed(client, login, nasty_findings):
     login("manager")
     response = export(client, "/exports/findings.csv")
@@ -220,6 +222,7 @@ def test_csv_cells_are_prefixed(client, login, nasty_findings):
     assert {i: rows[i]["description"] for i in nasty_findings} == nasty_findings
 
 
+@pytest.mark.committed  # exports read committed rows
 def test_negative_numbers_stay_numbers(make, client, login):
     district = make.district()
     author = make.user()
@@ -232,6 +235,7 @@ def test_negative_numbers_stay_numbers(make, client, login):
     assert (row["latitude"], row["longitude"]) == (-33.9, -70.6)
 
 
+@pytest.mark.committed  # exports read committed rows
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_control_characters_do_not_break_the_export(client, login, make, fmt):
     district = make.district()

@@ -8,8 +8,6 @@ import pytest
 from app.extensions import db
 from app.models import District, FindingStatus, SurveyResult, Walk
 from app.reports import surveys
-from app.services import demo
-from app.storage import get_storage
 
 EN = {"Accept-Language": "en"}
 
@@ -23,11 +21,8 @@ def _results(app):
         ).all()
 
 
-def test_demo_survey_shows_fittja_gain_and_gap_to_goal(client, login, app):
-    with app.app_context():
-        demo.seed(db.session, get_storage(), photos_every=1000)
-        db.session.commit()
-        fittja = db.session.scalar(db.select(District.id).where(District.name == "Fittja"))
+def test_demo_survey_shows_fittja_gain_and_gap_to_goal(client, login, seeded_demo):
+    fittja = seeded_demo.districts["Fittja"]
     login("manager")
     html = client.get("/reports/surveys", headers=EN).get_data(as_text=True)
     row_2019 = html.split(f'id="survey-{fittja}-2019"')[1].split("</tr>")[0]
@@ -174,11 +169,8 @@ def test_walks_next_to_the_survey_on_the_page(client, login, make, app):
     assert '<td class="num">1</td>' in row  # one walk completed that year
 
 
-def test_survey_numbers_are_written_the_swedish_way(client, login, app):
-    with app.app_context():
-        demo.seed(db.session, get_storage(), photos_every=1000)
-        db.session.commit()
-        fittja = db.session.scalar(db.select(District.id).where(District.name == "Fittja"))
+def test_survey_numbers_are_written_the_swedish_way(client, login, seeded_demo):
+    fittja = seeded_demo.districts["Fittja"]
     login("manager")
     html = client.get("/reports/surveys", headers={"Accept-Language": "sv"}).get_data(
         as_text=True)

@@ -84,9 +84,17 @@ def test_completing_twice_is_refused_with_a_message(client, login, make):
 
 
 def test_fixer_does_not_see_walks(client, login, make):
+    """The fixer's 404 is the walk page refusing: the same URL shows the walk to a manager
+    (a route that is gone would answer 404 to both)."""
+    walk = make.walk(title="Kvällsvandring Fittja C")
+    login("manager")
+    shown = client.get(f"/walks/{walk}")
+    assert shown.status_code == 200 and "Kvällsvandring Fittja C" in shown.get_data(as_text=True)
+    client.post("/logout")
     login("fixer")
-    walk = make.walk()
-    assert client.get(f"/walks/{walk}").status_code == 404
+    refused = client.get(f"/walks/{walk}")
+    assert refused.status_code == 404
+    assert "Kvällsvandring Fittja C" not in refused.get_data(as_text=True)
 
 
 def test_walk_planned_for_yesterday_and_never_started_stays_in_my_walks(client, login, make):

@@ -31,6 +31,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            # The live server answers from its own threads and connections.
+            item.add_marker(pytest.mark.committed)
             if not HAVE_CHROMIUM:
                 item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
 
