@@ -26,9 +26,12 @@ Policy = Callable[[User, Any], bool]
 POLICIES: dict[str, Policy] = {}
 
 
-def policy(name: str) -> Callable[[Policy], Policy]:
+def policy(*names: str) -> Callable[[Policy], Policy]:
+    """Register `fn` as the rule of each action in `names` (actions that share one rule)."""
+
     def register(fn: Policy) -> Policy:
-        POLICIES[name] = fn
+        for name in names:
+            POLICIES[name] = fn
         return fn
 
     return register
@@ -53,22 +56,39 @@ def is_manager(user: User) -> bool:
     return user.role in (Role.MANAGER, Role.ADMIN)
 
 
-# --- walks -------------------------------------------------------------------------------
+# --- actions decided by the role alone ---------------------------------------------------
 
 
-@policy("list_walks")
-def _list_walks(user: User, _: Any) -> bool:
-    return user.role != Role.FIXER
-
-
-@policy("view_walk")
-def _view_walk(user: User, walk: Walk) -> bool:
-    return user.role != Role.FIXER
-
-
-@policy("plan_walk")
-def _plan_walk(user: User, _: Any) -> bool:
+@policy(
+    "plan_walk", "view_confidential", "list_findings", "assign_finding", "view_reports",
+    "export_data", "review_privacy", "view_programme", "import_measures",
+    # Staff record what was done (a training held, guard hours); walkers and fixers do not.
+    "record_measure",
+)
+def _managers(user: User, _: Any) -> bool:
     return is_manager(user)
+
+
+@policy(
+    "admin", "read_outbox", "list_users", "invite_user", "view_user", "view_audit_log",
+    "set_security", "manage_measure_types", "edit_plan",
+)
+def _admins(user: User, _: Any) -> bool:
+    return user.role == Role.ADMIN
+
+
+# find_duplicates: the capture form's duplicate hint, for those who report findings.
+@policy("list_walks", "view_walk", "find_duplicates")
+def _not_fixers(user: User, _: Any) -> bool:
+    return user.role != Role.FIXER
+
+
+@policy("list_tasks")
+def _list_tasks(user: User, _: Any) -> bool:
+    return user.role == Role.FIXER
+
+
+# --- walks -------------------------------------------------------------------------------
 
 
 @policy("edit_walk")
@@ -132,7 +152,8 @@ def _complete_walk(user: User, walk: Walk) -> bool:
 # --- findings ----------------------------------------------------------------------------
 
 
-@policy("add_finding")
+# check_follow_up: like adding findings, walkers during the walk, managers at any time.
+@policy("add_finding", "check_follow_up")
 def _add_finding(user: User, walk: Walk) -> bool:
     if is_manager(user):
         return True  # managers may add to any walk, also after it
@@ -193,8 +214,6 @@ def _edit_finding(user: User, finding: Finding) -> bool:
 @policy("delete_finding")
 def _delete_finding(user: User, finding: Finding) -> bool:
     # Once work on a finding has started its record stays: close it instead.
-    from app.models import FindingStatus
-
     return finding.status == FindingStatus.NEW and _edit_finding(user, finding)
 
 
@@ -211,11 +230,11 @@ def _add_photo(user: User, finding: Finding) -> bool:
 INTERNAL_EVENT_FIELDS = frozenset({"assignee"})
 
 
-@policy("view_internal")
+@policy("view_internal", "comment_finding")
 def _view_internal(user: User, finding: Finding) -> bool:
-    """The remediation side of a finding: assignee, responsible party, planned action and
-    the notes written with assignments and status changes. Managers, admins and the fixer
-    it is assigned to; never the walkers who reported it."""
+    """The remediation side of a finding: assignee, responsible party, planned action, the
+    notes written with assignments and status changes, and the comments (internal too).
+    Managers, admins and the fixer it is assigned to; never the walkers who reported it."""
     if is_manager(user):
         return True
     return (
@@ -223,11 +242,6 @@ def _view_internal(user: User, finding: Finding) -> bool:
         and finding.assignee_id == user.id
         and not finding.confidential
     )
-
-
-@policy("view_confidential")
-def _view_confidential(user: User, _: Any) -> bool:
-    return is_manager(user)
 
 
 # --- remediation -------------------------------------------------------------------------
@@ -282,21 +296,6 @@ def can_transition(user: User | None, finding: Finding, to: FindingStatus | str)
     return True
 
 
-@policy("list_findings")
-def _list_findings(user: User, _: Any) -> bool:
-    return is_manager(user)
-
-
-@policy("list_tasks")
-def _list_tasks(user: User, _: Any) -> bool:
-    return user.role == Role.FIXER
-
-
-@policy("assign_finding")
-def _assign_finding(user: User, finding: Finding | None) -> bool:
-    return is_manager(user)
-
-
 @policy("transition_finding")
 def _transition_finding(user: User, finding: Finding) -> bool:
     return bool(allowed_transitions(user, finding))
@@ -307,25 +306,8 @@ def _verify_finding(user: User, finding: Finding) -> bool:
     return can_transition(user, finding, FindingStatus.VERIFIED)
 
 
-@policy("comment_finding")
-def _comment_finding(user: User, finding: Finding) -> bool:
-    # Comments are internal: staff only, and fixers only on their own tasks.
-    if is_manager(user):
-        return True
-    return (
-        user.role == Role.FIXER
-        and finding.assignee_id == user.id
-        and not finding.confidential
-    )
-
-
-@policy("find_duplicates")
-def _find_duplicates(user: User, _: Any) -> bool:
-    """The capture form's duplicate hint: for those who report findings (not fixers)."""
-    return user.role != Role.FIXER
-
-
-@policy("view_photo")
+# flag_photo: anyone who can see the photo may ask a manager to look at it.
+@policy("view_photo", "flag_photo")
 def _view_photo(user: User, photo: Photo) -> bool:
     """A photo is seen with its finding; a comment's photo only by those who see the
     comments, which are internal to staff."""
@@ -334,76 +316,20 @@ def _view_photo(user: User, photo: Photo) -> bool:
     return photo.kind != PhotoKind.COMMENT or can(user, "comment_finding", photo.finding)
 
 
-@policy("read_outbox")
-def _read_outbox(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
-# --- administration ----------------------------------------------------------------------
-
-
-@policy("admin")
-def _admin(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
 # --- reports, protocols, follow-up walks, exports ------------------------------------------
 
 
-@policy("view_reports")
-def _view_reports(user: User, _: Any) -> bool:
-    return is_manager(user)
-
-
-@policy("export_data")
-def _export_data(user: User, _: Any) -> bool:
-    return is_manager(user)
-
-
-@policy("walk_protocol")
-def _walk_protocol(user: User, walk: Walk) -> bool:
+@policy("walk_protocol", "plan_follow_up")
+def _completed_walk_for_managers(user: User, walk: Walk) -> bool:
     return is_manager(user) and walk.status == WalkStatus.COMPLETED
-
-
-@policy("plan_follow_up")
-def _plan_follow_up(user: User, walk: Walk) -> bool:
-    return is_manager(user) and walk.status == WalkStatus.COMPLETED
-
-
-@policy("check_follow_up")
-def _check_follow_up(user: User, walk: Walk) -> bool:
-    # Like adding findings: walkers during the walk, managers at any time.
-    if is_manager(user):
-        return True
-    return walk.status == WalkStatus.IN_PROGRESS and takes_part(user, walk)
 
 
 # --- user administration (app/accounts) ----------------------------------------------------
 
 
-@policy("list_users")
-def _list_users(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
-@policy("invite_user")
-def _invite_user(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
-@policy("view_user")
-def _view_user(user: User, target: User) -> bool:
-    return user.role == Role.ADMIN
-
-
-@policy("edit_user")
+@policy("edit_user", "deactivate_user", "end_user_sessions")
 def _edit_user(user: User, target: User) -> bool:
     # Not oneself: an admin cannot demote themselves and leave nobody in charge.
-    return user.role == Role.ADMIN and target.id != user.id
-
-
-@policy("deactivate_user")
-def _deactivate_user(user: User, target: User) -> bool:
     return user.role == Role.ADMIN and target.id != user.id
 
 
@@ -412,32 +338,7 @@ def _reset_user_password(user: User, target: User) -> bool:
     return user.role == Role.ADMIN and target.active
 
 
-@policy("end_user_sessions")
-def _end_user_sessions(user: User, target: User) -> bool:
-    return user.role == Role.ADMIN and target.id != user.id
-
-
-@policy("view_audit_log")
-def _view_audit_log(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
-@policy("set_security")
-def _set_security(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
 # --- privacy: redaction, "not blurred" flags, retention ------------------------------------
-
-
-@policy("view_photo")
-def _view_photo(user: User, photo: Any) -> bool:
-    from app.models import PhotoKind
-
-    if not _view_finding(user, photo.finding):
-        return False
-    # Comment photos are internal to staff, like the comments themselves.
-    return photo.kind != PhotoKind.COMMENT or _comment_finding(user, photo.finding)
 
 
 @policy("redact_photo")
@@ -447,34 +348,7 @@ def _redact_photo(user: User, photo: Any) -> bool:
     return _view_photo(user, photo) and _edit_finding(user, photo.finding)
 
 
-@policy("flag_photo")
-def _flag_photo(user: User, photo: Any) -> bool:
-    # Anyone who can see the photo may ask a manager to look at it.
-    return _view_photo(user, photo)
-
-
-@policy("review_privacy")
-def _review_privacy(user: User, _: Any) -> bool:
-    return is_manager(user)
-
-
 # --- the safety programme: measures, plans, the district analysis ---------------------------
-
-
-@policy("view_programme")
-def _view_programme(user: User, _: Any) -> bool:
-    return is_manager(user)
-
-
-@policy("record_measure")
-def _record_measure(user: User, _: Any) -> bool:
-    # Staff record what was done (a training held, guard hours); walkers and fixers do not.
-    return is_manager(user)
-
-
-@policy("import_measures")
-def _import_measures(user: User, _: Any) -> bool:
-    return is_manager(user)
 
 
 @policy("delete_measure")
@@ -483,12 +357,3 @@ def _delete_measure(user: User, measure: Any) -> bool:
         is_manager(user) and measure is not None and measure.recorded_by_id == user.id
     )
 
-
-@policy("manage_measure_types")
-def _manage_measure_types(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
-@policy("edit_plan")
-def _edit_plan(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
