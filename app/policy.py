@@ -52,6 +52,22 @@ def require(action: str, obj: Any = None) -> None:
         abort(404)
 
 
+def get_or_404(model: type, ident: int, action: str | None = None) -> Any:
+    """For views: the row `ident` of `model`, if it exists and (given an `action`) the current
+    user may do it to the row; else 404, as if absent."""
+    from flask import abort
+    from flask_login import current_user
+
+    from app.extensions import db
+    from app.findings.schemas import MAX_ID
+
+    # Past the 64-bit range the database drivers overflow: no such row either way.
+    row = db.session.get(model, ident) if ident <= MAX_ID else None
+    if row is None or (action is not None and not can(current_user, action, row)):
+        abort(404)
+    return row
+
+
 def is_manager(user: User) -> bool:
     return user.role in (Role.MANAGER, Role.ADMIN)
 
@@ -349,6 +365,14 @@ def _redact_photo(user: User, photo: Any) -> bool:
 
 
 # --- the safety programme: measures, plans, the district analysis ---------------------------
+
+
+@policy("download_export")
+def _download_export(user: User, job: Any) -> bool:
+    """Only who started it, while they may still export and see what the file holds."""
+    if job.user_id != user.id or not can(user, "export_data"):
+        return False
+    return not job.include_confidential or can(user, "view_confidential")
 
 
 @policy("delete_measure")

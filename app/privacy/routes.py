@@ -8,16 +8,14 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import Photo
-from app.policy import can
+from app.policy import can, get_or_404
 from app.privacy import bp, operations, queries
 from app.services import DomainError
 from app.storage import commit_or_discard, delete_files, get_storage
 
 
 def _photo_or_404(photo_id: int, action: str) -> Photo:
-    photo = db.session.get(Photo, photo_id)
-    if photo is None or not can(current_user, "view_photo", photo):
-        abort(404)
+    photo = get_or_404(Photo, photo_id, "view_photo")
     if not can(current_user, action, photo):
         abort(403)
     return photo

@@ -43,7 +43,7 @@ from app.models import (
     User,
     Walk,
 )
-from app.policy import can, require
+from app.policy import can, get_or_404, require
 from app.remediation import assignment, bp, comments, queries, workflow
 from app.remediation import filters as lists
 from app.remediation.bulk import bulk_apply
@@ -608,9 +608,7 @@ def outbox():
 @bp.get("/admin/outbox/<int:mail_id>")
 def outbox_mail(mail_id: int):
     require("read_outbox")
-    item = db.session.get(OutboxMail, mail_id)
-    if item is None:
-        abort(404)
+    item = get_or_404(OutboxMail, mail_id)
     return render_template("remediation/outbox_mail.html", mail=item)
 
 
