@@ -46,19 +46,21 @@ def redact(photo_id: int):
 
 @bp.post("/photos/<int:photo_id>/flag")
 def flag(photo_id: int):
-    photo = _photo_or_404(photo_id, "flag_photo")
-    operations.flag_photo(db.session, photo, actor=current_user)
-    db.session.commit()
-    flash(_("Thank you. A manager will look at the photo."), "success")
-    return _back(photo)
+    return _flag_action(photo_id, "flag_photo", operations.flag_photo,
+                        _("Thank you. A manager will look at the photo."))
 
 
 @bp.post("/photos/<int:photo_id>/unflag")
 def unflag(photo_id: int):
-    photo = _photo_or_404(photo_id, "review_privacy")
-    operations.clear_flag(db.session, photo, actor=current_user)
+    return _flag_action(photo_id, "review_privacy", operations.clear_flag,
+                        _("The flag is removed."))
+
+
+def _flag_action(photo_id: int, action: str, change, message: str):
+    photo = _photo_or_404(photo_id, action)
+    change(db.session, photo, actor=current_user)
     db.session.commit()
-    flash(_("The flag is removed."), "success")
+    flash(message, "success")
     return _back(photo)
 
 

@@ -204,6 +204,7 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
             "title": finding.category.name(locale_code()),
         }]
 
+    allowed = allowed_transitions(current_user, finding)
     return render_template(
         "findings/show.html",
         finding=finding,
@@ -224,6 +225,6 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
         open_form=open_form,
         map_points=point,
         status_colours=STATUS_COLOURS,
-        can_fix=FindingStatus.FIXED in allowed_transitions(current_user, finding),
-        can_start=FindingStatus.IN_PROGRESS in allowed_transitions(current_user, finding),
+        can_fix=FindingStatus.FIXED in allowed,
+        can_start=FindingStatus.IN_PROGRESS in allowed,
     ), status
