@@ -68,8 +68,44 @@ def get_or_404(model: type, ident: int, action: str | None = None) -> Any:
     return row
 
 
+MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
+# Who may be given a finding to fix.
+STAFF_ROLES = (Role.FIXER, *MANAGER_ROLES)
+
+
 def is_manager(user: User) -> bool:
-    return user.role in (Role.MANAGER, Role.ADMIN)
+    return user.role in MANAGER_ROLES
+
+
+def managers_clause():
+    """`is_manager` as a SQL condition on User (who is told about overdue findings)."""
+    return User.role.in_(MANAGER_ROLES)
+
+
+def is_assignable(user: User) -> bool:
+    """Whether the user may be given findings to fix at all: active staff."""
+    return user.active and user.role in STAFF_ROLES
+
+
+def assignable_clause():
+    """`is_assignable` as a SQL condition on User."""
+    from sqlalchemy import and_
+
+    return and_(User.active, User.role.in_(STAFF_ROLES))
+
+
+def may_be_assigned(user: User, confidential: bool) -> bool:
+    """Whether the user may see a finding once it is theirs. The view_finding policy never
+    shows a confidential finding to a fixer, so it must not become their task."""
+    return not confidential or is_manager(user)
+
+
+def walk_leaders_clause():
+    """Who may lead a walk, as a SQL condition on User: active, and not a fixer (fixers do
+    not see walks: view_walk)."""
+    from sqlalchemy import and_
+
+    return and_(User.active, User.role != Role.FIXER)
 
 
 # --- actions decided by the role alone ---------------------------------------------------
@@ -80,6 +116,9 @@ def is_manager(user: User) -> bool:
     "export_data", "review_privacy", "view_programme", "import_measures",
     # Staff record what was done (a training held, guard hours); walkers and fixers do not.
     "record_measure",
+    # The free status form on a finding (any allowed target, reasons, referrals); a fixer
+    # has the "started" and "fixed" buttons instead.
+    "choose_status",
 )
 def _managers(user: User, _: Any) -> bool:
     return is_manager(user)

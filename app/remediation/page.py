@@ -31,7 +31,13 @@ from app.models import (
     Priority,
     User,
 )
-from app.policy import INTERNAL_EVENT_FIELDS, allowed_transitions, can, is_reopen
+from app.policy import (
+    INTERNAL_EVENT_FIELDS,
+    allowed_transitions,
+    can,
+    is_reopen,
+    may_be_assigned,
+)
 from app.remediation import assignment, queries, workflow
 from app.remediation import filters as lists
 from app.remediation.forms import AssignForm, CommentForm, FixForm, TransitionForm
@@ -125,7 +131,7 @@ def fill_assign_form(form: AssignForm, finding: Finding) -> None:
     users = assignment.assignable_users(db.session)
     if finding is not None:
         # A confidential finding is not offered to those who may not see it (fixers).
-        users = [u for u in users if assignment.may_be_assigned(u, finding)]
+        users = [u for u in users if may_be_assigned(u, finding.confidential)]
     form.assignee_id.choices = options(
         [(0, _l("— choose —"))]
         + [(u.id, f"{u.name} ({label(u.role)})") for u in users]
