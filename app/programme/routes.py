@@ -12,7 +12,7 @@ from app.extensions import db
 from app.i18n import locale_code
 from app.labels import options
 from app.models import District, Measure, MeasureType
-from app.places.buildings import ImportFailed
+from app.places.buildings import ImportFailed, parse_number
 from app.policy import can, get_or_404, require
 from app.programme import bp, labels, queries
 from app.programme import operations as ops
@@ -160,10 +160,6 @@ def toggle_measure_type(type_id: int):
     return redirect(url_for("programme.measure_types"), code=303)
 
 
-def _parse_number(raw: str) -> float:
-    return float(raw.replace("\u00a0", "").replace(" ", "").replace(",", "."))
-
-
 @bp.route("/admin/plans", methods=["GET", "POST"])
 def plan():
     require("edit_plan")
@@ -189,7 +185,7 @@ def plan():
                 parsed[measure_type.id] = None
                 continue
             try:
-                parsed[measure_type.id] = _parse_number(raw)
+                parsed[measure_type.id] = parse_number(raw)
             except ValueError:
                 errors[f"target-{measure_type.id}"] = _("A number, or empty for no target.")
             else:
@@ -199,7 +195,7 @@ def plan():
         survey_goal = None
         if goal_value:
             try:
-                survey_goal = _parse_number(goal_value)
+                survey_goal = parse_number(goal_value)
             except ValueError:
                 errors["survey_goal"] = _("A share is a percentage from 0 to 100.")
         if not errors:
