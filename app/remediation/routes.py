@@ -623,9 +623,7 @@ def priorities():
 @bp.route("/admin/priorities/<int:priority_id>", methods=["GET", "POST"])
 def priority(priority_id: int | None):
     require("admin")
-    item = db.session.get(Priority, priority_id) if priority_id else Priority(position=0)
-    if item is None:
-        abort(404)
+    item = get_or_404(Priority, priority_id) if priority_id else Priority(position=0)
     form = PriorityForm(obj=item)
     if form.validate_on_submit():
         form.populate_obj(item)
