@@ -170,19 +170,27 @@ def _closed(finding) -> str:
     return moment.date().isoformat() if moment else "?"
 
 
+def _run_backup_step(step, folder: str):
+    """backup() or restore() between this instance (database, photos) and `folder`; a
+    BackupError becomes the command's error message."""
+    from app.backup import BackupError
+
+    try:
+        return step(current_app.config["SQLALCHEMY_DATABASE_URI"],
+                    current_app.config["UPLOAD_FOLDER"], folder)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("destination", type=click.Path(file_okay=False))
 def backup_command(destination: str) -> None:
     """Back up the database and the photos into DESTINATION (a new or empty folder)."""
-    from app.backup import BackupError, backup
+    from app.backup import backup
 
     db.session.remove()  # no transaction of ours holds anything during the copy
-    try:
-        result = backup(current_app.config["SQLALCHEMY_DATABASE_URI"],
-                        current_app.config["UPLOAD_FOLDER"], destination)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from error
+    result = _run_backup_step(backup, destination)
     counts = result.manifest["counts"]
     click.echo(f"Backup in {destination}: {counts['findings']} findings, {counts['photos']} "
                f"photos ({len(result.manifest['photos'])} files), {counts['users']} users.")
@@ -196,15 +204,11 @@ def backup_command(destination: str) -> None:
 @click.argument("source", type=click.Path(exists=True, file_okay=False))
 def restore_command(source: str) -> None:
     """Restore the backup in SOURCE into this (empty) instance, checking every checksum."""
-    from app.backup import BackupError, restore
+    from app.backup import restore
 
     db.session.remove()
     db.engine.dispose()  # the restore replaces the database under any open connection
-    try:
-        manifest = restore(current_app.config["SQLALCHEMY_DATABASE_URI"],
-                           current_app.config["UPLOAD_FOLDER"], source)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from error
+    manifest = _run_backup_step(restore, source)
     counts = manifest["counts"]
     click.echo(f"Restored {counts['findings']} findings and {counts['photos']} photos "
                f"from a backup of {manifest['created_at']}.")

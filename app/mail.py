@@ -23,8 +23,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Finding, OutboxMail, Role, User, utcnow
-from app.policy import can
+from app.models import Finding, OutboxMail, User, utcnow
+from app.policy import can, managers_clause
 from app.timeutil import local_today
 
 DEFAULT_LANGUAGE = "sv"
@@ -87,7 +87,7 @@ def queue_reminders(session: Session, *, config: Mapping, today=None) -> int:
             by_user[finding.assignee.id].append(finding)
             users[finding.assignee.id] = finding.assignee
     managers = session.scalars(
-        select(User).where(User.active, User.role.in_((Role.MANAGER, Role.ADMIN)))
+        select(User).where(User.active, managers_clause())
         .options(selectinload(User.districts))
     ).all()
     for manager in managers:

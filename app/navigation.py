@@ -3,7 +3,8 @@
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from app.models import Role, User
+from app.models import User
+from app.policy import can
 
 NAV_ITEMS: list[tuple[str, object, str]] = [
     ("walks.mine", _l("My walks"), "list_walks"),
@@ -34,6 +35,6 @@ ADMIN_ITEMS: list[tuple[str, object]] = [
 
 def home_for(user: User) -> str:
     """Where a user lands after login, and what "/" shows them."""
-    if user.role == Role.FIXER:
+    if can(user, "list_tasks"):
         return url_for("remediation.tasks")
-    return url_for("walks.mine") if user.role == Role.WALKER else url_for("walks.index")
+    return url_for("walks.index") if can(user, "plan_walk") else url_for("walks.mine")

@@ -26,9 +26,12 @@ Policy = Callable[[User, Any], bool]
 POLICIES: dict[str, Policy] = {}
 
 
-def policy(name: str) -> Callable[[Policy], Policy]:
+def policy(*names: str) -> Callable[[Policy], Policy]:
+    """Register `fn` as the rule of each action in `names` (actions that share one rule)."""
+
     def register(fn: Policy) -> Policy:
-        POLICIES[name] = fn
+        for name in names:
+            POLICIES[name] = fn
         return fn
 
     return register
@@ -49,26 +52,98 @@ def require(action: str, obj: Any = None) -> None:
         abort(404)
 
 
+def get_or_404(model: type, ident: int, action: str | None = None) -> Any:
+    """For views: the row `ident` of `model`, if it exists and (given an `action`) the current
+    user may do it to the row; else 404, as if absent."""
+    from flask import abort
+    from flask_login import current_user
+
+    from app.extensions import db
+    from app.findings.schemas import MAX_ID
+
+    # Past the 64-bit range the database drivers overflow: no such row either way.
+    row = db.session.get(model, ident) if ident <= MAX_ID else None
+    if row is None or (action is not None and not can(current_user, action, row)):
+        abort(404)
+    return row
+
+
+MANAGER_ROLES = (Role.MANAGER, Role.ADMIN)
+# Who may be given a finding to fix.
+STAFF_ROLES = (Role.FIXER, *MANAGER_ROLES)
+
+
 def is_manager(user: User) -> bool:
-    return user.role in (Role.MANAGER, Role.ADMIN)
+    return user.role in MANAGER_ROLES
+
+
+def managers_clause():
+    """`is_manager` as a SQL condition on User (who is told about overdue findings)."""
+    return User.role.in_(MANAGER_ROLES)
+
+
+def is_assignable(user: User) -> bool:
+    """Whether the user may be given findings to fix at all: active staff."""
+    return user.active and user.role in STAFF_ROLES
+
+
+def assignable_clause():
+    """`is_assignable` as a SQL condition on User."""
+    from sqlalchemy import and_
+
+    return and_(User.active, User.role.in_(STAFF_ROLES))
+
+
+def may_be_assigned(user: User, confidential: bool) -> bool:
+    """Whether the user may see a finding once it is theirs. The view_finding policy never
+    shows a confidential finding to a fixer, so it must not become their task."""
+    return not confidential or is_manager(user)
+
+
+def walk_leaders_clause():
+    """Who may lead a walk, as a SQL condition on User: active, and not a fixer (fixers do
+    not see walks: view_walk)."""
+    from sqlalchemy import and_
+
+    return and_(User.active, User.role != Role.FIXER)
+
+
+# --- actions decided by the role alone ---------------------------------------------------
+
+
+@policy(
+    "plan_walk", "view_confidential", "list_findings", "assign_finding", "view_reports",
+    "export_data", "review_privacy", "view_programme", "import_measures",
+    # Staff record what was done (a training held, guard hours); walkers and fixers do not.
+    "record_measure",
+    # The free status form on a finding (any allowed target, reasons, referrals); a fixer
+    # has the "started" and "fixed" buttons instead.
+    "choose_status",
+)
+def _managers(user: User, _: Any) -> bool:
+    return is_manager(user)
+
+
+@policy(
+    "admin", "read_outbox", "list_users", "invite_user", "view_user", "view_audit_log",
+    "set_security", "manage_measure_types", "edit_plan",
+)
+def _admins(user: User, _: Any) -> bool:
+    return user.role == Role.ADMIN
+
+
+# find_duplicates: the capture form's duplicate hint, for those who report findings.
+@policy("list_walks", "view_walk", "find_duplicates")
+def _not_fixers(user: User, _: Any) -> bool:
+    return user.role != Role.FIXER
+
+
+@policy("list_tasks")
+def _list_tasks(user: User, _: Any) -> bool:
+    return user.role == Role.FIXER
 
 
 # --- walks -------------------------------------------------------------------------------
-
-
-@policy("list_walks")
-def _list_walks(user: User, _: Any) -> bool:
-    return user.role != Role.FIXER
-
-
-@policy("view_walk")
-def _view_walk(user: User, walk: Walk) -> bool:
-    return user.role != Role.FIXER
-
-
-@policy("plan_walk")
-def _plan_walk(user: User, _: Any) -> bool:
-    return is_manager(user)
 
 
 @policy("edit_walk")
@@ -132,7 +207,8 @@ def _complete_walk(user: User, walk: Walk) -> bool:
 # --- findings ----------------------------------------------------------------------------
 
 
-@policy("add_finding")
+# check_follow_up: like adding findings, walkers during the walk, managers at any time.
+@policy("add_finding", "check_follow_up")
 def _add_finding(user: User, walk: Walk) -> bool:
     if is_manager(user):
         return True  # managers may add to any walk, also after it
@@ -193,8 +269,6 @@ def _edit_finding(user: User, finding: Finding) -> bool:
 @policy("delete_finding")
 def _delete_finding(user: User, finding: Finding) -> bool:
     # Once work on a finding has started its record stays: close it instead.
-    from app.models import FindingStatus
-
     return finding.status == FindingStatus.NEW and _edit_finding(user, finding)
 
 
@@ -211,11 +285,11 @@ def _add_photo(user: User, finding: Finding) -> bool:
 INTERNAL_EVENT_FIELDS = frozenset({"assignee"})
 
 
-@policy("view_internal")
+@policy("view_internal", "comment_finding")
 def _view_internal(user: User, finding: Finding) -> bool:
-    """The remediation side of a finding: assignee, responsible party, planned action and
-    the notes written with assignments and status changes. Managers, admins and the fixer
-    it is assigned to; never the walkers who reported it."""
+    """The remediation side of a finding: assignee, responsible party, planned action, the
+    notes written with assignments and status changes, and the comments (internal too).
+    Managers, admins and the fixer it is assigned to; never the walkers who reported it."""
     if is_manager(user):
         return True
     return (
@@ -223,11 +297,6 @@ def _view_internal(user: User, finding: Finding) -> bool:
         and finding.assignee_id == user.id
         and not finding.confidential
     )
-
-
-@policy("view_confidential")
-def _view_confidential(user: User, _: Any) -> bool:
-    return is_manager(user)
 
 
 # --- remediation -------------------------------------------------------------------------
@@ -282,21 +351,6 @@ def can_transition(user: User | None, finding: Finding, to: FindingStatus | str)
     return True
 
 
-@policy("list_findings")
-def _list_findings(user: User, _: Any) -> bool:
-    return is_manager(user)
-
-
-@policy("list_tasks")
-def _list_tasks(user: User, _: Any) -> bool:
-    return user.role == Role.FIXER
-
-
-@policy("assign_finding")
-def _assign_finding(user: User, finding: Finding | None) -> bool:
-    return is_manager(user)
-
-
 @policy("transition_finding")
 def _transition_finding(user: User, finding: Finding) -> bool:
     return bool(allowed_transitions(user, finding))
@@ -307,25 +361,8 @@ def _verify_finding(user: User, finding: Finding) -> bool:
     return can_transition(user, finding, FindingStatus.VERIFIED)
 
 
-@policy("comment_finding")
-def _comment_finding(user: User, finding: Finding) -> bool:
-    # Comments are internal: staff only, and fixers only on their own tasks.
-    if is_manager(user):
-        return True
-    return (
-        user.role == Role.FIXER
-        and finding.assignee_id == user.id
-        and not finding.confidential
-    )
-
-
-@policy("find_duplicates")
-def _find_duplicates(user: User, _: Any) -> bool:
-    """The capture form's duplicate hint: for those who report findings (not fixers)."""
-    return user.role != Role.FIXER
-
-
-@policy("view_photo")
+# flag_photo: anyone who can see the photo may ask a manager to look at it.
+@policy("view_photo", "flag_photo")
 def _view_photo(user: User, photo: Photo) -> bool:
     """A photo is seen with its finding; a comment's photo only by those who see the
     comments, which are internal to staff."""
@@ -334,76 +371,20 @@ def _view_photo(user: User, photo: Photo) -> bool:
     return photo.kind != PhotoKind.COMMENT or can(user, "comment_finding", photo.finding)
 
 
-@policy("read_outbox")
-def _read_outbox(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
-# --- administration ----------------------------------------------------------------------
-
-
-@policy("admin")
-def _admin(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
 # --- reports, protocols, follow-up walks, exports ------------------------------------------
 
 
-@policy("view_reports")
-def _view_reports(user: User, _: Any) -> bool:
-    return is_manager(user)
-
-
-@policy("export_data")
-def _export_data(user: User, _: Any) -> bool:
-    return is_manager(user)
-
-
-@policy("walk_protocol")
-def _walk_protocol(user: User, walk: Walk) -> bool:
+@policy("walk_protocol", "plan_follow_up")
+def _completed_walk_for_managers(user: User, walk: Walk) -> bool:
     return is_manager(user) and walk.status == WalkStatus.COMPLETED
-
-
-@policy("plan_follow_up")
-def _plan_follow_up(user: User, walk: Walk) -> bool:
-    return is_manager(user) and walk.status == WalkStatus.COMPLETED
-
-
-@policy("check_follow_up")
-def _check_follow_up(user: User, walk: Walk) -> bool:
-    # Like adding findings: walkers during the walk, managers at any time.
-    if is_manager(user):
-        return True
-    return walk.status == WalkStatus.IN_PROGRESS and takes_part(user, walk)
 
 
 # --- user administration (app/accounts) ----------------------------------------------------
 
 
-@policy("list_users")
-def _list_users(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
-@policy("invite_user")
-def _invite_user(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
-@policy("view_user")
-def _view_user(user: User, target: User) -> bool:
-    return user.role == Role.ADMIN
-
-
-@policy("edit_user")
+@policy("edit_user", "deactivate_user", "end_user_sessions")
 def _edit_user(user: User, target: User) -> bool:
     # Not oneself: an admin cannot demote themselves and leave nobody in charge.
-    return user.role == Role.ADMIN and target.id != user.id
-
-
-@policy("deactivate_user")
-def _deactivate_user(user: User, target: User) -> bool:
     return user.role == Role.ADMIN and target.id != user.id
 
 
@@ -412,32 +393,7 @@ def _reset_user_password(user: User, target: User) -> bool:
     return user.role == Role.ADMIN and target.active
 
 
-@policy("end_user_sessions")
-def _end_user_sessions(user: User, target: User) -> bool:
-    return user.role == Role.ADMIN and target.id != user.id
-
-
-@policy("view_audit_log")
-def _view_audit_log(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
-@policy("set_security")
-def _set_security(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
 # --- privacy: redaction, "not blurred" flags, retention ------------------------------------
-
-
-@policy("view_photo")
-def _view_photo(user: User, photo: Any) -> bool:
-    from app.models import PhotoKind
-
-    if not _view_finding(user, photo.finding):
-        return False
-    # Comment photos are internal to staff, like the comments themselves.
-    return photo.kind != PhotoKind.COMMENT or _comment_finding(user, photo.finding)
 
 
 @policy("redact_photo")
@@ -447,34 +403,15 @@ def _redact_photo(user: User, photo: Any) -> bool:
     return _view_photo(user, photo) and _edit_finding(user, photo.finding)
 
 
-@policy("flag_photo")
-def _flag_photo(user: User, photo: Any) -> bool:
-    # Anyone who can see the photo may ask a manager to look at it.
-    return _view_photo(user, photo)
-
-
-@policy("review_privacy")
-def _review_privacy(user: User, _: Any) -> bool:
-    return is_manager(user)
-
-
 # --- the safety programme: measures, plans, the district analysis ---------------------------
 
 
-@policy("view_programme")
-def _view_programme(user: User, _: Any) -> bool:
-    return is_manager(user)
-
-
-@policy("record_measure")
-def _record_measure(user: User, _: Any) -> bool:
-    # Staff record what was done (a training held, guard hours); walkers and fixers do not.
-    return is_manager(user)
-
-
-@policy("import_measures")
-def _import_measures(user: User, _: Any) -> bool:
-    return is_manager(user)
+@policy("download_export")
+def _download_export(user: User, job: Any) -> bool:
+    """Only who started it, while they may still export and see what the file holds."""
+    if job.user_id != user.id or not can(user, "export_data"):
+        return False
+    return not job.include_confidential or can(user, "view_confidential")
 
 
 @policy("delete_measure")
@@ -483,12 +420,3 @@ def _delete_measure(user: User, measure: Any) -> bool:
         is_manager(user) and measure is not None and measure.recorded_by_id == user.id
     )
 
-
-@policy("manage_measure_types")
-def _manage_measure_types(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN
-
-
-@policy("edit_plan")
-def _edit_plan(user: User, _: Any) -> bool:
-    return user.role == Role.ADMIN

@@ -20,7 +20,7 @@ Buildings and categories are small tables and are matched with LIKE.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, literal_column, or_, select, table
+from sqlalchemy import func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
 from app.models import Building, Category, Finding
@@ -87,11 +87,6 @@ def finding_text_match(q: str, session: Session):
     if number.isdigit() and len(number) < 10:
         conditions.append(Finding.id == int(number))
     return or_(*conditions)
-
-
-def search_findings(session: Session, q: str) -> Select:
-    """select(Finding.id) of the findings matching `q`, for tests and scripts."""
-    return select(Finding.id).where(finding_text_match(q, session))
 
 
 # --- the SQLite index (created by migration i11_search) ------------------------------

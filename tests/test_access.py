@@ -289,3 +289,51 @@ def test_participant_written_as_an_account_email_is_linked(client, app, login, m
         walk = db.session.scalar(db.select(Walk).where(Walk.title == "Med konto"))
         linked = [(p.name, p.user_id) for p in walk.participants]
     assert linked == [("Kim", partner), ("Hyresgäst utan konto", None)]
+
+
+# --- rules moved into policy.py (issue 9) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("role,shown", [("walker", False), ("fixer", False),
+                                        ("manager", True), ("admin", True)])
+def test_free_status_form_is_for_managers(client, login, world, app, role, shown):
+    """choose_status: a fixer may move their task on (the start/fixed buttons), but the form
+    with any status, reasons and referrals is the managers'."""
+    user_id = login(role)
+    with app.app_context():
+        from app.models import Finding, FindingStatus
+
+        finding = db.session.get(Finding, world["finding"])
+        finding.status = FindingStatus.ASSIGNED
+        finding.assignee_id = user_id if role == "fixer" else None
+        db.session.commit()
+    page = client.get(f"/findings/{world['finding']}")
+    assert page.status_code == 200
+    assert ('id="status"' in page.get_data(as_text=True)) is shown
+
+
+@pytest.mark.parametrize("role,home", [("walker", "/walks/mine"), ("fixer", "/tasks"),
+                                       ("manager", "/walks"), ("admin", "/walks")])
+def test_each_role_lands_on_its_own_page(client, make, role, home):
+    from tests.conftest import TEST_PASSWORD
+
+    make.user(role, email=f"home-{role}@example.org")
+    response = client.post("/login", data={"email": f"home-{role}@example.org",
+                                           "password": TEST_PASSWORD})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(home)
+
+
+def test_fixers_and_inactive_users_cannot_lead_a_walk(client, login, make):
+    make.user("fixer", name="Fia Fixare")
+    resting = make.user("walker", name="Ville Vilande")
+    make.user("walker", name="Vera Vandrare")
+    with client.application.app_context():
+        from app.models import User
+
+        db.session.get(User, resting).active = False
+        db.session.commit()
+    login("manager")
+    page = client.get("/walks/new").get_data(as_text=True)
+    assert "Vera Vandrare" in page
+    assert "Fia Fixare" not in page and "Ville Vilande" not in page

@@ -211,6 +211,16 @@ def test_measure_import_is_all_or_nothing(client, login, app, alby):
     assert rows == [("fire_training", 1.0), ("courtyard", 2.5)]
 
 
+def test_measure_file_that_is_not_text_is_refused_with_a_reason(client, login, app, alby):
+    login("manager")
+    # 0x81 and 0x8d are undefined in Windows-1252 and invalid UTF-8.
+    response = client.post("/measures/import", data={
+        "file": (io.BytesIO(b"district;type;date;amount\r\n\x81\x8d\x90;x;y;1\r\n"), "m.csv")},
+        headers=SV, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Filen kunde inte läsas som text" in response.get_data(as_text=True)
+
+
 def test_comparison_shows_every_district_for_one_year(client, login, app, alby):
     login("manager")
     html = client.get("/programme?year=2020", headers=SV).get_data(as_text=True)

@@ -29,6 +29,7 @@ from app.models import (
     UserSession,
     utcnow,
 )
+from app.policy import is_manager
 from app.services import DomainError
 
 REQUIRE_2FA = "require_2fa_staff"
@@ -250,9 +251,13 @@ def set_require_2fa(session: Session, actor: User, required: bool) -> None:
 # --- two-factor (TOTP) ---------------------------------------------------------------------
 
 
+def two_factor_required(session: Session, user: User) -> bool:
+    """Whether this user must log in with a second factor: staff, when the admin says so."""
+    return is_manager(user) and require_2fa_for_staff(session)
+
+
 def needs_2fa_enrolment(session: Session, user: User) -> bool:
-    return (user.role in (Role.MANAGER, Role.ADMIN) and not user.totp_secret
-            and require_2fa_for_staff(session))
+    return not user.totp_secret and two_factor_required(session, user)
 
 
 def totp_uri(secret: str, email: str) -> str:

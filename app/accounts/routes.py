@@ -11,7 +11,7 @@ from app.accounts import operations as ops
 from app.accounts.forms import ActionForm, InviteForm, SecurityForm, SetPasswordForm, UserForm
 from app.extensions import db
 from app.models import Role, User
-from app.policy import can
+from app.policy import get_or_404, require
 from app.services import DomainError
 
 AUDIT_LABELS = {
@@ -26,23 +26,14 @@ AUDIT_LABELS = {
 }
 
 
-def _allow(action: str, obj=None) -> None:
-    # Like the other admin pages: someone who may not administer sees nothing here.
-    if not can(current_user, action, obj):
-        abort(404)
-
-
 def _load_user(user_id: int, action: str) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    _allow(action, user)
-    return user
+    # Like the other admin pages: someone who may not administer sees nothing here.
+    return get_or_404(User, user_id, action)
 
 
 @bp.get("/admin/users")
 def users():
-    _allow("list_users")
+    require("list_users")
     security = SecurityForm(require_2fa=ops.require_2fa_for_staff(db.session))
     rows = queries.users_with_session_counts(db.session)
     return render_template("accounts/users.html", rows=rows, security=security)
@@ -50,7 +41,7 @@ def users():
 
 @bp.route("/admin/users/invite", methods=["GET", "POST"])
 def invite():
-    _allow("invite_user")
+    require("invite_user")
     form = InviteForm()
     form.districts.choices = queries.district_choices(db.session)
     if form.validate_on_submit():
@@ -79,7 +70,7 @@ def edit(user_id: int):
         "role": user.role.value, "districts": [d.id for d in user.districts]})
     form.districts.choices = queries.district_choices(db.session)
     if request.method == "POST":
-        _allow("edit_user", user)
+        require("edit_user", user)
     if form.validate_on_submit():
         ops.update_user(db.session, current_user, user, name=form.name.data,
                         role=Role(form.role.data),
@@ -133,7 +124,7 @@ def end_sessions(user_id: int):
 
 @bp.post("/admin/security")
 def security():
-    _allow("set_security")
+    require("set_security")
     form = SecurityForm()
     if form.validate_on_submit():
         ops.set_require_2fa(db.session, current_user, bool(form.require_2fa.data))
@@ -144,7 +135,7 @@ def security():
 
 @bp.get("/admin/audit")
 def audit():
-    _allow("view_audit_log")
+    require("view_audit_log")
     page = queries.audit_page(db.session, request.args.get("page", 1, type=int))
     return render_template("accounts/audit.html", page=page, audit_labels=AUDIT_LABELS)
 

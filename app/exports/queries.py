@@ -8,20 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ExportJob, User, utcnow
-from app.policy import can
 from app.timeutil import to_local
 
 
 def stalled(job: ExportJob, *, stale_seconds: int) -> bool:
     """Queued or running, yet no sign of life for stale_seconds: its worker has died."""
     return job.active and job.updated_at < utcnow() - timedelta(seconds=stale_seconds)
-
-
-def may_download(user: User, job: ExportJob) -> bool:
-    """Only who started it, while they may still export and see what the file holds."""
-    if job.user_id != user.id or not can(user, "export_data"):
-        return False
-    return not job.include_confidential or can(user, "view_confidential")
 
 
 def recent(session: Session, user: User, *, limit: int = 10) -> list[ExportJob]:

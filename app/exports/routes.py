@@ -13,7 +13,7 @@ from app.extensions import db
 from app.htmx import add_vary, wants_fragment
 from app.i18n import locale_code
 from app.models import ExportJob, ExportStatus
-from app.policy import can
+from app.policy import can, get_or_404
 from app.services import DomainError
 
 MIMETYPES = {
@@ -25,10 +25,7 @@ MIMETYPES = {
 def _own_job_or_404(export_id: int) -> ExportJob:
     if not can(current_user, "export_data"):
         abort(404)
-    job = db.session.get(ExportJob, export_id)
-    if job is None or not queries.may_download(current_user, job):
-        abort(404)
-    return job
+    return get_or_404(ExportJob, export_id, "download_export")
 
 
 def _enqueue(job: ExportJob):

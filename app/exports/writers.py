@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -265,18 +263,6 @@ def csv_stream(header: list[str], data: Iterable[list]) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
-def xlsx_file(header: list[str], data: Iterable[list], title: str) -> str:
-    """Write a write-only workbook to a temporary file and return its path (caller deletes)."""
-    fd, path = tempfile.mkstemp(prefix="trygg-export-", suffix=".xlsx")
-    os.close(fd)
-    try:
-        xlsx_write(path, header, data, title)
-    except BaseException:
-        os.unlink(path)
-        raise
-    return path
-
-
 def xlsx_write(path: str, header: list[str], data: Iterable[list], title: str) -> None:
     """A write-only workbook (rows go to a temporary file as they come) saved at `path`."""
     from openpyxl import Workbook
@@ -287,13 +273,3 @@ def xlsx_write(path: str, header: list[str], data: Iterable[list], title: str) -
     for row in data:
         sheet.append(row)
     workbook.save(path)
-
-
-def file_chunks(path: str) -> Iterator[bytes]:
-    """A file's bytes in chunks; the file is deleted when done (or when the client leaves)."""
-    try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(CHUNK):
-                yield chunk
-    finally:
-        os.unlink(path)

@@ -1,6 +1,6 @@
 """Administration of the categories a finding is filed under (/admin/categories)."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -8,7 +8,7 @@ from app.extensions import db
 from app.findings import bp
 from app.findings.forms import CategoryForm
 from app.models import Category
-from app.policy import require
+from app.policy import get_or_404, require
 
 
 @bp.get("/admin/categories")
@@ -22,9 +22,7 @@ def categories():
 @bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
 def category(category_id: int | None):
     require("admin")
-    item = db.session.get(Category, category_id) if category_id else Category(active=True)
-    if item is None:
-        abort(404)
+    item = get_or_404(Category, category_id) if category_id else Category(active=True)
     form = CategoryForm(obj=item)
     if form.validate_on_submit():
         clash = db.session.scalar(select(Category).where(Category.slug == form.slug.data))

@@ -17,6 +17,7 @@ from app.models import (
     Walk,
     utcnow,
 )
+from app.policy import may_be_assigned
 from app.services import DomainError
 from app.services.geo import valid_position
 
@@ -107,7 +108,7 @@ def update_finding(session: Session, finding: Finding, data: FindingInput) -> Fi
     if (values["latitude"], values["longitude"]) == (finding.latitude, finding.longitude):
         values["position_source"] = finding.position_source  # the same place, the same source
     assignee = finding.assignee
-    if values["confidential"] and assignee is not None and not assignee.is_manager:
+    if assignee is not None and not may_be_assigned(assignee, values["confidential"]):
         raise DomainError(
             _l("%(name)s, who fixes this finding, may not see confidential findings. "
                "Assign it to a manager first.", name=assignee.name),

@@ -60,9 +60,5 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    @property
-    def is_manager(self) -> bool:
-        return self.role in (Role.MANAGER, Role.ADMIN)
-
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -37,6 +37,16 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252")
 
 
+def upload_text(data: bytes | str, failure: type[Exception]) -> str:
+    """An uploaded CSV as text; `failure([(1, message)])` when it is no text at all."""
+    try:
+        return decode(data) if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raise failure([(1, str(_l(
+            "The file could not be read as text. Save it as CSV (UTF-8) and try again."
+        )))]) from None
+
+
 def parse_number(text: str) -> float:
     """A number as Swedish spreadsheets write it too: 61,8 and 1 234,5 (space or no-break
     space between thousands). Raises ValueError for anything else."""

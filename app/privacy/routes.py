@@ -8,16 +8,14 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import Photo
-from app.policy import can
+from app.policy import can, get_or_404
 from app.privacy import bp, operations, queries
 from app.services import DomainError
 from app.storage import commit_or_discard, delete_files, get_storage
 
 
 def _photo_or_404(photo_id: int, action: str) -> Photo:
-    photo = db.session.get(Photo, photo_id)
-    if photo is None or not can(current_user, "view_photo", photo):
-        abort(404)
+    photo = get_or_404(Photo, photo_id, "view_photo")
     if not can(current_user, action, photo):
         abort(403)
     return photo
@@ -48,19 +46,21 @@ def redact(photo_id: int):
 
 @bp.post("/photos/<int:photo_id>/flag")
 def flag(photo_id: int):
-    photo = _photo_or_404(photo_id, "flag_photo")
-    operations.flag_photo(db.session, photo, actor=current_user)
-    db.session.commit()
-    flash(_("Thank you. A manager will look at the photo."), "success")
-    return _back(photo)
+    return _flag_action(photo_id, "flag_photo", operations.flag_photo,
+                        _("Thank you. A manager will look at the photo."))
 
 
 @bp.post("/photos/<int:photo_id>/unflag")
 def unflag(photo_id: int):
-    photo = _photo_or_404(photo_id, "review_privacy")
-    operations.clear_flag(db.session, photo, actor=current_user)
+    return _flag_action(photo_id, "review_privacy", operations.clear_flag,
+                        _("The flag is removed."))
+
+
+def _flag_action(photo_id: int, action: str, change, message: str):
+    photo = _photo_or_404(photo_id, action)
+    change(db.session, photo, actor=current_user)
     db.session.commit()
-    flash(_("The flag is removed."), "success")
+    flash(message, "success")
     return _back(photo)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import District, DistrictPlan, Measure, MeasureType, PlanTarget, User, WalkTarget
-from app.places.buildings import ImportFailed, decode, parse_number, read_records
+from app.places.buildings import ImportFailed, parse_number, read_records, upload_text
 from app.services import DomainError
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -138,12 +138,7 @@ def import_measures(session: Session, data: bytes | str, user: User | None) -> M
     Columns: district (name or code), type (name or code), date (YYYY-MM-DD), amount,
     and an optional note.
     """
-    try:
-        text = decode(data) if isinstance(data, bytes) else data
-    except UnicodeDecodeError:
-        raise ImportFailed([(1, str(_l(
-            "The file could not be read as text. Save it as CSV (UTF-8) and try again."
-        )))]) from None
+    text = upload_text(data, ImportFailed)
     records, errors = read_records(text, CSV_COLUMNS, optional=CSV_OPTIONAL)
     if errors and not records and errors[0][0] == 1:
         raise ImportFailed(errors)

@@ -12,8 +12,8 @@ from app.extensions import db
 from app.i18n import locale_code
 from app.labels import options
 from app.models import District, Measure, MeasureType
-from app.places.buildings import ImportFailed
-from app.policy import can, require
+from app.places.buildings import ImportFailed, parse_number
+from app.policy import can, get_or_404, require
 from app.programme import bp, labels, queries
 from app.programme import operations as ops
 from app.programme.forms import MeasureForm, MeasureImportForm, MeasureTypeForm, PlanForm
@@ -24,13 +24,6 @@ from app.timeutil import local_today
 
 def _districts() -> list[District]:
     return list(db.session.scalars(select(District).order_by(District.name)))
-
-
-def _district_or_404(district_id: int) -> District:
-    district = db.session.get(District, district_id)
-    if district is None:
-        abort(404)
-    return district
 
 
 def _year(default: int | None = None) -> int:
@@ -122,9 +115,8 @@ def import_measures():
 
 @bp.post("/measures/<int:measure_id>/delete")
 def delete_measure(measure_id: int):
-    measure = db.session.get(Measure, measure_id)
-    if measure is None or not can(current_user, "record_measure"):
-        abort(404)
+    require("record_measure")
+    measure = get_or_404(Measure, measure_id)
     if not can(current_user, "delete_measure", measure):
         abort(403)
     PlanForm().validate_on_submit()  # the CSRF check
@@ -161,17 +153,11 @@ def measure_types():
 @bp.post("/admin/measure-types/<int:type_id>/active")
 def toggle_measure_type(type_id: int):
     require("manage_measure_types")
-    measure_type = db.session.get(MeasureType, type_id)
-    if measure_type is None:
-        abort(404)
+    measure_type = get_or_404(MeasureType, type_id)
     PlanForm().validate_on_submit()
     ops.set_measure_type_active(db.session, measure_type, request.form.get("active") == "1")
     db.session.commit()
     return redirect(url_for("programme.measure_types"), code=303)
-
-
-def _parse_number(raw: str) -> float:
-    return float(raw.replace("\u00a0", "").replace(" ", "").replace(",", "."))
 
 
 @bp.route("/admin/plans", methods=["GET", "POST"])
@@ -181,9 +167,7 @@ def plan():
     if not districts:
         return render_template("programme/plan.html", districts=[], district=None), 200
     district_id = request.values.get("district", type=int)
-    district = db.session.get(District, district_id) if district_id else districts[0]
-    if district is None:
-        abort(404)
+    district = get_or_404(District, district_id) if district_id else districts[0]
     year = _year(local_today().year)
     types = queries.measure_types(db.session)
     current = queries.targets(db.session, [year], district.id)
@@ -201,7 +185,7 @@ def plan():
                 parsed[measure_type.id] = None
                 continue
             try:
-                parsed[measure_type.id] = _parse_number(raw)
+                parsed[measure_type.id] = parse_number(raw)
             except ValueError:
                 errors[f"target-{measure_type.id}"] = _("A number, or empty for no target.")
             else:
@@ -211,7 +195,7 @@ def plan():
         survey_goal = None
         if goal_value:
             try:
-                survey_goal = _parse_number(goal_value)
+                survey_goal = parse_number(goal_value)
             except ValueError:
                 errors["survey_goal"] = _("A share is a percentage from 0 to 100.")
         if not errors:
@@ -257,7 +241,7 @@ def compare():
 
 def _analysis(district_id: int) -> dict:
     require("view_programme")
-    district = _district_or_404(district_id)
+    district = get_or_404(District, district_id)
     return queries.district_analysis(db.session, district, _year())
 
 

@@ -10,13 +10,11 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from app.models import DONE_STATUSES, Finding, FindingStatus, Priority, Role, User, utcnow
-from app.policy import is_manager
+from app.policy import assignable_clause, is_assignable, may_be_assigned
 from app.remediation.timeline import record_event
 from app.remediation.workflow import check_version, transition
 from app.services import DomainError
 from app.timeutil import local_today
-
-STAFF_ROLES = (Role.FIXER, Role.MANAGER, Role.ADMIN)
 
 
 @dataclass
@@ -44,12 +42,12 @@ def assign(
     """
     check_version(finding, expected_version)
     assignee = assignment.assignee
-    if assignee is None or not assignee.active or assignee.role not in STAFF_ROLES:
+    if assignee is None or not is_assignable(assignee):
         raise DomainError(_l("Choose a fixer or another staff member."), field="assignee_id")
     if finding.status in DONE_STATUSES:
         raise DomainError(_l("This finding is closed. Reopen it before assigning it."),
                           field="assignee_id")
-    if not may_be_assigned(assignee, finding):
+    if not may_be_assigned(assignee, finding.confidential):
         raise DomainError(
             _l("This finding is confidential and %(name)s may not see it. Assign it to a "
                "manager or an administrator.", name=assignee.name),
@@ -91,14 +89,8 @@ def assign(
     return changed_assignee
 
 
-def may_be_assigned(user: User, finding: Finding) -> bool:
-    """Whether the user may see the finding once it is theirs. The view_finding policy
-    never shows a confidential finding to a fixer, so it must not become their task."""
-    return not finding.confidential or is_manager(user)
-
-
 def assignable_users(session: Session) -> list[User]:
     return list(session.scalars(
-        select(User).where(User.active, User.role.in_(STAFF_ROLES))
+        select(User).where(assignable_clause())
         .order_by(case((User.role == Role.FIXER, 0), else_=1), User.name)
     ))

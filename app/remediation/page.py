@@ -31,7 +31,13 @@ from app.models import (
     Priority,
     User,
 )
-from app.policy import INTERNAL_EVENT_FIELDS, allowed_transitions, can, is_reopen
+from app.policy import (
+    INTERNAL_EVENT_FIELDS,
+    allowed_transitions,
+    can,
+    is_reopen,
+    may_be_assigned,
+)
 from app.remediation import assignment, queries, workflow
 from app.remediation import filters as lists
 from app.remediation.forms import AssignForm, CommentForm, FixForm, TransitionForm
@@ -125,7 +131,7 @@ def fill_assign_form(form: AssignForm, finding: Finding) -> None:
     users = assignment.assignable_users(db.session)
     if finding is not None:
         # A confidential finding is not offered to those who may not see it (fixers).
-        users = [u for u in users if assignment.may_be_assigned(u, finding)]
+        users = [u for u in users if may_be_assigned(u, finding.confidential)]
     form.assignee_id.choices = options(
         [(0, _l("— choose —"))]
         + [(u.id, f"{u.name} ({label(u.role)})") for u in users]
@@ -204,6 +210,7 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
             "title": finding.category.name(locale_code()),
         }]
 
+    allowed = allowed_transitions(current_user, finding)
     return render_template(
         "findings/show.html",
         finding=finding,
@@ -224,6 +231,6 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
         open_form=open_form,
         map_points=point,
         status_colours=STATUS_COLOURS,
-        can_fix=FindingStatus.FIXED in allowed_transitions(current_user, finding),
-        can_start=FindingStatus.IN_PROGRESS in allowed_transitions(current_user, finding),
+        can_fix=FindingStatus.FIXED in allowed,
+        can_start=FindingStatus.IN_PROGRESS in allowed,
     ), status

@@ -43,7 +43,7 @@ from app.models import (
     User,
     Walk,
 )
-from app.policy import can, require
+from app.policy import can, get_or_404, require
 from app.remediation import assignment, bp, comments, queries, workflow
 from app.remediation import filters as lists
 from app.remediation.bulk import bulk_apply
@@ -375,6 +375,39 @@ def _after_action(finding: Finding, message: str):
                                url_for("findings.show", finding_id=finding.id)), code=303)
 
 
+# The workflow forms on a finding's page: open_form name → finding_page's argument.
+_FORMS = {"assign": "assign_form", "status": "transition_form", "fix": "fix_form",
+          "comment": "comment_form"}
+
+
+def _submit(finding: Finding, form, name: str, change, error_field):
+    """One workflow form on a finding's page: validate, `change()` (returns the storage keys
+    it wrote, if any), commit. None once committed, else the page to answer: 409 when
+    someone else changed the finding, else 422 with the form open and the service's error
+    on `error_field(error)`."""
+    finding_id = finding.id
+
+    def again(finding: Finding):
+        return finding_page(finding, status=422, open_form=name, **{_FORMS[name]: form})
+
+    if not form.validate_on_submit():
+        return again(finding)
+    try:
+        keys = change() or ()
+    except workflow.ConflictError as error:
+        return _conflict(finding_id, error.message)
+    except DomainError as error:
+        db.session.rollback()
+        error_field(error).errors = [str(error.message)]
+        return again(finding_or_404(finding_id))
+    return _commit_or_conflict(finding_id, keys)
+
+
+def _field_named(form, default: str):
+    """The form field a service error names, else `default`."""
+    return lambda error: getattr(form, error.field or default, None) or getattr(form, default)
+
+
 @bp.post("/findings/<int:finding_id>/assign")
 def assign(finding_id: int):
     finding = finding_or_404(finding_id)
@@ -382,9 +415,8 @@ def assign(finding_id: int):
         abort(403)
     form = AssignForm()
     fill_assign_form(form, finding)
-    if not form.validate_on_submit():
-        return finding_page(finding, status=422, assign_form=form, open_form="assign")
-    try:
+
+    def assign_it() -> None:
         changed = assignment.assign(
             db.session, finding, actor=current_user, expected_version=form.version.data,
             assignment=assignment.Assignment(
@@ -400,17 +432,10 @@ def assign(finding_id: int):
         if changed:
             mail_service.notify_assignment(db.session, finding, actor=current_user,
                                            config=current_app.config)
-    except workflow.ConflictError as error:
-        return _conflict(finding_id, error.message)
-    except DomainError as error:
-        db.session.rollback()
-        finding = finding_or_404(finding_id)
-        getattr(form, error.field or "assignee_id", form.assignee_id).errors = [
-            str(error.message)]
-        return finding_page(finding, status=422, assign_form=form, open_form="assign")
-    conflict = _commit_or_conflict(finding_id)
-    if conflict:
-        return conflict
+
+    failed = _submit(finding, form, "assign", assign_it, _field_named(form, "assignee_id"))
+    if failed:
+        return failed
     _deliver_mail()
     return _after_action(finding, _("Assigned to %(name)s.", name=finding.assignee.name))
 
@@ -421,50 +446,46 @@ def change_status(finding_id: int):
     if not can(current_user, "transition_finding", finding):
         abort(403)
     form = TransitionForm()
-    if not form.validate_on_submit():
-        return finding_page(finding, status=422, transition_form=form, open_form="status")
-    duplicate_of = None
-    if form.duplicate_of_id.data:
-        duplicate_of = db.session.get(Finding, form.duplicate_of_id.data)
-        if duplicate_of is None or not can(current_user, "view_finding", duplicate_of):
-            form.duplicate_of_id.errors = [_("There is no finding with that number.")]
-            return finding_page(finding, status=422, transition_form=form, open_form="status")
-    try:
+
+    def move() -> None:
+        duplicate_of = None
+        if form.duplicate_of_id.data:
+            duplicate_of = db.session.get(Finding, form.duplicate_of_id.data)
+            if duplicate_of is None or not can(current_user, "view_finding", duplicate_of):
+                raise DomainError(_("There is no finding with that number."),
+                                  field="duplicate_of_id")
         workflow.transition(
             db.session, finding, actor=current_user, to=form.to.data,
             note=form.note.data or "", reason=form.reason.data or "",
             referred_to=form.referred_to.data or "", duplicate_of=duplicate_of,
             expected_version=form.version.data,
         )
-    except workflow.ConflictError as error:
-        return _conflict(finding_id, error.message)
-    except DomainError as error:
-        db.session.rollback()
-        finding = finding_or_404(finding_id)
+
+    def status_error_field(error: DomainError):
         target = getattr(form, error.field or "to", None)
         if target is None or error.field == "to":
             # The status field may not offer the refused target at all: say it up top too.
             flash(str(error.message), "error")
             target = form.to
-        target.errors = [str(error.message)]
-        return finding_page(finding, status=422, transition_form=form, open_form="status")
-    conflict = _commit_or_conflict(finding_id)
-    if conflict:
-        return conflict
+        return target
+
+    failed = _submit(finding, form, "status", move, status_error_field)
+    if failed:
+        return failed
     return _after_action(finding, _("The status is now “%(status)s”.",
                                     status=label(finding.status)))
 
 
-def _processed_photo(field):
-    """(processed photo or None, error message or None) for an optional upload."""
-    upload = request.files.get(field.name)
+def _processed_photo(form) -> object | None:
+    """The optional photo sent with the form, processed; DomainError on `photo` if rejected."""
+    upload = request.files.get(form.photo.name)
     if not upload or not upload.filename:
-        return None, None
+        return None
     try:
-        return photo_service.process_upload(upload.read()), None
+        return photo_service.process_upload(upload.read())
     except photo_service.PhotoRejected as rejected:
-        return None, _("The photo was not saved: %(reason)s Choose it again and send.",
-                       reason=str(rejected.message))
+        raise DomainError(_("The photo was not saved: %(reason)s Choose it again and send.",
+                            reason=str(rejected.message)), field="photo") from rejected
 
 
 def _save_optional_photo(finding: Finding, processed, kind: PhotoKind, **extra) -> list[str]:
@@ -482,26 +503,17 @@ def mark_fixed(finding_id: int):
     if not can(current_user, "transition_finding", finding):
         abort(403)
     form = FixForm()
-    if not form.validate_on_submit():
-        return finding_page(finding, status=422, fix_form=form, open_form="fix")
-    processed, problem = _processed_photo(form.photo)
-    if problem:
-        form.photo.errors = [problem]
-        return finding_page(finding, status=422, fix_form=form, open_form="fix")
-    try:
+
+    def mark() -> list[str]:
+        processed = _processed_photo(form)
         workflow.transition(db.session, finding, actor=current_user, to=FindingStatus.FIXED,
                            note=form.note.data or "", expected_version=form.version.data)
-        keys = _save_optional_photo(finding, processed, PhotoKind.AFTER)
-    except workflow.ConflictError as error:
-        return _conflict(finding_id, error.message)
-    except DomainError as error:
-        db.session.rollback()
-        finding = finding_or_404(finding_id)
-        form.note.errors = [str(error.message)]
-        return finding_page(finding, status=422, fix_form=form, open_form="fix")
-    conflict = _commit_or_conflict(finding_id, keys)
-    if conflict:
-        return conflict
+        return _save_optional_photo(finding, processed, PhotoKind.AFTER)
+
+    failed = _submit(finding, form, "fix", mark,
+                     lambda error: form.photo if error.field == "photo" else form.note)
+    if failed:
+        return failed
     flash(_("Marked as fixed. Thank you!"), "success")
     target = url_for("remediation.tasks") if can(current_user, "list_tasks") else url_for(
         "findings.show", finding_id=finding.id)
@@ -514,24 +526,17 @@ def comment(finding_id: int):
     if not can(current_user, "comment_finding", finding):
         abort(403)
     form = CommentForm()
-    if not form.validate_on_submit():
-        return finding_page(finding, status=422, comment_form=form, open_form="comment")
-    processed, problem = _processed_photo(form.photo)
-    if problem:
-        form.photo.errors = [problem]
-        return finding_page(finding, status=422, comment_form=form, open_form="comment")
-    try:
+
+    def add() -> list[str]:
+        processed = _processed_photo(form)
         item = comments.add_comment(db.session, finding, author=current_user,
                                    body=form.body.data)
-        keys = _save_optional_photo(finding, processed, PhotoKind.COMMENT, comment_id=item.id)
-    except DomainError as error:
-        db.session.rollback()
-        finding = finding_or_404(finding_id)
-        form.body.errors = [str(error.message)]
-        return finding_page(finding, status=422, comment_form=form, open_form="comment")
-    conflict = _commit_or_conflict(finding_id, keys)
-    if conflict:
-        return conflict
+        return _save_optional_photo(finding, processed, PhotoKind.COMMENT, comment_id=item.id)
+
+    failed = _submit(finding, form, "comment", add,
+                     lambda error: form.photo if error.field == "photo" else form.body)
+    if failed:
+        return failed
     flash(_("The comment is saved."), "success")
     return redirect(url_for("findings.show", finding_id=finding.id) + "#comments", code=303)
 
@@ -603,9 +608,7 @@ def outbox():
 @bp.get("/admin/outbox/<int:mail_id>")
 def outbox_mail(mail_id: int):
     require("read_outbox")
-    item = db.session.get(OutboxMail, mail_id)
-    if item is None:
-        abort(404)
+    item = get_or_404(OutboxMail, mail_id)
     return render_template("remediation/outbox_mail.html", mail=item)
 
 
@@ -620,9 +623,7 @@ def priorities():
 @bp.route("/admin/priorities/<int:priority_id>", methods=["GET", "POST"])
 def priority(priority_id: int | None):
     require("admin")
-    item = db.session.get(Priority, priority_id) if priority_id else Priority(position=0)
-    if item is None:
-        abort(404)
+    item = get_or_404(Priority, priority_id) if priority_id else Priority(position=0)
     form = PriorityForm(obj=item)
     if form.validate_on_submit():
         form.populate_obj(item)

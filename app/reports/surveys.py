@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import District, Finding, SurveyResult, Walk, WalkStatus
-from app.places.buildings import decode, parse_number, read_records
+from app.places.buildings import parse_number, read_records, upload_text
 from app.reports.queries import bucket, fixed_clause
 from app.services import DomainError
 
@@ -173,12 +173,7 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
     evening_safe_share, stairwell_safe_share, outdoor_safe_share (may be empty). A header
     line is required; `,`, `;` or tab separates the columns (read as every importer reads).
     """
-    try:
-        text = decode(data) if isinstance(data, bytes) else data
-    except UnicodeDecodeError:
-        raise SurveyImportError([(1, str(_l(
-            "The file could not be read as text. Save it as CSV (UTF-8) and try again."
-        )))]) from None
+    text = upload_text(data, SurveyImportError)
     if not text.strip():
         raise SurveyImportError([(1, str(_l("The file is empty.")))])
     required = tuple(c for c in CSV_COLUMNS if c not in OPTIONAL_SHARES)

@@ -73,19 +73,22 @@ def set_participants(walk: Walk, participants, session: Session | None = None) -
 
 
 def start_walk(session: Session, walk: Walk, *, now: datetime | None = None) -> Walk:
-    if walk.status != WalkStatus.PLANNED:
-        raise DomainError(_l("This walk has already been started."))
-    walk.status = WalkStatus.IN_PROGRESS
-    walk.started_at = now or utcnow()
-    session.flush()
-    return walk
+    return _advance(session, walk, WalkStatus.PLANNED, WalkStatus.IN_PROGRESS, "started_at",
+                    now, _l("This walk has already been started."))
 
 
 def complete_walk(session: Session, walk: Walk, *, now: datetime | None = None) -> Walk:
-    if walk.status != WalkStatus.IN_PROGRESS:
-        raise DomainError(_l("Only a walk in progress can be completed."))
-    walk.status = WalkStatus.COMPLETED
-    walk.completed_at = now or utcnow()
+    return _advance(session, walk, WalkStatus.IN_PROGRESS, WalkStatus.COMPLETED,
+                    "completed_at", now, _l("Only a walk in progress can be completed."))
+
+
+def _advance(session: Session, walk: Walk, from_status: WalkStatus, to_status: WalkStatus,
+             stamp: str, now: datetime | None, refusal) -> Walk:
+    """Move the walk one step on (planned → in progress → completed), stamping the time."""
+    if walk.status != from_status:
+        raise DomainError(refusal)
+    walk.status = to_status
+    setattr(walk, stamp, now or utcnow())
     session.flush()
     return walk
 

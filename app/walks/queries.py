@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.findings.schemas import MAX_ID
 from app.i18n import locale_code
 from app.labels import label
 from app.models import DONE_STATUSES, Building, District, Finding, Walk
-from app.policy import can, visible_findings_clause
+from app.policy import get_or_404, visible_findings_clause
 from app.walks.operations import findings_per_category
 
 BUILDING_COLOURS = {"building": "#546e7a", "open_elsewhere": "#b3261e"}
@@ -21,11 +20,7 @@ BUILDING_COLOURS = {"building": "#546e7a", "open_elsewhere": "#b3261e"}
 
 def walk_or_404(walk_id: int) -> Walk:
     """The walk, if the current user may see it; else 404 (hidden, not forbidden)."""
-    # Past the 64-bit range the SQLite driver overflows: no such row either way.
-    walk = db.session.get(Walk, walk_id) if walk_id <= MAX_ID else None
-    if walk is None or not can(current_user, "view_walk", walk):
-        abort(404)
-    return walk
+    return get_or_404(Walk, walk_id, "view_walk")
 
 
 def visible_findings(walk: Walk) -> list[Finding]:

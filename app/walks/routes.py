@@ -12,9 +12,15 @@ from app.extensions import db
 from app.findings.photos import photo_keys
 from app.htmx import wants_fragment
 from app.labels import options
-from app.models import District, FollowUpItem, Role, User, Walk, WalkStatus, WalkTarget
+from app.models import District, FollowUpItem, User, Walk, WalkStatus, WalkTarget
 from app.navigation import home_for
-from app.policy import can, my_walks_clause, require, visible_findings_clause
+from app.policy import (
+    can,
+    my_walks_clause,
+    require,
+    visible_findings_clause,
+    walk_leaders_clause,
+)
 from app.reports.protocol import render_protocol
 from app.services import DomainError
 from app.services import photos as photo_service
@@ -111,7 +117,7 @@ def _fill_choices(form: WalkForm) -> None:
         (d.id, d.name) for d in districts_by_name()
     )
     leaders = db.session.scalars(
-        select(User).where(User.active, User.role != Role.FIXER).order_by(User.name)
+        select(User).where(walk_leaders_clause()).order_by(User.name)
     )
     form.leader_id.choices = options(
         [(0, _("— no leader yet —"))] + [(u.id, u.name) for u in leaders]

@@ -34,7 +34,7 @@ from app.accounts.auth.forms import (
 from app.accounts.credentials import LoginRefused, authenticate
 from app.accounts.devices import device_label
 from app.extensions import db, login_manager
-from app.models import Role, User, UserSession, utcnow
+from app.models import User, UserSession, utcnow
 from app.navigation import home_for
 from app.services import DomainError
 
@@ -205,8 +205,7 @@ def _settings_page(form=None, password_form=None, status=200):
         password_form=password_form or ChangePasswordForm(),
         sessions=sessions, this_session_id=g.get("login_session_id"),
         remove_2fa_form=ConfirmPasswordForm(),
-        must_keep_2fa=current_user.role in (Role.MANAGER, Role.ADMIN)
-        and ops.require_2fa_for_staff(db.session),
+        must_keep_2fa=ops.two_factor_required(db.session, current_user),
     ), status
 
 
@@ -302,7 +301,7 @@ def two_factor():
 def remove_two_factor():
     form = ConfirmPasswordForm()
     user = current_user._get_current_object()
-    if user.role in (Role.MANAGER, Role.ADMIN) and ops.require_2fa_for_staff(db.session):
+    if ops.two_factor_required(db.session, user):
         flash(_("Two-factor login is required for your role."), "error")
     elif form.validate_on_submit() and check_password_hash(user.password_hash,
                                                             form.password.data):

@@ -1,21 +1,17 @@
 from io import BytesIO
 
 from flask import abort, send_file
-from flask_login import current_user
 
-from app.extensions import db
 from app.findings.serving import bp
 from app.models import Photo
-from app.policy import can
+from app.policy import get_or_404
 from app.storage import get_storage
 
 
 @bp.get("/photos/<int:photo_id>/<any(full, thumb):variant>.jpg")
 def serve(photo_id: int, variant: str):
     """A photo, only to those who may see its finding (others get 404, as if absent)."""
-    photo = db.session.get(Photo, photo_id)
-    if photo is None or not can(current_user, "view_photo", photo):
-        abort(404)
+    photo = get_or_404(Photo, photo_id, "view_photo")
     key = photo.storage_key if variant == "full" else photo.thumb_key
     storage = get_storage()
     if not storage.exists(key):
