@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from PIL import Image
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Photo, PhotoKind, User
@@ -258,10 +257,6 @@ def test_edit_conflict_second_manager_gets_409_and_current_state(client, make, a
     assert get(app, finding).status == FindingStatus.ASSIGNED
 
 
-@pytest.mark.xfail(strict=True, raises=StaleDataError, reason=(
-    "app bug found by this test: the version column's StaleDataError is caught only at the "
-    "view's commit, but services.remediation.assign flushes first, so a change committed "
-    "between the page's load and that flush (PostgreSQL, READ COMMITTED) is a 500"))
 def test_a_change_committed_after_the_form_check_is_a_conflict_too(client, make, app, fittja):
     """The version column guards commits that slip past the form check: another request
     bumps the row between the page's check and the write, and the manager gets the 409

@@ -396,6 +396,9 @@ def _submit(finding: Finding, form, name: str, change, error_field):
         keys = change() or ()
     except workflow.ConflictError as error:
         return _conflict(finding_id, error.message)
+    except StaleDataError:
+        # The change's own flush met a version someone committed after the form check.
+        return _conflict(finding_id)
     except DomainError as error:
         db.session.rollback()
         error_field(error).errors = [str(error.message)]
