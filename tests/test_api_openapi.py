@@ -179,3 +179,26 @@ def test_an_answer_off_its_schema_is_a_server_error_not_a_silent_drift(app, clie
         app.config["PROPAGATE_EXCEPTIONS"] = None
     assert response.status_code == 500
     assert response.json["code"] == "server_error"
+
+
+def test_a_findings_fields_come_from_one_schema(client, login, make, app):
+    """FindingInput is the one place a finding's fields are declared: the web form has a field
+    for each, the API takes each and answers each back as stored."""
+    from app.findings.forms import FindingForm
+    from app.findings.schemas import FindingInput
+
+    fields = set(FindingInput.model_fields)
+    with app.test_request_context():
+        assert fields <= {field.name for field in FindingForm()}
+    walker = login("walker")
+    walk = make.walk(leader_id=walker)
+    sent = {"category_id": make.category_id(), "severity": "high", "place_type": "garage",
+            "unsafe_rating": 3, "unsafe_for": ["children"], "description": "Mörkt garage",
+            "confidential": True, "latitude": 59.2, "longitude": 17.8, "accuracy_m": 7.5}
+    response = client.post(f"/api/v1/walks/{walk}/findings", json=sent)
+    assert response.status_code == 201, response.json
+    answer = response.json
+    assert fields <= set(answer)
+    assert {name: answer[name] for name in sent} == sent
+    again = client.get(f"/api/v1/walks/{walk}").json["findings"][0]
+    assert {name: again[name] for name in fields} == {name: answer[name] for name in fields}

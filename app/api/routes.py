@@ -25,6 +25,7 @@ from app.extensions import db
 from app.findings import operations as finding_service
 from app.findings.photos import attach_photo, photo_by_client_uuid, photo_keys
 from app.findings.queries import finding_or_404
+from app.findings.schemas import FindingInput
 from app.i18n import locale_code
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk, WalkStatus
 from app.policy import can, can_add_captured_finding, capture_walks_clause, visible_findings_clause
@@ -151,23 +152,15 @@ def finding_json(finding: Finding) -> dict:
 
 
 def _finding_fields(finding: Finding) -> dict:
-    return {
+    # What was entered, field for field as FindingInput declares it, then what the server adds.
+    data = {name: getattr(finding, name) for name in FindingInput.model_fields}
+    data["unsafe_for"] = list(finding.unsafe_for or [])
+    return data | {
         "id": finding.id,
         "uuid": finding.uuid,
         "walk_id": finding.walk_id,
-        "category_id": finding.category_id,
         "category": finding.category.name(locale_code()),
-        "severity": finding.severity.value,
-        "place_type": finding.place_type.value,
-        "unsafe_rating": finding.unsafe_rating,
-        "unsafe_for": list(finding.unsafe_for or []),
-        "description": finding.description,
-        "confidential": finding.confidential,
-        "building_id": finding.building_id,
         "building": finding.building.label if finding.building else None,
-        "latitude": finding.latitude,
-        "longitude": finding.longitude,
-        "accuracy_m": finding.accuracy_m,
         "status": finding.status.value,
         "created_at": _iso(finding.created_at),
         "url": url_for("findings.show", finding_id=finding.id),

@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from app.findings.schemas import LATITUDE_RANGE, LONGITUDE_RANGE, FindingInput
-from app.models import PlaceType, Severity, WalkStatus
+from app.models import WalkStatus
 
 # The stable codes of the API error contract (README, "API errors"; app/errors.py).
 ErrorCode = Literal[
@@ -179,23 +179,15 @@ class Internal(BaseModel):
     assignment_note: str
 
 
-class Finding(BaseModel):
+class Finding(FindingInput):
+    """A finding as the API answers it: FindingInput's fields as stored, and what the server
+    adds. A field added to FindingInput is answered too (app/api/routes.py copies them)."""
+
     id: int
     uuid: UUID
     walk_id: int
-    category_id: int
     category: str
-    severity: Severity
-    place_type: PlaceType
-    unsafe_rating: int
-    unsafe_for: list[str]
-    description: str
-    confidential: bool
-    building_id: int | None
     building: str | None
-    latitude: float | None
-    longitude: float | None
-    accuracy_m: float | None
     status: str
     created_at: datetime
     url: str
