@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
-from wtforms import Field, FieldList, FormField
+from markupsafe import escape
+from wtforms import Field, FieldList, FormField, widgets
 
 NUL_MESSAGE = _l("This contains a character that is not allowed (a NUL character).")
 
@@ -25,7 +26,31 @@ def _fields_with_nul(fields: Iterable[Field]) -> Iterator[Field]:
             yield field
 
 
+class Select(widgets.Select):
+    """WTForms' <select>, with the plain <option> written directly: the same HTML as
+    WTForms writes, without its per-option attribute sorting and Markup.format, which took
+    a third of the findings list's time (its filter form has ~600 options)."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if choice.render_kw or kwargs:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        selected = "selected " if choice.selected else ""
+        text = escape(choice.label or choice.value)
+        return f'<option {selected}value="{escape(value)}">{text}</option>'
+
+
+_FAST_SELECT = {False: Select(), True: Select(multiple=True)}
+
+
 class FlaskForm(_FlaskForm):
+    class Meta(_FlaskForm.Meta):
+        def render_field(self, field, render_kw):
+            if type(field.widget) is widgets.Select:
+                field.widget = _FAST_SELECT[field.widget.multiple]
+            return super().render_field(field, render_kw)
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for top in self:
