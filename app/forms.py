@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from markupsafe import escape
 from wtforms import Field, FieldList, FormField, widgets
+from wtforms import Form as _Form
 
 NUL_MESSAGE = _l("This contains a character that is not allowed (a NUL character).")
 
@@ -44,12 +45,23 @@ class Select(widgets.Select):
 _FAST_SELECT = {False: Select(), True: Select(multiple=True)}
 
 
+class _FastSelectMeta:
+    def render_field(self, field, render_kw):
+        if type(field.widget) is widgets.Select:
+            field.widget = _FAST_SELECT[field.widget.multiple]
+        return super().render_field(field, render_kw)
+
+
+class Form(_Form):
+    """A plain form (no CSRF): for GET filters that change nothing."""
+
+    class Meta(_FastSelectMeta, _Form.Meta):
+        pass
+
+
 class FlaskForm(_FlaskForm):
-    class Meta(_FlaskForm.Meta):
-        def render_field(self, field, render_kw):
-            if type(field.widget) is widgets.Select:
-                field.widget = _FAST_SELECT[field.widget.multiple]
-            return super().render_field(field, render_kw)
+    class Meta(_FastSelectMeta, _FlaskForm.Meta):
+        pass
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -1,11 +1,12 @@
 """The project's form base renders <select> fields itself (faster); the HTML must be exactly
 what WTForms writes, or labels, selections and scripts that read them would change."""
 
+import pytest
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
-from app.forms import FlaskForm
+from app.forms import FlaskForm, Form
 from app.labels import options
 
 
@@ -23,14 +24,20 @@ class _Form(FlaskForm):
     many = SelectMultipleField(choices=options([("a", "A"), ("b", "B"), ("c", "C")]))
 
 
-def test_select_html_is_exactly_wtforms(app):
+class _PlainForm(Form):
+    plain = _Form.plain
+    many = _Form.many
+
+
+@pytest.mark.parametrize("form_class", [_Form, _PlainForm])
+def test_select_html_is_exactly_wtforms(app, form_class):
     data = {"plain": "2", "numbers": "5", "flags": "False", "lazy": "x", "extras": "b",
             "many": ["a", "c"]}
     with app.test_request_context("/?" + "&".join(
             f"{k}={v}" for k, vs in data.items() for v in (vs if isinstance(vs, list) else [vs]))):
         from flask import request
 
-        form = _Form(request.args)
+        form = form_class(request.args)
         for field in form:
             original = widgets.Select(multiple=isinstance(field, SelectMultipleField))
             expected = str(original(field, class_="x", **{"aria-describedby": "e"}))
