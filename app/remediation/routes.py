@@ -224,11 +224,12 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
 
 
 def _map_points(filters: lists.FindingFilters, bbox) -> list[dict]:
-    """The markers, read as plain columns (no ORM objects), one query for the thumbnails."""
+    """The markers, read as plain columns (no ORM objects), thumbnails in the same query."""
     query = (
         lists.filtered_findings(filters)
         .with_only_columns(Finding.id, Finding.latitude, Finding.longitude, Finding.status,
-                           Finding.category_id, Finding.due_date)
+                           Finding.category_id, Finding.due_date,
+                           lists.first_photo_id().label("thumb"))
         .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
         .limit(MAP_LIMIT)
     )
@@ -238,9 +239,10 @@ def _map_points(filters: lists.FindingFilters, bbox) -> list[dict]:
                             Finding.longitude.between(west, east))
     rows = db.session.execute(query).all()
     locale = locale_code()
-    categories = {c.id: c for c in db.session.scalars(select(Category))}
-    thumbs = lists.first_photo_ids(db.session, [row.id for row in rows])
-    labels = {s: label(s) for s in FindingStatus}
+    titles = {c.id: f"{c.icon} {c.name(locale)} #" for c in db.session.scalars(select(Category))}
+    # Per status: its value, its words, and whether a past due date makes it overdue.
+    statuses = {s: (s.value, label(s), s not in DONE_STATUSES) for s in FindingStatus}
+    statuses.update({s.value: v for s, v in statuses.items()})
     today = local_today()
     # Two links per marker: built once and filled in (url_for per marker took a fifth of the
     # page's time at 2,000 markers).
@@ -248,18 +250,14 @@ def _map_points(filters: lists.FindingFilters, bbox) -> list[dict]:
     thumb_url = url_for("photos.serve", photo_id=1234567890, variant="thumb").replace(
         "1234567890", "{}")
     points = []
-    for row in rows:
-        category = categories[row.category_id]
-        status = FindingStatus(row.status)
-        thumb = thumbs.get(row.id)
+    for id_, lat, lon, status, category_id, due_date, thumb in rows:
+        value, words, may_be_overdue = statuses[status]
         points.append({
-            "id": row.id, "lat": row.latitude, "lon": row.longitude,
-            "status": status.value, "label": labels[status],
-            "title": f"{category.icon} {category.name(locale)} #{row.id}",
-            "url": show_url.format(row.id),
+            "id": id_, "lat": lat, "lon": lon, "status": value, "label": words,
+            "title": f"{titles[category_id]}{id_}",
+            "url": show_url.format(id_),
             "thumb": thumb_url.format(thumb) if thumb else None,
-            "overdue": row.due_date is not None and row.due_date < today
-            and status not in DONE_STATUSES,
+            "overdue": due_date is not None and due_date < today and may_be_overdue,
         })
     return points
 
