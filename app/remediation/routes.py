@@ -56,7 +56,12 @@ from app.remediation.forms import (
     PriorityForm,
     TransitionForm,
 )
-from app.remediation.page import STATUS_COLOURS, fill_assign_form, finding_page
+from app.remediation.page import (
+    STATUS_COLOURS,
+    assignable_staff,
+    fill_assign_form,
+    finding_page,
+)
 from app.services import DomainError
 from app.services import photos as photo_service
 from app.storage import commit_or_discard, get_storage
@@ -86,10 +91,12 @@ def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     form.validate()  # bad dates are just ignored below
     locale = locale_code()
     every = [("", _l("All"))]
-    districts = db.session.scalars(select(District).order_by(District.name)).all()
-    form.district.choices = options(every + [(str(d.id), d.name) for d in districts])
+    # Plain columns, not ORM objects: hundreds of options on every list and map page.
+    districts = db.session.execute(select(District.id, District.name).order_by(District.name))
+    form.district.choices = options(every + [(str(id_), name) for id_, name in districts])
     district_id = _int(form.district.data)
-    walks = select(Walk).order_by(Walk.planned_start.desc()).limit(300)
+    walks = (select(Walk.id, Walk.title, Walk.planned_start)
+             .order_by(Walk.planned_start.desc()).limit(300))
     if district_id:
         walks = walks.where(Walk.district_id == district_id)
     buildings = _building_choices(district_id, _int(form.building.data))
@@ -97,8 +104,8 @@ def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     if form.building.data not in {str(b.id) for b in buildings}:
         form.building.data = ""  # e.g. a building of another district: the select says "All"
     form.walk.choices = options(every + [
-        (str(w.id), f"{w.title} · {w.planned_start.date().isoformat()}")
-        for w in db.session.scalars(walks)])
+        (str(id_), f"{title} · {planned_start.date().isoformat()}")
+        for id_, title, planned_start in db.session.execute(walks)])
     form.category.choices = options(every + [
         (str(c.id), c.name(locale)) for c in db.session.scalars(
             select(Category).order_by(Category.position, Category.id))])
@@ -108,7 +115,7 @@ def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     ) + choices(FindingStatus)
     form.assignee.choices = options(
         every + [("-1", _l("Nobody"))]
-        + [(str(u.id), u.name) for u in assignment.assignable_users(db.session)])
+        + [(str(u.id), u.name) for u in assignable_staff()])
     form.confidential.choices = options(
         [("", _l("All")), ("no", _l("Not confidential")), ("yes", _l("Only confidential"))])
     form.sort.choices = options((key, text) for key, (text, _order) in lists.SORTS.items())
