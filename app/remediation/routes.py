@@ -100,8 +100,8 @@ def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     if district_id:
         walks = walks.where(Walk.district_id == district_id)
     buildings = _building_choices(district_id, _int(form.building.data))
-    form.building.choices = options(every + [(str(b.id), b.label) for b in buildings])
-    if form.building.data not in {str(b.id) for b in buildings}:
+    form.building.choices = options(every + buildings)
+    if form.building.data not in {value for value, _label in buildings}:
         form.building.data = ""  # e.g. a building of another district: the select says "All"
     form.walk.choices = options(every + [
         (str(id_), f"{title} · {planned_start.date().isoformat()}")
@@ -147,17 +147,18 @@ def active_filters(form: FindingFilterForm) -> list[str]:
     return words
 
 
-def _building_choices(district_id: int | None, building_id: int | None) -> list[Building]:
-    """The buildings of the chosen district. Without a district there are tens of thousands:
-    offer none, except the one a bookmarked URL filters on."""
+def _building_choices(district_id: int | None, building_id: int | None) -> list[tuple[str, str]]:
+    """(id, label) of the buildings of the chosen district. Without a district there are
+    tens of thousands: offer none, except the one a bookmarked URL filters on."""
+    query = select(Building.id, Building.address, Building.code)
     if district_id:
-        return list(db.session.scalars(
-            select(Building).where(Building.district_id == district_id)
-            .order_by(Building.address)))
-    if building_id:
-        building = db.session.get(Building, building_id)
-        return [building] if building is not None else []
-    return []
+        query = query.where(Building.district_id == district_id).order_by(Building.address)
+    elif building_id:
+        query = query.where(Building.id == building_id)
+    else:
+        return []
+    return [(str(id_), Building.label_of(address, code))
+            for id_, address, code in db.session.execute(query)]
 
 
 def _bulk_form() -> BulkForm:
