@@ -31,3 +31,22 @@ def test_nothing_near_or_invalid_position(make, ctx):
     assert nearest_buildings(db.session, 59.30, 17.86) == []
     assert nearest_buildings(db.session, float("nan"), 17.86) == []
     assert nearest_buildings(db.session, 91, 17.86) == []
+
+
+def test_flat_distance_is_within_the_bound_duplicates_rely_on():
+    """possible_duplicates stops measuring once flat distance × FLAT_LOWER_BOUND exceeds the
+    list's last geodesic distance: that is safe only if geodesic ≥ that bound × flat."""
+    import math
+    import random
+
+    from app.findings.duplicates import FLAT_LOWER_BOUND
+    from app.services.geo import flat_distance_m
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        lat, lon = rng.uniform(-80, 80), rng.uniform(-179, 179)
+        metres, bearing = rng.uniform(0.5, 300), rng.uniform(0, 2 * math.pi)
+        lat2 = lat + metres / 111_000 * math.cos(bearing)
+        lon2 = lon + metres / 111_000 * math.sin(bearing) / math.cos(math.radians(lat))
+        flat = flat_distance_m(lat, lon, lat2, lon2)
+        assert distance_m(lat, lon, lat2, lon2) >= FLAT_LOWER_BOUND * flat

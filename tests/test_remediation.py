@@ -494,6 +494,29 @@ def test_map_page_has_markers_for_the_filtered_findings(client, login, make, fit
     assert "tile.openstreetmap.org" in page or "data-tile-url" in page
 
 
+def test_map_markers_show_each_findings_first_reported_photo(client, login, make, app, fittja):
+    from app.services.photos import process_photo, save_photo
+    from app.storage import get_storage
+
+    with_photos, without = fittja["lighting"][0], fittja["lighting"][1]
+    with app.app_context():
+        finding = db.session.get(Finding, with_photos)
+        ids = []
+        for kind in (PhotoKind.AFTER, PhotoKind.FINDING, PhotoKind.FINDING):
+            photo = save_photo(db.session, get_storage(), finding=finding, kind=kind,
+                               processed=process_photo(jpeg(), max_bytes=10**7,
+                                                       max_pixels=10**7))
+            db.session.flush()
+            ids.append(photo.id)
+        db.session.commit()
+    login("manager")
+    points = {p["id"]: p for p in client.get(
+        "/findings/map", headers={"Accept": "application/json"}).get_json()["points"]}
+    assert points[with_photos]["thumb"] == f"/photos/{ids[1]}/thumb.jpg"
+    assert points[without]["thumb"] is None
+    assert points[with_photos]["url"] == f"/findings/{with_photos}"
+
+
 def test_possible_duplicates_endpoint_for_the_add_form(client, login, make, fittja):
     login("walker")
     first = get_position(client.application, fittja["lighting"][0])

@@ -286,3 +286,28 @@ def test_editing_category_and_building_writes_events(client, login, make, app):
     assert events["building"] == (None, str(building), manager)
     page = client.get(f"/findings/{finding}").get_data(as_text=True)
     assert "Graffiti/vandalism" in page and "Category" in page
+
+
+def test_duplicates_in_a_crowd_are_the_ten_nearest(app, ctx, make):
+    """Many open findings at one spot and around it: the ten nearest (ties by number), the
+    same as measuring every one geodesically."""
+    from app.findings.duplicates import possible_duplicates
+    from app.services.geo import distance_m
+
+    lat0, lon0 = 59.2472, 17.8610
+    author = make.user("walker")
+    walk = make.walk(status="completed")
+    spots = [_offset(lat0, lon0, m, b) for m, b in
+             [(0, 0)] * 4 + [(3, 10), (3, 190), (7, 45), (7.02, 45), (12, 300), (12, 120),
+                             (18, 80), (25, 0), (29.5, 270), (30.5, 90)] + [(2, 33)] * 3]
+    ids = [make.finding(walk, author, "lighting", latitude=la, longitude=lo)
+           for la, lo in spots]
+    lighting = make.category_id("lighting")
+    hits = possible_duplicates(db.session, lat0, lon0, lighting)
+    expected = sorted((distance_m(lat0, lon0, la, lo), i)
+                      for i, (la, lo) in zip(ids, spots, strict=True))
+    expected = [(d, i) for d, i in expected if d <= 30][:10]
+    assert [(h.distance_m, h.finding.id) for h in hits] == expected
+    assert all(h.finding.photos == [] for h in hits)  # whole findings, ready for the page
+    wide = possible_duplicates(db.session, lat0, lon0, lighting, limit=50)
+    assert len(wide) == 16  # all but the one 30.5 m away

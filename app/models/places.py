@@ -48,7 +48,12 @@ class Building(db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.address} ({self.code})"
+        return self.label_of(self.address, self.code)
+
+    @staticmethod
+    def label_of(address: str, code: str) -> str:
+        """The label from the two columns alone (lists that read columns, not objects)."""
+        return f"{address} ({code})"
 
     def __repr__(self) -> str:
         return f"<Building {self.code}>"

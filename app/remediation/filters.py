@@ -274,16 +274,15 @@ class CappedPage:
         return self.page + 1 if self.has_next else None
 
 
-def first_photo_ids(session: Session, finding_ids: list[int]) -> dict[int, int]:
-    """Each finding's first reported photo (for thumbnails on the map)."""
-    if not finding_ids:
-        return {}
-    rows = session.execute(
-        select(Photo.finding_id, func.min(Photo.id))
-        .where(Photo.finding_id.in_(finding_ids), Photo.kind == PhotoKind.FINDING)
-        .group_by(Photo.finding_id)
+def first_photo_id():
+    """SQL, per row of findings: its first reported photo's id (a thumbnail), or NULL.
+    Correlated, so a map of 2,000 markers needs no second query with 2,000 parameters."""
+    return (
+        select(func.min(Photo.id))
+        .where(Photo.finding_id == Finding.id, Photo.kind == PhotoKind.FINDING)
+        .correlate(Finding)
+        .scalar_subquery()
     )
-    return dict(rows.all())
 
 
 def capped_count(session: Session, query: Select, cap: int | None = None) -> tuple[int, bool]:

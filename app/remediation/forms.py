@@ -3,7 +3,6 @@ from wtforms import (
     BooleanField,
     DateField,
     FileField,
-    Form,
     HiddenField,
     IntegerField,
     SelectField,
@@ -13,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import FlaskForm
+from app.forms import FlaskForm, Form
 from app.labels import options
 
 

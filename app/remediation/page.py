@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from flask import render_template
+from flask import g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
@@ -126,15 +126,24 @@ def describe_events(events) -> list[dict]:
     ]
 
 
+def assignable_staff() -> list[User]:
+    """assignment.assignable_users, read once per request (the list page's filter and its
+    bulk form both offer them)."""
+    if "assignable_staff" not in g:
+        g.assignable_staff = assignment.assignable_users(db.session)
+    return g.assignable_staff
+
+
 def fill_assign_form(form: AssignForm, finding: Finding) -> None:
     locale = locale_code()
-    users = assignment.assignable_users(db.session)
+    users = assignable_staff()
     if finding is not None:
         # A confidential finding is not offered to those who may not see it (fixers).
         users = [u for u in users if may_be_assigned(u, finding.confidential)]
+    roles = {role: label(role) for role in {u.role for u in users}}
     form.assignee_id.choices = options(
         [(0, _l("— choose —"))]
-        + [(u.id, f"{u.name} ({label(u.role)})") for u in users]
+        + [(u.id, f"{u.name} ({roles[u.role]})") for u in users]
     )
     priorities = db.session.scalars(select(Priority).order_by(Priority.position, Priority.days))
     form.priority_id.choices = options(

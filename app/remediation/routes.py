@@ -56,7 +56,12 @@ from app.remediation.forms import (
     PriorityForm,
     TransitionForm,
 )
-from app.remediation.page import STATUS_COLOURS, fill_assign_form, finding_page
+from app.remediation.page import (
+    STATUS_COLOURS,
+    assignable_staff,
+    fill_assign_form,
+    finding_page,
+)
 from app.services import DomainError
 from app.services import photos as photo_service
 from app.storage import commit_or_discard, get_storage
@@ -86,19 +91,21 @@ def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     form.validate()  # bad dates are just ignored below
     locale = locale_code()
     every = [("", _l("All"))]
-    districts = db.session.scalars(select(District).order_by(District.name)).all()
-    form.district.choices = options(every + [(str(d.id), d.name) for d in districts])
+    # Plain columns, not ORM objects: hundreds of options on every list and map page.
+    districts = db.session.execute(select(District.id, District.name).order_by(District.name))
+    form.district.choices = options(every + [(str(id_), name) for id_, name in districts])
     district_id = _int(form.district.data)
-    walks = select(Walk).order_by(Walk.planned_start.desc()).limit(300)
+    walks = (select(Walk.id, Walk.title, Walk.planned_start)
+             .order_by(Walk.planned_start.desc()).limit(300))
     if district_id:
         walks = walks.where(Walk.district_id == district_id)
     buildings = _building_choices(district_id, _int(form.building.data))
-    form.building.choices = options(every + [(str(b.id), b.label) for b in buildings])
-    if form.building.data not in {str(b.id) for b in buildings}:
+    form.building.choices = options(every + buildings)
+    if form.building.data not in {value for value, _label in buildings}:
         form.building.data = ""  # e.g. a building of another district: the select says "All"
     form.walk.choices = options(every + [
-        (str(w.id), f"{w.title} · {w.planned_start.date().isoformat()}")
-        for w in db.session.scalars(walks)])
+        (str(id_), f"{title} · {planned_start.date().isoformat()}")
+        for id_, title, planned_start in db.session.execute(walks)])
     form.category.choices = options(every + [
         (str(c.id), c.name(locale)) for c in db.session.scalars(
             select(Category).order_by(Category.position, Category.id))])
@@ -108,7 +115,7 @@ def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     ) + choices(FindingStatus)
     form.assignee.choices = options(
         every + [("-1", _l("Nobody"))]
-        + [(str(u.id), u.name) for u in assignment.assignable_users(db.session)])
+        + [(str(u.id), u.name) for u in assignable_staff()])
     form.confidential.choices = options(
         [("", _l("All")), ("no", _l("Not confidential")), ("yes", _l("Only confidential"))])
     form.sort.choices = options((key, text) for key, (text, _order) in lists.SORTS.items())
@@ -140,17 +147,18 @@ def active_filters(form: FindingFilterForm) -> list[str]:
     return words
 
 
-def _building_choices(district_id: int | None, building_id: int | None) -> list[Building]:
-    """The buildings of the chosen district. Without a district there are tens of thousands:
-    offer none, except the one a bookmarked URL filters on."""
+def _building_choices(district_id: int | None, building_id: int | None) -> list[tuple[str, str]]:
+    """(id, label) of the buildings of the chosen district. Without a district there are
+    tens of thousands: offer none, except the one a bookmarked URL filters on."""
+    query = select(Building.id, Building.address, Building.code)
     if district_id:
-        return list(db.session.scalars(
-            select(Building).where(Building.district_id == district_id)
-            .order_by(Building.address)))
-    if building_id:
-        building = db.session.get(Building, building_id)
-        return [building] if building is not None else []
-    return []
+        query = query.where(Building.district_id == district_id).order_by(Building.address)
+    elif building_id:
+        query = query.where(Building.id == building_id)
+    else:
+        return []
+    return [(str(id_), Building.label_of(address, code))
+            for id_, address, code in db.session.execute(query)]
 
 
 def _bulk_form() -> BulkForm:
@@ -224,11 +232,12 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
 
 
 def _map_points(filters: lists.FindingFilters, bbox) -> list[dict]:
-    """The markers, read as plain columns (no ORM objects), one query for the thumbnails."""
+    """The markers, read as plain columns (no ORM objects), thumbnails in the same query."""
     query = (
         lists.filtered_findings(filters)
         .with_only_columns(Finding.id, Finding.latitude, Finding.longitude, Finding.status,
-                           Finding.category_id, Finding.due_date)
+                           Finding.category_id, Finding.due_date,
+                           lists.first_photo_id().label("thumb"))
         .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
         .limit(MAP_LIMIT)
     )
@@ -238,9 +247,10 @@ def _map_points(filters: lists.FindingFilters, bbox) -> list[dict]:
                             Finding.longitude.between(west, east))
     rows = db.session.execute(query).all()
     locale = locale_code()
-    categories = {c.id: c for c in db.session.scalars(select(Category))}
-    thumbs = lists.first_photo_ids(db.session, [row.id for row in rows])
-    labels = {s: label(s) for s in FindingStatus}
+    titles = {c.id: f"{c.icon} {c.name(locale)} #" for c in db.session.scalars(select(Category))}
+    # Per status: its value, its words, and whether a past due date makes it overdue.
+    statuses = {s: (s.value, label(s), s not in DONE_STATUSES) for s in FindingStatus}
+    statuses.update({s.value: v for s, v in statuses.items()})
     today = local_today()
     # Two links per marker: built once and filled in (url_for per marker took a fifth of the
     # page's time at 2,000 markers).
@@ -248,18 +258,14 @@ def _map_points(filters: lists.FindingFilters, bbox) -> list[dict]:
     thumb_url = url_for("photos.serve", photo_id=1234567890, variant="thumb").replace(
         "1234567890", "{}")
     points = []
-    for row in rows:
-        category = categories[row.category_id]
-        status = FindingStatus(row.status)
-        thumb = thumbs.get(row.id)
+    for id_, lat, lon, status, category_id, due_date, thumb in rows:
+        value, words, may_be_overdue = statuses[status]
         points.append({
-            "id": row.id, "lat": row.latitude, "lon": row.longitude,
-            "status": status.value, "label": labels[status],
-            "title": f"{category.icon} {category.name(locale)} #{row.id}",
-            "url": show_url.format(row.id),
+            "id": id_, "lat": lat, "lon": lon, "status": value, "label": words,
+            "title": f"{titles[category_id]}{id_}",
+            "url": show_url.format(id_),
             "thumb": thumb_url.format(thumb) if thumb else None,
-            "overdue": row.due_date is not None and row.due_date < today
-            and status not in DONE_STATUSES,
+            "overdue": due_date is not None and due_date < today and may_be_overdue,
         })
     return points
 
