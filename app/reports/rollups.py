@@ -324,7 +324,9 @@ def _collect(session: Session) -> None:
     for obj in session.new | session.dirty:
         if isinstance(obj, Finding):
             pending["findings"].add(obj)
-            if obj not in session.new:
+            if obj in session.new:
+                pending.setdefault("new", set()).add(obj)
+            else:
                 pending["pairs"] |= _pairs(obj, before=True)
         elif isinstance(obj, Walk) and inspect(obj).attrs["district_id"].history.has_changes():
             pending["walks"].add(obj)
@@ -363,10 +365,12 @@ def _after_flush(session, flush_context):
     walk_ids = {walk.id for walk in pending["walks"]}
     for chunk in _chunks(walk_ids):
         changed |= set(connection.scalars(select(Finding.id).where(Finding.walk_id.in_(chunk))))
+    # A finding inserted by this flush has no facts yet: nothing of it to take away.
+    had_facts = changed - {finding.id for finding in pending.get("new", ())}
     deltas = Counter()
     deltas.subtract(pending.get("gone", Counter()))
-    deltas.subtract(_month_keys(connection, changed))
-    for chunk in _chunks(changed | deleted):
+    deltas.subtract(_month_keys(connection, had_facts))
+    for chunk in _chunks(had_facts | deleted):
         connection.execute(delete(FindingFact).where(FindingFact.finding_id.in_(chunk)))
     for chunk in _chunks(changed):
         connection.execute(insert(FindingFact).from_select(
