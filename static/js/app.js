@@ -252,8 +252,23 @@
     });
   }
 
+  // A page sent back with a field's error (422) opens on that field, wherever it sits on the
+  // page (a finding's assign form is far below its photos): the message is where the eye is.
+  function focusFirstError() {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    var field = Array.prototype.find.call(document.querySelectorAll(".field-error"),
+      function (el) { return !el.closest("[hidden]"); });
+    if (!field) return;
+    var details = field.closest("details");
+    if (details) details.open = true;
+    var control = field.querySelector("input:not([type=hidden]), select, textarea") || field;
+    if (control === field && !field.hasAttribute("tabindex")) field.setAttribute("tabindex", "-1");
+    control.focus();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
+    focusFirstError();
     if (navigator.onLine !== false) prepareOffline();
   });
   document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
