@@ -11,11 +11,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.accounts.auth.forms import LANGUAGE_CHOICES
 from app.forms import FlaskForm
 from app.labels import choices, options
 from app.models import Role
-
-LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
 
 
 class CheckboxList(SelectMultipleField):

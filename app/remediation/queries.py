@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import case, false, func, select
 from sqlalchemy.orm import Session
 
-from app.models import DONE_STATUSES, Finding, FindingStatus, Photo, PhotoKind, User
-from app.remediation.filters import list_options, overdue_condition
+from app.models import Finding, FindingStatus, Photo, PhotoKind, User
+from app.remediation.filters import list_options, open_clause, overdue_condition
 from app.timeutil import local_today
 
 INBOX_LIMIT = 100
@@ -46,7 +46,7 @@ def my_tasks(session: Session, user: User, today: date | None = None) -> list[Fi
     today = today or local_today()
     return list(session.scalars(
         select(Finding)
-        .where(Finding.assignee_id == user.id, Finding.status.not_in(list(DONE_STATUSES)),
+        .where(Finding.assignee_id == user.id, open_clause(),
                Finding.confidential == false())
         .options(*list_options())
         .order_by(case((overdue_condition(today), 0), else_=1),

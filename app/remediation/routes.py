@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import jobs
@@ -206,12 +206,13 @@ def findings_map():
         abort(404)
     form, filters = _filter_form()
     # The last box wins: map.js appends its box to the page's own URL.
-    points = _map_points(filters, _bbox((request.args.getlist("bbox") or [None])[-1]))
+    matching = lists.filtered_findings(filters)
+    points = _map_points(matching, _bbox((request.args.getlist("bbox") or [None])[-1]))
     if request.accept_mimetypes.best == "application/json":
         response = jsonify(points=points)  # map.js, after a pan or zoom
         response.vary.add("Accept")
         return response
-    total, capped = lists.capped_count(db.session, lists.filtered_findings(filters))
+    total, capped = lists.capped_count(db.session, matching)
     return render_template(
         "remediation/map.html", form=form, points=points, total=total, capped=capped,
         active=active_filters(form),
@@ -231,10 +232,11 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return south, west, north, east
 
 
-def _map_points(filters: lists.FindingFilters, bbox) -> list[dict]:
-    """The markers, read as plain columns (no ORM objects), thumbnails in the same query."""
+def _map_points(matching: Select, bbox) -> list[dict]:
+    """The markers of the matching findings, read as plain columns (no ORM objects),
+    thumbnails in the same query."""
     query = (
-        lists.filtered_findings(filters)
+        matching
         .with_only_columns(Finding.id, Finding.latitude, Finding.longitude, Finding.status,
                            Finding.category_id, Finding.due_date,
                            lists.first_photo_id().label("thumb"))

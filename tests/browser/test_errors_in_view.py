@@ -25,5 +25,5 @@ def test_a_refused_assignment_opens_on_its_due_date(phone, app, make):
     # On screen without scrolling, with the input kept and the cursor in it.
     assert page.evaluate("() => document.activeElement.name") == "due_date"
     box = message.bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 844
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
     assert page.input_value("input[name=due_date]") == "2020-01-01"
