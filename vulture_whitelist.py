@@ -35,6 +35,8 @@ _.login_session_id, _.NOT_FIXED,
 _.model_config, _.openapi, _.exif_latitude, _.exif_longitude, _.exif_direction,
 _.exif_taken_at, _.exif_offset, _.csrf_token, _.url, _.can_add_finding, _.assignment_note,
 _.internal,
+# A finding's entered fields, copied by name from FindingInput (api/routes._finding_fields).
+_.unsafe_rating,
 
 # Callback signatures the library fixes (spectree hooks, SQLAlchemy session events, Alembic).
 _.instance, _.flush_context, _.instances, _.previous_transaction, _.parent_names,
