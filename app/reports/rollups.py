@@ -20,6 +20,7 @@ from functools import cache
 
 from sqlalchemy import (
     and_,
+    bindparam,
     case,
     delete,
     event,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -174,19 +176,23 @@ def _keys(row) -> list[tuple]:
 def _month_keys(connection, ids) -> Counter:
     keys = Counter()
     for chunk in _chunks(ids):
-        for row in connection.execute(select(*_KEY).where(FindingFact.finding_id.in_(chunk))):
+        for row in connection.execute(_statements()["keys"], {"ids": chunk}):
             keys.update(_keys(row))
     return keys
 
 
-def _upsert(connection, table, key: list[str], column: str, rows: list[dict]) -> None:
-    if not rows:
-        return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+@cache
+def _adding(dialect_name: str, table, key: tuple[str, ...], column: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     statement = dialect.insert(table)
-    connection.execute(statement.on_conflict_do_update(
-        index_elements=key,
-        set_={column: getattr(table, column) + getattr(statement.excluded, column)}), rows)
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={column: getattr(table, column) + getattr(statement.excluded, column)})
+
+
+def _upsert(connection, table, key: list[str], column: str, rows: list[dict]) -> None:
+    if rows:
+        connection.execute(_adding(connection.dialect.name, table, tuple(key), column), rows)
 
 
 def _apply(connection, deltas: Counter) -> None:
@@ -231,6 +237,7 @@ def _recount(connection, buildings: set, recurring: set) -> None:
     Each row is first touched (created or locked), then recounted by a later statement,
     whose snapshot includes whatever another writer committed while this one waited for the
     lock: two transactions recounting the same row cannot lose each other's findings.
+    One UPDATE per year recounts all of that year's rows (a correlated count per row).
     """
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     for table, keys, key_names in (
@@ -243,20 +250,26 @@ def _recount(connection, buildings: set, recurring: set) -> None:
         touch = dialect.insert(table)
         connection.execute(touch.on_conflict_do_update(
             index_elements=key_names, set_={"findings": table.findings}), rows)
+        by_year: dict[int, list[tuple]] = {}
         for key in keys:
-            start, end = _year_bounds(key[0])
-            scope = [FindingFact.building_id == key[1], FindingFact.created_at >= start,
-                     FindingFact.created_at < end]
-            where = [table.year == key[0], table.building_id == key[1]]
-            values = {"findings": select(func.count()).where(*scope).scalar_subquery()}
+            by_year.setdefault(key[0], []).append(key[1:])
+        for year, rest in by_year.items():
+            start, end = _year_bounds(year)
+            scope = [FindingFact.building_id == table.building_id,
+                     FindingFact.created_at >= start, FindingFact.created_at < end]
             if table is RecurringRollup:
-                scope += [FindingFact.category_id == key[2], FindingFact.came_back == true()]
-                where.append(table.category_id == key[2])
+                scope += [FindingFact.category_id == table.category_id,
+                          FindingFact.came_back == true()]
+                where = [table.year == year,
+                         tuple_(table.building_id, table.category_id).in_(rest)]
                 values = {
                     "findings": select(func.count()).where(*scope).scalar_subquery(),
                     "last_at": select(func.max(FindingFact.created_at)).where(*scope)
                     .scalar_subquery(),
                 }
+            else:
+                where = [table.year == year, table.building_id.in_([b for (b,) in rest])]
+                values = {"findings": select(func.count()).where(*scope).scalar_subquery()}
             connection.execute(update(table).where(*where).values(values))
             connection.execute(delete(table).where(*where, table.findings == 0))
 
@@ -298,6 +311,19 @@ def mark_stale(session: Session) -> None:
 
 
 # --- kept in step with each flush ----------------------------------------------------------
+
+
+@cache
+def _statements() -> dict:
+    """The listener's statements, built once with a list parameter `ids`: building them
+    (and their cache keys) on every flush cost more than running them."""
+    ids = bindparam("ids", expanding=True)
+    return {
+        "keys": select(*_KEY).where(FindingFact.finding_id.in_(ids)),
+        "of_walks": select(Finding.id).where(Finding.walk_id.in_(ids)),
+        "drop": delete(FindingFact).where(FindingFact.finding_id.in_(ids)),
+        "add": insert(FindingFact).from_select(_COLUMNS, facts_select(Finding.id.in_(ids))),
+    }
 
 
 def _chunks(ids):
@@ -363,18 +389,18 @@ def _after_flush(session, flush_context):
             changed.add(finding.id)
             pending["pairs"] |= _pairs(finding, before=False)
     walk_ids = {walk.id for walk in pending["walks"]}
+    statements = _statements()
     for chunk in _chunks(walk_ids):
-        changed |= set(connection.scalars(select(Finding.id).where(Finding.walk_id.in_(chunk))))
+        changed |= set(connection.scalars(statements["of_walks"], {"ids": chunk}))
     # A finding inserted by this flush has no facts yet: nothing of it to take away.
     had_facts = changed - {finding.id for finding in pending.get("new", ())}
     deltas = Counter()
     deltas.subtract(pending.get("gone", Counter()))
     deltas.subtract(_month_keys(connection, had_facts))
     for chunk in _chunks(had_facts | deleted):
-        connection.execute(delete(FindingFact).where(FindingFact.finding_id.in_(chunk)))
+        connection.execute(statements["drop"], {"ids": chunk})
     for chunk in _chunks(changed):
-        connection.execute(insert(FindingFact).from_select(
-            _COLUMNS, facts_select(Finding.id.in_(chunk))))
+        connection.execute(statements["add"], {"ids": chunk})
     deltas.update(_month_keys(connection, changed))
     _apply(connection, deltas)
     years = {key for key in deltas if key[0] in ("building", "recurring")}
