@@ -344,15 +344,28 @@ def _pairs(obj, *, before: bool) -> set:
     return {(old["building_id"], old["category_id"])}
 
 
+# What "came back" depends on: a change to anything else (status alone, assignee, due
+# date, text) leaves every fact's came_back and the yearly recurring rows as they were.
+_CAME_BACK_INPUTS = ("building_id", "category_id", "created_at", "fixed_at")
+
+
+def _moves_came_back(obj) -> bool:
+    attrs = inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in _CAME_BACK_INPUTS)
+
+
 def _collect(session: Session) -> None:
     pending = session.info.setdefault(
-        "rollups_pending", {"findings": set(), "deleted": set(), "pairs": set(), "walks": set()})
+        "rollups_pending",
+        {"findings": set(), "deleted": set(), "pairs": set(), "walks": set(), "moved": set()})
     for obj in session.new | session.dirty:
         if isinstance(obj, Finding):
             pending["findings"].add(obj)
             if obj in session.new:
                 pending.setdefault("new", set()).add(obj)
-            else:
+                pending["moved"].add(obj)
+            elif _moves_came_back(obj):
+                pending["moved"].add(obj)
                 pending["pairs"] |= _pairs(obj, before=True)
         elif isinstance(obj, Walk) and inspect(obj).attrs["district_id"].history.has_changes():
             pending["walks"].add(obj)
@@ -387,7 +400,8 @@ def _after_flush(session, flush_context):
     for finding in pending["findings"]:
         if finding.id is not None and finding.id not in deleted:
             changed.add(finding.id)
-            pending["pairs"] |= _pairs(finding, before=False)
+            if finding in pending["moved"]:
+                pending["pairs"] |= _pairs(finding, before=False)
     walk_ids = {walk.id for walk in pending["walks"]}
     statements = _statements()
     for chunk in _chunks(walk_ids):
@@ -403,7 +417,8 @@ def _after_flush(session, flush_context):
         connection.execute(statements["add"], {"ids": chunk})
     deltas.update(_month_keys(connection, changed))
     _apply(connection, deltas)
-    years = {key for key in deltas if key[0] in ("building", "recurring")}
+    # A yearly row whose count this flush left as it was needs no recount.
+    years = {key for key, n in deltas.items() if n and key[0] in ("building", "recurring")}
     pairs = sorted(p for p in pending["pairs"] if None not in p)
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start:start + _CHUNK]
