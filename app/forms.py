@@ -7,12 +7,17 @@ refuses it with a driver error; every form names the field instead, on both data
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
 
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from markupsafe import escape
 from wtforms import Field, FieldList, FormField, widgets
 from wtforms import Form as _Form
+from wtforms.i18n import messages_path
 
 NUL_MESSAGE = _l("This contains a character that is not allowed (a NUL character).")
 
@@ -59,9 +64,31 @@ class Form(_Form):
         pass
 
 
+@cache
+def _wtforms_catalog(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("This field is required.") in the reader's language. Flask-WTF
+    re-reads and parses WTForms' catalogue on every request; this parses it once."""
+
+    def gettext(self, string):
+        return _wtforms_catalog(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return _wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WTFormsMessages()
+
+
 class FlaskForm(_FlaskForm):
     class Meta(_FastSelectMeta, _FlaskForm.Meta):
-        pass
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _WTFORMS_MESSAGES
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
