@@ -30,8 +30,10 @@ run: install
 	TRYGG_DEV=1 $(BIN)/flask seed-demo
 	TRYGG_DEV=1 $(BIN)/flask run --debug --host 127.0.0.1 --port 5000
 
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # vulture: dead code in app/ (settings and whitelist in pyproject.toml, vulture_whitelist.py).
 lint: install

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from flask_sqlalchemy.session import Session
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, create_engine, make_url, text
 from sqlalchemy.orm import close_all_sessions
 
 from app import create_app
+from app.accounts.operations import start_session
 from app.extensions import db, limiter
 from app.findings.catalog import ensure_defaults
 from app.models import (
@@ -34,10 +35,36 @@ SHARED_PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "testdat
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+# `make test` runs the suite in parallel (pytest-xdist): each worker process has its own
+# SQLite file (its own tmp dir), PostgreSQL database and Redis database.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def worker_number() -> int:
+    return int(WORKER[2:]) if WORKER.startswith("gw") else 0
+
+
 def _database_uri(kind: str, tmp: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{tmp / 'test.db'}"
-    return os.environ["TEST_DATABASE_URL"]
+    url = make_url(os.environ["TEST_DATABASE_URL"])
+    if not WORKER:
+        return url.render_as_string(hide_password=False)
+    own = url.set(database=f"{url.database}_{WORKER}")
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                           {"name": own.database}):
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+def redis_test_url() -> str:
+    """TEST_REDIS_URL's database, one further per xdist worker (16 by default in Redis)."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+    base, _, number = url.rpartition("/")
+    return f"{base}/{(int(number or 0) + worker_number()) % 16}"
 
 
 @pytest.fixture(scope="session", params=DATABASES)
@@ -131,6 +158,7 @@ def isolation(request, app):
     limiter.reset()  # login throttling counters (in-memory in tests)
     _state["rolled_back"] = not request.node.get_closest_marker("committed")
     if not _state["rolled_back"]:
+        SharedRows.close_all()
         shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
         try:
             yield
@@ -139,8 +167,13 @@ def isolation(request, app):
                 db.session.remove()
             _reset(app)
         return
-    if "seeded_demo" in request.fixturenames:
-        connection = request.getfixturevalue("seeded_demo").connection
+    shared = _shared_fixture(request.module.__name__, request.fixturenames)
+    SharedRows.close_all(but=shared)
+    if shared:
+        rows = request.getfixturevalue(shared)
+        if isinstance(rows, SharedRows) and not rows.is_open():
+            pytest.fail(f"{shared} was closed before this test: its tests must run together")
+        connection = rows.connection
         transaction = connection.begin_nested()
     else:
         shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
@@ -153,7 +186,7 @@ def isolation(request, app):
     finally:
         if transaction.is_active:
             transaction.rollback()
-        if "seeded_demo" not in request.fixturenames:
+        if not shared:
             connection.close()
 
 
@@ -163,16 +196,90 @@ class Demo:
     districts: dict[str, int]  # name -> id
 
 
+# Fixtures whose rows stay in an open transaction that tests nest in: (module, name).
+_SHARED = {("", "seeded_demo")}
+
+
+def _shared_fixture(module: str, fixturenames) -> str | None:
+    return next((name for name in fixturenames
+                 if ("", name) in _SHARED or (module, name) in _SHARED), None)
+
+
+def shared_rows(build):
+    """A module-scoped fixture from `build(app, make) -> dict`: the rows are made once per
+    module and database, in a transaction kept open; each test that uses the fixture runs
+    in a SAVEPOINT inside it, rolled back after the test. For many tests (a role × route
+    table) that would each make the same rows.
+
+    Such tests run after their database's other tests, module by module (see below): on
+    SQLite the open transaction holds the write lock, and pytest closes a module's fixtures
+    when the next test is from another module."""
+
+    @pytest.fixture(scope="module", name=build.__name__)
+    def fixture(app):
+        SharedRows.close_all()  # another module's, if a parallel worker ran its tests between
+        with app.app_context():
+            connection = db.engine.connect()
+        connection.begin()
+        rows = SharedRows()
+        rows.name, rows.connection = build.__name__, connection
+        SharedRows.open.append(rows)
+        try:
+            with _sessions_on(connection):
+                rows.update(build(app, Factory(app, first=10_000)))
+            yield rows
+        finally:
+            rows.close()
+
+    _SHARED.add((build.__module__, build.__name__))
+    return fixture
+
+
+class SharedRows(dict):
+    """Rows kept in an open transaction on `connection`; closed (rolled back) at the end of
+    their module or, if earlier, before a test that does not use them: a module's tests on
+    the seeded demo run after its tests on shared rows, and the demo needs the write lock."""
+
+    open: list["SharedRows"] = []
+    name: str
+    connection: Connection
+
+    def is_open(self) -> bool:
+        return any(rows is self for rows in SharedRows.open)
+
+    def close(self) -> None:
+        if self.is_open():
+            SharedRows.open = [rows for rows in SharedRows.open if rows is not self]
+            self.connection.rollback()
+            self.connection.close()
+
+    @classmethod
+    def close_all(cls, but: str | None = None) -> None:
+        for rows in list(cls.open):
+            if rows.name != but:
+                rows.close()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Tests on the seeded demo run last on each database (the order stays otherwise), so
-    the demo is seeded once and its transaction never stands in another test's way."""
+    """Tests on shared rows, then tests on the seeded demo, run last on each database (the
+    order stays otherwise), so the rows are made once and their transaction never stands
+    in another test's way."""
     def key(item):
         database = getattr(item, "callspec", None) and item.callspec.params.get("app")
+        names = getattr(item, "fixturenames", ())
+        shared = _shared_fixture(getattr(item, "module", None) and item.module.__name__, names)
         return (DATABASES.index(database) if database in DATABASES else 0,
-                "seeded_demo" in getattr(item, "fixturenames", ()))
+                "seeded_demo" in names, shared is not None)
 
     items.sort(key=key)
+    # In a parallel run each group goes to one worker: the demo is seeded, and each module's
+    # shared rows made, once per database rather than once per worker.
+    for item in items:
+        database, demo, shared = key(item)
+        if demo or shared:
+            group = "demo" if demo else item.module.__name__
+            item.add_marker(pytest.mark.xdist_group(f"{group}-{DATABASES[database]}"))
 
 
 @pytest.fixture(scope="session")
@@ -183,6 +290,7 @@ def seeded_demo(app):
     from app.services import demo as demo_data
     from app.storage import get_storage
 
+    SharedRows.close_all()  # set up before the test's own fixtures: let go of the lock first
     shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
     with app.app_context():
         connection = db.engine.connect()
@@ -220,9 +328,10 @@ class Factory:
     """Small factories that commit (a SAVEPOINT inside the test's transaction), so the rows
     are visible to the client's requests."""
 
-    def __init__(self, app):
+    def __init__(self, app, first: int = 0):
         self.app = app
-        self._n = 0
+        self._n = first  # shared rows start further on: their names never clash
+        self._categories: dict[str, int] = {}
 
     def _next(self) -> int:
         self._n += 1
@@ -231,8 +340,9 @@ class Factory:
     def _save(self, obj):
         with self.app.app_context():
             db.session.add(obj)
+            db.session.flush()
+            obj_id = obj.id  # read before the commit expires it (a SELECT per object)
             db.session.commit()
-            obj_id = obj.id
             db.session.remove()
         return obj_id
 
@@ -271,8 +381,11 @@ class Factory:
         ))
 
     def category_id(self, slug: str = "lighting") -> int:
-        with self.app.app_context():
-            return db.session.scalar(db.select(Category.id).where(Category.slug == slug))
+        if slug not in self._categories:
+            with self.app.app_context():
+                self._categories[slug] = db.session.scalar(
+                    db.select(Category.id).where(Category.slug == slug))
+        return self._categories[slug]
 
     def finding(self, walk_id: int, author_id: int, category: str = "lighting", **kw) -> int:
         return self._save(Finding(
@@ -288,14 +401,20 @@ def make(app):
 
 @pytest.fixture
 def login(client, make):
-    """login("manager") creates a user with that role, logs the client in, returns its id."""
+    """login("manager") creates a user with that role, logs the client in, returns its id.
+
+    It starts a login session as the login form does and puts its token in the client's
+    session cookie, without the form's round trip (the form itself is tested in
+    test_auth.py and test_accounts.py)."""
 
     def do_login(role: str = "walker", **kw) -> int:
         user_id = make.user(role, **kw)
         with client.application.app_context():
-            email = db.session.get(User, user_id).email
-        response = client.post("/login", data={"email": email, "password": TEST_PASSWORD})
-        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+            token = start_session(db.session, db.session.get(User, user_id), device="test")
+            db.session.commit()
+        with client.session_transaction() as cookie:
+            cookie.permanent = True
+            cookie["_user_id"], cookie["_fresh"] = token, True
         return user_id
 
     return do_login

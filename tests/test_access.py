@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import PhotoKind
 from app.services.photos import process_photo, save_photo
 from app.storage import get_storage
+from tests.conftest import shared_rows
 
 ROLES = ["anonymous", "walker", "fixer", "manager", "admin"]
 
@@ -43,8 +44,10 @@ TABLE = {
 }
 
 
-@pytest.fixture
+@shared_rows
 def world(app, make):
+    """A walk with a finding and a confidential finding with a photo: made once for the
+    module, each test's changes rolled back."""
     author = make.user("walker", email="author@example.org")
     walk = make.walk(status="in_progress")
     finding = make.finding(walk, author)

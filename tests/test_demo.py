@@ -4,7 +4,8 @@ from app.services import demo
 from app.timeutil import local_today, to_local
 
 
-def test_seed_demo_via_cli_then_refuses_to_seed_twice(runner, app):
+def test_seed_demo_via_cli_makes_districts_buildings_walks_and_photos_once(runner, app):
+    """`make run`'s demo, seeded once through the CLI (with its photos) and read back."""
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "walker@example.org" in result.output and "trygg-demo" in result.output
@@ -12,28 +13,25 @@ def test_seed_demo_via_cli_then_refuses_to_seed_twice(runner, app):
     assert "already has data" in again.output
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(User.id))) == 4
-
-
-def test_demo_has_districts_buildings_walks_and_photos(app, ctx):
-    demo.seed(db.session)
-    db.session.commit()
-    for name in ("Fittja", "Alby", "Norsborg"):
-        district = db.session.scalar(db.select(District).where(District.name == name))
-        n = db.session.scalar(
-            db.select(db.func.count(Building.id)).where(Building.district_id == district.id))
-        assert n >= 60
-        # Buildings sit inside the district: within ~600 m of their centre.
-        lat0, lon0 = next(c for d, _, c, _ in demo.DISTRICTS if d == name)
-        for building in district.buildings:
-            assert abs(building.latitude - lat0) < 0.006 and abs(building.longitude - lon0) < 0.011
-    completed = db.session.scalars(db.select(Walk).where(Walk.status == WalkStatus.COMPLETED)).all()
-    assert {w.light_condition.value for w in completed} == {"daylight", "dark"}
-    assert db.session.scalar(db.select(db.func.count(Finding.id))) > 50
-    assert db.session.scalar(db.select(db.func.count(Photo.id))) > 10
-    today_walk = db.session.scalar(db.select(Walk).where(Walk.status == WalkStatus.PLANNED))
-    assert today_walk.district.name == "Fittja"
-    assert today_walk.leader.email == "walker@example.org"
-    assert to_local(today_walk.planned_start).date() == local_today()
+        for name in ("Fittja", "Alby", "Norsborg"):
+            district = db.session.scalar(db.select(District).where(District.name == name))
+            n = db.session.scalar(
+                db.select(db.func.count(Building.id)).where(Building.district_id == district.id))
+            assert n >= 60
+            # Buildings sit inside the district: within ~600 m of their centre.
+            lat0, lon0 = next(c for d, _, c, _ in demo.DISTRICTS if d == name)
+            for building in district.buildings:
+                assert (abs(building.latitude - lat0) < 0.006
+                        and abs(building.longitude - lon0) < 0.011)
+        completed = db.session.scalars(
+            db.select(Walk).where(Walk.status == WalkStatus.COMPLETED)).all()
+        assert {w.light_condition.value for w in completed} == {"daylight", "dark"}
+        assert db.session.scalar(db.select(db.func.count(Finding.id))) > 50
+        assert db.session.scalar(db.select(db.func.count(Photo.id))) > 10
+        today_walk = db.session.scalar(db.select(Walk).where(Walk.status == WalkStatus.PLANNED))
+        assert today_walk.district.name == "Fittja"
+        assert today_walk.leader.email == "walker@example.org"
+        assert to_local(today_walk.planned_start).date() == local_today()
 
 
 def test_demo_walker_logs_in_and_sees_todays_walk(client, seeded_demo):

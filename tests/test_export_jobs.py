@@ -3,7 +3,6 @@ retry, who may download, clean-up, the RQ path on Redis, and mail sent by a job.
 
 import csv
 import io
-import os
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -16,13 +15,13 @@ from app.exports import operations as ops
 from app.exports import writers as export_service
 from app.extensions import db
 from app.models import Category, ExportJob, ExportStatus, Finding, Role, User, utcnow
-from tests.conftest import export
+from tests.conftest import export, redis_test_url
 
 # An export reads on its own connection (and a worker in its own process): committed rows.
 pytestmark = pytest.mark.committed
 
 # Its own Redis database, emptied before and after each test that uses it.
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+REDIS_TEST_URL = redis_test_url()
 
 
 def _bulk_findings(app, walk_id: int, author_id: int, n: int, *, confidential_every=0) -> None:

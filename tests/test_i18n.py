@@ -15,7 +15,7 @@ def test_swedish_catalog_translates_every_message_in_the_code(tmp_path):
     subprocess.run(
         [str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
          "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT, check=True, capture_output=True, stdin=subprocess.DEVNULL,
     )
     with pot.open("rb") as f:
         wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}

@@ -92,7 +92,7 @@ def test_protocol_pdf_has_the_walk_findings_and_photo(client, login, walk, tmp_p
     if shutil.which("pdftoppm"):
         (tmp_path / "p.pdf").write_bytes(pdf)
         subprocess.run(["pdftoppm", "-png", "-r", "40", str(tmp_path / "p.pdf"),
-                        str(tmp_path / "page")], check=True)
+                        str(tmp_path / "page")], check=True, stdin=subprocess.DEVNULL)
         assert list(tmp_path.glob("page*.png"))
 
 

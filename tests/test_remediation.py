@@ -11,7 +11,7 @@ from PIL import Image
 from app.extensions import db
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Photo, PhotoKind, User
 from app.timeutil import local_today
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, shared_rows
 
 
 @pytest.fixture(autouse=True)
@@ -585,29 +585,40 @@ POST_TABLE = {
 }
 
 
-@pytest.fixture
-def access_world(app, make, client):
-    def build(role):
-        user_id = None
-        if role != "anonymous":
-            user_id = make.user(role, email=f"{role}@example.org")
-            log_in(client, f"{role}@example.org")
-        fixer = user_id if role == "fixer" else make.user("fixer")
-        author = make.user("walker", email="finder@example.org")
-        walk = make.walk(status="completed")
-        mine = make.finding(walk, author, assignee_id=fixer, status=FindingStatus.ASSIGNED,
-                            latitude=59.2472, longitude=17.861)
-        other = make.finding(walk, author, latitude=59.2472, longitude=17.861)
-        with app.app_context():
-            mail = OutboxMail(to_address="a@example.org", subject="s", body="b")
-            db.session.add(mail)
-            db.session.commit()
-            mail_id = mail.id
-            from app.models import Priority
+@shared_rows
+def access_rows(app, make):
+    """A finding assigned to fixer@example.org and one assigned to no one, an e-mail in the
+    outbox: made once for the module, each test's changes rolled back."""
+    fixer = make.user("fixer", email="fixer@example.org")
+    author = make.user("walker", email="finder@example.org")
+    walk = make.walk(status="completed")
+    mine = make.finding(walk, author, assignee_id=fixer, status=FindingStatus.ASSIGNED,
+                        latitude=59.2472, longitude=17.861)
+    other = make.finding(walk, author, latitude=59.2472, longitude=17.861)
+    with app.app_context():
+        mail = OutboxMail(to_address="a@example.org", subject="s", body="b")
+        db.session.add(mail)
+        db.session.commit()
+        mail_id = mail.id
+        from app.models import Priority
 
-            priority = db.session.scalar(db.select(Priority.id).limit(1))
-        return {"mine": mine, "other": other, "mail": mail_id, "priority": priority,
-                "fixer": fixer, "fixer2": make.user("fixer")}
+        priority = db.session.scalar(db.select(Priority.id).limit(1))
+    return {"mine": mine, "other": other, "mail": mail_id, "priority": priority,
+            "fixer": fixer, "fixer2": make.user("fixer")}
+
+
+@pytest.fixture
+def access_world(access_rows, make, client):
+    """access_world(role) logs in as that role (the fixer is the one `mine` is assigned to)
+    and returns the rows."""
+
+    def build(role):
+        if role == "fixer":
+            log_in(client, "fixer@example.org")
+        elif role != "anonymous":
+            make.user(role, email=f"{role}@example.org")
+            log_in(client, f"{role}@example.org")
+        return access_rows
 
     return build
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Role
 from app.policy import TRANSITIONS
 from app.timeutil import local_today
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, shared_rows
 
 S = FindingStatus
 # What the issue asks for, written out independently of app.policy.
@@ -53,11 +53,20 @@ def test_policy_table_matches_the_issue():
     assert not any(r == Role.WALKER for r, _a, _b in table)
 
 
-def _finding_in(make, status, assignee, original=None):
+@shared_rows
+def transition_rows(app, make):
+    """boss@example.org (a manager), fix@example.org (a fixer), and a finding in each status
+    assigned to the fixer (the duplicate's original is new and unassigned): made once for
+    the module, each test's change rolled back."""
+    make.user("manager", email="boss@example.org")
+    fixer = make.user("fixer", email="fix@example.org")
     author = make.user("walker")
     walk = make.walk(status="completed")
-    return make.finding(walk, author, status=status, assignee_id=assignee,
-                        duplicate_of_id=original if status == S.DUPLICATE else None)
+    original = make.finding(walk, author, status=S.NEW)
+    return {"original": original, "in": {
+        status: make.finding(walk, author, status=status, assignee_id=fixer,
+                             duplicate_of_id=original if status == S.DUPLICATE else None)
+        for status in S}}
 
 
 def _details(target):
@@ -65,12 +74,9 @@ def _details(target):
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[f"{a}->{b}" for a, b in PAIRS])
-def test_manager_transitions_over_http(client, make, app, pair):
+def test_manager_transitions_over_http(client, app, transition_rows, pair):
     old, new = pair
-    make.user("manager", email="boss@example.org")
-    fixer = make.user("fixer")
-    original = _finding_in(make, S.NEW, None)
-    finding = _finding_in(make, old, fixer, original)
+    original, finding = transition_rows["original"], transition_rows["in"][old]
     log_in(client, "boss@example.org")
     with app.app_context():
         version = db.session.get(Finding, finding).version
@@ -97,10 +103,9 @@ def test_manager_transitions_over_http(client, make, app, pair):
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=[f"{a}->{b}" for a, b in PAIRS])
-def test_fixer_transitions_over_http(client, make, app, pair):
+def test_fixer_transitions_over_http(client, app, transition_rows, pair):
     old, new = pair
-    fixer = make.user("fixer", email="fix@example.org")
-    finding = _finding_in(make, old, fixer, _finding_in(make, S.NEW, None))
+    finding = transition_rows["in"][old]
     log_in(client, "fix@example.org")
     with app.app_context():
         version = db.session.get(Finding, finding).version

@@ -81,6 +81,7 @@ def test_gunicorn_config_loads_the_app(tmp_path):
         [sys.executable, "-m", "gunicorn", "--check-config", "--print-config",
          "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=root, env=env, capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     config = {key.strip(): value.strip() for key, value in

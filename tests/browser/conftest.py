@@ -138,6 +138,7 @@ def _fetch_axe() -> Path | None:
     import shutil
     import subprocess
     import tarfile
+    import tempfile
 
     target = AXE_CACHE / f"axe-core-{AXE_VERSION}" / "axe.min.js"
     if target.exists():
@@ -146,17 +147,21 @@ def _fetch_axe() -> Path | None:
     if not npm:
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        out = subprocess.run(
-            [npm, "pack", f"axe-core@{AXE_VERSION}", "--silent"],
-            cwd=target.parent, check=True, capture_output=True, text=True, timeout=120,
-        ).stdout.strip().splitlines()[-1]
-        with tarfile.open(target.parent / out) as tar:
-            member = tar.getmember("package/axe.min.js")
-            with tar.extractfile(member) as src:
-                target.write_bytes(src.read())
-    except (subprocess.SubprocessError, OSError, KeyError, tarfile.TarError):
-        return None
+    # Parallel workers may fetch at once: each packs into its own directory and renames
+    # the file into place, so no worker reads a half-written axe.min.js.
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        try:
+            out = subprocess.run(
+                [npm, "pack", f"axe-core@{AXE_VERSION}", "--silent"], cwd=work, check=True,
+                capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+            ).stdout.strip().splitlines()[-1]
+            with tarfile.open(Path(work) / out) as tar:
+                member = tar.getmember("package/axe.min.js")
+                with tar.extractfile(member) as src:
+                    (Path(work) / "axe.min.js").write_bytes(src.read())
+            os.replace(Path(work) / "axe.min.js", target)
+        except (subprocess.SubprocessError, OSError, KeyError, tarfile.TarError):
+            return None
     return target
 
 
