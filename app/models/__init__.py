@@ -23,6 +23,7 @@ from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
 from app.models.rollups import (
     BuildingRollup,
+    DataVersion,
     FindingFact,
     FindingRollup,
     FixRollup,
@@ -80,6 +81,7 @@ __all__ = [
     "RecurringRollup",
     "Role",
     "RollupState",
+    "DataVersion",
     "Severity",
     "SurveyResult",
     "UnsafeFor",

@@ -107,3 +107,13 @@ class RollupState(db.Model):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     stale: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class DataVersion(db.Model):
+    """A token that changes with every commit that changes what a cached page reads
+    (app/reports/cache.py): computed numbers are kept per token."""
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))

@@ -49,6 +49,7 @@ from app.models import (
     RollupState,
     Walk,
 )
+from app.reports import cache as page_cache
 from app.timeutil import LOCAL
 
 FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)
@@ -112,6 +113,7 @@ def is_stale(session: Session) -> bool:
 def rebuild(session: Session) -> int:
     """Recompute every fact from the findings (idempotent); returns how many there are."""
     session.flush()
+    page_cache.changed(session)
     connection = session.connection()
     connection.execute(delete(FindingFact))
     connection.execute(insert(FindingFact).from_select(_COLUMNS, facts_select()))

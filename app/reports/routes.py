@@ -20,7 +20,7 @@ from app.i18n import locale_code
 from app.labels import label, options
 from app.models import District, SurveyResult
 from app.policy import require
-from app.reports import bp
+from app.reports import bp, cache
 from app.reports import queries as report_service
 from app.reports import surveys as survey_service
 from app.reports.forms import (
@@ -47,7 +47,8 @@ def _filters() -> report_service.Filters:
 def dashboard():
     require("view_reports")
     filters = _filters()
-    data = report_service.dashboard(db.session, filters)
+    key = ("dashboard", tuple(sorted(filters.period.as_args().items())), filters.district_id)
+    data = cache.cached(db.session, key, lambda: report_service.dashboard(db.session, filters))
     one_year = len(filters.period.years) == 1
     month_labels = [
         (format_date(date(int(key[:4]), int(key[5:]), 1), "LLL" if one_year else "LLL yy"), n)

@@ -1,0 +1,130 @@
+"""The dashboard's numbers, computed once per state of the data they are computed from.
+
+A token in `data_versions` changes in every commit that writes to a table the dashboard reads
+(WATCHED: an ORM object added, changed or deleted, or an UPDATE/DELETE/INSERT run through
+the session). The computed numbers are kept in this process per (token, today, filters):
+every gunicorn worker recomputes once after a change and then answers from memory, and a
+page never shows numbers older than the last commit. Today is part of the key because
+"overdue" and "this year" move at midnight without any write.
+
+The token is random, not a counter: a database restored from a backup has the token of the
+moment it was copied, which names exactly the data it holds.
+
+Code that writes WATCHED tables outside the session (Core statements on a connection, COPY)
+calls `changed()` before the commit, as `rollups.rebuild()` does (seed-scale ends with it).
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from app.models import (
+    Building,
+    BuildingRollup,
+    Category,
+    DataVersion,
+    District,
+    Finding,
+    FindingFact,
+    FindingRollup,
+    FixRollup,
+    RecurringRollup,
+    RollupState,
+    SurveyResult,
+    Walk,
+    WalkTarget,
+)
+from app.timeutil import local_today
+
+NAME = "dashboard"
+# Every table app.reports.queries.dashboard reads.
+WATCHED = (Building, BuildingRollup, Category, District, Finding, FindingFact, FindingRollup,
+           FixRollup, RecurringRollup, RollupState, SurveyResult, Walk, WalkTarget)
+_FLAG = "data_changed"
+_SIZE = 64  # entries per process: filters people actually choose, a few tokens
+
+_kept: OrderedDict[Hashable, bytes] = OrderedDict()
+_lock = threading.Lock()
+
+
+def token(session: Session) -> str:
+    return session.scalar(select(DataVersion.token).where(DataVersion.name == NAME)) or ""
+
+
+def bump(session: Session) -> None:
+    """A new token, written in the session's transaction (so it commits with the change)."""
+    new = uuid.uuid4().hex
+    done = session.execute(
+        update(DataVersion).where(DataVersion.name == NAME).values(token=new)
+        .execution_options(synchronize_session=False))
+    if done.rowcount == 0:
+        session.execute(insert(DataVersion).values(name=NAME, token=new))
+
+
+def changed(session: Session) -> None:
+    """For writes the listeners below cannot see: a new token when the session commits."""
+    session.info[_FLAG] = True
+
+
+def cached(session: Session, key: Hashable, compute: Callable[[], object]):
+    """compute()'s answer for `key` as of the data's current token. The value is kept
+    pickled and each caller gets its own copy (ORM objects in it come back detached, with
+    the columns that were loaded)."""
+    full = (token(session), local_today(), key)
+    with _lock:
+        kept = _kept.get(full)
+        if kept is not None:
+            _kept.move_to_end(full)
+    if kept is not None:
+        return pickle.loads(kept)
+    value = compute()
+    with _lock:
+        _kept[full] = pickle.dumps(value)
+        while len(_kept) > _SIZE:
+            _kept.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    with _lock:
+        _kept.clear()
+
+
+# --- noticing changes ----------------------------------------------------------------------
+
+
+@event.listens_for(Session, "before_flush")
+def _note_objects(session, flush_context, instances):
+    if session.info.get(_FLAG):
+        return
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, WATCHED) and (obj not in session.dirty or session.is_modified(obj)):
+            session.info[_FLAG] = True
+            return
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statements(state: ORMExecuteState):
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    if any(mapper.class_ in WATCHED for mapper in state.all_mappers):
+        state.session.info[_FLAG] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_on_commit(session):
+    session.flush()  # a pending change is noticed before the token is written
+    if session.info.pop(_FLAG, False):
+        bump(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session, previous_transaction):
+    session.info.pop(_FLAG, None)
