@@ -1,6 +1,7 @@
 """How long the test suite takes: wall clock, CPU and the machine's load while it ran.
 
     .venv/bin/python scripts/bench_tests.py                 # SQLite, without browser tests
+    .venv/bin/python scripts/bench_tests.py --workers 0     # the same in one process
     .venv/bin/python scripts/bench_tests.py --browser       # SQLite, browser tests included
     TEST_DATABASE_URL=postgresql://… .venv/bin/python scripts/bench_tests.py --postgres
 
@@ -24,6 +25,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--browser", action="store_true", help="include tests/browser")
     parser.add_argument("--postgres", action="store_true", help="keep TEST_DATABASE_URL")
+    parser.add_argument("--workers", default="auto",
+                        help="pytest-xdist workers, as `make test` (auto: one per core; 0: none)")
     parser.add_argument("pytest_args", nargs="*", help="passed on to pytest")
     args = parser.parse_args()
 
@@ -33,6 +36,10 @@ def main() -> int:
     elif not env.get("TEST_DATABASE_URL"):
         parser.error("--postgres needs TEST_DATABASE_URL")
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    if args.workers != "0":
+        command += ["-n", args.workers, "--dist", "loadgroup"]
+    else:
+        command += ["-p", "no:xdist"]
     if not args.browser:
         command += ["-m", "not browser"]
     command += args.pytest_args
@@ -45,7 +52,8 @@ def main() -> int:
     summary = [line for line in result.stdout.splitlines() if " in " in line and "passed" in line]
 
     databases = "SQLite + PostgreSQL" if args.postgres else "SQLite"
-    print(f"suite:      {databases}, {'with' if args.browser else 'without'} browser tests")
+    print(f"suite:      {databases}, {'with' if args.browser else 'without'} browser tests, "
+          f"workers: {args.workers}")
     print(f"result:     {summary[-1] if summary else result.stdout[-500:]}")
     print(f"wall:       {wall:.1f} s")
     print(f"cpu:        {usage.ru_utime + usage.ru_stime:.1f} s "
