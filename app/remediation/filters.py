@@ -25,6 +25,7 @@ from app.models import (
     Severity,
     Walk,
 )
+from app.search import contains, dialect_name, finding_text_match
 from app.timeutil import local_today
 
 SEVERITY_ORDER = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
@@ -155,8 +156,7 @@ def apply_filters(query: Select, filters: FindingFilters, today: date | None = N
         from app.extensions import db
 
         session = db.session
-    # None: PostgreSQL, where text matches are ILIKE (see _contains).
-    lower = lowercase_function(session) if session.get_bind().dialect.name == "sqlite" else None
+    dialect = dialect_name(session)
     if filters.district_id:
         query = query.where(Walk.district_id == filters.district_id)
     if filters.building_id:
@@ -178,7 +178,7 @@ def apply_filters(query: Select, filters: FindingFilters, today: date | None = N
     elif filters.assignee_id:
         query = query.where(Finding.assignee_id == filters.assignee_id)
     if filters.responsible:
-        query = query.where(_contains(lower, Finding.responsible_party, filters.responsible))
+        query = query.where(contains(Finding.responsible_party, filters.responsible, dialect))
     if filters.overdue:
         query = query.where(overdue_condition(today))
     if filters.confidential == "yes":
@@ -190,38 +190,8 @@ def apply_filters(query: Select, filters: FindingFilters, today: date | None = N
     if filters.date_to:
         query = query.where(Finding.created_at < local_day_bounds(filters.date_to)[1])
     if filters.q and filters.q.strip():
-        query = query.where(_text_match(lower, filters.q.strip(), session))
+        query = query.where(finding_text_match(filters.q, session))
     return query
-
-
-def lowercase_function(session: Session):
-    """The SQL function that lower-cases like Python's str.lower.
-
-    SQLite's lower() folds only ASCII, so "Övergiven" would never match "övergiven";
-    app.sqlite_tuning registers unicode_lower() on every SQLite connection. PostgreSQL's
-    lower() folds Å, Ä, Ö itself (in a UTF-8 locale).
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        return func.unicode_lower
-    return func.lower
-
-
-def _contains(lower, column, text: str):
-    """Case-insensitive substring match; % and _ in the text match only themselves.
-
-    On PostgreSQL this is ILIKE on the bare column, which the pg_trgm GIN indexes serve
-    (lower(column) LIKE … would need expression indexes); ILIKE folds Å, Ä, Ö alike.
-    """
-    if lower is None:
-        escaped = text.strip().replace("/", "//").replace("%", "/%").replace("_", "/_")
-        return column.ilike(f"%{escaped}%", escape="/")
-    return lower(column).contains(text.strip().lower(), autoescape=True)
-
-
-def _text_match(lower, q: str, session: Session):
-    from app.search import finding_text_match
-
-    return finding_text_match(q, session)
 
 
 def list_options():

@@ -30,7 +30,6 @@ from app.htmx import wants_fragment
 from app.i18n import local_date, locale_code
 from app.labels import choices, label, options
 from app.models import (
-    DONE_STATUSES,
     Building,
     Category,
     District,
@@ -65,7 +64,6 @@ from app.remediation.page import (
 from app.services import DomainError
 from app.services import photos as photo_service
 from app.storage import commit_or_discard, get_storage
-from app.timeutil import local_today
 
 PER_PAGE = 25
 MAP_LIMIT = 2000
@@ -238,7 +236,7 @@ def _map_points(matching: Select, bbox) -> list[dict]:
     query = (
         matching
         .with_only_columns(Finding.id, Finding.latitude, Finding.longitude, Finding.status,
-                           Finding.category_id, Finding.due_date,
+                           Finding.category_id, lists.overdue_condition().label("overdue"),
                            lists.first_photo_id().label("thumb"))
         .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
         .limit(MAP_LIMIT)
@@ -250,24 +248,22 @@ def _map_points(matching: Select, bbox) -> list[dict]:
     rows = db.session.execute(query).all()
     locale = locale_code()
     titles = {c.id: f"{c.icon} {c.name(locale)} #" for c in db.session.scalars(select(Category))}
-    # Per status: its value, its words, and whether a past due date makes it overdue.
-    statuses = {s: (s.value, label(s), s not in DONE_STATUSES) for s in FindingStatus}
+    statuses = {s: (s.value, label(s)) for s in FindingStatus}
     statuses.update({s.value: v for s, v in statuses.items()})
-    today = local_today()
     # Two links per marker: built once and filled in (url_for per marker took a fifth of the
     # page's time at 2,000 markers).
     show_url = url_for("findings.show", finding_id=1234567890).replace("1234567890", "{}")
     thumb_url = url_for("photos.serve", photo_id=1234567890, variant="thumb").replace(
         "1234567890", "{}")
     points = []
-    for id_, lat, lon, status, category_id, due_date, thumb in rows:
-        value, words, may_be_overdue = statuses[status]
+    for id_, lat, lon, status, category_id, overdue, thumb in rows:
+        value, words = statuses[status]
         points.append({
             "id": id_, "lat": lat, "lon": lon, "status": value, "label": words,
             "title": f"{titles[category_id]}{id_}",
             "url": show_url.format(id_),
             "thumb": thumb_url.format(thumb) if thumb else None,
-            "overdue": due_date is not None and due_date < today and may_be_overdue,
+            "overdue": bool(overdue),
         })
     return points
 
