@@ -80,3 +80,24 @@ def test_search_finds_swedish_words_in_any_case(client, login, make):
     assert f"/findings/{literal}\"" in page and f"/findings/{other}\"" not in page
     page = client.get("/findings?q=m_rkt").get_data(as_text=True)  # _ is no wildcard
     assert f"/findings/{literal}\"" not in page
+
+
+def test_map_marks_open_findings_past_their_due_date_as_overdue(client, login, make):
+    from datetime import timedelta
+
+    from app.models import FindingStatus
+    from app.timeutil import local_today
+
+    login("manager")
+    walk = make.walk(status="completed")
+    author = make.user("walker")
+    yesterday, tomorrow = local_today() - timedelta(days=1), local_today() + timedelta(days=1)
+    late = make.finding(walk, author, latitude=59.2, longitude=17.8, due_date=yesterday,
+                        status=FindingStatus.ASSIGNED)
+    in_time = make.finding(walk, author, latitude=59.2, longitude=17.8, due_date=tomorrow,
+                           status=FindingStatus.ASSIGNED)
+    done_late = make.finding(walk, author, latitude=59.2, longitude=17.8, due_date=yesterday,
+                             status=FindingStatus.VERIFIED)
+    points = client.get("/findings/map?status=", headers={"Accept": "application/json"})
+    overdue = {m["id"]: m["overdue"] for m in points.get_json()["points"]}
+    assert overdue == {late: True, in_time: False, done_late: False}
