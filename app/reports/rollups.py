@@ -151,10 +151,9 @@ def _rebuild_months(connection) -> None:
                func.count())
         .group_by(month, FindingFact.district_id, FindingFact.category_id, FindingFact.status)
     ).all()
-    for start in range(0, len(rows), 5000):
-        connection.execute(insert(FindingRollup), [
-            {"month": date.fromisoformat(m), "district_id": d, "category_id": c, "status": s,
-             "findings": n} for m, d, c, s, n in rows[start:start + 5000]])
+    _insert_all(connection, FindingRollup, ["month", "district_id", "category_id", "status",
+                                            "findings"],
+                [(date.fromisoformat(m), *rest) for m, *rest in rows])
 
 
 _KEY = (FindingFact.created_at, FindingFact.district_id, FindingFact.category_id,
@@ -300,10 +299,13 @@ def _rebuild_years(connection) -> None:
          .group_by(year, FindingFact.building_id, FindingFact.category_id)),
     ):
         rows = connection.execute(query).all()
-        for start in range(0, len(rows), 5000):
-            connection.execute(insert(table), [
-                dict(zip(columns, (int(row[0]), *row[1:]), strict=True))
-                for row in rows[start:start + 5000]])
+        _insert_all(connection, table, columns, [(int(row[0]), *row[1:]) for row in rows])
+
+
+def _insert_all(connection, table, columns: list[str], rows: list[tuple]) -> None:
+    for start in range(0, len(rows), 5000):
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True))
+                                           for row in rows[start:start + 5000]])
 
 
 def mark_stale(session: Session) -> None:
@@ -423,21 +425,17 @@ def _after_flush(session, flush_context):
     years = {key for key, n in deltas.items() if n and key[0] in ("building", "recurring")}
     pairs = sorted(p for p in pending["pairs"] if None not in p)
     for start in range(0, len(pairs), _CHUNK):
-        chunk = pairs[start:start + _CHUNK]
+        of_pairs = or_(*[and_(FindingFact.building_id == b, FindingFact.category_id == c)
+                         for b, c in pairs[start:start + _CHUNK]])
         connection.execute(
-            update(FindingFact)
-            .where(or_(*[and_(FindingFact.building_id == b, FindingFact.category_id == c)
-                         for b, c in chunk]))
+            update(FindingFact).where(of_pairs)
             .values(came_back=came_back_clause(
                 FindingFact.building_id, FindingFact.category_id, FindingFact.created_at,
                 FindingFact.finding_id)))
-    # "Came back" may have changed for any fact of these pairs, in any year.
-    for start in range(0, len(pairs), _CHUNK):
-        chunk = pairs[start:start + _CHUNK]
+        # "Came back" may have changed for any fact of these pairs, in any year.
         for building_id, category_id, created_at in connection.execute(
             select(FindingFact.building_id, FindingFact.category_id, FindingFact.created_at)
-            .where(or_(*[and_(FindingFact.building_id == b, FindingFact.category_id == c)
-                         for b, c in chunk]))
+            .where(of_pairs)
         ):
             years.add(("recurring", month_of(created_at).year, building_id, category_id))
     _recount(connection,
