@@ -22,10 +22,6 @@ def users_with_session_counts(session: Session) -> list[tuple[User, int]]:
     return [(user, count) for user, count in rows]
 
 
-def district_choices(session: Session) -> list[tuple[int, str]]:
-    return [(d.id, d.name) for d in session.scalars(select(District).order_by(District.name))]
-
-
 def districts_by_ids(session: Session, ids: list[int]) -> list[District]:
     if not ids:
         return []

@@ -11,6 +11,7 @@ from app.accounts import operations as ops
 from app.accounts.forms import ActionForm, InviteForm, SecurityForm, SetPasswordForm, UserForm
 from app.extensions import db
 from app.models import Role, User
+from app.places.queries import district_choices
 from app.policy import get_or_404, require
 from app.services import DomainError
 
@@ -43,7 +44,7 @@ def users():
 def invite():
     require("invite_user")
     form = InviteForm()
-    form.districts.choices = queries.district_choices(db.session)
+    form.districts.choices = district_choices()
     if form.validate_on_submit():
         try:
             user = ops.invite_user(
@@ -68,7 +69,7 @@ def edit(user_id: int):
     user = _load_user(user_id, "view_user")
     form = UserForm(obj=user, data=None if request.method == "POST" else {
         "role": user.role.value, "districts": [d.id for d in user.districts]})
-    form.districts.choices = queries.district_choices(db.session)
+    form.districts.choices = district_choices()
     if request.method == "POST":
         require("edit_user", user)
     if form.validate_on_submit():

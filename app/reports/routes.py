@@ -19,6 +19,7 @@ from app.extensions import db
 from app.i18n import locale_code
 from app.labels import label, options
 from app.models import District, SurveyResult
+from app.places.queries import district_choices, districts_by_name
 from app.policy import require
 from app.reports import bp, cache
 from app.reports import queries as report_service
@@ -29,7 +30,6 @@ from app.reports.forms import (
 )
 from app.services import DomainError
 from app.timeutil import local_today
-from app.walks.queries import districts_by_name
 
 
 def _filters() -> report_service.Filters:
@@ -103,7 +103,7 @@ def _survey_page(form: SurveyResultForm, import_form: SurveyImportForm, *, error
 
 def _survey_form() -> SurveyResultForm:
     form = SurveyResultForm()
-    form.district_id.choices = options((d.id, d.name) for d in districts_by_name())
+    form.district_id.choices = options(district_choices())
     return form
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.i18n import locale_code
 from app.labels import label
-from app.models import DONE_STATUSES, Building, District, Finding, Walk
+from app.models import DONE_STATUSES, Building, Finding, Walk
 from app.policy import get_or_404, visible_findings_clause
 from app.walks.operations import findings_per_category
 
@@ -52,10 +52,6 @@ def walk_page(walk: Walk, **extra) -> dict:
         ),
         **extra,
     }
-
-
-def districts_by_name() -> list[District]:
-    return db.session.scalars(select(District).order_by(District.name)).all()
 
 
 def walk_map_points(walk: Walk, findings: list[Finding], user) -> list[dict]:

@@ -14,6 +14,7 @@ from app.htmx import wants_fragment
 from app.labels import options
 from app.models import District, FollowUpItem, User, Walk, WalkStatus, WalkTarget
 from app.navigation import home_for
+from app.places.queries import district_choices, districts_by_name
 from app.policy import (
     can,
     my_walks_clause,
@@ -30,7 +31,7 @@ from app.walks import bp
 from app.walks import followup as followup_service
 from app.walks import operations as walk_service
 from app.walks.forms import CheckItemForm, CompleteWalkForm, FollowUpForm, TargetsForm, WalkForm
-from app.walks.queries import districts_by_name, visible_findings, walk_or_404, walk_page
+from app.walks.queries import visible_findings, walk_or_404, walk_page
 
 
 @bp.get("/")
@@ -113,9 +114,7 @@ def index():
 
 
 def _fill_choices(form: WalkForm) -> None:
-    form.district_id.choices = options(
-        (d.id, d.name) for d in districts_by_name()
-    )
+    form.district_id.choices = options(district_choices())
     leaders = db.session.scalars(
         select(User).where(walk_leaders_clause()).order_by(User.name)
     )
