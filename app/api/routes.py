@@ -406,7 +406,7 @@ def create_finding(walk_id: int):
     ):
         return _error(403, "forbidden", _("You cannot add findings to this walk now."))
     try:
-        finding, created = finding_service.create_finding(
+        finding, created = finding_service.insert_finding(
             db.session, walk=walk, author=current_user, data=body, finding_uuid=finding_uuid
         )
     except DomainError as error:

@@ -83,6 +83,15 @@ def create_finding(
     existing = replayed_finding(session, finding_uuid, walk=walk, author=author)
     if existing is not None:
         return existing, False
+    return insert_finding(session, walk=walk, author=author, data=data,
+                          finding_uuid=finding_uuid)
+
+
+def insert_finding(
+    session: Session, *, walk: Walk, author: User, data: FindingInput, finding_uuid: str | None
+) -> tuple[Finding, bool]:
+    """create_finding() after its replay check, for a caller that made that check itself
+    (the API answers a replay before it checks permission)."""
     finding_uuid = normalise_uuid(finding_uuid)
     values = _column_values(session, data)
     finding = Finding(uuid=finding_uuid, walk_id=walk.id, author_id=author.id, **values)
