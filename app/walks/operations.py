@@ -56,16 +56,16 @@ def plan_walk(
 def set_participants(walk: Walk, participants, session: Session | None = None) -> None:
     """A participant written as the e-mail of an active account is linked to that account
     (and shown by its name): they may then start, complete and add findings to the walk."""
+    given = [((name or "").strip(), role) for name, role in participants]
+    given = [(name, role) for name, role in given if name]
+    emails = {name.lower() for name, _role in given if "@" in name}
+    accounts = {}
+    if session is not None and emails:  # every account in one query
+        accounts = {user.email.lower(): user for user in session.scalars(
+            select(User).where(func.lower(User.email).in_(emails), User.active))}
     rows = []
-    for name, role in participants:
-        name = (name or "").strip()
-        if not name:
-            continue
-        user = None
-        if session is not None and "@" in name:
-            user = session.scalar(
-                select(User).where(func.lower(User.email) == name.lower(), User.active)
-            )
+    for name, role in given:
+        user = accounts.get(name.lower())
         rows.append(WalkParticipant(
             name=user.name if user else name, role=ParticipantRole(role), user=user
         ))
