@@ -239,7 +239,7 @@ def walks():
 def walk(walk_id: int):
     """A walk with the findings I may see"""
     walk = walk_or_404(walk_id)
-    findings = visible_findings(walk)
+    findings = visible_findings(walk, internal=True)  # finding_json may show the internal side
     data = walk_json(walk, len(findings))
     data["findings"] = [finding_json(f) for f in findings]
     return jsonify(data)

@@ -23,16 +23,17 @@ def walk_or_404(walk_id: int) -> Walk:
     return get_or_404(Walk, walk_id, "view_walk")
 
 
-def visible_findings(walk: Walk) -> list[Finding]:
-    """The walk's findings the current user may see, newest first, photos loaded."""
+def visible_findings(walk: Walk, *, internal: bool = False) -> list[Finding]:
+    """The walk's findings the current user may see, newest first, photos loaded (and, with
+    `internal`, the assignee and history the remediation side shows)."""
+    options = [selectinload(Finding.photos), selectinload(Finding.building),
+               selectinload(Finding.category)]
+    if internal:
+        options += [selectinload(Finding.assignee), selectinload(Finding.events)]
     return db.session.scalars(
         select(Finding)
         .where(Finding.walk_id == walk.id, visible_findings_clause(current_user))
-        .options(
-            selectinload(Finding.photos),
-            selectinload(Finding.building),
-            selectinload(Finding.category),
-        )
+        .options(*options)
         .order_by(Finding.created_at.desc(), Finding.id.desc())
     ).all()
 
