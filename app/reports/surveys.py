@@ -114,11 +114,8 @@ def save_result(
     outdoor_safe_share: float | None = None,
 ) -> SurveyResult:
     """Add the district's result for the year, or replace the one already there."""
-    _check(year, respondents, safe_share, evening_safe_share)
-    for name, value in (("stairwell_safe_share", stairwell_safe_share),
-                        ("outdoor_safe_share", outdoor_safe_share)):
-        if value is not None and not 0 <= value <= 100:
-            raise DomainError(_l("A share is a percentage from 0 to 100."), field=name)
+    _check(year, respondents, safe_share, evening_safe_share, stairwell_safe_share,
+           outdoor_safe_share)
     result = session.scalar(
         select(SurveyResult).where(
             SurveyResult.district_id == district.id, SurveyResult.year == year
@@ -136,7 +133,8 @@ def save_result(
     return result
 
 
-def _check(year, respondents, safe_share, evening) -> None:
+def _check(year, respondents, safe_share, *optional_shares) -> None:
+    """The rules of one result; `optional_shares` in the order of OPTIONAL_SHARES."""
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise DomainError(
             _l("The year must be between %(low)d and %(high)d.", low=MIN_YEAR, high=MAX_YEAR),
@@ -144,12 +142,10 @@ def _check(year, respondents, safe_share, evening) -> None:
         )
     if respondents < 1:
         raise DomainError(_l("At least one person must have answered."), field="respondents")
-    if not 0 <= safe_share <= 100:
-        raise DomainError(_l("A share is a percentage from 0 to 100."), field="safe_share")
-    if evening is not None and not 0 <= evening <= 100:
-        raise DomainError(
-            _l("A share is a percentage from 0 to 100."), field="evening_safe_share"
-        )
+    shares = zip(("safe_share", *OPTIONAL_SHARES), (safe_share, *optional_shares), strict=False)
+    for name, value in shares:
+        if value is not None and not 0 <= value <= 100:
+            raise DomainError(_l("A share is a percentage from 0 to 100."), field=name)
 
 
 @dataclass
@@ -209,10 +205,7 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
                 raise ValueError(str(_l(
                     "Year and respondents must be whole numbers, shares numbers."
                 ))) from None
-            _check(year, respondents, safe_share, evening)
-            for value in (stairwell, outdoors):
-                if value is not None and not 0 <= value <= 100:
-                    raise ValueError(str(_l("A share is a percentage from 0 to 100.")))
+            _check(year, respondents, safe_share, evening, stairwell, outdoors)
             key = (district.id, year)
             if key in seen:
                 raise ValueError(str(_l(
