@@ -1,11 +1,12 @@
-"""The dashboard's numbers, computed once per state of the data they are computed from.
+"""The dashboard, computed once per state of the data it is computed from.
 
 A token in `data_versions` changes in every commit that writes to a table the dashboard reads
 (WATCHED: an ORM object added, changed or deleted, or an UPDATE/DELETE/INSERT run through
-the session). The computed numbers are kept in this process per (token, today, filters):
-every gunicorn worker recomputes once after a change and then answers from memory, and a
-page never shows numbers older than the last commit. Today is part of the key because
-"overdue" and "this year" move at midnight without any write.
+the session). What `cached()` computes (the dashboard's content as HTML, per language and
+query string) is kept in this process per (token, today, key): every gunicorn worker
+recomputes once after a change and then answers from memory, and a page never shows numbers
+older than the last commit. Today is part of the key because "overdue" and "this year" move
+at midnight without any write.
 
 The token is random, not a counter: a database restored from a backup has the token of the
 moment it was copied, which names exactly the data it holds.

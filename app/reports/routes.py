@@ -46,9 +46,16 @@ def _filters() -> report_service.Filters:
 @bp.get("/reports")
 def dashboard():
     require("view_reports")
+    # The content is the same for everyone who may see it: kept as HTML per state of the
+    # data, language and query string (its links carry the query string's filters).
+    body = cache.cached(db.session, ("dashboard", locale_code(), request.query_string),
+                        _dashboard_body)
+    return render_template("reports/dashboard.html", body=body)
+
+
+def _dashboard_body() -> str:
     filters = _filters()
-    key = ("dashboard", tuple(sorted(filters.period.as_args().items())), filters.district_id)
-    data = cache.cached(db.session, key, lambda: report_service.dashboard(db.session, filters))
+    data = report_service.dashboard(db.session, filters)
     one_year = len(filters.period.years) == 1
     month_labels = [
         (format_date(date(int(key[:4]), int(key[5:]), 1), "LLL" if one_year else "LLL yy"), n)
@@ -58,7 +65,7 @@ def dashboard():
     if filters.district_id:
         export_args["district"] = filters.district_id
     return render_template(
-        "reports/dashboard.html",
+        "reports/_dashboard_body.html",
         data=data,
         filters=filters,
         period=filters.period,
