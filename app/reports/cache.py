@@ -23,7 +23,8 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.models import (
@@ -60,13 +61,12 @@ def token(session: Session) -> str:
 
 
 def bump(session: Session) -> None:
-    """A new token, written in the session's transaction (so it commits with the change)."""
-    new = uuid.uuid4().hex
-    done = session.execute(
-        update(DataVersion).where(DataVersion.name == NAME).values(token=new)
-        .execution_options(synchronize_session=False))
-    if done.rowcount == 0:
-        session.execute(insert(DataVersion).values(name=NAME, token=new))
+    """A new token, written in the session's transaction (so it commits with the change).
+    One upsert: concurrent first writers on an empty table cannot both insert."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(DataVersion).values(name=NAME, token=uuid.uuid4().hex)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["name"], set_={"token": statement.excluded.token}))
 
 
 def changed(session: Session) -> None:
