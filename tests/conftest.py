@@ -34,6 +34,25 @@ TEST_PASSWORD = "correct-horse-battery"
 SHARED_PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "testdata" / "photos"
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
+# The browser tests (tests/browser/) need Debian's Chromium. Their summary line is written
+# here: in a parallel run only this conftest is loaded by the process that reports.
+CHROMIUM = "/usr/bin/chromium"
+HAVE_CHROMIUM = os.path.exists(CHROMIUM)
+SKIP_REASON = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+_browser_ran: set[str] = set()
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and "tests/browser/" in report.nodeid:
+        _browser_ran.add(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not HAVE_CHROMIUM:
+        terminalreporter.write_line(f"Browser tests SKIPPED: {SKIP_REASON}", yellow=True, bold=True)
+    else:
+        terminalreporter.write_line(f"Browser tests: {len(_browser_ran)} ran", bold=True)
+
 
 # `make test` runs the suite in parallel (pytest-xdist): each worker process has its own
 # SQLite file (its own tmp dir), PostgreSQL database and Redis database.

@@ -17,15 +17,9 @@ from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import User
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import CHROMIUM, HAVE_CHROMIUM, SKIP_REASON, TEST_PASSWORD  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-HAVE_CHROMIUM = os.path.exists(CHROMIUM)
-SKIP_REASON = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
 HERE = Path(__file__).resolve().parent
-
-_ran: list[str] = []
-
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -35,18 +29,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.committed)
             if not HAVE_CHROMIUM:
                 item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
-
-
-def pytest_runtest_logreport(report):
-    if report.when == "call" and "tests/browser/" in report.nodeid:
-        _ran.append(report.nodeid)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not HAVE_CHROMIUM:
-        terminalreporter.write_line(f"Browser tests SKIPPED: {SKIP_REASON}", yellow=True, bold=True)
-    else:
-        terminalreporter.write_line(f"Browser tests: {len(set(_ran))} ran", bold=True)
 
 
 def _free_port() -> int:
