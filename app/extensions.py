@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -31,3 +32,8 @@ login_manager = LoginManager()
 babel = Babel()
 # Counters for login throttling (app/accounts/throttle.py); Redis when REDIS_URL is set.
 limiter = Limiter(key_func=get_remote_address)
+
+
+def insert_with_conflicts(dialect_name: str, table):
+    """An INSERT that takes `.on_conflict_do_update(...)`: PostgreSQL's or SQLite's."""
+    return (postgresql if dialect_name == "postgresql" else sqlite).insert(table)

@@ -17,16 +17,15 @@ calls `changed()` before the commit, as `rollups.rebuild()` does (seed-scale end
 
 from __future__ import annotations
 
-import pickle
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from sqlalchemy import event, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from app.extensions import insert_with_conflicts
 from app.models import (
     Building,
     BuildingRollup,
@@ -52,7 +51,7 @@ WATCHED = (Building, BuildingRollup, Category, District, Finding, FindingFact, F
 _FLAG = "data_changed"
 _SIZE = 64  # entries per process: filters people actually choose, a few tokens
 
-_kept: OrderedDict[Hashable, bytes] = OrderedDict()
+_kept: OrderedDict[Hashable, str] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -63,8 +62,8 @@ def token(session: Session) -> str:
 def bump(session: Session) -> None:
     """A new token, written in the session's transaction (so it commits with the change).
     One upsert: concurrent first writers on an empty table cannot both insert."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(DataVersion).values(name=NAME, token=uuid.uuid4().hex)
+    statement = insert_with_conflicts(session.get_bind().dialect.name, DataVersion).values(
+        name=NAME, token=uuid.uuid4().hex)
     session.execute(statement.on_conflict_do_update(
         index_elements=["name"], set_={"token": statement.excluded.token}))
 
@@ -74,28 +73,20 @@ def changed(session: Session) -> None:
     session.info[_FLAG] = True
 
 
-def cached(session: Session, key: Hashable, compute: Callable[[], object]):
-    """compute()'s answer for `key` as of the data's current token. The value is kept
-    pickled and each caller gets its own copy (ORM objects in it come back detached, with
-    the columns that were loaded)."""
+def cached(session: Session, key: Hashable, compute: Callable[[], str]) -> str:
+    """compute()'s text for `key` as of the data's current token."""
     full = (token(session), local_today(), key)
     with _lock:
         kept = _kept.get(full)
         if kept is not None:
             _kept.move_to_end(full)
-    if kept is not None:
-        return pickle.loads(kept)
+            return kept
     value = compute()
     with _lock:
-        _kept[full] = pickle.dumps(value)
+        _kept[full] = value
         while len(_kept) > _SIZE:
             _kept.popitem(last=False)
     return value
-
-
-def clear() -> None:
-    with _lock:
-        _kept.clear()
 
 
 # --- noticing changes ----------------------------------------------------------------------

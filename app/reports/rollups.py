@@ -34,9 +34,9 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from app.extensions import insert_with_conflicts
 from app.models import (
     OPEN_STATUSES,
     BuildingRollup,
@@ -184,8 +184,7 @@ def _month_keys(connection, ids) -> Counter:
 
 @cache
 def _adding(dialect_name: str, table, key: tuple[str, ...], column: str):
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(table)
+    statement = insert_with_conflicts(dialect_name, table)
     return statement.on_conflict_do_update(
         index_elements=list(key),
         set_={column: getattr(table, column) + getattr(statement.excluded, column)})
@@ -240,7 +239,6 @@ def _recount(connection, buildings: set, recurring: set) -> None:
     lock: two transactions recounting the same row cannot lose each other's findings.
     One UPDATE per year recounts all of that year's rows (a correlated count per row).
     """
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     for table, keys, key_names in (
         (BuildingRollup, sorted(buildings), ["year", "building_id"]),
         (RecurringRollup, sorted(recurring), ["year", "building_id", "category_id"]),
@@ -248,7 +246,7 @@ def _recount(connection, buildings: set, recurring: set) -> None:
         if not keys:
             continue
         rows = [dict(zip(key_names, key, strict=True)) | {"findings": 0} for key in keys]
-        touch = dialect.insert(table)
+        touch = insert_with_conflicts(connection.dialect.name, table)
         connection.execute(touch.on_conflict_do_update(
             index_elements=key_names, set_={"findings": table.findings}), rows)
         by_year: dict[int, list[tuple]] = {}
@@ -361,12 +359,13 @@ def _moves_came_back(obj) -> bool:
 def _collect(session: Session) -> None:
     pending = session.info.setdefault(
         "rollups_pending",
-        {"findings": set(), "deleted": set(), "pairs": set(), "walks": set(), "moved": set()})
+        {"findings": set(), "new": set(), "moved": set(), "deleted": set(), "pairs": set(),
+         "walks": set()})
     for obj in session.new | session.dirty:
         if isinstance(obj, Finding):
             pending["findings"].add(obj)
             if obj in session.new:
-                pending.setdefault("new", set()).add(obj)
+                pending["new"].add(obj)
                 pending["moved"].add(obj)
             elif _moves_came_back(obj):
                 pending["moved"].add(obj)
@@ -411,7 +410,7 @@ def _after_flush(session, flush_context):
     for chunk in _chunks(walk_ids):
         changed |= set(connection.scalars(statements["of_walks"], {"ids": chunk}))
     # A finding inserted by this flush has no facts yet: nothing of it to take away.
-    had_facts = changed - {finding.id for finding in pending.get("new", ())}
+    had_facts = changed - {finding.id for finding in pending["new"]}
     deltas = Counter()
     deltas.subtract(pending.get("gone", Counter()))
     deltas.subtract(_month_keys(connection, had_facts))
