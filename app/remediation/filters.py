@@ -14,6 +14,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, case, false, func, select
 from sqlalchemy.orm import Session, selectinload
+from werkzeug.datastructures import MultiDict
 
 from app.models import (
     DONE_STATUSES,
@@ -25,6 +26,7 @@ from app.models import (
     Severity,
     Walk,
 )
+from app.remediation.forms import FindingFilterForm
 from app.search import contains, dialect_name, finding_text_match
 from app.timeutil import local_today
 
@@ -85,38 +87,45 @@ class FindingFilters:
 
     @classmethod
     def from_args(cls, args: Mapping) -> FindingFilters:
-        """The filters of the findings list as its URL spells them; bad values are ignored,
-        so a bookmarked or hand-edited link still works."""
+        """The filters of the findings list as its URL spells them (an export job keeps
+        them so)."""
+        return cls.from_form(FindingFilterForm(MultiDict(args)))
+
+    @classmethod
+    def from_form(cls, form: FindingFilterForm) -> FindingFilters:
+        """The filters the list's form read from its URL (the one parse of the query string);
+        bad values are ignored, so a bookmarked or hand-edited link still works."""
+        data = form.data
 
         def number(name: str) -> int | None:
             try:
-                value = int(args.get(name) or 0)
+                value = int(data.get(name) or 0)
             except (TypeError, ValueError):
                 return None
             return value if value == -1 or 0 < value < 2**63 else None
 
         def day(name: str) -> date | None:
-            try:
-                value = date.fromisoformat(args.get(name) or "")
-            except ValueError:
-                return None
-            return value if 1900 <= value.year <= 2100 else None
+            value = data.get(name)
+            return value if value and 1900 <= value.year <= 2100 else None
 
-        sort = args.get("sort") or "newest"
+        def text(name: str, limit: int) -> str | None:
+            return (data.get(name) or "").strip()[:limit] or None
+
+        sort = data.get("sort") or "newest"
         return cls(
             district_id=number("district"),
             building_id=number("building"),
             walk_id=number("walk"),
             category_id=number("category"),
-            severity=args.get("severity") or None,
-            status=args.get("status") or None,
+            severity=data.get("severity") or None,
+            status=data.get("status") or None,
             assignee_id=number("assignee"),
-            responsible=(args.get("responsible") or "").strip() or None,
-            overdue=bool(args.get("overdue")),
-            confidential=args.get("confidential") or None,
+            responsible=text("responsible", 120),
+            overdue=bool(data.get("overdue")),
+            confidential=data.get("confidential") or None,
             date_from=day("date_from"),
             date_to=day("date_to"),
-            q=(args.get("q") or "").strip() or None,
+            q=text("q", 200),
             sort=sort if sort in SORTS else "newest",
         )
 

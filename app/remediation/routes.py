@@ -86,7 +86,7 @@ def _int(value) -> int | None:
 
 def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     form = FindingFilterForm(request.args)
-    form.validate()  # bad dates are just ignored below
+    form.validate()  # says what is wrong with a bad date; the filters ignore it
     locale = locale_code()
     every = [("", _l("All"))]
     # Plain columns, not ORM objects: hundreds of options on every list and map page.
@@ -117,9 +117,7 @@ def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     form.confidential.choices = options(
         [("", _l("All")), ("no", _l("Not confidential")), ("yes", _l("Only confidential"))])
     form.sort.choices = options((key, text) for key, (text, _order) in lists.SORTS.items())
-    filters = lists.FindingFilters.from_args(request.args)
-    filters.building_id = _int(form.building.data)  # dropped above if not in the district
-    return form, filters
+    return form, lists.FindingFilters.from_form(form)  # the building dropped above stays out
 
 
 def active_filters(form: FindingFilterForm) -> list[str]:

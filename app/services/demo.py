@@ -242,22 +242,15 @@ def seed(session: Session, upload_storage=None, *, today: date | None = None,
         day = today - timedelta(days=12 + n * 13 + rnd.randint(0, 5))
         evening = n % 2 == 0
         start = local_to_utc(day, time(18, 30) if evening else time(10, 0))
-        walk = Walk(
-            district=districts[district_name],
-            title=f"Trygghetsvandring {district_name} {'kväll' if evening else 'dag'}",
+        walk = _completed_walk(
+            districts[district_name], start, evening,
             route="Samling vid centrum, runt gårdarna, garagen och gångtunneln.",
-            planned_start=start,
-            light_condition=LightCondition.DARK if evening else LightCondition.DAYLIGHT,
-            leader=users["walker"] if n % 2 else users["manager"],
-            status=WalkStatus.COMPLETED,
-            started_at=start,
-            completed_at=start + timedelta(hours=2),
-            created_by=users["manager"],
+            leader=users["walker"] if n % 2 else users["manager"], created_by=users["manager"],
             participants=[
-                WalkParticipant(name="Maria Manager", role=ParticipantRole.STAFF),
-                WalkParticipant(name="Hyresgäst " + str(n + 1), role=ParticipantRole.TENANT),
-                WalkParticipant(name="Kommunpolis", role=ParticipantRole.POLICE),
-                WalkParticipant(name="Botkyrka kommun", role=ParticipantRole.MUNICIPALITY),
+                ("Maria Manager", ParticipantRole.STAFF),
+                ("Hyresgäst " + str(n + 1), ParticipantRole.TENANT),
+                ("Kommunpolis", ParticipantRole.POLICE),
+                ("Botkyrka kommun", ParticipantRole.MUNICIPALITY),
             ],
         )
         session.add(walk)
@@ -428,18 +421,12 @@ def _programme(session: Session, districts, buildings, categories, users, priori
         evening = n % 2 == 0
         day = date(2019, 2, 4) + timedelta(days=n * 12 + rnd.randint(0, 4))
         start = local_to_utc(day, time(18, 30) if evening else time(10, 0))
-        walk = Walk(
-            district=districts[name],
-            title=f"Trygghetsvandring {name} {'kväll' if evening else 'dag'}",
+        walk = _completed_walk(
+            districts[name], start, evening,
             route="Samling vid centrum, runt gårdarna och garagen.",
-            planned_start=start,
-            light_condition=LightCondition.DARK if evening else LightCondition.DAYLIGHT,
-            leader=users["manager"], status=WalkStatus.COMPLETED, started_at=start,
-            completed_at=start + timedelta(hours=2), created_by=users["manager"],
-            participants=[
-                WalkParticipant(name="Maria Manager", role=ParticipantRole.STAFF),
-                WalkParticipant(name="Hyresgästföreningen", role=ParticipantRole.TENANT),
-            ],
+            leader=users["manager"], created_by=users["manager"],
+            participants=[("Maria Manager", ParticipantRole.STAFF),
+                          ("Hyresgästföreningen", ParticipantRole.TENANT)],
         )
         session.add(walk)
         walk_count += 1
@@ -465,3 +452,17 @@ def _programme(session: Session, districts, buildings, categories, users, priori
             finding_count += 1
     session.flush()
     return walk_count, finding_count
+
+
+def _completed_walk(district, start, evening: bool, *, route: str, leader, created_by,
+                    participants) -> Walk:
+    """A walk of the demo's past: two hours from start, day or evening."""
+    return Walk(
+        district=district,
+        title=f"Trygghetsvandring {district.name} {'kväll' if evening else 'dag'}",
+        route=route, planned_start=start,
+        light_condition=LightCondition.DARK if evening else LightCondition.DAYLIGHT,
+        leader=leader, status=WalkStatus.COMPLETED, started_at=start,
+        completed_at=start + timedelta(hours=2), created_by=created_by,
+        participants=[WalkParticipant(name=name, role=role) for name, role in participants],
+    )

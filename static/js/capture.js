@@ -254,23 +254,21 @@
     if (!elt || elt.id !== "possible-duplicates") return;
     if (navigator.onLine === false) {
       event.preventDefault();
-      elt.textContent = "";
-      var p = document.createElement("p");
-      p.className = "help";
-      p.textContent = elt.dataset.msgOffline || "";
-      elt.appendChild(p);
+      sayCheckedLater(elt);
     }
   });
   document.addEventListener("htmx:sendError", function (event) {
     var elt = event.detail.elt;
-    if (elt && elt.id === "possible-duplicates") {
-      elt.textContent = "";
-      var p = document.createElement("p");
-      p.className = "help";
-      p.textContent = elt.dataset.msgOffline || "";
-      elt.appendChild(p);
-    }
+    if (elt && elt.id === "possible-duplicates") sayCheckedLater(elt);
   });
+
+  function sayCheckedLater(elt) {
+    elt.textContent = "";
+    var p = document.createElement("p");
+    p.className = "help";
+    p.textContent = elt.dataset.msgOffline || "";
+    elt.appendChild(p);
+  }
 
   // The capture form just opened on the walk page: bring its start to the top of the screen.
   document.addEventListener("htmx:afterSwap", function (event) {
