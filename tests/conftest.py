@@ -98,7 +98,8 @@ def app(request, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SERVER_NAME": None,
-            # Jobs run at once, inside enqueue(); tests/test_jobs.py runs them on Redis too.
+            # Jobs run at once, inside enqueue(); tests/exports/test_export_jobs.py runs them
+            # on Redis too.
             "JOBS_MODE": "sync",
             "EXPORT_FOLDER": str(tmp / "exports"),
         }

@@ -40,7 +40,7 @@ def possible_duplicates(
     # A busy building has hundreds of open findings of a category in the box: measure them
     # flat first (cheap), then geodesically in that order only while one could still make
     # the list. The flat distance is within 0.6 % of the geodesic one below 80° latitude
-    # (checked in tests/test_geo.py), so stopping at FLAT_LOWER_BOUND loses no finding.
+    # (checked in tests/places/test_geo.py), so stopping at FLAT_LOWER_BOUND loses no finding.
     rows = session.execute(query).all()
     flat = sorted((flat_distance_m(lat, lon, r.latitude, r.longitude), r.id, r) for r in rows)
     exact_for_all = abs(lat) > 80

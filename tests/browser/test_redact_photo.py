@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import FindingEvent, Photo
 from app.storage import get_storage
 from tests.browser.conftest import log_in
-from tests.test_privacy_redact import stored_photo
+from tests.privacy.test_privacy_redact import stored_photo
 
 RECTS = [((0.10, 0.10), (0.40, 0.35)), ((0.55, 0.50), (0.90, 0.85))]
 

@@ -14,7 +14,7 @@ from app.services.faces import DEFAULT_THRESHOLD, FaceDetector, default_model_pa
 from app.services.photos import PhotoRejected, process_photo
 from app.storage import get_storage
 from tests.conftest import SHARED_PHOTOS
-from tests.faceimages import encode, group_photo
+from tests.privacy.faceimages import encode, group_photo
 
 LIMITS = {"max_bytes": 10**8, "max_pixels": 10**8}
 

@@ -18,7 +18,7 @@ from app.services import demo
 from app.services import photos as photo_service
 from app.storage import get_storage
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SV = {"Accept-Language": "sv"}
 EN = {"Accept-Language": "en"}
 

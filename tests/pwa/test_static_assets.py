@@ -7,7 +7,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 def _asset_urls(page: str) -> list[str]:
@@ -74,7 +74,7 @@ def test_gunicorn_config_loads_the_app(tmp_path):
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "SECRET_KEY": "check", "DATABASE_URL": f"sqlite:///{tmp_path}/c.db",
            "REDIS_URL": "redis://127.0.0.1:6379/11"}
     result = subprocess.run(

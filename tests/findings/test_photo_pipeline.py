@@ -30,9 +30,10 @@ from app.services.photos import (
     save_photo,
 )
 from app.storage import LocalStorage, get_storage
+from tests.conftest import SHARED_PHOTOS
 
 LIMITS = {"max_bytes": 15 * 1024 * 1024, "max_pixels": 40_000_000}
-TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata" / "photos"
+TESTDATA = SHARED_PHOTOS
 ORIENTATION = ExifTags.Base.Orientation
 
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from app.pwa import routes as pwa_routes
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 
 
 def _worker_constant(body: str, name: str):

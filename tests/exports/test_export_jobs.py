@@ -82,7 +82,7 @@ def test_the_file_lives_in_the_export_folder_and_the_repository_ignores_it(app, 
         path = ops.file_path(job)
     assert path.is_file() and path.parent == Path(app.config["EXPORT_FOLDER"])
     assert path.name == f"{job.token}.xlsx"  # named by the random token, not the id
-    ignored = (Path(__file__).resolve().parents[1] / ".gitignore").read_text()
+    ignored = (Path(__file__).resolve().parents[2] / ".gitignore").read_text()
     assert "instance/" in ignored.split()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Finding, Photo
-from tests.test_api import body, jpeg_bytes, post_photo
+from tests.api.test_api import body, jpeg_bytes, post_photo
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "api_fuzz.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "api_fuzz.py"
 
 
 @pytest.fixture

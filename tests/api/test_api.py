@@ -255,7 +255,7 @@ def test_json_sent_as_another_content_type_is_400(client, walker_walk, make):
     assert response.status_code == 400 and response.json["code"] == "malformed_json"
 
 
-# A walker of another district may not (tests/test_access.py has the ownership table).
+# A walker of another district may not (tests/accounts/test_access.py has the ownership table).
 @pytest.mark.parametrize("role, status", [("walker", 403), ("manager", 201), ("fixer", 404)])
 def test_who_may_add_findings_through_the_api(client, login, make, role, status):
     login(role)
