@@ -31,9 +31,12 @@ run: install
 	TRYGG_DEV=1 $(BIN)/flask run --debug --host 127.0.0.1 --port 5000
 
 # One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+# Bytecode is cached even where the environment says not to (PYTHONDONTWRITEBYTECODE=1 on
+# these machines): each worker otherwise compiles the app and rewrites every test module's
+# asserts again on every run, about 3 s of its start.
 TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # vulture: dead code in app/ (settings and whitelist in pyproject.toml, vulture_whitelist.py).
 lint: install

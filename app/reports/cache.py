@@ -21,8 +21,9 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import cache
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.extensions import insert_with_conflicts
@@ -59,13 +60,20 @@ def token(session: Session) -> str:
     return session.scalar(select(DataVersion.token).where(DataVersion.name == NAME)) or ""
 
 
+@cache
+def _upsert(dialect_name: str):
+    """The token's upsert for a database, built once (building it took longer than running
+    it, on every commit that changes the dashboard's data)."""
+    statement = insert_with_conflicts(dialect_name, DataVersion).values(
+        name=NAME, token=bindparam("token"))
+    return statement.on_conflict_do_update(
+        index_elements=["name"], set_={"token": statement.excluded.token})
+
+
 def bump(session: Session) -> None:
     """A new token, written in the session's transaction (so it commits with the change).
     One upsert: concurrent first writers on an empty table cannot both insert."""
-    statement = insert_with_conflicts(session.get_bind().dialect.name, DataVersion).values(
-        name=NAME, token=uuid.uuid4().hex)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["name"], set_={"token": statement.excluded.token}))
+    session.execute(_upsert(session.get_bind().dialect.name), {"token": uuid.uuid4().hex})
 
 
 def changed(session: Session) -> None:

@@ -196,9 +196,12 @@ def _buildings(session: Session, district: District, centre, streets, rnd) -> li
 def seed(session: Session, upload_storage=None, *, today: date | None = None,
          photos_every: int = 3) -> str:
     """Create the demo data. Returns a one-line summary."""
+    from flask import current_app
+
     from app.storage import get_storage
 
     storage = upload_storage or get_storage()
+    hash_method = current_app.config["PASSWORD_HASH_METHOD"]  # scrypt, except in tests
     rnd = random.Random(20181119)
     today = today or local_today()
     ensure_defaults(session)
@@ -216,7 +219,7 @@ def seed(session: Session, upload_storage=None, *, today: date | None = None,
     for email, role in DEMO_USERS:
         user = User(
             email=email, name=_NAMES[role], role=Role(role), active=True,
-            password_hash=generate_password_hash(DEMO_PASSWORD),
+            password_hash=generate_password_hash(DEMO_PASSWORD, method=hash_method),
             districts=list(districts.values()) if role != "walker" else [districts["Fittja"]],
         )
         session.add(user)
