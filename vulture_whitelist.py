@@ -44,3 +44,6 @@ _.include_name,  # migrations/env.py
 
 # Marks the rollups stale as the migration does on a database with findings (tests use it).
 _.mark_stale
+
+# Rendered by templates/remediation/_results.html.
+_.building_html, _.html  # FilterPart

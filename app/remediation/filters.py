@@ -19,11 +19,14 @@ from werkzeug.datastructures import MultiDict
 from app.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
+    Building,
+    District,
     Finding,
     FindingStatus,
     Photo,
     PhotoKind,
     Severity,
+    User,
     Walk,
 )
 from app.remediation.forms import FindingFilterForm
@@ -203,6 +206,26 @@ def apply_filters(query: Select, filters: FindingFilters, today: date | None = N
     return query
 
 
+def list_rows(query: Select) -> Select:
+    """`query` (from filtered_findings) as the columns one row of the findings list shows,
+    in one statement: no ORM objects and no eager loads per page (they were a third of the
+    page's time at a million findings). Rows have id, version, status, severity,
+    confidential, due_date, created_at, place_type, category_id, address, district,
+    assignee, thumb and overdue."""
+    return (
+        query.with_only_columns(
+            Finding.id, Finding.version, Finding.status, Finding.severity, Finding.confidential,
+            Finding.due_date, Finding.created_at, Finding.place_type, Finding.category_id,
+            Building.address.label("address"), District.name.label("district"),
+            User.name.label("assignee"), first_photo_id().label("thumb"),
+            overdue_condition().label("overdue"),
+        )
+        .join(District, District.id == Walk.district_id)
+        .outerjoin(Building, Building.id == Finding.building_id)
+        .outerjoin(User, User.id == Finding.assignee_id)
+    )
+
+
 def list_options():
     """Eager loads a list of findings needs."""
     return (
@@ -273,12 +296,14 @@ def capped_count(session: Session, query: Select, cap: int | None = None) -> tup
 
 
 def capped_page(session: Session, query: Select, count_query: Select, *, page: int,
-                per_page: int, cap: int | None = None) -> CappedPage:
-    """Page `page` of `query`, and the rows of `count_query` (the same without loader
-    options) counted up to `cap`. A page past the end is the last page."""
+                per_page: int, cap: int | None = None, rows: bool = False) -> CappedPage:
+    """Page `page` of `query` (its rows when `rows`, else its first column's objects), and
+    the rows of `count_query` (the same without loader options or extra columns) counted up
+    to `cap`. A page past the end is the last page."""
     total, capped = capped_count(session, count_query, cap)
     if not capped:
         page = min(page, max(1, -(-total // per_page)))
     page = max(1, page)
-    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    window = query.limit(per_page).offset((page - 1) * per_page)
+    items = list(session.execute(window).all() if rows else session.scalars(window))
     return CappedPage(items=items, page=page, per_page=per_page, total=total, capped=capped)

@@ -3,6 +3,8 @@ the fixer's task list, possible duplicates, and the admin pages for priorities a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import (
     abort,
     current_app,
@@ -17,10 +19,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import Select, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import jobs
+from app import jobs, page_cache
 from app import mail as mail_service
 from app.extensions import db
 from app.findings import duplicates
@@ -84,8 +87,32 @@ def _int(value) -> int | None:
         return None
 
 
-def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
+@dataclass(frozen=True)
+class FilterPart:
+    """What the filter form adds to the list and map pages, rendered once per state of the
+    districts, buildings, walks, categories and people it offers (page_cache scope
+    "filters"), language and filter values: building its ~600 options was half of the
+    list's time at a million findings."""
+
+    html: Markup  # remediation/_filters.html
+    building_html: Markup  # its building select, refreshed out of band by htmx
+    active: list[str]  # the filters in use, in words
+    building: str  # the building filter as kept (dropped when not in the district)
+    categories: dict[int, tuple[str, str]]  # id: (icon, name), for rows and markers
+
+
+def _filters_and_part(endpoint: str) -> tuple[lists.FindingFilters, FilterPart]:
     form = FindingFilterForm(request.args)
+    key = (endpoint, locale_code(), tuple(sorted(
+        (name, value) for name, value in request.args.items(multi=True)
+        if name not in ("page", "bbox"))))
+    part = page_cache.cached(db.session, "filters", key,
+                             lambda: _filter_part(form, endpoint))
+    form.building.data = part.building
+    return lists.FindingFilters.from_form(form), part
+
+
+def _filter_part(form: FindingFilterForm, endpoint: str) -> FilterPart:
     form.validate()  # says what is wrong with a bad date; the filters ignore it
     locale = locale_code()
     every = [("", _l("All"))]
@@ -104,9 +131,10 @@ def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     form.walk.choices = options(every + [
         (str(id_), f"{title} · {planned_start.date().isoformat()}")
         for id_, title, planned_start in db.session.execute(walks)])
+    categories = {c.id: (c.icon, c.name(locale)) for c in db.session.scalars(
+        select(Category).order_by(Category.position, Category.id))}
     form.category.choices = options(every + [
-        (str(c.id), c.name(locale)) for c in db.session.scalars(
-            select(Category).order_by(Category.position, Category.id))])
+        (str(id_), name) for id_, (_icon, name) in categories.items()])
     form.severity.choices = options(every) + choices(Severity)
     form.status.choices = options(
         every + [("open", _l("Open (not done)")), ("done", _l("Done or closed"))]
@@ -117,7 +145,15 @@ def _filter_form() -> tuple[FindingFilterForm, lists.FindingFilters]:
     form.confidential.choices = options(
         [("", _l("All")), ("no", _l("Not confidential")), ("yes", _l("Only confidential"))])
     form.sort.choices = options((key, text) for key, (text, _order) in lists.SORTS.items())
-    return form, lists.FindingFilters.from_form(form)  # the building dropped above stays out
+    active = active_filters(form)
+    target = "#finding-results" if endpoint == "remediation.findings" else None
+    return FilterPart(
+        html=Markup(render_template("remediation/_filters.html", form=form, active=active,
+                                    action=url_for(endpoint), target=target)),
+        building_html=Markup(render_template("remediation/_building_filter.html", form=form,
+                                             building_oob=True)),
+        active=active, building=form.building.data or "", categories=categories,
+    )
 
 
 def active_filters(form: FindingFilterForm) -> list[str]:
@@ -175,43 +211,37 @@ def _query_string() -> str:
 def findings():
     if not can(current_user, "list_findings"):
         abort(404)
-    form, filters = _filter_form()
+    filters, part = _filters_and_part("remediation.findings")
     query = lists.filtered_findings(filters)
     page = lists.capped_page(
-        db.session, query.options(*lists.list_options()), query,
-        page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE)
-    return _list_response(form, page)
-
-
-def _list_response(form, page, bulk=None, status=200):
-    bulk = bulk or _bulk_form()
-    if not bulk.next.data:
-        bulk.next.data = request.full_path if request.method == "GET" else url_for(
-            "remediation.findings")
+        db.session, lists.list_rows(query), query,
+        page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE, rows=True)
+    bulk = _bulk_form()
+    bulk.next.data = request.full_path
     fragment = wants_fragment()
-    template = "remediation/_results.html" if fragment else "remediation/list.html"
     return render_template(
-        template, form=form, page=page, bulk=bulk, query=_query_string(),
-        status_colours=STATUS_COLOURS, building_oob=fragment, active=active_filters(form),
-    ), status
+        "remediation/_results.html" if fragment else "remediation/list.html",
+        part=part, page=page, bulk=bulk, query=_query_string(), status_colours=STATUS_COLOURS,
+        fragment=fragment,
+    )
 
 
 @bp.get("/findings/map")
 def findings_map():
     if not can(current_user, "list_findings"):
         abort(404)
-    form, filters = _filter_form()
+    filters, part = _filters_and_part("remediation.findings_map")
     # The last box wins: map.js appends its box to the page's own URL.
     matching = lists.filtered_findings(filters)
-    points = _map_points(matching, _bbox((request.args.getlist("bbox") or [None])[-1]))
+    points = _map_points(matching, _bbox((request.args.getlist("bbox") or [None])[-1]),
+                         part.categories)
     if request.accept_mimetypes.best == "application/json":
         response = jsonify(points=points)  # map.js, after a pan or zoom
         response.vary.add("Accept")
         return response
     total, capped = lists.capped_count(db.session, matching)
     return render_template(
-        "remediation/map.html", form=form, points=points, total=total, capped=capped,
-        active=active_filters(form),
+        "remediation/map.html", part=part, points=points, total=total, capped=capped,
         query=_query_string(), status_colours=STATUS_COLOURS, limit=MAP_LIMIT,
         status_labels={s.value: label(s) for s in FindingStatus},
     )
@@ -228,7 +258,7 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return south, west, north, east
 
 
-def _map_points(matching: Select, bbox) -> list[dict]:
+def _map_points(matching: Select, bbox, categories: dict[int, tuple[str, str]]) -> list[dict]:
     """The markers of the matching findings, read as plain columns (no ORM objects),
     thumbnails in the same query."""
     query = (
@@ -244,8 +274,7 @@ def _map_points(matching: Select, bbox) -> list[dict]:
         query = query.where(Finding.latitude.between(south, north),
                             Finding.longitude.between(west, east))
     rows = db.session.execute(query).all()
-    locale = locale_code()
-    titles = {c.id: f"{c.icon} {c.name(locale)} #" for c in db.session.scalars(select(Category))}
+    titles = {id_: f"{icon} {name} #" for id_, (icon, name) in categories.items()}
     statuses = {s: (s.value, label(s)) for s in FindingStatus}
     statuses.update({s.value: v for s, v in statuses.items()})
     # Two links per marker: built once and filled in (url_for per marker took a fifth of the

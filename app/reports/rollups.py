@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from app import page_cache
 from app.extensions import insert_with_conflicts
 from app.models import (
     OPEN_STATUSES,
@@ -49,7 +50,6 @@ from app.models import (
     RollupState,
     Walk,
 )
-from app.reports import cache as page_cache
 from app.timeutil import LOCAL
 
 FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)
@@ -113,7 +113,7 @@ def is_stale(session: Session) -> bool:
 def rebuild(session: Session) -> int:
     """Recompute every fact from the findings (idempotent); returns how many there are."""
     session.flush()
-    page_cache.changed(session)
+    page_cache.changed(session)  # it follows bulk writes (COPY, a restore): every scope
     connection = session.connection()
     connection.execute(delete(FindingFact))
     connection.execute(insert(FindingFact).from_select(_COLUMNS, facts_select()))

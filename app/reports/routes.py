@@ -14,6 +14,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import page_cache
 from app.exports import forms as export_forms
 from app.extensions import db
 from app.i18n import locale_code
@@ -21,7 +22,7 @@ from app.labels import label, options
 from app.models import District, SurveyResult
 from app.places.queries import district_choices, districts_by_name
 from app.policy import require
-from app.reports import bp, cache
+from app.reports import bp
 from app.reports import queries as report_service
 from app.reports import surveys as survey_service
 from app.reports.forms import (
@@ -48,8 +49,8 @@ def dashboard():
     require("view_reports")
     # The content is the same for everyone who may see it: kept as HTML per state of the
     # data, language and query string (its links carry the query string's filters).
-    body = cache.cached(db.session, ("dashboard", locale_code(), request.query_string),
-                        _dashboard_body)
+    body = page_cache.cached(db.session, "dashboard", (locale_code(), request.query_string),
+                             _dashboard_body)
     return render_template("reports/dashboard.html", body=body)
 
 
