@@ -1,5 +1,8 @@
 """Translated labels for the enums, so templates and forms show words, not codes."""
 
+from functools import lru_cache
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
@@ -85,6 +88,23 @@ UNSAFE_RATINGS = {
 
 def label(value) -> str:
     """The translated word for an enum member (or its value, if unknown)."""
+    locale = get_locale()
+    if locale is None:  # no app context: nothing to translate with, nothing to remember
+        return _word(value)
+    try:
+        return _label(value, str(locale))
+    except TypeError:  # unhashable: not an enum member
+        return str(value)
+
+
+@lru_cache(maxsize=2048, typed=True)  # typed: WalkStatus and FindingStatus share values
+def _label(value, locale: str) -> str:
+    """Per language, as the catalogues do not change while the app runs (a list page asks
+    for the same few words a hundred times)."""
+    return _word(value)
+
+
+def _word(value) -> str:
     for enum_cls, names in LABELS.items():
         if isinstance(value, enum_cls):
             return str(names[value])

@@ -238,6 +238,13 @@ def list_options():
 # --- pages with a capped count ----------------------------------------------------------
 
 COUNT_CAP = 1000
+# A text search is counted only this far: each row counted is a row whose text is matched
+# (at a million findings, counting a common word's 1 000 took 45 ms of a 50 ms page).
+SEARCH_COUNT_CAP = 200
+
+
+def count_cap(filters: FindingFilters) -> int:
+    return SEARCH_COUNT_CAP if filters.q else COUNT_CAP
 
 
 @dataclass

@@ -30,6 +30,16 @@ def test_list_count_stops_at_the_cap_and_pages_still_work(client, login, six, mo
     assert "6 iakttagelser" in page and "Fler än" not in page
 
 
+def test_a_search_is_counted_to_its_own_smaller_cap(client, login, six, monkeypatch):
+    monkeypatch.setattr(remediation, "SEARCH_COUNT_CAP", 3)
+    login("manager")
+    page = client.get("/findings?q=lampa").get_data(as_text=True)
+    assert "Fler än 3 iakttagelser" in page
+    assert "6 iakttagelser" in client.get("/findings").get_data(as_text=True)
+    on_map = client.get("/findings/map?q=lampa").get_data(as_text=True)
+    assert "Fler än 3 iakttagelser" in on_map
+
+
 def test_capped_list_pages_through_every_finding(client, login, six, monkeypatch):
     monkeypatch.setattr(remediation, "COUNT_CAP", 2)
     monkeypatch.setattr("app.remediation.routes.PER_PAGE", 4)
