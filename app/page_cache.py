@@ -1,11 +1,11 @@
 """Pages (or parts of pages) computed once per state of the data they are computed from.
 
 A scope names a set of tables: `dashboard` what app.reports.queries.dashboard reads,
-`filters` what the findings list's filter form offers (districts, buildings, walks,
-categories, people). A token per scope in `data_versions` changes in every commit that
-writes to one of its tables (an ORM object added, changed or deleted, or an
-UPDATE/DELETE/INSERT run through the session). What `cached()` computes is kept in this
-process per (scope's token, today, key): every gunicorn worker recomputes once after a
+`filters` what the findings list's filter form and bulk actions offer (districts,
+buildings, walks, categories, people, priorities). A token per scope in `data_versions`
+changes in every commit that writes to one of its tables (an ORM object added, changed or
+deleted, or an UPDATE/DELETE/INSERT run through the session). What `cached()` computes is
+kept in this process per (scope's token, today, key): every gunicorn worker recomputes once after a
 change and then answers from memory, and a page never shows data older than the last
 commit. Today is part of the key because "overdue" and "this year" move at midnight without
 any write.
@@ -39,6 +39,7 @@ from app.models import (
     FindingFact,
     FindingRollup,
     FixRollup,
+    Priority,
     RecurringRollup,
     RollupState,
     SurveyResult,
@@ -52,7 +53,7 @@ SCOPES: dict[str, tuple[type, ...]] = {
     "dashboard": (Building, BuildingRollup, Category, District, Finding, FindingFact,
                   FindingRollup, FixRollup, RecurringRollup, RollupState, SurveyResult, Walk,
                   WalkTarget),
-    "filters": (Building, Category, District, User, Walk),
+    "filters": (Building, Category, District, Priority, User, Walk),
 }
 _FLAGS = "data_changed"  # session.info: the scopes this transaction changed
 _SIZE = 128  # entries per process: filters people actually choose, a few tokens

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import pyotp
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import generate_password_hash
 
 from app.accounts.credentials import create_user
@@ -59,7 +59,8 @@ def load_session(session: Session, token: str, *, max_age: timedelta,
     """The user behind a session token, if the session still exists, is younger than
     `max_age` and the user is active; None otherwise."""
     now = now or utcnow()
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    row = session.scalar(select(UserSession).options(joinedload(UserSession.user))
+                         .where(UserSession.token_hash == _hash(token)))  # one query a request
     if row is None or row.created_at <= now - max_age or not row.user.active:
         return None
     row.user.session_token = token

@@ -217,13 +217,16 @@ def findings():
         db.session, lists.list_rows(query), query,
         page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE, rows=True,
         cap=lists.count_cap(filters))
-    bulk = _bulk_form()
+    bulk = BulkForm()  # its token and where to come back; the rest is kept as HTML
     bulk.next.data = request.full_path
+    bulk_actions = page_cache.cached(
+        db.session, "filters", ("bulk", locale_code()),
+        lambda: Markup(render_template("remediation/_bulk_actions.html", bulk=_bulk_form())))
     fragment = wants_fragment()
     return render_template(
         "remediation/_results.html" if fragment else "remediation/list.html",
-        part=part, page=page, bulk=bulk, query=_query_string(), status_colours=STATUS_COLOURS,
-        fragment=fragment,
+        part=part, page=page, bulk=bulk, bulk_actions=bulk_actions, query=_query_string(),
+        status_colours=STATUS_COLOURS, fragment=fragment,
     )
 
 

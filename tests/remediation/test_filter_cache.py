@@ -7,7 +7,7 @@ import re
 from sqlalchemy import update
 
 from app.extensions import db
-from app.models import Category
+from app.models import Category, Priority
 from tests.reports.test_reports_cache import statements  # noqa: F401 (a fixture)
 
 
@@ -69,3 +69,22 @@ def test_each_language_has_its_own_form(client, login, make):
     english = client.get("/findings").get_data(as_text=True)
     assert "Alla" in _options(swedish, "district")
     assert "All" in _options(english, "district")
+
+
+def test_the_bulk_actions_offer_a_new_priority_and_fixer_at_once(app, client, login, make):
+    login("manager")
+    walk = make.walk(make.district("Fittja"), status="completed")
+    make.finding(walk, make.user("walker"))
+    page = client.get("/findings").get_data(as_text=True)
+    assert "Inom en timme" not in _options(page, "priority_id")
+    with app.app_context():
+        db.session.add(Priority(name_sv="Inom en timme", name_en="Within the hour", days=0,
+                                position=99))
+        db.session.commit()
+    make.user("fixer", name="Fia Fixare")
+    page = client.get("/findings").get_data(as_text=True)
+    assert "Inom en timme" in _options(page, "priority_id")
+    assert "Fia Fixare (Åtgärdare)" in _options(page, "assignee_id")
+    # Where the bulk form comes back to stays the page's own, filters and all.
+    page = client.get("/findings?status=open").get_data(as_text=True)
+    assert re.search(r'name="next"[^>]*value="/findings\?status=open"', page), page[:500]
