@@ -162,6 +162,25 @@ def test_duplicates_are_open_findings_of_the_same_category(app, ctx, make):
     assert possible_duplicates(db.session, 59.2472, 17.8610, lighting, exclude_id=same) == []
 
 
+def test_a_crowded_spot_still_gives_the_nearest_duplicates_first(app, ctx, make, monkeypatch):
+    """More open findings in the box than the database sends: the nearest still come first,
+    equal distances by number, and the list is as long as asked."""
+    from app.findings import duplicates
+
+    monkeypatch.setattr(duplicates, "CANDIDATES_PER_RESULT", 2)
+    author = make.user("walker")
+    walk = make.walk(status="completed")
+    door = _offset(59.2472, 17.8610, 12)
+    crowd = [make.finding(walk, author, "lighting", latitude=door[0], longitude=door[1])
+             for _ in range(8)]
+    nearer = make.finding(walk, author, "lighting", latitude=_offset(59.2472, 17.8610, 4)[0],
+                          longitude=17.8610)
+    hits = duplicates.possible_duplicates(db.session, 59.2472, 17.8610,
+                                          make.category_id("lighting"), limit=3)
+    assert [h.finding.id for h in hits] == [nearer, crowd[0], crowd[1]]
+    assert abs(hits[0].distance_m - 4) < 0.5 and abs(hits[1].distance_m - 12) < 0.5
+
+
 def test_finding_page_shows_possible_duplicates_to_the_manager(client, login, make):
     login("manager")
     author = make.user("walker")
