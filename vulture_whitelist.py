@@ -47,3 +47,6 @@ _.mark_stale
 
 # Rendered by templates/remediation/_results.html.
 _.building_html, _.html  # FilterPart
+
+# A field of the API schema Photo (app/api/schemas.py), filled by name in app/api/routes.py.
+_.thumb_url

@@ -263,9 +263,11 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return south, west, north, east
 
 
-def _map_points(matching: Select, bbox, categories: dict[int, tuple[str, str]]) -> list[dict]:
-    """The markers of the matching findings, read as plain columns (no ORM objects),
-    thumbnails in the same query."""
+def _map_points(matching: Select, bbox, categories: dict[int, tuple[str, str]]) -> dict:
+    """The markers of the matching findings, compactly: each a row [id, lat, lon, status,
+    category id, overdue (0/1), thumbnail photo id or 0], and once per page the link
+    patterns, the categories' titles and the statuses' words (map.js expands them). Read as
+    plain columns, thumbnails in the same query."""
     query = (
         matching
         .with_only_columns(Finding.id, Finding.latitude, Finding.longitude, Finding.status,
@@ -278,47 +280,32 @@ def _map_points(matching: Select, bbox, categories: dict[int, tuple[str, str]]) 
         south, west, north, east = bbox
         query = query.where(Finding.latitude.between(south, north),
                             Finding.longitude.between(west, east))
-    rows = db.session.execute(query).all()
-    titles = {id_: f"{icon} {name} #" for id_, (icon, name) in categories.items()}
-    statuses = {s: (s.value, label(s)) for s in FindingStatus}
-    statuses.update({s.value: v for s, v in statuses.items()})
-    # Two links per marker: built once and filled in (url_for per marker took a fifth of the
-    # page's time at 2,000 markers).
-    show_url = url_for("findings.show", finding_id=1234567890).replace("1234567890", "{}")
-    thumb_url = url_for("photos.serve", photo_id=1234567890, variant="thumb").replace(
-        "1234567890", "{}")
-    points = []
-    for id_, lat, lon, status, category_id, overdue, thumb in rows:
-        value, words = statuses[status]
-        points.append({
-            "id": id_, "lat": lat, "lon": lon, "status": value, "label": words,
-            "title": f"{titles[category_id]}{id_}",
-            "url": show_url.format(id_),
-            "thumb": thumb_url.format(thumb) if thumb else None,
-            "overdue": bool(overdue),
-        })
-    return points
+    rows = [[id_, lat, lon, status.value, category_id, 1 if overdue else 0, thumb or 0]
+            for id_, lat, lon, status, category_id, overdue, thumb
+            in db.session.execute(query)]
+    return {
+        "url": url_for("findings.show", finding_id=1234567890).replace("1234567890", "{}"),
+        "thumb": url_for("photos.serve", photo_id=1234567890, variant="thumb").replace(
+            "1234567890", "{}"),
+        "titles": {str(id_): f"{icon} {name} #" for id_, (icon, name) in categories.items()},
+        "labels": {s.value: label(s) for s in FindingStatus},
+        "rows": rows,
+    }
 
 
-def _point_list(points: list[dict]) -> Markup:
+def _point_list(points: dict) -> Markup:
     """The map's markers as list items (the map's text alternative): written here rather
     than by a template loop, which took half of the map page's time at 2,000 markers. Each
     category's title and each status's label is escaped once."""
     overdue = Markup(' <span class="badge badge-overdue">{}</span>').format(_("Overdue"))
-    titles: dict[str, str] = {}
-    badges: dict[str, str] = {}
-    items = []
-    for p in points:
-        title = p["title"]
-        prefix = title[:title.rindex("#") + 1]
-        if prefix not in titles:
-            titles[prefix] = str(escape(prefix))
-        if p["status"] not in badges:
-            badges[p["status"]] = str(Markup('<span class="badge badge-{}">{}</span>').format(
-                p["status"], p["label"]))
-        items.append(f'<li><a href="{escape(p["url"])}">{titles[prefix]}{p["id"]}</a> '
-                     f'{badges[p["status"]]}{overdue if p["overdue"] else ""}</li>')
-    return Markup("\n".join(items))
+    url = str(escape(points["url"]))
+    titles = {int(id_): str(escape(title)) for id_, title in points["titles"].items()}
+    badges = {status: str(Markup('<span class="badge badge-{}">{}</span>').format(status, word))
+              for status, word in points["labels"].items()}
+    return Markup("\n".join(
+        f'<li><a href="{url.format(id_)}">{titles.get(category_id, "")}{id_}</a> '
+        f'{badges[status]}{overdue if late else ""}</li>'
+        for id_, _lat, _lon, status, category_id, late, _thumb in points["rows"]))
 
 
 def _safe_next(target: str | None, fallback: str) -> str:

@@ -28,7 +28,7 @@
     var source = document.getElementById(el.dataset.points);
     var points = [];
     try {
-      points = JSON.parse(source ? source.textContent : "[]");
+      points = expand(JSON.parse(source ? source.textContent : "[]"));
     } catch (e) {
       points = [];
     }
@@ -97,9 +97,27 @@
         .then(function (data) {
           if (!data || !data.points) return;
           layer.clearLayers();
-          el.dataset.markers = String(addMarkers(el, layer, data.points, colours).length);
+          el.dataset.markers = String(addMarkers(el, layer, expand(data.points), colours).length);
         })
         .catch(function () { /* offline or superseded: keep the markers shown */ });
+    });
+  }
+
+  // The findings map sends its markers compactly (2,000 of them): rows of [id, lat, lon,
+  // status, category, overdue, thumbnail photo], with the link patterns, the categories'
+  // titles and the statuses' words once. Small maps send the markers themselves.
+  function expand(data) {
+    if (Array.isArray(data)) return data;
+    if (!data || !Array.isArray(data.rows)) return [];
+    return data.rows.map(function (row) {
+      return {
+        id: row[0], lat: row[1], lon: row[2], status: row[3],
+        label: data.labels[row[3]] || row[3],
+        title: (data.titles[String(row[4])] || "#") + row[0],
+        url: data.url.replace("{}", row[0]),
+        thumb: row[6] ? data.thumb.replace("{}", row[6]) : null,
+        overdue: row[5] === 1
+      };
     });
   }
 

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Photo, PhotoKind, User
 from app.timeutil import local_today
 from tests.conftest import TEST_PASSWORD, shared_rows
+from tests.remediation.test_scale_queries import _markers, expand
 
 
 @pytest.fixture(autouse=True)
@@ -487,9 +488,12 @@ def test_map_page_has_markers_for_the_filtered_findings(client, login, make, fit
     login("manager")
     page = client.get(f"/findings/map?category={make.category_id('lighting')}"
                       f"&district={fittja['district']}").get_data(as_text=True)
-    data = page[page.index('id="findings-map-data">'):]
-    data = data[:data.index("</script>")]
-    assert data.count('"lat"') == 4  # the four Fittja lighting findings with a position
+    markers = _markers(page)
+    assert len(markers) == 4  # the four Fittja lighting findings with a position
+    assert all(m["title"].endswith(f"Lighting #{m['id']}") for m in markers)
+    # The same findings as a list under the map, for those who cannot use the map.
+    for m in markers:
+        assert f'<a href="/findings/{m["id"]}">' in page
     assert "leaflet.js" in page and "leaflet.markercluster.js" in page and "map.js" in page
     assert "tile.openstreetmap.org" in page or "data-tile-url" in page
 
@@ -510,8 +514,8 @@ def test_map_markers_show_each_findings_first_reported_photo(client, login, make
             ids.append(photo.id)
         db.session.commit()
     login("manager")
-    points = {p["id"]: p for p in client.get(
-        "/findings/map", headers={"Accept": "application/json"}).get_json()["points"]}
+    points = {p["id"]: p for p in expand(client.get(
+        "/findings/map", headers={"Accept": "application/json"}).get_json()["points"])}
     assert points[with_photos]["thumb"] == f"/photos/{ids[1]}/thumb.jpg"
     assert points[without]["thumb"] is None
     assert points[with_photos]["url"] == f"/findings/{with_photos}"
