@@ -24,6 +24,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import cache
+from typing import TypeVar
 
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -58,7 +59,8 @@ SCOPES: dict[str, tuple[type, ...]] = {
 _FLAGS = "data_changed"  # session.info: the scopes this transaction changed
 _SIZE = 128  # entries per process: filters people actually choose, a few tokens
 
-_kept: OrderedDict[Hashable, str] = OrderedDict()
+_kept: OrderedDict[Hashable, object] = OrderedDict()
+T = TypeVar("T")
 _lock = threading.Lock()
 
 
@@ -89,8 +91,9 @@ def changed(session: Session, *scopes: str) -> None:
     session.info.setdefault(_FLAGS, set()).update(scopes or SCOPES)
 
 
-def cached(session: Session, scope: str, key: Hashable, compute: Callable[[], str]) -> str:
-    """compute()'s text for `key` as of the scope's current token."""
+def cached(session: Session, scope: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """compute()'s value for `key` as of the scope's current token (HTML, or a value that
+    nobody changes afterwards)."""
     full = (scope, token(session, scope), local_today(), key)
     with _lock:
         kept = _kept.get(full)

@@ -69,13 +69,23 @@ def finding_text_condition(text: str, dialect: str):
 
 def finding_text_match(q: str, session: Session):
     """The WHERE clause for `?q=` on a select from findings (see the module's docstring)."""
+    from app import page_cache
+
     q = q.strip()
     dialect = dialect_name(session)
     building_query = select(Building.id).where(
         or_(contains(Building.address, q, dialect), contains(Building.code, q, dialect)))
-    building_ids = list(session.scalars(building_query.limit(BUILDING_ID_LIMIT + 1)))
-    category_ids = list(session.scalars(select(Category.id).where(or_(
-        contains(Category.name_sv, q, dialect), contains(Category.name_en, q, dialect)))))
+
+    def places() -> tuple[list[int], list[int]]:
+        return (list(session.scalars(building_query.limit(BUILDING_ID_LIMIT + 1))),
+                list(session.scalars(select(Category.id).where(or_(
+                    contains(Category.name_sv, q, dialect),
+                    contains(Category.name_en, q, dialect))))))
+
+    # The buildings and categories a word names change only with them (scope "filters"):
+    # looked up once per word, not on every page of its results (on SQLite the lookup is a
+    # Python case fold per building, 28 ms at 5,000 buildings).
+    building_ids, category_ids = page_cache.cached(session, "filters", ("search", q), places)
     conditions = [finding_text_condition(q, dialect)]
     if len(building_ids) > BUILDING_ID_LIMIT:
         conditions.append(Finding.building_id.in_(building_query))

@@ -88,3 +88,16 @@ def test_the_bulk_actions_offer_a_new_priority_and_fixer_at_once(app, client, lo
     # Where the bulk form comes back to stays the page's own, filters and all.
     page = client.get("/findings?status=open").get_data(as_text=True)
     assert re.search(r'name="next"[^>]*value="/findings\?status=open"', page), page[:500]
+
+
+def test_a_search_finds_the_findings_of_a_building_added_after_the_same_search(
+        client, login, make):
+    login("manager")
+    district = make.district("Fittja")
+    walk = make.walk(district, status="completed")
+    author = make.user("walker")
+    assert "0 iakttagelser" in client.get("/findings?q=Nygatan").get_data(as_text=True)
+    building = make.building(district, address="Nygatan 1")
+    found = make.finding(walk, author, building_id=building, description="Trasig lampa")
+    page = client.get("/findings?q=Nygatan").get_data(as_text=True)
+    assert "1 iakttagelse" in page and f"/findings/{found}\"" in page
