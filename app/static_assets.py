@@ -9,8 +9,10 @@ an old `v`) must revalidate (ETag), so a stale URL never pins an old file for a 
 Compression, two ways:
 - Static CSS/JS/SVG are compressed here, once per process and file, at the highest level
   (brotli 11, gzip 9: a third smaller than Flask-Compress's per-request level for htmx) and
-  kept in memory; the file's URL names its exact bytes. This is "precompressed" without a
-  build step or a second copy of static/ to keep in sync: the first request pays ~20 ms.
+  kept in memory; our own JS and CSS are minified first (not under `flask run --debug`, or
+  with STATIC_MINIFY off). The file's URL names its exact source bytes. This is
+  "precompressed" without a build step or a second copy of static/ to keep in sync: the
+  first request pays ~20 ms.
 - Pages and JSON go through Flask-Compress per response (brotli 4 / gzip 6: fast enough to
   pay on every request, most of the gain).
 
@@ -27,6 +29,8 @@ import stat
 import threading
 
 import brotli
+import csscompressor
+import jsmin
 from flask import Flask, request
 from flask_compress import Compress
 from werkzeug.security import safe_join
@@ -40,6 +44,19 @@ REVALIDATED = frozenset({"text/html", "application/json", "text/javascript",
                          "application/manifest+json"})
 
 compress = Compress()
+
+
+def minified(filename: str, data: bytes) -> bytes:
+    """Our own JS and CSS without comments and spacing (a quarter fewer bytes after brotli:
+    the capture page's first visit 53 KB instead of 61 KB). The vendored files are minified
+    by their authors. jsmin and csscompressor: small, long-kept minifiers without Node."""
+    if filename.startswith("vendor/"):
+        return data
+    if filename.endswith(".js"):
+        return jsmin.jsmin(data.decode("utf-8")).encode("utf-8")
+    if filename.endswith(".css"):
+        return csscompressor.compress(data.decode("utf-8")).encode("utf-8")
+    return data
 
 
 def _choose(accept_encoding: str) -> str | None:
@@ -80,9 +97,13 @@ def init_app(app: Flask) -> None:
             hashes[filename] = known
         return known[1]
 
+    minify = app.config.get("STATIC_MINIFY", not app.debug)
+
     def compressed_static(filename: str, digest: str, algorithm: str, data: bytes) -> bytes:
         key = (filename, digest, algorithm)
         if key not in compressed:
+            if minify:
+                data = minified(filename, data)
             body = (brotli.compress(data, quality=11) if algorithm == "br"
                     else gzip.compress(data, compresslevel=9, mtime=0))
             with lock:
