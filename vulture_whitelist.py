@@ -39,7 +39,7 @@ _.internal,
 _.unsafe_rating,
 
 # Callback signatures the library fixes (spectree hooks, SQLAlchemy session events, Alembic).
-_.instance, _.flush_context, _.instances, _.previous_transaction, _.parent_names,
+_.instance, _.flush_context, _.instances, _.previous_transaction, _.transaction, _.parent_names,
 _.include_name,  # migrations/env.py
 
 # Marks the rollups stale as the migration does on a database with findings (tests use it).

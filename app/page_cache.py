@@ -64,8 +64,17 @@ T = TypeVar("T")
 _lock = threading.Lock()
 
 
+_TOKENS = "data_tokens"  # session.info: the tokens read in this transaction
+
+
 def token(session: Session, scope: str) -> str:
-    return session.scalar(select(DataVersion.token).where(DataVersion.name == scope)) or ""
+    """The scope's token, read once per transaction (a list page asks for it for its filter
+    form, its bulk actions and its search)."""
+    tokens = session.info.setdefault(_TOKENS, {})
+    if scope not in tokens:
+        tokens[scope] = session.scalar(
+            select(DataVersion.token).where(DataVersion.name == scope)) or ""
+    return tokens[scope]
 
 
 @cache
@@ -144,3 +153,8 @@ def _bump_on_commit(session):
 @event.listens_for(Session, "after_soft_rollback")
 def _forget(session, previous_transaction):
     session.info.pop(_FLAGS, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_tokens(session, transaction):
+    session.info.pop(_TOKENS, None)  # the next transaction may see others' commits

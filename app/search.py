@@ -23,6 +23,7 @@ from __future__ import annotations
 from sqlalchemy import func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
+from app import page_cache
 from app.models import Building, Category, Finding
 
 FTS_TABLE = "findings_fts"
@@ -69,8 +70,6 @@ def finding_text_condition(text: str, dialect: str):
 
 def finding_text_match(q: str, session: Session):
     """The WHERE clause for `?q=` on a select from findings (see the module's docstring)."""
-    from app import page_cache
-
     q = q.strip()
     dialect = dialect_name(session)
     building_query = select(Building.id).where(

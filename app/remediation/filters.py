@@ -303,14 +303,12 @@ def capped_count(session: Session, query: Select, cap: int | None = None) -> tup
 
 
 def capped_page(session: Session, query: Select, count_query: Select, *, page: int,
-                per_page: int, cap: int | None = None, rows: bool = False) -> CappedPage:
-    """Page `page` of `query` (its rows when `rows`, else its first column's objects), and
-    the rows of `count_query` (the same without loader options or extra columns) counted up
-    to `cap`. A page past the end is the last page."""
+                per_page: int, cap: int | None = None) -> CappedPage:
+    """Page `page` of `query`'s rows, and the rows of `count_query` (the same without its
+    extra columns) counted up to `cap`. A page past the end is the last page."""
     total, capped = capped_count(session, count_query, cap)
     if not capped:
         page = min(page, max(1, -(-total // per_page)))
     page = max(1, page)
-    window = query.limit(per_page).offset((page - 1) * per_page)
-    items = list(session.execute(window).all() if rows else session.scalars(window))
+    items = session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return CappedPage(items=items, page=page, per_page=per_page, total=total, capped=capped)

@@ -215,7 +215,7 @@ def findings():
     query = lists.filtered_findings(filters)
     page = lists.capped_page(
         db.session, lists.list_rows(query), query,
-        page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE, rows=True,
+        page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE,
         cap=lists.count_cap(filters))
     bulk = BulkForm()  # its token and where to come back; the rest is kept as HTML
     bulk.next.data = request.full_path
@@ -248,7 +248,7 @@ def findings_map():
         "remediation/map.html", part=part, points=points, total=total, capped=capped,
         point_list=_point_list(points),
         query=_query_string(), status_colours=STATUS_COLOURS, limit=MAP_LIMIT,
-        status_labels={s.value: label(s) for s in FindingStatus},
+        status_labels=points["labels"],
     )
 
 
