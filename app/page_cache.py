@@ -2,13 +2,20 @@
 
 A scope names a set of tables: `dashboard` what app.reports.queries.dashboard reads,
 `filters` what the findings list's filter form and bulk actions offer (districts,
-buildings, walks, categories, people, priorities). A token per scope in `data_versions`
+buildings, walks, categories, people, priorities), `settings` the admin's settings (read
+on every request), `findings` what the findings list, map
+and finding page and the walks API show. A token per scope in `data_versions`
 changes in every commit that writes to one of its tables (an ORM object added, changed or
 deleted, or an UPDATE/DELETE/INSERT run through the session). What `cached()` computes is
 kept in this process per (scope's token, today, key): every gunicorn worker recomputes once after a
 change and then answers from memory, and a page never shows data older than the last
 commit. Today is part of the key because "overdue" and "this year" move at midnight without
 any write.
+
+`page()` keeps a whole page as one user sees it at one URL (user, role, language, path and
+query string in the key; the CSRF token put back per request). It is for read-heavy pages
+that managers reload: while nobody writes, a reload costs a lookup; after a write to the
+scope's tables each worker renders each page once more, at the uncached speed.
 
 The token is random, not a counter: a database restored from a backup has the token of the
 moment it was copied, which names exactly the data it holds.
@@ -20,32 +27,44 @@ calls `changed()` before the commit, as `rollups.rebuild()` does (seed-scale end
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import cache
 from typing import TypeVar
 
+from flask import current_app, g, request
+from flask import session as cookie_session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.extensions import insert_with_conflicts
+from app.i18n import locale_code
 from app.models import (
+    AppSetting,
     Building,
     BuildingRollup,
     Category,
+    Comment,
     DataVersion,
     District,
     Finding,
+    FindingEvent,
     FindingFact,
     FindingRollup,
     FixRollup,
+    FollowUpItem,
+    Photo,
     Priority,
     RecurringRollup,
     RollupState,
     SurveyResult,
     User,
     Walk,
+    WalkParticipant,
     WalkTarget,
 )
 from app.timeutil import local_today
@@ -55,9 +74,12 @@ SCOPES: dict[str, tuple[type, ...]] = {
                   FindingRollup, FixRollup, RecurringRollup, RollupState, SurveyResult, Walk,
                   WalkTarget),
     "filters": (Building, Category, District, Priority, User, Walk),
+    "settings": (AppSetting,),
+    "findings": (Building, Category, Comment, District, Finding, FindingEvent, FollowUpItem,
+                 Photo, Priority, User, Walk, WalkParticipant, WalkTarget),
 }
 _FLAGS = "data_changed"  # session.info: the scopes this transaction changed
-_SIZE = 128  # entries per process: filters people actually choose, a few tokens
+_SIZE = 256  # entries per process: pages and filters people actually use, a few tokens
 
 _kept: OrderedDict[Hashable, object] = OrderedDict()
 T = TypeVar("T")
@@ -69,12 +91,12 @@ _TOKENS = "data_tokens"  # session.info: the tokens read in this transaction
 
 def token(session: Session, scope: str) -> str:
     """The scope's token, read once per transaction (a list page asks for it for its filter
-    form, its bulk actions and its search)."""
-    tokens = session.info.setdefault(_TOKENS, {})
-    if scope not in tokens:
-        tokens[scope] = session.scalar(
-            select(DataVersion.token).where(DataVersion.name == scope)) or ""
-    return tokens[scope]
+    form, its bulk actions and its search, every request for the settings)."""
+    tokens = session.info.get(_TOKENS)
+    if tokens is None:  # all scopes' in one query: a page reads two or three
+        tokens = session.info[_TOKENS] = dict(
+            session.execute(select(DataVersion.name, DataVersion.token)).all())
+    return tokens.get(scope, "")
 
 
 @cache
@@ -87,11 +109,12 @@ def _upsert(dialect_name: str):
         index_elements=["name"], set_={"token": statement.excluded.token})
 
 
-def bump(session: Session, scope: str) -> None:
-    """A new token, written in the session's transaction (so it commits with the change).
-    One upsert: concurrent first writers on an empty table cannot both insert."""
+def bump(session: Session, *scopes: str) -> None:
+    """New tokens, written in the session's transaction (so they commit with the change).
+    An upsert: concurrent first writers on an empty table cannot both insert. One
+    statement for all scopes (a new finding changes three)."""
     session.execute(_upsert(session.get_bind().dialect.name),
-                    {"scope": scope, "token": uuid.uuid4().hex})
+                    [{"scope": scope, "token": uuid.uuid4().hex} for scope in scopes])
 
 
 def changed(session: Session, *scopes: str) -> None:
@@ -115,6 +138,51 @@ def cached(session: Session, scope: str, key: Hashable, compute: Callable[[], T]
         while len(_kept) > _SIZE:
             _kept.popitem(last=False)
     return value
+
+
+def clear() -> None:
+    """Forget everything kept in this process (tests: each starts from its own data)."""
+    with _lock:
+        _kept.clear()
+
+
+# --- whole pages ----------------------------------------------------------------------------
+
+_CSRF = "\x00csrf\x00"  # stands for the request's CSRF token in a kept page
+
+
+def view_key() -> tuple:
+    """Who sees what where: the URL with its query string, the user (their id and role
+    decide what they may see), the language and an htmx fragment or a whole page."""
+    user = current_user
+    return (request.full_path, request.headers.get("HX-Request") == "true",
+            request.headers.get("HX-Boosted") == "true", getattr(user, "id", None),
+            getattr(user, "role", None), locale_code())
+
+
+def page(scope: str, render: Callable[[], str], *, minutes: bool = False) -> str:
+    """render()'s page as this user sees it at this URL, kept per state of the scope's data.
+
+    `minutes`: the page says how long ago something was ("5 minutes ago"), so it is kept for
+    a minute at most. The CSRF token of the request that rendered it is taken out and each
+    request's own put in. A page with a message flashed for it is rendered, not kept.
+    """
+    if "_flashes" in cookie_session or not current_app.config.get("PAGE_CACHE", True):
+        return render()
+    key = ("page", *view_key(), int(time.time() // 60) if minutes else None)
+    html = cached(_session(), scope, key, lambda: _without_csrf(render()))
+    return html.replace(_CSRF, generate_csrf()) if _CSRF in html else html
+
+
+def _without_csrf(html: str) -> str:
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return html.replace(token, _CSRF) if token else html
+
+
+def _session() -> Session:
+    from app.extensions import db
+
+    return db.session
 
 
 # --- noticing changes ----------------------------------------------------------------------
@@ -146,8 +214,9 @@ def _note_statements(state: ORMExecuteState):
 @event.listens_for(Session, "before_commit")
 def _bump_on_commit(session):
     session.flush()  # a pending change is noticed before the tokens are written
-    for scope in sorted(session.info.pop(_FLAGS, ())):
-        bump(session, scope)
+    scopes = sorted(session.info.pop(_FLAGS, ()))
+    if scopes:
+        bump(session, *scopes)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -14,7 +14,7 @@ from flask_sqlalchemy.session import Session
 from sqlalchemy import Connection, create_engine, make_url, text
 from sqlalchemy.orm import close_all_sessions
 
-from app import create_app
+from app import create_app, page_cache
 from app.accounts.operations import start_session
 from app.extensions import db, limiter
 from app.findings.catalog import ensure_defaults
@@ -176,6 +176,7 @@ def isolation(request, app):
     threads, a backup, an export read on its own connection, an RQ worker): they commit for
     real, and the tables are emptied and the default lists put back after them."""
     limiter.reset()  # login throttling counters (in-memory in tests)
+    page_cache.clear()  # a rolled-back test's tokens come back in the next one
     _state["rolled_back"] = not request.node.get_closest_marker("committed")
     if not _state["rolled_back"]:
         SharedRows.close_all()

@@ -18,6 +18,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import generate_password_hash
 
+from app import page_cache
 from app.accounts.credentials import create_user
 from app.models import (
     AccountToken,
@@ -231,7 +232,10 @@ def admin_end_sessions(session: Session, actor: User, user: User) -> None:
 
 
 def get_setting(session: Session, key: str) -> str:
-    return session.scalar(select(AppSetting.value).where(AppSetting.key == key)) or ""
+    """An admin's setting, kept per state of the settings (every request asks whether staff
+    need two factors)."""
+    return page_cache.cached(session, "settings", ("setting", key), lambda: session.scalar(
+        select(AppSetting.value).where(AppSetting.key == key)) or "")
 
 
 def require_2fa_for_staff(session: Session) -> bool:

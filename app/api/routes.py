@@ -17,6 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import case, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app import page_cache
 from app.api import bp
 from app.api import schemas as api
 from app.api.spec import InvalidInput, document, responses, spec
@@ -218,6 +219,12 @@ def walks():
     """My walks: the ones I lead or that are in my districts"""
     if not can(current_user, "list_walks"):
         abort(403)
+    # Phones ask on every start: kept per state of walks and findings, per user and query.
+    return jsonify(walks=page_cache.cached(db.session, "findings",
+                                           ("walks", *page_cache.view_key()), _my_walks))
+
+
+def _my_walks() -> list[dict]:
     query = select(Walk).where(capture_walks_clause(current_user))
     status = request.context.query.status
     if status is not None:
@@ -231,7 +238,7 @@ def walks():
     counts = finding_counts(
         db.session, [w.id for w in found], visible_findings_clause(current_user)
     )
-    return jsonify(walks=[walk_json(w, counts.get(w.id, 0)) for w in found])
+    return [walk_json(w, counts.get(w.id, 0)) for w in found]
 
 
 @bp.get("/walks/<int:walk_id>")

@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.wsgi import LimitedStream
 
+from app import page_cache
 from app.extensions import db
 from app.findings import bp
 from app.findings import operations as finding_service
@@ -220,10 +221,11 @@ def near(walk_id: int):
 
 @bp.get("/findings/<int:finding_id>")
 def show(finding_id: int):
-    finding = finding_or_404(finding_id)
+    finding = finding_or_404(finding_id)  # who may see it: checked on every request
     from app.remediation.page import finding_page  # the page shows the remediation too
 
-    return finding_page(finding)
+    # Kept per state of the findings, as this user sees it (their forms, their actions).
+    return page_cache.page("findings", lambda: finding_page(finding)[0])
 
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])

@@ -211,6 +211,12 @@ def _query_string() -> str:
 def findings():
     if not can(current_user, "list_findings"):
         abort(404)
+    # Kept per state of the findings: a manager's reload costs a lookup ("5 minutes ago" in
+    # its rows: a minute at most).
+    return page_cache.page("findings", _findings_page, minutes=True)
+
+
+def _findings_page() -> str:
     filters, part = _filters_and_part("remediation.findings")
     query = lists.filtered_findings(filters)
     page = lists.capped_page(
@@ -234,15 +240,27 @@ def findings():
 def findings_map():
     if not can(current_user, "list_findings"):
         abort(404)
+    if request.accept_mimetypes.best == "application/json":  # map.js, after a pan or zoom
+        points = page_cache.cached(db.session, "findings",
+                                   ("map", *page_cache.view_key()), _map_json)
+        response = jsonify(points=points)
+        response.vary.add("Accept")
+        return response
+    return page_cache.page("findings", _map_page)
+
+
+def _map_json() -> dict:
     filters, part = _filters_and_part("remediation.findings_map")
     # The last box wins: map.js appends its box to the page's own URL.
+    return _map_points(lists.filtered_findings(filters),
+                       _bbox((request.args.getlist("bbox") or [None])[-1]), part.categories)
+
+
+def _map_page() -> str:
+    filters, part = _filters_and_part("remediation.findings_map")
     matching = lists.filtered_findings(filters)
     points = _map_points(matching, _bbox((request.args.getlist("bbox") or [None])[-1]),
                          part.categories)
-    if request.accept_mimetypes.best == "application/json":
-        response = jsonify(points=points)  # map.js, after a pan or zoom
-        response.vary.add("Accept")
-        return response
     total, capped = lists.capped_count(db.session, matching, lists.count_cap(filters))
     return render_template(
         "remediation/map.html", part=part, points=points, total=total, capped=capped,

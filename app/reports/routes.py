@@ -48,10 +48,11 @@ def _filters() -> report_service.Filters:
 def dashboard():
     require("view_reports")
     # The content is the same for everyone who may see it: kept as HTML per state of the
-    # data, language and query string (its links carry the query string's filters).
-    body = page_cache.cached(db.session, "dashboard", (locale_code(), request.query_string),
-                             _dashboard_body)
-    return render_template("reports/dashboard.html", body=body)
+    # data, language and query string (its links carry the query string's filters); the
+    # page around it per user.
+    return page_cache.page("dashboard", lambda: render_template(
+        "reports/dashboard.html", body=page_cache.cached(
+            db.session, "dashboard", (locale_code(), request.query_string), _dashboard_body)))
 
 
 def _dashboard_body() -> str:
