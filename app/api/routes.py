@@ -419,8 +419,9 @@ def create_finding(walk_id: int):
     except DomainError as error:
         db.session.rollback()
         return _domain_error(error)
+    data = finding_json(finding)  # before the commit, which would expire what it reads
     db.session.commit()
-    response = jsonify(finding_json(finding))
+    response = jsonify(data)
     response.status_code = 201 if created else 200
     if created:
         response.headers["Location"] = url_for("findings.show", finding_id=finding.id)

@@ -87,6 +87,11 @@ def create_finding(
                           finding_uuid=finding_uuid)
 
 
+_LATER_COLUMNS = ("assignee_id", "priority_id", "due_date", "duplicate_of_id", "acknowledged_at",
+                  "assigned_at", "fixed_at", "verified_at", "closed_at", "photos_purged_at",
+                  "text_purged_at")
+
+
 def insert_finding(
     session: Session, *, walk: Walk, author: User, data: FindingInput, finding_uuid: str | None
 ) -> tuple[Finding, bool]:
@@ -94,7 +99,10 @@ def insert_finding(
     (the API answers a replay before it checks permission)."""
     finding_uuid = normalise_uuid(finding_uuid)
     values = _column_values(session, data)
-    finding = Finding(uuid=finding_uuid, walk_id=walk.id, author_id=author.id, **values)
+    # A new finding has no photos and none of the later steps' columns yet: saying so spares
+    # the queries that would read them back when the answer lists them.
+    finding = Finding(uuid=finding_uuid, walk_id=walk.id, author_id=author.id, photos=[],
+                      **dict.fromkeys(_LATER_COLUMNS), **values)
     try:
         with session.begin_nested():
             session.add(finding)
