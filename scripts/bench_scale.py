@@ -169,6 +169,27 @@ class NewFindingBody:
                            "latitude": self.lat, "longitude": self.lon})
 
 
+class Writer(threading.Thread):
+    """A walker posting a finding `rate` times a second while a page is measured (--writes):
+    each write changes the data the kept pages were computed from, as real use does."""
+
+    def __init__(self, port: int, path: str, cookie: str, token: str, body, rate: float):
+        super().__init__(daemon=True)
+        self.port, self.path, self.body, self.rate = port, path, body, rate
+        self.headers = {"Cookie": cookie, "X-CSRFToken": token,
+                        "Content-Type": "application/json"}
+        self.halt = threading.Event()
+        self.sent = 0
+
+    def run(self) -> None:
+        while not self.halt.wait(1 / self.rate):
+            conn = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT_S)
+            conn.request("POST", self.path, body=self.body(), headers=self.headers)
+            conn.getresponse().read()
+            conn.close()
+            self.sent += 1
+
+
 def load(pool, port, requests, cookie, headers, seconds, clients, procs) -> dict:
     per_proc = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
     started = time.monotonic()
@@ -249,6 +270,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=5200, help="Trygg; hello-world on +1")
     parser.add_argument("--only", help="comma-separated page keys to run: " + ", ".join(PAGES))
+    parser.add_argument("--writes", type=float, default=0.0,
+                        help="findings posted per second while each page is measured "
+                             "(real use: a few a minute to one a second)")
     parser.add_argument("--no-seed", action="store_true",
                         help="use the database as it is (no migration, no seeding)")
     options = parser.parse_args()
@@ -309,8 +333,11 @@ def main() -> None:
                 sys.exit(f"unknown pages: {', '.join(sorted(keep - set(PAGES)))}")
             pages = [p for p in pages if p[0] in keep]
         procs = min(4, options.clients)
+        writes = (f", a walker posting {options.writes:g} findings/s meanwhile"
+                  if options.writes else "")
         print(f"{options.clients} clients, {options.seconds:g} s per page and per "
-              f"hello-world run, gunicorn {options.workers} sync workers\n", flush=True)
+              f"hello-world run, gunicorn {options.workers} sync workers{writes}\n",
+              flush=True)
         header = ("| page | p50 / p95 | req/s | hello-world req/s | share of hello-world "
                   "| errors |")
         rows[:] = [header, "| --- | --- | --- | --- | --- | --- |"]
@@ -323,8 +350,16 @@ def main() -> None:
                      options.workers, options.workers)
                 base = load(pool, options.port + 1, [("GET", "/", None)], "", {},
                             options.seconds, options.clients, procs)
+                writer = None
+                if options.writes and _key != "post":
+                    writer = Writer(options.port, f"/api/v1/walks/{ids['walk']}/findings",
+                                    walker.cookie_header(), walker_token, body, options.writes)
+                    writer.start()
                 page = load(pool, options.port, requests, session.cookie_header(), headers,
                             options.seconds, options.clients, procs)
+                if writer is not None:
+                    writer.halt.set()
+                    writer.join()
                 share = 100.0 * page["rps"] / base["rps"] if base["rps"] else 0.0
                 row = (f"| {name} | {_ms(page['p50'])} / {_ms(page['p95'])} | "
                        f"{page['rps']:,.1f} | {base['rps']:,.0f} | {share:.2f} % | "
