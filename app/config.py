@@ -105,6 +105,10 @@ class Config:
     # An export with no progress for this long is shown as failed (its worker has died).
     EXPORT_STALE_SECONDS = int(os.environ.get("EXPORT_STALE_SECONDS", 15 * 60))
 
+    # Manager pages kept whole per state of the data (app/page_cache.py); 0 renders them on
+    # every request (the kept parts of them stay).
+    PAGE_CACHE = _bool("PAGE_CACHE", True)
+
     # Tenants' safety survey goal: share answering "very or fairly safe", percent.
     SAFETY_GOAL = float(os.environ.get("SAFETY_GOAL", 78))
 

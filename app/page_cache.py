@@ -167,7 +167,7 @@ def page(scope: str, render: Callable[[], str], *, minutes: bool = False) -> str
     a minute at most. The CSRF token of the request that rendered it is taken out and each
     request's own put in. A page with a message flashed for it is rendered, not kept.
     """
-    if "_flashes" in cookie_session or not current_app.config.get("PAGE_CACHE", True):
+    if "_flashes" in cookie_session or not current_app.config["PAGE_CACHE"]:
         return render()
     key = ("page", *view_key(), int(time.time() // 60) if minutes else None)
     html = cached(_session(), scope, key, lambda: _without_csrf(render()))

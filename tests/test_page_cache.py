@@ -141,3 +141,13 @@ def test_how_long_ago_is_kept_a_minute_at_most(client, login, spot, statements, 
     monkeypatch.setattr(page_cache.time, "time", lambda: later)
     client.get("/findings")
     assert statements() > 4  # rendered again: "1 minute ago" is now "2 minutes ago"
+
+
+def test_page_cache_off_renders_every_time(app, client, login, spot, statements,  # noqa: F811
+                                           monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE", False)
+    login("manager")
+    client.get(f"/findings/{spot['finding']}")
+    statements()
+    client.get(f"/findings/{spot['finding']}")
+    assert statements() > 4
