@@ -103,10 +103,14 @@ def insert_finding(
     # the queries that would read them back when the answer lists them.
     finding = Finding(uuid=finding_uuid, walk_id=walk.id, author_id=author.id, photos=[],
                       **dict.fromkeys(_LATER_COLUMNS), **values)
+    session.add(finding)
     try:
-        with session.begin_nested():
-            session.add(finding)
+        session.flush()
     except IntegrityError:
+        # The same UUID arrived twice at once and the other request's insert came first.
+        # Callers write nothing before the finding, so the whole transaction goes (a
+        # SAVEPOINT around every insert cost two statements on each of them).
+        session.rollback()
         existing = find_by_uuid(session, finding_uuid)
         if existing is None:
             raise

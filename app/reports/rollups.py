@@ -324,7 +324,9 @@ def _statements() -> dict:
         "keys": select(*_KEY).where(FindingFact.finding_id.in_(ids)),
         "of_walks": select(Finding.id).where(Finding.walk_id.in_(ids)),
         "drop": delete(FindingFact).where(FindingFact.finding_id.in_(ids)),
-        "add": insert(FindingFact).from_select(_COLUMNS, facts_select(Finding.id.in_(ids))),
+        # Returns what _month_keys would read back: one statement less on every write.
+        "add": insert(FindingFact).from_select(_COLUMNS, facts_select(Finding.id.in_(ids)))
+        .returning(*_KEY),
     }
 
 
@@ -417,8 +419,8 @@ def _after_flush(session, flush_context):
     for chunk in _chunks(had_facts | deleted):
         connection.execute(statements["drop"], {"ids": chunk})
     for chunk in _chunks(changed):
-        connection.execute(statements["add"], {"ids": chunk})
-    deltas.update(_month_keys(connection, changed))
+        for row in connection.execute(statements["add"], {"ids": chunk}):
+            deltas.update(_keys(row))
     _apply(connection, deltas)
     # A yearly row whose count this flush left as it was needs no recount.
     years = {key for key, n in deltas.items() if n and key[0] in ("building", "recurring")}
