@@ -151,7 +151,7 @@ def clear() -> None:
 _CSRF = "\x00csrf\x00"  # stands for the request's CSRF token in a kept page
 
 
-def view_key() -> tuple:
+def _view_key() -> tuple:
     """Who sees what where: the URL with its query string, the user (their id and role
     decide what they may see), the language and an htmx fragment or a whole page."""
     user = current_user
@@ -169,9 +169,17 @@ def page(scope: str, render: Callable[[], str], *, minutes: bool = False) -> str
     """
     if "_flashes" in cookie_session or not current_app.config["PAGE_CACHE"]:
         return render()
-    key = ("page", *view_key(), int(time.time() // 60) if minutes else None)
+    key = ("page", *_view_key(), int(time.time() // 60) if minutes else None)
     html = cached(_session(), scope, key, lambda: _without_csrf(render()))
     return html.replace(_CSRF, generate_csrf()) if _CSRF in html else html
+
+
+def answer(scope: str, compute: Callable[[], T]) -> T:
+    """compute()'s value (a JSON answer's data) as this user gets it at this URL, kept per
+    state of the scope's data like page() (PAGE_CACHE=0: computed every time)."""
+    if not current_app.config["PAGE_CACHE"]:
+        return compute()
+    return cached(_session(), scope, ("answer", request.endpoint, *_view_key()), compute)
 
 
 def _without_csrf(html: str) -> str:

@@ -55,6 +55,16 @@ def test_a_new_finding_shows_in_the_list_and_on_the_map_at_once(client, login, m
     assert f"[{new},59.25,17.86," in client.get("/findings/map").text.replace(" ", "")
 
 
+def test_the_maps_answer_after_a_pan_shows_a_new_finding_at_once(client, login, make, spot):
+    login("manager")
+    url = "/findings/map?bbox=59.0,17.5,59.5,18.0"
+    json = {"Accept": "application/json"}
+    assert client.get(url, headers=json).get_json()["points"]["rows"] == []
+    new = make.finding(spot["walk"], spot["walker"], latitude=59.25, longitude=17.86)
+    rows = client.get(url, headers=json).get_json()["points"]["rows"]
+    assert [row[0] for row in rows] == [new]
+
+
 def test_a_bulk_update_shows_on_the_finding_page_at_once(app, client, login, spot):
     login("manager")
     assert "Trasig lampa vid porten" in client.get(f"/findings/{spot['finding']}").text

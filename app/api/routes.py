@@ -220,8 +220,7 @@ def walks():
     if not can(current_user, "list_walks"):
         abort(403)
     # Phones ask on every start: kept per state of walks and findings, per user and query.
-    return jsonify(walks=page_cache.cached(db.session, "findings",
-                                           ("walks", *page_cache.view_key()), _my_walks))
+    return jsonify(walks=page_cache.answer("findings", _my_walks))
 
 
 def _my_walks() -> list[dict]:

@@ -241,9 +241,7 @@ def findings_map():
     if not can(current_user, "list_findings"):
         abort(404)
     if request.accept_mimetypes.best == "application/json":  # map.js, after a pan or zoom
-        points = page_cache.cached(db.session, "findings",
-                                   ("map", *page_cache.view_key()), _map_json)
-        response = jsonify(points=points)
+        response = jsonify(points=page_cache.answer("findings", _map_json))
         response.vary.add("Accept")
         return response
     return page_cache.page("findings", _map_page)
