@@ -380,6 +380,17 @@ def _domain_error(error: DomainError):
     return _error(422, "invalid", str(error.message), field)
 
 
+def _replayed(walk: Walk, finding_uuid: str | None):
+    """The answer to a finding sent again (200 with the first one), or None when this uuid
+    made no finding yet."""
+    try:
+        existing = finding_service.replayed_finding(
+            db.session, finding_uuid, walk=walk, author=current_user)
+    except DomainError as error:
+        return _domain_error(error)
+    return (jsonify(finding_json(existing)), 200) if existing is not None else None
+
+
 @bp.post("/walks/<int:walk_id>/findings")
 @json_object
 @spec.validate(
@@ -398,32 +409,29 @@ def create_finding(walk_id: int):
     walk = walk_or_404(walk_id)
     body: api.NewFinding = request.context.json
     finding_uuid = str(body.uuid) if body.uuid else None
-    try:
-        # A replay after the walk closed must still find its finding, so this comes first.
-        existing = finding_service.replayed_finding(
-            db.session, finding_uuid, walk=walk, author=current_user)
-    except DomainError as error:
-        return _domain_error(error)
-    if existing is not None:
-        return jsonify(finding_json(existing)), 200
     grace = timedelta(hours=current_app.config["LATE_FINDING_GRACE_HOURS"])
     if not can_add_captured_finding(
         current_user, walk, _aware(body.captured_at), datetime.now(UTC), grace
     ):
-        return _error(403, "forbidden", _("You cannot add findings to this walk now."))
+        # A replay after the walk closed must still find its finding.
+        return _replayed(walk, finding_uuid) or _error(
+            403, "forbidden", _("You cannot add findings to this walk now."))
     try:
+        # A replay fails the insert on its uuid and comes back as the first finding: no
+        # lookup before every new finding.
         finding, created = finding_service.insert_finding(
             db.session, walk=walk, author=current_user, data=body, finding_uuid=finding_uuid
         )
     except DomainError as error:
         db.session.rollback()
-        return _domain_error(error)
+        # A replay of what was valid then (a category since retired) is still the finding.
+        return _replayed(walk, finding_uuid) or _domain_error(error)
     data = finding_json(finding)  # before the commit, which would expire what it reads
     db.session.commit()
     response = jsonify(data)
     response.status_code = 201 if created else 200
     if created:
-        response.headers["Location"] = url_for("findings.show", finding_id=finding.id)
+        response.headers["Location"] = url_for("findings.show", finding_id=data["id"])
     return response
 
 

@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Finding, Photo, User
+from app.models import Category, Finding, Photo, User
 from tests.conftest import TEST_PASSWORD
 
 
@@ -184,6 +184,22 @@ def test_replay_after_the_walk_is_completed_still_finds_the_finding(client, walk
     assert client.post(f"/api/v1/walks/{walk}/findings", json=data).status_code == 200
     new = client.post(f"/api/v1/walks/{walk}/findings", json=body(make.category_id()))
     assert new.status_code == 403 and new.is_json
+
+
+def test_replay_of_a_finding_whose_category_was_retired_since_still_finds_it(
+        client, walker_walk, make, app):
+    _, _, walk = walker_walk
+    data = body(make.category_id("litter"))
+    first = client.post(f"/api/v1/walks/{walk}/findings", json=data)
+    assert first.status_code == 201
+    with app.app_context():
+        db.session.execute(update(Category).where(Category.slug == "litter").values(active=False))
+        db.session.commit()
+    again = client.post(f"/api/v1/walks/{walk}/findings", json=data)
+    assert again.status_code == 200 and again.json["id"] == first.json["id"]
+    fresh = client.post(f"/api/v1/walks/{walk}/findings", json=body(make.category_id("litter")))
+    assert fresh.status_code == 422 and fresh.json["field"] == "category_id"
+    assert count(app, Finding) == 1
 
 
 def test_same_uuid_by_another_user_is_refused(client, walker_walk, make, app):
