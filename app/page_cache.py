@@ -41,7 +41,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.extensions import insert_with_conflicts
+from app.extensions import db, insert_with_conflicts
 from app.i18n import locale_code
 from app.models import (
     AppSetting,
@@ -170,7 +170,7 @@ def page(scope: str, render: Callable[[], str], *, minutes: bool = False) -> str
     if "_flashes" in cookie_session or not current_app.config["PAGE_CACHE"]:
         return render()
     key = ("page", *_view_key(), int(time.time() // 60) if minutes else None)
-    html = cached(_session(), scope, key, lambda: _without_csrf(render()))
+    html = cached(db.session, scope, key, lambda: _without_csrf(render()))
     return html.replace(_CSRF, generate_csrf()) if _CSRF in html else html
 
 
@@ -179,18 +179,12 @@ def answer(scope: str, compute: Callable[[], T]) -> T:
     state of the scope's data like page() (PAGE_CACHE=0: computed every time)."""
     if not current_app.config["PAGE_CACHE"]:
         return compute()
-    return cached(_session(), scope, ("answer", request.endpoint, *_view_key()), compute)
+    return cached(db.session, scope, ("answer", *_view_key()), compute)
 
 
 def _without_csrf(html: str) -> str:
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     return html.replace(token, _CSRF) if token else html
-
-
-def _session() -> Session:
-    from app.extensions import db
-
-    return db.session
 
 
 # --- noticing changes ----------------------------------------------------------------------

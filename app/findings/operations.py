@@ -77,8 +77,8 @@ def create_finding(
 ) -> tuple[Finding, bool]:
     """(finding, created). The same UUID sent again returns the first finding, never a second.
 
-    The unique key on `uuid` decides races: the insert runs in a savepoint and a duplicate
-    key makes us return the row the other request created.
+    The unique key on `uuid` decides races: a duplicate key rolls the transaction back (it
+    wrote nothing else) and returns the row the other request created.
     """
     existing = replayed_finding(session, finding_uuid, walk=walk, author=author)
     if existing is not None:
@@ -95,8 +95,9 @@ _LATER_COLUMNS = ("assignee_id", "priority_id", "due_date", "duplicate_of_id", "
 def insert_finding(
     session: Session, *, walk: Walk, author: User, data: FindingInput, finding_uuid: str | None
 ) -> tuple[Finding, bool]:
-    """create_finding() after its replay check, for a caller that made that check itself
-    (the API answers a replay before it checks permission)."""
+    """create_finding() without its replay check first: the same UUID again fails the
+    insert and comes back as (the first finding, False). The API checks permission before
+    it inserts, and looks a replay up only when that is refused."""
     finding_uuid = normalise_uuid(finding_uuid)
     values = _column_values(session, data)
     # A new finding has no photos and none of the later steps' columns yet: saying so spares

@@ -241,24 +241,24 @@ def findings_map():
     if not can(current_user, "list_findings"):
         abort(404)
     if request.accept_mimetypes.best == "application/json":  # map.js, after a pan or zoom
-        response = jsonify(points=page_cache.answer("findings", _map_json))
+        response = jsonify(points=page_cache.answer("findings", lambda: _map_request()[2]))
         response.vary.add("Accept")
         return response
     return page_cache.page("findings", _map_page)
 
 
-def _map_json() -> dict:
+def _map_request() -> tuple[lists.FindingFilters, FilterPart, dict, Select]:
+    """The map's filters, filter form, markers and matching query for this request."""
     filters, part = _filters_and_part("remediation.findings_map")
+    matching = lists.filtered_findings(filters)
     # The last box wins: map.js appends its box to the page's own URL.
-    return _map_points(lists.filtered_findings(filters),
-                       _bbox((request.args.getlist("bbox") or [None])[-1]), part.categories)
+    points = _map_points(matching, _bbox((request.args.getlist("bbox") or [None])[-1]),
+                         part.categories)
+    return filters, part, points, matching
 
 
 def _map_page() -> str:
-    filters, part = _filters_and_part("remediation.findings_map")
-    matching = lists.filtered_findings(filters)
-    points = _map_points(matching, _bbox((request.args.getlist("bbox") or [None])[-1]),
-                         part.categories)
+    filters, part, points, matching = _map_request()
     total, capped = lists.capped_count(db.session, matching, lists.count_cap(filters))
     return render_template(
         "remediation/map.html", part=part, points=points, total=total, capped=capped,

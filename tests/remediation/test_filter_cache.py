@@ -4,6 +4,7 @@ a renamed category or a new fixer shows at once, in the reader's language."""
 
 import re
 
+import pytest
 from sqlalchemy import update
 
 from app.extensions import db
@@ -17,11 +18,23 @@ def _options(page: str, name: str) -> list[str]:
     return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
 
 
-def test_a_second_look_costs_fewer_queries_and_shows_the_same_form(
-        client, login, make, statements):  # noqa: F811
+@pytest.fixture
+def listed(login, make):
+    """A manager logged in, and one finding on the list."""
     login("manager")
     walk = make.walk(make.district("Fittja"), status="completed")
-    make.finding(walk, make.user("walker"))
+    return make.finding(walk, make.user("walker"), category="lighting")
+
+
+def _commit(app, change) -> None:
+    """A change made elsewhere than through the page (an admin, another worker)."""
+    with app.app_context():
+        change(db.session)
+        db.session.commit()
+
+
+def test_a_second_look_costs_fewer_queries_and_shows_the_same_form(
+        client, listed, statements):  # noqa: F811
     first = client.get("/findings?status=open").get_data(as_text=True)
     first_cost = statements()
     again = client.get("/findings?status=open").get_data(as_text=True)
@@ -43,17 +56,12 @@ def test_a_new_district_and_fixer_show_at_once(client, login, make):
     assert "Fia Fixare" in _options(page, "assignee")
 
 
-def test_a_renamed_category_shows_in_the_filter_and_the_rows(app, client, login, make):
-    login("manager")
-    walk = make.walk(make.district("Fittja"), status="completed")
-    make.finding(walk, make.user("walker"), category="lighting")
+def test_a_renamed_category_shows_in_the_filter_and_the_rows(app, client, listed):
     client.post("/language", data={"lang": "en"})
     page = client.get("/findings").get_data(as_text=True)
     assert "Lighting" in _options(page, "category")
-    with app.app_context():
-        db.session.execute(update(Category).where(Category.slug == "lighting")
-                           .values(name_en="Street lamps"))
-        db.session.commit()
+    _commit(app, lambda session: session.execute(
+        update(Category).where(Category.slug == "lighting").values(name_en="Street lamps")))
     page = client.get("/findings").get_data(as_text=True)
     assert "Street lamps" in _options(page, "category")
     row = page[page.find('class="c-title"'):][:300]
@@ -71,16 +79,11 @@ def test_each_language_has_its_own_form(client, login, make):
     assert "All" in _options(english, "district")
 
 
-def test_the_bulk_actions_offer_a_new_priority_and_fixer_at_once(app, client, login, make):
-    login("manager")
-    walk = make.walk(make.district("Fittja"), status="completed")
-    make.finding(walk, make.user("walker"))
+def test_the_bulk_actions_offer_a_new_priority_and_fixer_at_once(app, client, listed, make):
     page = client.get("/findings").get_data(as_text=True)
     assert "Inom en timme" not in _options(page, "priority_id")
-    with app.app_context():
-        db.session.add(Priority(name_sv="Inom en timme", name_en="Within the hour", days=0,
-                                position=99))
-        db.session.commit()
+    _commit(app, lambda session: session.add(Priority(
+        name_sv="Inom en timme", name_en="Within the hour", days=0, position=99)))
     make.user("fixer", name="Fia Fixare")
     page = client.get("/findings").get_data(as_text=True)
     assert "Inom en timme" in _options(page, "priority_id")
