@@ -77,6 +77,16 @@
     }
   }
 
+  /* Phones: when the filter form is sent with its button (each change already refreshed
+     the results), fold it away so the results are on screen: open, it fills the screen. */
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var fold = document.getElementById("filter-fold");
+    var config = event.detail.requestConfig || {};
+    var sent = config.triggeringEvent && config.triggeringEvent.type === "submit";
+    if (WIDE.matches || !fold || !fold.open || !sent || !fold.contains(config.elt)) return;
+    if (event.detail.target && event.detail.target.id === "finding-results") fold.open = false;
+  });
+
   /* Dashboard: the period decides which inputs matter (year, quarter, month, from/to). */
   function periodInit() {
     var select = document.getElementById("r-period");

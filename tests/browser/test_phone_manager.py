@@ -283,6 +283,25 @@ def test_manager_triages_on_a_phone_and_verifies_the_fix(app, phone):
         db.session.remove()
 
 
+def test_filtering_on_a_phone_leaves_the_results_on_screen(app, phone):
+    _seed(app)
+    manager = _swedish_phone(phone)
+    _log_in(manager, "manager")
+    manager.goto("/findings")
+    fold = manager.locator("#filter-fold")
+    manager.locator("#filter-fold > summary").click()
+    manager.select_option("#status", value="open")
+    manager.wait_for_url(lambda url: "status=open" in url)
+    # A change refreshes the results and leaves the form open for the next filter.
+    assert fold.evaluate("el => el.open")
+    manager.locator("#finding-filters").get_by_role("button", name="Filtrera").click()
+    manager.wait_for_function("() => !document.getElementById('filter-fold').open")
+    count = manager.locator(".result-count")
+    box = count.bounding_box()
+    assert count.is_visible() and 0 <= box["y"] <= manager.viewport_size["height"] - box["height"]
+    assert "iakttagelser" in count.inner_text()
+
+
 def test_the_pages_work_without_javascript(app, phone):
     """No script: the selection bar stays hidden and the plain bulk form does the work."""
     _seed(app)
