@@ -7,11 +7,13 @@ A backup is a folder:
     database.dump        PostgreSQL: `pg_dump -Fc`
     photos/…             the photo store (UPLOAD_FOLDER), same layout
 
-The database is copied first, the photos after: a photo's file is written before its row is
-committed, so every photo row in the copy has its file on disk by the time the photos are
-copied. (A plain file copy of a live SQLite database loses what is still in its WAL.)
-PostgreSQL: the photo keys are read in the same snapshot pg_dump uses, so the manifest knows
-which files the dump needs.
+The database is copied first, then only the photo files its rows name: a photo's file is
+written before its row is committed, so every photo row in the copy has its file on disk by
+the time the photos are copied, and a file written after the copy (its row not in it) is left
+out, not carried along as an orphan. (A plain file copy of a live SQLite database loses what
+is still in its WAL.) PostgreSQL: the photo keys are read in the same snapshot pg_dump uses.
+A restore likewise copies only the files the restored rows name (a backup made before this
+rule may hold others).
 
 No Flask in here: the CLI commands in app/cli.py pass the database URL and folders in.
 """
@@ -32,6 +34,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from app.storage import LocalStorage
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 PHOTOS = "photos"
@@ -46,6 +50,12 @@ class BackupError(Exception):
 class Result:
     manifest: dict
     missing_photos: list[str]
+
+
+@dataclass
+class Restored:
+    manifest: dict
+    skipped_files: list[str]  # in the backup, but named by no restored photo row
 
 
 def _sha256(path: Path) -> str:
@@ -103,22 +113,31 @@ def pg_tool(name: str, server_version: str) -> str:
     return path
 
 
-def _copy_photos(upload_folder: Path, target: Path) -> dict[str, str]:
-    """Every file of the photo store (not half-written temporary ones) → its SHA-256."""
+def _copy_photos(upload_folder: Path, target: Path, keys: set[str]) -> dict[str, str]:
+    """The files of the photo store named by `keys` → their SHA-256 (a key without a file is
+    left out: the caller reports it missing)."""
     files: dict[str, str] = {}
-    if not upload_folder.is_dir():
-        return files
-    for folder, _, names in os.walk(upload_folder):
-        for name in sorted(names):
-            if name.startswith(".tmp-"):
-                continue
-            source = Path(folder) / name
-            relative = source.relative_to(upload_folder).as_posix()
-            destination = target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, destination)
-            files[relative] = _sha256(destination)
+    store = LocalStorage(upload_folder)
+    for key in sorted(keys):
+        try:
+            source = Path(store.path(key))
+        except ValueError:  # not a key the app writes: nothing to copy for it
+            continue
+        if not source.is_file():
+            continue
+        destination = target / key
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, destination)
+        files[key] = _sha256(destination)
     return files
+
+
+def _stored_files(upload_folder: Path) -> int:
+    """How many files the photo store holds (not half-written temporary ones)."""
+    if not upload_folder.is_dir():
+        return 0
+    return sum(1 for _folder, _dirs, names in os.walk(upload_folder)
+               for name in names if not name.startswith(".tmp-"))
 
 
 def _sqlite_facts(path: Path) -> tuple[dict[str, int], list[str], str | None]:
@@ -190,8 +209,11 @@ def backup(database_url: str, upload_folder: str | os.PathLike, destination: str
         if done.returncode != 0:
             raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
 
-    photos = _copy_photos(Path(upload_folder), target / PHOTOS)
+    photos = _copy_photos(Path(upload_folder), target / PHOTOS, set(keys))
     missing = sorted(k for k in set(keys) if k not in photos)
+    # Files no row of the snapshot names: written for photos committed after it (or left by a
+    # failed write). Restored, they would be orphans.
+    left_out = max(0, _stored_files(Path(upload_folder)) - len(photos))
     manifest = {
         "format": FORMAT,
         "created_at": started.isoformat(),
@@ -207,6 +229,7 @@ def backup(database_url: str, upload_folder: str | os.PathLike, destination: str
         "counts": counts,
         "photos": photos,
         "missing_photos": missing,
+        "files_left_out": left_out,
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return Result(manifest, missing)
@@ -250,8 +273,9 @@ def _non_empty_tables(database_url: str) -> list[str]:
 
 
 def restore(database_url: str, upload_folder: str | os.PathLike, source: str | os.PathLike
-            ) -> dict:
-    """Restore a backup into an empty instance; returns the manifest."""
+            ) -> Restored:
+    """Restore a backup into an empty instance: the database, then the photo files its rows
+    name (any other file in the backup is skipped)."""
     source = Path(source)
     manifest = read_manifest(source)
     kind = _kind(database_url)
@@ -302,9 +326,26 @@ def restore(database_url: str, upload_folder: str | os.PathLike, source: str | o
         )
         if done.returncode != 0:
             raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
+    keys = set(_restored_keys(database_url, kind))
     target_photos = Path(upload_folder)
+    skipped = []
     for relative in manifest["photos"]:
+        if relative not in keys:
+            skipped.append(relative)
+            continue
         destination = target_photos / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / PHOTOS / relative, destination)
-    return manifest
+    return Restored(manifest, sorted(skipped))
+
+
+def _restored_keys(database_url: str, kind: str) -> list[str]:
+    """The photo keys the restored database names."""
+    if kind == "sqlite":
+        return _sqlite_facts(_sqlite_path(database_url))[1]
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return _facts(connection)[1]
+    finally:
+        engine.dispose()

@@ -194,6 +194,9 @@ def backup_command(destination: str) -> None:
     counts = result.manifest["counts"]
     click.echo(f"Backup in {destination}: {counts['findings']} findings, {counts['photos']} "
                f"photos ({len(result.manifest['photos'])} files), {counts['users']} users.")
+    if result.manifest["files_left_out"]:
+        click.echo(f"Left out {result.manifest['files_left_out']} files of the photo store that "
+                   "no photo row in the backup names (written after its database copy).")
     if result.missing_photos:
         click.echo(f"Warning: {len(result.missing_photos)} photo files were deleted while the "
                    "backup ran and are not in it.", err=True)
@@ -208,10 +211,13 @@ def restore_command(source: str) -> None:
 
     db.session.remove()
     db.engine.dispose()  # the restore replaces the database under any open connection
-    manifest = _run_backup_step(restore, source)
-    counts = manifest["counts"]
+    restored = _run_backup_step(restore, source)
+    counts = restored.manifest["counts"]
     click.echo(f"Restored {counts['findings']} findings and {counts['photos']} photos "
-               f"from a backup of {manifest['created_at']}.")
+               f"from a backup of {restored.manifest['created_at']}.")
+    if restored.skipped_files:
+        click.echo(f"Skipped {len(restored.skipped_files)} files of the backup that no photo "
+                   "row names.")
     _rebuild_rollups()
 
 

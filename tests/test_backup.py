@@ -6,18 +6,21 @@ SQLite always; PostgreSQL when TEST_DATABASE_URL is set and pg_dump/pg_restore a
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from PIL import Image
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from app import backup as backup_module
 from app import create_app
 from app.extensions import db
 from app.models import Finding, Photo, PhotoKind
@@ -114,7 +117,7 @@ def test_backup_under_write_load_restores_every_finding_and_photo(
     assert manifest["missing_photos"] == []
     assert manifest["counts"]["findings"] >= len(before)
     assert manifest["counts"]["findings"] < len(made)  # written on after the snapshot
-    assert len(manifest["photos"]) >= 2 * manifest["counts"]["photos"]  # full + thumb
+    assert len(manifest["photos"]) == 2 * manifest["counts"]["photos"]  # full + thumb
 
     restored = _restored_app(tmp_path, scratch_url)
     try:
@@ -173,6 +176,81 @@ def test_restore_refuses_a_non_empty_instance_and_a_damaged_backup(
         assert f"photos/{key}" in out.output
         damaged.write_bytes(original)
         assert restored.test_cli_runner().invoke(args=["restore", str(backup)]).exit_code == 0
+    finally:
+        with restored.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _photo_files(folder) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_photo_written_after_the_database_copy_is_left_out_and_restore_adds_no_orphans(
+    app, make, runner, tmp_path, scratch_url, monkeypatch
+):
+    """The backup copies the database, then the photo files: a finding whose photo is saved in
+    between is not in the copy, so its files must not be in the backup either. A backup that
+    holds such files anyway (made before this rule) restores without them."""
+    walker = make.user("walker")
+    walk = make.walk(leader_id=walker)
+    category = make.category_id()
+    with app.app_context():
+        finding = db.session.get(Finding, make.finding(walk, walker))
+        kept = save_photo(db.session, get_storage(), finding=finding, kind=PhotoKind.FINDING,
+                          processed=process_photo(_jpeg(1), max_bytes=10**7, max_pixels=10**7))
+        db.session.commit()
+        kept_keys = {kept.storage_key, kept.thumb_key}
+
+    late_keys = set()
+    copy_photos = backup_module._copy_photos
+
+    def photo_saved_meanwhile(*args, **kwargs):
+        # After the database copy, before the photos are copied: a walker's upload lands.
+        with app.app_context():
+            late = Finding(uuid=str(uuid.uuid4()), walk_id=walk, author_id=walker,
+                           category_id=category, description="Saved during the backup")
+            db.session.add(late)
+            db.session.flush()
+            photo = save_photo(db.session, get_storage(), finding=late, kind=PhotoKind.FINDING,
+                               processed=process_photo(_jpeg(2), max_bytes=10**7,
+                                                       max_pixels=10**7))
+            commit_or_discard(db.session, [photo.storage_key, photo.thumb_key])
+            late_keys.update({photo.storage_key, photo.thumb_key})
+            db.session.remove()
+        return copy_photos(*args, **kwargs)
+
+    monkeypatch.setattr(backup_module, "_copy_photos", photo_saved_meanwhile)
+    backup = tmp_path / "backup"
+    result = runner.invoke(args=["backup", str(backup)])
+    assert result.exit_code == 0, result.output
+    assert late_keys and len(late_keys) == 2
+
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert set(manifest["photos"]) == kept_keys
+    assert _photo_files(backup / "photos") == kept_keys
+    assert manifest["missing_photos"] == []
+    assert "Left out 2 files" in result.output
+
+    # A backup from before: the late files in it, with their checksums, and no rows for them.
+    for key in late_keys:
+        source = Path(app.config["UPLOAD_FOLDER"]) / key
+        (backup / "photos" / key).parent.mkdir(parents=True, exist_ok=True)
+        (backup / "photos" / key).write_bytes(source.read_bytes())
+        manifest["photos"][key] = hashlib.sha256(source.read_bytes()).hexdigest()
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+
+    restored = _restored_app(tmp_path, scratch_url)
+    try:
+        out = restored.test_cli_runner().invoke(args=["restore", str(backup)])
+        assert out.exit_code == 0, out.output
+        assert "Skipped 2 files of the backup that no photo row names." in out.output
+        with restored.app_context():
+            named = {k for p in db.session.scalars(db.select(Photo))
+                     for k in (p.storage_key, p.thumb_key)}
+            db.session.remove()
+        assert named == kept_keys
+        assert _photo_files(Path(restored.config["UPLOAD_FOLDER"])) == kept_keys
     finally:
         with restored.app_context():
             db.session.remove()
