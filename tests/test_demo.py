@@ -39,3 +39,27 @@ def test_demo_walker_logs_in_and_sees_todays_walk(client, seeded_demo):
                                            "password": "trygg-demo"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Trygghetsvandring Fittja kväll" in page
+
+
+def test_demo_fixes_wait_for_verification_weeks_not_years(seeded_demo, app):
+    """'To verify' in the demo holds a few recent fixes, not 22 fixed 7–8 years ago (issue
+    21): every older fix was verified within three weeks."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.models import FindingStatus
+
+    with app.app_context():
+        rows = db.session.execute(db.select(Finding.status, Finding.fixed_at,
+                                            Finding.verified_at)
+                                  .where(Finding.fixed_at.is_not(None))).all()
+    now = datetime.now(UTC)
+
+    def utc(moment):
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    waiting = [now - utc(fixed) for status, fixed, _ in rows
+               if status == FindingStatus.FIXED]
+    assert 1 <= len(waiting) <= 8
+    assert max(waiting) < timedelta(days=demo.DEMO_VERIFY_DAYS)
+    lags = [utc(verified) - utc(fixed) for _, fixed, verified in rows if verified]
+    assert len(lags) > 100 and max(lags) <= timedelta(days=demo.DEMO_VERIFY_DAYS)

@@ -1,26 +1,53 @@
-"""Reads for the inboxes: what waits for managers (oldest first) and for a fixer."""
+"""Reads for the inboxes: what waits for managers and for a fixer."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, false, func, select
 from sqlalchemy.orm import Session
 
+from app.extensions import db
 from app.models import Finding, FindingStatus, Photo, PhotoKind, User
-from app.remediation.filters import list_options, open_clause, overdue_condition
+from app.remediation.filters import (
+    SEVERITY_ORDER,
+    list_options,
+    open_clause,
+    overdue_condition,
+)
 from app.timeutil import local_today
 
 INBOX_LIMIT = 100
 
 
-def to_verify(session: Session, limit: int = INBOX_LIMIT) -> list[Finding]:
-    """Fixed and waiting for a manager's check: the longest-waiting first."""
-    return list(session.scalars(
-        select(Finding).where(Finding.status == FindingStatus.FIXED)
-        .options(*list_options())
-        .order_by(Finding.fixed_at.is_(None), Finding.fixed_at, Finding.id)
-        .limit(limit)))
+# "To verify": the order a manager picks (kept for the session), ten cards a page.
+VERIFY_PER_PAGE = 10
+VERIFY_SORTS = {
+    "newest": (_l("Newest fix first"), lambda: [
+        Finding.fixed_at.is_(None), Finding.fixed_at.desc(), Finding.id.desc()]),
+    "waiting": (_l("Longest waiting first"), lambda: [
+        Finding.fixed_at.is_(None), Finding.fixed_at, Finding.id]),
+    "due": (_l("Due date"), lambda: [
+        Finding.due_date.is_(None), Finding.due_date, Finding.fixed_at, Finding.id]),
+    "severity": (_l("Most severe first"), lambda: [
+        case(SEVERITY_ORDER, value=Finding.severity, else_=9), Finding.fixed_at, Finding.id]),
+}
+VERIFY_SORT_DEFAULT = "newest"
+
+
+def to_verify(sort: str = VERIFY_SORT_DEFAULT, page: int = 1,
+              per_page: int = VERIFY_PER_PAGE):
+    """Fixed and waiting for a manager's check, one page of them in the order `sort` names
+    (the newest fix first unless the manager chose otherwise): a page of Flask-SQLAlchemy's
+    Pagination, the last page when `page` lies past it (its last card was just verified)."""
+    order = VERIFY_SORTS.get(sort, VERIFY_SORTS[VERIFY_SORT_DEFAULT])[1]()
+    query = (select(Finding).where(Finding.status == FindingStatus.FIXED)
+             .options(*list_options()).order_by(*order))
+    result = db.paginate(query, page=max(1, page), per_page=per_page, error_out=False)
+    if result.page > 1 and not result.items and result.pages:
+        result = db.paginate(query, page=result.pages, per_page=per_page, error_out=False)
+    return result
 
 
 def new_findings(session: Session, limit: int = INBOX_LIMIT) -> list[Finding]:

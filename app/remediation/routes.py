@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as cookie_session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -625,22 +626,40 @@ def possible_duplicates():
 # --- managers' inboxes -------------------------------------------------------------------
 
 
+# The order a manager chose for "To verify", kept in the session cookie for them (not for
+# the next person to log in on the same phone).
+_VERIFY_SORT = "verify_sort"
+
+
 @bp.get("/inbox/verify")
 def inbox_verify():
     if not can(current_user, "list_findings"):
         abort(404)
-    return _inbox("verify", queries.to_verify(db.session))
+    mine = f"{current_user.id}:"
+    sort = request.args.get("sort")
+    if sort in queries.VERIFY_SORTS:
+        cookie_session[_VERIFY_SORT] = mine + sort
+    else:
+        kept = str(cookie_session.get(_VERIFY_SORT, ""))
+        sort = kept.removeprefix(mine) if kept.startswith(mine) else ""
+        sort = sort if sort in queries.VERIFY_SORTS else queries.VERIFY_SORT_DEFAULT
+    page = queries.to_verify(sort, request.args.get("page", 1, type=int))
+    # A verified or reopened card brings the manager back to the page it was on.
+    back = url_for("remediation.inbox_verify", page=page.page if page.page > 1 else None)
+    return render_template(
+        "remediation/inbox.html", kind="verify", page=page, items=page.items,
+        sort=sort, sorts=[(key, label) for key, (label, _order) in
+                          queries.VERIFY_SORTS.items()],
+        back=back, counts=queries.inbox_counts(db.session))
 
 
 @bp.get("/inbox/new")
 def inbox_new():
     if not can(current_user, "list_findings"):
         abort(404)
-    return _inbox("new", queries.new_findings(db.session))
-
-
-def _inbox(kind: str, items: list[Finding]):
-    return render_template("remediation/inbox.html", kind=kind, items=items,
+    return render_template("remediation/inbox.html", kind="new",
+                           items=queries.new_findings(db.session),
+                           back=url_for("remediation.inbox_new"),
                            counts=queries.inbox_counts(db.session),
                            limit=queries.INBOX_LIMIT)
 

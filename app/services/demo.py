@@ -343,6 +343,10 @@ def seed(session: Session, upload_storage=None, *, today: date | None = None,
             f"{photo_count} photos.")
 
 
+# Fixes older than this are verified in the demo; younger ones wait for the manager.
+DEMO_VERIFY_DAYS = 21
+
+
 def _demo_history(finding: Finding, created: datetime, today: date, users, priorities, rnd):
     """Move an older finding along the workflow, with its timeline."""
     age_days = (datetime.combine(today, time(12), tzinfo=UTC) - created).days
@@ -382,8 +386,12 @@ def _demo_history(finding: Finding, created: datetime, today: date, users, prior
     at = fixed_at
     finding.status, finding.fixed_at = FindingStatus.FIXED, at
     step("status", "assigned", "fixed", at, owner)
-    if roll < 0.9:
-        at = at + timedelta(days=rnd.randint(1, 5))
+    # A manager checks a fix within days, a slow one within three weeks: only the fixes of
+    # the last three weeks wait in "To verify", none fixed years ago. The slow delay comes
+    # from the roll, not a new draw, so the rest of the demo stays as it was.
+    delay = rnd.randint(1, 5) if roll < 0.9 else 6 + int(roll * 1000) % 15
+    if at <= datetime.now(UTC) - timedelta(days=DEMO_VERIFY_DAYS):
+        at = at + timedelta(days=delay)
         finding.status, finding.verified_at = FindingStatus.VERIFIED, at
         step("status", "fixed", "verified", at, manager)
     finding.events = events

@@ -173,7 +173,7 @@ def test_filter_summary_names_the_active_filters(client, login, make):
     assert 'id="filter-fold"' in html
 
 
-def test_inboxes_list_the_oldest_first_and_only_for_managers(client, login, make, app):
+def test_inboxes_list_the_newest_fix_and_the_oldest_report_first(client, login, make, app):
     manager = login("manager", language="sv")
     walk = make.walk(make.district("Fittja"))
     late = make.finding(walk, manager, status=FindingStatus.FIXED,
@@ -182,7 +182,7 @@ def test_inboxes_list_the_oldest_first_and_only_for_managers(client, login, make
                          fixed_at=datetime(2026, 10, 1, tzinfo=UTC))
     new = make.finding(walk, manager)
     html = client.get("/inbox/verify", headers=SV).get_data(as_text=True)
-    assert html.index(f'id="inbox-{early}"') < html.index(f'id="inbox-{late}"')
+    assert html.index(f'id="inbox-{late}"') < html.index(f'id="inbox-{early}"')
     assert f'id="inbox-{new}"' not in html
     assert "Verifiera" in html and "Öppna igen" in html
     new_html = client.get("/inbox/new", headers=SV).get_data(as_text=True)
