@@ -17,7 +17,8 @@
   var API = "/api/v1";
   var MAX_SIDE = 2048;
   var JPEG_QUALITY = 0.85;
-  var RETRY_MS = 20000;
+  var EXIFR_WAIT_MS = 3000;
+  var THUMB_SIDE = 160;
   var PAGES_CACHE = "trygg-pages-v1";  // the service worker's (templates/pwa/sw.js)
   var USER_CACHE = "trygg-user";       // one entry: the last user /api/v1/csrf named
   var USER_KEY = "/__trygg/last-user";
@@ -86,7 +87,8 @@
 
   var listeners = [];
   var progress = {};  // photo uuid → percent, not stored (changes many times a second)
-  var state = { authRequired: false, sending: false, recentlySent: [], userId: null };
+  // current: {item, photo} on its way now; nextTryAt: when the next try after a failed one is.
+  var state = { authRequired: false, sending: false, recentlySent: [], userId: null, current: null, nextTryAt: null };
 
   function emit(kind, detail) {
     listeners.forEach(function (fn) { try { fn(kind, detail || {}); } catch (e) { /* UI only */ } });
@@ -128,11 +130,12 @@
   // Long side at most 2048 px, JPEG. A photo that is already a small JPEG is kept as it is
   // (its EXIF time and GPS still reach the server, which strips them from what it serves).
   // Anything the browser cannot decode (HEIC in Chrome) goes as it is: the server converts.
-  function downscale(file) {
+  // `redraw`: always a canvas copy (no EXIF), e.g. to leave a photo's GPS position behind.
+  function downscale(file, redraw) {
     if (typeof createImageBitmap === "undefined") return Promise.resolve(file);
     return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
       var long = Math.max(bitmap.width, bitmap.height);
-      if (long <= MAX_SIDE && file.type === "image/jpeg" && file.size <= 4 * 1024 * 1024) {
+      if (!redraw && long <= MAX_SIDE && file.type === "image/jpeg" && file.size <= 4 * 1024 * 1024) {
         bitmap.close();
         return file;
       }
@@ -171,6 +174,8 @@
         script.src = url;
         script.onload = function () { resolve(root.exifr || null); };
         script.onerror = function () { exifrPromise = null; resolve(null); };
+        // A stalled link must not hold a save: without it the photo goes whole (see readExif).
+        setTimeout(function () { resolve(root.exifr || null); }, EXIFR_WAIT_MS);
         document.head.appendChild(script);
       });
     });
@@ -196,14 +201,6 @@
         return Object.keys(found).some(function (k) { return found[k] !== null; }) ? found : null;
       });
     }).catch(function () { return null; });  // unreadable EXIF: the photo still goes
-  }
-
-  // --- sending ---------------------------------------------------------------------------
-
-  function readJson(response) {
-    return response.text().then(function (text) {
-      try { return JSON.parse(text); } catch (e) { return { message: text.slice(0, 200) }; }
-    });
   }
 
   // --- whose phone it is now --------------------------------------------------------------
@@ -256,18 +253,95 @@
     return userId !== null && userId !== undefined && item.userId === userId;
   }
 
-  function postJson(url, body, token) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": token, Accept: "application/json" },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return readJson(response).then(function (data) { return { status: response.status, data: data }; });
+  // --- sending ---------------------------------------------------------------------------
+
+  // How long sending waits before it gives up on a request, and how it waits to try again.
+  // A request may take 30 s plus the time its body needs at 8 KB/s (a weak mobile link);
+  // with no progress at all for 45 s the link is taken as dead. After a failed try the
+  // next waits 2, 4, 8 … up to 300 s (±25 %, so phones back on one mast do not all come
+  // at once), or as long as the server's Retry-After asks. Tests shorten them.
+  var config = {
+    timeoutMs: 30000,
+    bytesPerSecond: 8 * 1024,
+    stallMs: 45000,
+    backoffMinMs: 2000,
+    backoffMaxMs: 300000
+  };
+
+  // Retry-After in seconds or as an HTTP date → milliseconds (0: none).
+  function retryAfterMs(value) {
+    if (!value) return 0;
+    var seconds = Number(value);
+    if (isFinite(seconds)) return Math.max(0, seconds * 1000);
+    var at = Date.parse(value);
+    return isFinite(at) ? Math.max(0, at - Date.now()) : 0;
+  }
+
+  function parseBody(text) {
+    try { return JSON.parse(text); } catch (e) { return { message: String(text || "").slice(0, 200) }; }
+  }
+
+  // One POST that always ends: answered → {status, data, retryAfter}; a dead link, a
+  // timeout or a stall → rejected. XHR in the page (upload progress), fetch in the worker.
+  function post(url, body, headers, size, onProgress) {
+    var limit = config.timeoutMs + Math.round(size / config.bytesPerSecond * 1000);
+    if (typeof XMLHttpRequest === "undefined") {
+      var controller = typeof AbortController !== "undefined" ? new AbortController() : null;
+      var timer = controller ? setTimeout(function () { controller.abort(); }, limit) : null;
+      return fetch(url, {
+        method: "POST", credentials: "same-origin", headers: headers, body: body,
+        signal: controller ? controller.signal : undefined
+      }).then(function (response) {
+        return response.text().then(function (text) {
+          clearTimeout(timer);
+          return { status: response.status, data: parseBody(text),
+            retryAfter: retryAfterMs(response.headers.get("Retry-After")) };
+        });
+      }, function (error) { clearTimeout(timer); throw error; });
+    }
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      var settled = false;
+      var stall = null;
+      function finish(fn, value) {
+        if (settled) return;
+        settled = true;
+        clearTimeout(stall);
+        fn(value);
+      }
+      function moved() {
+        clearTimeout(stall);
+        stall = setTimeout(function () {
+          finish(reject, new Error("stalled"));
+          xhr.abort();
+        }, config.stallMs);
+      }
+      xhr.open("POST", url);
+      xhr.timeout = limit;
+      Object.keys(headers).forEach(function (name) { xhr.setRequestHeader(name, headers[name]); });
+      xhr.upload.onprogress = function (event) {
+        moved();
+        if (onProgress && event.lengthComputable) onProgress(event.loaded, event.total);
+      };
+      xhr.onprogress = moved;
+      xhr.onload = function () {
+        finish(resolve, { status: xhr.status, data: parseBody(xhr.responseText),
+          retryAfter: retryAfterMs(xhr.getResponseHeader("Retry-After")) });
+      };
+      xhr.onerror = function () { finish(reject, new Error("network")); };
+      xhr.onabort = function () { finish(reject, new Error("aborted")); };
+      xhr.ontimeout = function () { finish(reject, new Error("timeout")); };
+      moved();
+      xhr.send(body);
     });
   }
 
-  // XHR in the page for upload progress; fetch in the worker.
+  function postJson(url, body, token) {
+    var text = JSON.stringify(body);
+    return post(url, text, { "Content-Type": "application/json", "X-CSRFToken": token, Accept: "application/json" },
+      text.length, null);
+  }
+
   function postPhoto(url, photo, token, onProgress) {
     var form = new FormData();
     form.append("client_uuid", photo.uuid);
@@ -280,32 +354,7 @@
     if (exif.direction !== null && exif.direction !== undefined) form.append("exif_direction", String(exif.direction));
     if (exif.takenAt) form.append("exif_taken_at", exif.takenAt);
     if (exif.offset) form.append("exif_offset", exif.offset);
-    if (typeof XMLHttpRequest === "undefined") {
-      return fetch(url, {
-        method: "POST", credentials: "same-origin", body: form,
-        headers: { "X-CSRFToken": token, Accept: "application/json" }
-      }).then(function (response) {
-        return readJson(response).then(function (data) { return { status: response.status, data: data }; });
-      });
-    }
-    return new Promise(function (resolve, reject) {
-      var xhr = new XMLHttpRequest();
-      xhr.open("POST", url);
-      xhr.setRequestHeader("X-CSRFToken", token);
-      xhr.setRequestHeader("Accept", "application/json");
-      xhr.upload.onprogress = function (event) {
-        if (event.lengthComputable) onProgress(Math.round(event.loaded / event.total * 100));
-      };
-      xhr.onload = function () {
-        var data;
-        try { data = JSON.parse(xhr.responseText); } catch (e) { data = { message: xhr.responseText.slice(0, 200) }; }
-        resolve({ status: xhr.status, data: data });
-      };
-      xhr.onerror = function () { reject(new Error("network")); };
-      xhr.onabort = function () { reject(new Error("aborted")); };
-      xhr.ontimeout = function () { reject(new Error("timeout")); };
-      xhr.send(form);
-    });
+    return post(url, form, { "X-CSRFToken": token, Accept: "application/json" }, photo.blob.size, onProgress);
   }
 
   // The body with when the phone captured it: if someone completes the walk before the phone
@@ -324,7 +373,8 @@
   var CODES = {
     malformed_json: "failed", csrf: "csrf", unauthenticated: "auth", forbidden: "failed",
     not_found: "failed", method_not_allowed: "failed", conflict: "failed", invalid: "failed",
-    too_large: "photo", photo_rejected: "photo", rate_limited: "retry", server_error: "retry"
+    too_large: "photo", photo_rejected: "photo", rate_limited: "retry", server_error: "retry",
+    busy: "retry"
   };
   function errorCode(result) {
     var data = result.data || {};
@@ -341,6 +391,13 @@
     return "failed";
   }
 
+  // The longest Retry-After the server asked for in this run.
+  var askedToWait = 0;
+  function retryLater(result) {
+    if (result && result.retryAfter) askedToWait = Math.max(askedToWait, result.retryAfter);
+    return "retry";
+  }
+
   function fail(item, result) {
     item.state = "failed";
     item.error = (result.data && result.data.message) || ("HTTP " + result.status);
@@ -348,124 +405,191 @@
     return putItem(item).then(function () { return "failed"; });
   }
 
-  function sendItem(item, token) {
+  function unsentPhotos(item) {
+    return item.photos.filter(function (p) { return !p.sent && p.state !== "rejected"; });
+  }
+
+  function sentSummary(item) {
+    return { uuid: item.uuid, walkId: item.walkId, label: item.label, url: item.url,
+      photos: item.photos.length, findingId: item.findingId };
+  }
+
+  // After each answer: more to send (it stays in the outbox), everything there (it leaves as
+  // sent), or all there but a refused photo (it stays, for the walker to replace or drop).
+  function afterStep(item) {
+    if (unsentPhotos(item).length) return putItem(item).then(function () { return "ok"; });
+    if (item.photos.some(function (p) { return p.state === "rejected"; })) {
+      item.state = "partial";
+      return putItem(item).then(function () {
+        emit("partial", { uuid: item.uuid, walkId: item.walkId, findingId: item.findingId });
+        if (channel) channel.postMessage({ type: "change" });
+        return "ok";
+      });
+    }
+    item.state = "sent";
+    var summary = sentSummary(item);
+    state.recentlySent.unshift(summary);
+    return removeItem(item.uuid).then(function () {
+      emit("sent", summary);
+      if (channel) channel.postMessage({ type: "sent", item: summary });
+      return "ok";
+    });
+  }
+
+  function sendFinding(item, token) {
     item.state = "sending";
     item.error = "";
     item.attempts = (item.attempts || 0) + 1;
-    var chain = putItem(item);
-    if (!item.findingId) {
-      chain = chain.then(function () {
-        return postJson(API + "/walks/" + item.walkId + "/findings", withCaptureTime(item), token);
-      }).then(function (result) {
-        var next = outcome(result);
-        if (next === "ok") {
-          item.findingId = result.data.id;
-          item.url = result.data.url;
-          return putItem(item).then(function () { return "ok"; });
-        }
-        if (next === "failed" || next === "photo") return fail(item, result);
-        return next;
-      });
-    } else {
-      chain = chain.then(function () { return "ok"; });
-    }
-    return chain.then(function (status) {
-      if (status !== "ok") return status;
-      return sendPhotos(item, token);
-    }).then(function (status) {
-      if (status === "partial") {
-        // The finding is on the server; a photo was refused: the walker replaces or drops it.
-        item.state = "partial";
-        return putItem(item).then(function () {
-          emit("partial", { uuid: item.uuid, walkId: item.walkId });
-          return "ok";
+    state.current = { item: item.uuid, photo: null };
+    return putItem(item).then(function () {
+      return postJson(API + "/walks/" + item.walkId + "/findings", withCaptureTime(item), token);
+    }).then(function (result) {
+      var next = outcome(result);
+      if (next === "ok") {
+        item.findingId = result.data.id;
+        item.url = result.data.url;
+        return afterStep(item).then(function (status) {
+          emit("posted", { uuid: item.uuid, walkId: item.walkId, findingId: item.findingId });
+          return status;
         });
       }
-      if (status !== "ok") {
-        if (status !== "failed") {
-          item.state = "waiting";
-          return putItem(item).then(function () { return status; });
-        }
-        return status;
-      }
-      item.state = "sent";
-      var summary = { uuid: item.uuid, walkId: item.walkId, label: item.label, url: item.url, photos: item.photos.length, findingId: item.findingId };
-      state.recentlySent.unshift(summary);
-      return removeItem(item.uuid).then(function () {
-        emit("sent", summary);
-        if (channel) channel.postMessage({ type: "sent", item: summary });
-        return "ok";
+      if (next === "failed" || next === "photo") return fail(item, result);
+      return next === "retry" ? retryLater(result) : next;
+    }, function () { return "retry"; });  // no answer: the same uuid goes again later
+  }
+
+  function sendPhoto(item, photo, token) {
+    var url = API + "/findings/" + item.findingId + "/photos";
+    item.state = "sending";
+    photo.state = "sending";
+    progress[photo.uuid] = 0;
+    state.current = { item: item.uuid, photo: photo.uuid };
+    emit("progress", { uuid: photo.uuid, item: item.uuid, percent: 0 });
+    return putItem(item).then(function () {
+      return postPhoto(url, photo, token, function (loaded, total) {
+        var percent = Math.min(99, Math.floor(loaded / total * 100));  // 100: when stored
+        if (percent === progress[photo.uuid]) return;
+        progress[photo.uuid] = percent;
+        emit("progress", { uuid: photo.uuid, item: item.uuid, percent: percent });
       });
-    }, function (error) {
-      // Network gone mid-way: the item waits; whatever was stored stays stored.
-      item.state = "waiting";
-      item.error = "";
+    }).then(function (result) {
+      var status = outcome(result);
+      if (status === "ok") {
+        photo.sent = true;
+        photo.state = "sent";
+        photo.error = "";
+        photo.blob = null;  // stored on the server: free the phone's space (item.thumb stays)
+        progress[photo.uuid] = 100;
+        emit("progress", { uuid: photo.uuid, item: item.uuid, percent: 100 });
+        keepThumb(item, result.data && result.data.thumb_url);
+        return afterStep(item);
+      }
+      if (status === "photo") {
+        photo.state = "rejected";
+        photo.error = (result.data && result.data.message) || ("HTTP " + result.status);
+        photo.reason = (result.data && result.data.reason) || errorCode(result) || "";
+        return afterStep(item);
+      }
+      photo.state = "waiting";
+      if (status === "failed") {
+        photo.error = (result.data && result.data.message) || ("HTTP " + result.status);
+        return fail(item, result);
+      }
+      return status === "retry" ? retryLater(result) : status;
+    }, function () {
+      // No answer (lost link, timeout, stall): this photo goes again later, with its uuid.
+      photo.state = "waiting";
+      delete progress[photo.uuid];
       return putItem(item).then(function () { return "retry"; });
     });
   }
 
-  function sendPhotos(item, token) {
-    var url = API + "/findings/" + item.findingId + "/photos";
-    var index = 0;
-    function next() {
-      while (index < item.photos.length && (item.photos[index].sent || item.photos[index].state === "rejected")) index++;
-      if (index >= item.photos.length) {
-        var refused = item.photos.some(function (p) { return p.state === "rejected"; });
-        return Promise.resolve(refused ? "partial" : "ok");
-      }
-      var photo = item.photos[index];
-      photo.state = "sending";
-      progress[photo.uuid] = 0;
-      emit("progress", { uuid: photo.uuid, percent: 0 });
-      return postPhoto(url, photo, token, function (percent) {
-        progress[photo.uuid] = percent;
-        emit("progress", { uuid: photo.uuid, percent: percent });
-      }).then(function (result) {
-        var status = outcome(result);
-        if (status === "ok") {
-          photo.sent = true;
-          photo.state = "sent";
-          photo.error = "";
-          photo.blob = null;  // stored on the server: free the phone's space
-          progress[photo.uuid] = 100;
-          return putItem(item).then(next);
-        }
-        if (status === "photo") {
-          photo.state = "rejected";
-          photo.error = (result.data && result.data.message) || ("HTTP " + result.status);
-          photo.reason = (result.data && result.data.reason) || errorCode(result) || "";
-          return putItem(item).then(next);
-        }
-        if (status === "failed") {
-          photo.state = "failed";
-          photo.error = (result.data && result.data.message) || ("HTTP " + result.status);
-          return fail(item, result);
-        }
-        photo.state = "waiting";
-        return status;
-      }, function (error) {
-        photo.state = "waiting";
-        throw error;
+  // The phone's own small copy, kept where the service worker looks for the server's
+  // thumbnail when there is no network: a sent finding's thumbnail shows offline too.
+  function keepThumb(item, url) {
+    if (!item.thumb || !url || typeof caches === "undefined" || item.thumbKept) return;
+    item.thumbKept = true;
+    caches.open(PAGES_CACHE).then(function (cache) {
+      return cache.match(url).then(function (hit) {
+        if (hit) return null;
+        return cache.put(url, new Response(item.thumb, { headers: { "Content-Type": item.thumb.type || "image/jpeg" } }));
       });
-    }
-    return next();
+    }).catch(function () { /* best effort: online the server's copy shows */ });
+  }
+
+  // What to send next: every finding before any photo (a finding on the server is safe; its
+  // photos follow), oldest first. Re-read each time: a finding saved meanwhile is taken too.
+  function nextStep(userId) {
+    return allItems().then(function (items) {
+      var open = items.filter(function (item) {
+        return belongsTo(item, userId) && item.state !== "failed" && item.state !== "partial";
+      });
+      var finding = open.filter(function (item) { return !item.findingId; })[0];
+      if (finding) return { item: finding };
+      var first = open[0];
+      if (!first) return null;
+      var photo = unsentPhotos(first)[0];
+      if (photo) return { item: first, photo: photo };
+      // Nothing left to send (the page closed before it was marked): settle it, go on.
+      return afterStep(first).then(function () { return nextStep(userId); });
+    });
   }
 
   var running = null;
-  function sendAll() {
+  var backoff = { attempt: 0, timer: null, notBefore: 0 };
+
+  // Send what waits. Not while the server's Retry-After lasts, unless `now` (the walker
+  // tapped "Try again"); a run already going takes whatever is saved meanwhile.
+  function sendAll(now) {
     if (running) return running;
     // Known to be offline: nothing to try (and no failed request in the console).
     if (root.navigator && root.navigator.onLine === false) return Promise.resolve("retry");
+    if (now !== true && Date.now() < backoff.notBefore) return Promise.resolve("retry");
+    clearTimeout(backoff.timer);
+    backoff.timer = null;
+    state.nextTryAt = null;
+    askedToWait = 0;
     running = locked(sendQueued).then(function (result) {
       running = null;
+      afterRun(result);
       return result;
-    }, function (error) {
+    }, function () {
       running = null;
       state.sending = false;
-      emit("change");
+      afterRun("retry");
       return "retry";
     });
     return running;
+  }
+
+  // After a run that left something: try again later, each time waiting longer.
+  function afterRun(result) {
+    if (result === "done" || result === "empty") {
+      backoff.attempt = 0;
+      backoff.notBefore = 0;
+      state.nextTryAt = null;
+      emit("change");
+      return;
+    }
+    var delay;
+    if (result === "busy") {
+      delay = 30000;  // another tab or the worker is sending
+    } else {
+      backoff.attempt += 1;
+      delay = Math.min(config.backoffMaxMs, config.backoffMinMs * Math.pow(2, backoff.attempt - 1));
+      delay = Math.min(config.backoffMaxMs, Math.max(config.backoffMinMs, delay * (0.75 + Math.random() * 0.5)));
+      if (askedToWait) {
+        delay = Math.max(delay, askedToWait);
+        backoff.notBefore = Date.now() + askedToWait;
+      }
+    }
+    state.nextTryAt = Date.now() + delay;
+    clearTimeout(backoff.timer);
+    backoff.timer = setTimeout(function () {
+      backoff.timer = null;
+      if (!root.navigator || root.navigator.onLine !== false) sendAll();
+    }, delay);
+    emit("change");
   }
 
   // One sender at a time across tabs and the worker (the server would cope, the UI less so).
@@ -496,37 +620,48 @@
         state.authRequired = false;
         var token = answer.token;
         var userId = answer.userId;
+        var freshToken = false;
         // Only what this user captured: the rest stays on the phone for its author.
-        queued = queued.filter(function (item) { return belongsTo(item, userId); });
-        var i = 0;
-        function step(status) {
-          if (status === "auth") { state.authRequired = true; return "auth"; }
-          if (status === "retry") return "retry";
-          if (status === "csrf") {
-            // A token the server no longer takes (new session): fetch one and go on.
-            return csrfToken().then(function (fresh) {
-              if (fresh.auth) { state.authRequired = true; return "auth"; }
-              if (fresh.userId !== userId) return "retry";  // someone else logged in meanwhile
-              token = fresh.token;
-              return sendItem(queued[i - 1], token).then(function (again) {
-                return step(again === "csrf" ? "retry" : again);
-              });
+        function loop() {
+          return nextStep(userId).then(function (next) {
+            if (!next) return "done";
+            var step = next.photo ? sendPhoto(next.item, next.photo, token) : sendFinding(next.item, token);
+            return step.then(function (status) {
+              if (status === "ok" || status === "failed") { freshToken = false; return loop(); }
+              if (status === "auth") { state.authRequired = true; return "auth"; }
+              if (status === "csrf" && !freshToken) {
+                // A token the server no longer takes (new session): fetch one and go on.
+                freshToken = true;
+                return csrfToken().then(function (fresh) {
+                  if (fresh.auth) { state.authRequired = true; return "auth"; }
+                  if (fresh.userId !== userId) return "retry";  // someone else logged in meanwhile
+                  token = fresh.token;
+                  return loop();
+                });
+              }
+              return "retry";
             });
-          }
-          if (i >= queued.length) return "done";
-          var item = queued[i++];
-          return getItem(item.uuid).then(function (fresh) {
-            // Deleted or failed meanwhile (another tab): skip it.
-            if (!fresh || fresh.state === "failed" || fresh.state === "partial" || !belongsTo(fresh, userId)) return step("ok");
-            return sendItem(fresh, token).then(step);
           });
         }
-        return step("ok");
+        return loop();
       }, function () { return "retry"; }).then(function (result) {
-        state.sending = false;
-        emit("change");
-        return result;
+        return settleSending().then(function () {
+          state.sending = false;
+          emit("change");
+          return result;
+        });
       });
+    });
+  }
+
+  // The run is over: nothing is "sending" any more.
+  function settleSending() {
+    state.current = null;
+    return allItems().then(function (items) {
+      return Promise.all(items.filter(function (item) { return item.state === "sending"; }).map(function (item) {
+        item.state = "waiting";
+        return putItem(item);
+      }));
     });
   }
 
@@ -534,7 +669,10 @@
 
   // userId: who captured it (the page's user; a page without one: the last user the server
   // named). Without a user the item is kept and can be exported, but is never sent.
-  function queue(walkId, body, files, label, userId) {
+  // options.ignorePhotoPosition: the walker chose not to place the finding where a photo
+  // was taken (far outside the walk): the photos go without their GPS position.
+  function queue(walkId, body, files, label, userId, options) {
+    var ignorePosition = !!(options && options.ignorePhotoPosition);
     var item = {
       uuid: body.uuid || uuid4(),
       userId: null,
@@ -553,10 +691,13 @@
       item.userId = id;
     }).then(function () {
       return Promise.all(Array.prototype.map.call(files || [], function (file) {
-        return photoEntry(file);
+        return photoEntry(file, ignorePosition);
       }));
     }).then(function (photos) {
       item.photos = photos;
+      return makeThumb(photos);
+    }).then(function (thumb) {
+      item.thumb = thumb;
       return putItem(item);
     }).then(function () {
       requestBackgroundSync();
@@ -567,10 +708,13 @@
   // Sent as taken when its EXIF could not be read here and it is within the server's limit.
   var KEEP_WHOLE_BYTES = 14 * 1024 * 1024;
 
-  function photoEntry(file) {
+  // withoutPosition: the photo's GPS position stays on the phone (redrawn, not sent along).
+  function photoEntry(file, withoutPosition) {
     return readExif(file).then(function (exif) {
       var whole = exif === undefined && file.size <= KEEP_WHOLE_BYTES;
-      return (whole ? Promise.resolve(file) : downscale(file)).then(function (blob) {
+      var strip = !!(withoutPosition && exif && exif.latitude !== null);
+      if (strip) exif = Object.assign({}, exif, { latitude: null, longitude: null });
+      return (whole ? Promise.resolve(file) : downscale(file, strip)).then(function (blob) {
         return {
           uuid: uuid4(),
           blob: blob,
@@ -584,6 +728,28 @@
         };
       });
     });
+  }
+
+  // A small JPEG of the first photo the phone can show, for the walk's list: kept when the
+  // photos themselves are sent and freed, offline too; never a broken image (an undecodable
+  // photo is skipped; none decodable: no thumbnail).
+  function makeThumb(photos) {
+    if (typeof createImageBitmap === "undefined") return Promise.resolve(null);
+    var i = 0;
+    function next() {
+      if (i >= photos.length) return Promise.resolve(null);
+      var blob = photos[i++].blob;
+      return createImageBitmap(blob, { imageOrientation: "from-image" }).then(function (bitmap) {
+        var scale = Math.min(1, THUMB_SIDE / Math.min(bitmap.width, bitmap.height));
+        var width = Math.max(1, Math.round(bitmap.width * scale));
+        var height = Math.max(1, Math.round(bitmap.height * scale));
+        var canvas = canvasFor(width, height);
+        canvas.getContext("2d").drawImage(bitmap, 0, 0, width, height);
+        bitmap.close();
+        return toJpeg(canvas);
+      }).catch(next);
+    }
+    return next();
   }
 
   // A refused photo of a saved finding: leave it out, or put another in its place.
@@ -602,7 +768,10 @@
         item.photos = item.photos.map(function (p) { return p.uuid === photoUuid ? fresh : p; });
         item.state = "waiting";
         item.error = "";
-        return putItem(item).then(sendAll);
+        return (item.thumb ? Promise.resolve(item.thumb) : makeThumb([fresh])).then(function (thumb) {
+          item.thumb = thumb;
+          return putItem(item);
+        }).then(function () { return sendAll(true); });
       });
     });
   }
@@ -612,9 +781,9 @@
     var left = item.photos.some(function (p) { return !p.sent; });
     if (left) {
       item.state = item.photos.some(function (p) { return p.state === "rejected"; }) ? "partial" : "waiting";
-      return putItem(item).then(function () { return item.state === "waiting" ? sendAll() : null; });
+      return putItem(item).then(function () { return item.state === "waiting" ? sendAll(true) : null; });
     }
-    var summary = { uuid: item.uuid, walkId: item.walkId, label: item.label, url: item.url, photos: item.photos.length, findingId: item.findingId };
+    var summary = sentSummary(item);
     state.recentlySent.unshift(summary);
     return removeItem(item.uuid).then(function () {
       emit("sent", summary);
@@ -638,7 +807,7 @@
       item.error = "";
       item.photos.forEach(function (photo) { if (!photo.sent) { photo.state = "waiting"; photo.error = ""; } });
       return putItem(item);
-    }).then(sendAll);
+    }).then(function () { return sendAll(true); });
   }
 
   function blobToBase64(blob) {
@@ -695,6 +864,7 @@
     PAGES_CACHE: PAGES_CACHE,
     state: state,
     progress: progress,
+    config: config,
     on: function (fn) { listeners.push(fn); }
   };
   root.TryggOutbox = api;
@@ -810,7 +980,8 @@
     var body = formBody(form);
     var uuidField = form.querySelector("input[name=uuid]");
     if (uuidField && uuidField.value) body.uuid = uuidField.value;
-    queue(parseInt(form.dataset.outboxWalk, 10), body, chosenFiles(form), formLabel(form))
+    queue(parseInt(form.dataset.outboxWalk, 10), body, chosenFiles(form), formLabel(form), undefined,
+      { ignorePhotoPosition: form.dataset.photoPosition === "ignore" })
       .then(function (item) {
         resetForm(form);
         formStatus(form, navigator.onLine ? t("savedSending", "Saved on this phone. Sending…")
@@ -822,12 +993,14 @@
           start.scrollIntoView({ block: "start" });
           start.focus({ preventScroll: true });
         }
-        return sendAll();
+        // Saved: the form is the walker's again at once; sending goes on behind it.
+        if (button) button.disabled = false;
+        sendAll();
       })
       .catch(function (error) {
+        if (button) button.disabled = false;
         formStatus(form, t("notSaved", "Could not save on this phone:") + " " + error, "error");
-      })
-      .then(function () { if (button) button.disabled = false; });
+      });
   }, true);
 
   // After a finding reached the server: show it in the walk's list.
@@ -849,6 +1022,7 @@
         var count = document.getElementById("finding-count");
         if (count) count.textContent = String(fresh.querySelectorAll(":scope > li").length);
         if (root.htmx) root.htmx.process(fresh);
+        rerender();  // what is still on its way shows inside the server's rows
       })
       .catch(function () { /* the next load shows it */ });
   }
@@ -858,9 +1032,16 @@
   function stateLabel(item) {
     if (item.state === "sending") return t("stateSending", "Sending");
     if (item.state === "failed") return t("stateFailed", "Failed");
-    if (item.state === "partial") return t("statePartial", "Saved, a photo refused");
+    if (item.state === "partial") return refusedLabel(refusedCount(item));
     if (item.state === "sent") return t("stateSent", "Sent");
     return t("stateWaiting", "Waiting");
+  }
+
+  function refusedCount(item) {
+    return item.photos.filter(function (p) { return p.state === "rejected"; }).length;
+  }
+  function refusedLabel(count) {
+    return count === 1 ? t("refusedOne", "%(num)d photo refused", 1) : t("refusedMany", "%(num)d photos refused", count);
   }
 
   function el(tag, attrs, text) {
@@ -870,7 +1051,8 @@
     return node;
   }
 
-  // "The finding is saved — photo 2 (x.jpg) could not be accepted: <reason>", and what to do.
+  // "The finding is saved — photo 2 (x.jpg) could not be accepted: <reason>", and what to do:
+  // try again, replace it, or leave it out.
   function appendRefusals(li, item) {
     item.photos.forEach(function (photo, index) {
       if (photo.state !== "rejected") return;
@@ -881,6 +1063,8 @@
       problem.textContent = text + (name ? " (" + name + ")" : "") + " " + (photo.error || "");
       li.appendChild(problem);
       var row = el("p", { "class": "row" });
+      row.appendChild(el("button", { type: "button", "class": "btn btn-small", "data-action": "retry-photo",
+        "data-photo": photo.uuid }, t("retry", "Try again")));
       var replace = el("label", { "class": "btn btn-small btn-secondary" }, t("replacePhoto", "Replace photo"));
       var input = el("input", { type: "file", accept: "image/*", "class": "photo-input", "data-action": "replace-photo",
         "data-photo": photo.uuid, "aria-label": t("replacePhoto", "Replace photo") + " " + (index + 1) });
@@ -888,6 +1072,23 @@
       row.appendChild(replace);
       row.appendChild(el("button", { type: "button", "class": "btn btn-small btn-danger", "data-action": "drop-photo",
         "data-photo": photo.uuid }, t("dropPhoto", "Drop this photo")));
+      li.appendChild(row);
+    });
+  }
+
+  // One bar per photo still to send (and those sent in this run), with its percentage.
+  function appendPhotoBars(li, item) {
+    if (item.state === "failed") return;
+    item.photos.forEach(function (photo, index) {
+      if (photo.state === "rejected") return;
+      var percent = photo.sent ? 100 : (progress[photo.uuid] || 0);
+      var name = t("photo", "Photo %(num)d", index + 1);
+      var row = el("p", { "class": "send-photo" });
+      row.appendChild(el("span", {}, name + " "));
+      var bar = el("progress", { max: "100", "data-photo": photo.uuid, "aria-label": name });
+      bar.value = percent;
+      row.appendChild(bar);
+      row.appendChild(el("span", { "class": "send-percent", "data-photo": photo.uuid }, " " + percent + " %"));
       li.appendChild(row);
     });
   }
@@ -929,22 +1130,14 @@
       }
       if (item.error) li.appendChild(el("p", { "class": "outbox-error", role: "alert" }, item.error));
       if (mine && item.state === "partial") appendRefusals(li, item);
-      item.photos.forEach(function (photo, index) {
-        var row = el("p", { "class": "outbox-photo" });
-        row.appendChild(el("span", {}, t("photo", "Photo %(num)d", index + 1) + " "));
-        var bar = el("progress", { max: "100", "data-photo": photo.uuid, "aria-label": t("photo", "Photo %(num)d", index + 1) });
-        bar.value = photo.sent ? 100 : (progress[photo.uuid] || 0);
-        row.appendChild(bar);
-        if (photo.error) row.appendChild(el("span", { "class": "outbox-error" }, " " + photo.error));
-        li.appendChild(row);
-      });
+      appendPhotoBars(li, item);
       var actions = el("p", { "class": "row" });
       // Another user's finding: only "Save as file"; sending or deleting is theirs to do.
       if (mine && (item.state === "failed" || item.state === "waiting")) {
         actions.appendChild(el("button", { type: "button", "class": "btn btn-small", "data-action": "retry" }, t("retry", "Try again")));
       }
       actions.appendChild(el("button", { type: "button", "class": "btn btn-small btn-secondary", "data-action": "export" }, t("export", "Save as file")));
-      if (mine && item.state !== "sending") {
+      if (mine && item.state !== "sending" && !item.findingId) {
         actions.appendChild(el("button", { type: "button", "class": "btn btn-small btn-danger", "data-action": "delete" }, t("delete", "Delete")));
       }
       li.appendChild(actions);
@@ -960,52 +1153,118 @@
     if (!items.length && !state.recentlySent.length) list.appendChild(el("li", { "class": "empty" }, t("empty", "Nothing waiting to send.")));
   }
 
-  // The walk page lists what waits on the phone for this walk, with a thumbnail and its state.
+  // The badge of a finding in the walk's list: what the walker needs to know about it.
+  function rowBadge(item) {
+    if (item.state === "partial") return { kind: "failed", text: refusedLabel(refusedCount(item)) };
+    if (item.state === "failed") return { kind: "failed", text: t("stateFailed", "Failed") };
+    if (item.state === "sending") return { kind: "sending", text: t("stateSending", "Sending") };
+    return { kind: "waiting", text: t("stateWaiting", "Waiting") };
+  }
+
+  // The walk page lists each finding once. One the server has already (its photos still
+  // going, or one refused) shows its state inside the server's row; one only on the phone
+  // has a row of its own above the list, with the phone's thumbnail.
   var queueUrls = [];
   function renderWalkQueue(own) {
     var list = isWindow && document.getElementById("queued-findings");
     if (!list) return;
     var walkId = parseInt(list.dataset.walkId, 10);
     var mine = own.filter(function (item) { return item.walkId === walkId; });
+    var findings = document.getElementById("findings");
     queueUrls.forEach(function (url) { URL.revokeObjectURL(url); });
     queueUrls = [];
     list.textContent = "";
+    document.querySelectorAll("#findings .queued-extra, #findings .queued-thumb").forEach(function (node) { node.remove(); });
+    var onPhoneOnly = 0;
     mine.forEach(function (item) {
-      var li = el("li", { "class": "queued-item queued-" + item.state, "data-uuid": item.uuid });
-      var photo = item.photos.filter(function (p) { return p.blob; })[0];
-      if (photo) {
-        var url = URL.createObjectURL(photo.blob);
+      var host = item.findingId && findings ? findings.querySelector("#finding-" + item.findingId) : null;
+      var li = host ? el("div", { "class": "queued-extra queued-" + item.state, "data-uuid": item.uuid })
+        : el("li", { "class": "queued-item queued-" + item.state, "data-uuid": item.uuid });
+      if (item.thumb && !(host && host.querySelector("img.thumb"))) {
+        var url = URL.createObjectURL(item.thumb);
         queueUrls.push(url);
-        li.appendChild(el("img", { src: url, alt: "", "class": "queued-thumb", width: "56", height: "56" }));
+        var img = el("img", { src: url, alt: "", "class": "queued-thumb", width: "56", height: "56" });
+        if (host) host.insertBefore(img, host.firstChild);
+        else li.appendChild(img);
       }
-      li.appendChild(el("span", { "class": "queued-label" }, item.label || t("stateWaiting", "Waiting")));
-      var kind = item.state === "sending" ? "sending" : (item.state === "failed" || item.state === "partial") ? "failed" : "waiting";
-      var text = kind === "sending" ? t("stateSending", "Sending") : kind === "failed" ? t("stateFailed", "Failed") : t("stateWaiting", "Waiting");
-      if (item.state === "partial") text = t("statePartial", "Saved, a photo refused");
-      li.appendChild(el("span", { "class": "badge queued-" + kind }, text));
+      if (!host) li.appendChild(el("span", { "class": "queued-label" }, item.label || t("stateWaiting", "Waiting")));
+      var badgeInfo = rowBadge(item);
+      li.appendChild(el("span", { "class": "badge queued-" + badgeInfo.kind }, badgeInfo.text));
       if (item.state === "partial") appendRefusals(li, item);
-      else if (item.state === "failed" && item.error) li.appendChild(el("p", { "class": "queued-problem outbox-error" }, item.error));
-      list.appendChild(li);
+      else if (item.state === "failed") {
+        if (item.error) li.appendChild(el("p", { "class": "queued-problem outbox-error" }, item.error));
+        var again = el("p", { "class": "row" });
+        again.appendChild(el("button", { type: "button", "class": "btn btn-small", "data-action": "retry" }, t("retry", "Try again")));
+        li.appendChild(again);
+      } else appendPhotoBars(li, item);
+      if (host) host.appendChild(li);
+      else { list.appendChild(li); onPhoneOnly += 1; }
     });
-    list.hidden = mine.length === 0;
+    list.hidden = onPhoneOnly === 0;
     var none = document.getElementById("no-findings");
-    if (none) none.hidden = mine.length !== 0;
+    if (none) none.hidden = onPhoneOnly !== 0;
     var count = document.getElementById("queued-count");
     if (count) {
-      count.textContent = mine.length ? " + " + t("waitingMany", "%(num)d waiting to send", mine.length) : "";
+      count.textContent = onPhoneOnly ? " + " + t("waitingMany", "%(num)d waiting to send", onPhoneOnly) : "";
     }
     var allSent = document.getElementById("all-sent");
     if (allSent) allSent.hidden = mine.length !== 0 || state.authRequired;
   }
 
-  // Drop or replace a refused photo, from the panel or from the walk's list.
+  // The capture screen's line under Save: what is being sent now, how far, or when the next
+  // try is. Nothing waiting: no line.
+  var lastOwn = [];
+  function renderSendLine() {
+    var lines = isWindow ? document.querySelectorAll(".send-line") : [];
+    if (!lines.length) return;
+    var open = lastOwn.filter(function (item) { return item.state !== "failed" && item.state !== "partial"; });
+    var text = "";
+    var percent = null;
+    var now = state.current && lastOwn.filter(function (item) { return item.uuid === state.current.item; })[0];
+    if (state.authRequired && open.length) {
+      text = t("loginAgain", "Log in again to send");
+    } else if (now) {
+      if (state.current.photo) {
+        var index = 0;
+        now.photos.forEach(function (p, i) { if (p.uuid === state.current.photo) index = i; });
+        percent = progress[state.current.photo] || 0;
+        text = t("sendingPhoto", "Sending photo %(num)d of %(total)s", index + 1)
+          .replace("%(total)s", String(now.photos.length)) + " · " + percent + " %";
+      } else {
+        text = t("sendingFinding", "Sending the finding…");
+      }
+      if (open.length > 1) text += " · " + t("waitingMany", "%(num)d waiting to send", open.length - 1);
+    } else if (open.length) {
+      text = t("waitingMany", "%(num)d waiting to send", open.length);
+      if (navigator.onLine === false) text += " · " + t("noConnection", "no connection");
+      else if (state.nextTryAt) {
+        var seconds = Math.max(1, Math.round((state.nextTryAt - Date.now()) / 1000));
+        text += " · " + t("nextTry", "next try in %(num)d s", seconds);
+      }
+    }
+    lines.forEach(function (line) {
+      var label = line.querySelector(".send-text");
+      var bar = line.querySelector("progress");
+      if (label.textContent !== text) label.textContent = text;
+      bar.hidden = percent === null;
+      if (percent !== null) bar.value = percent;
+      line.hidden = !text;
+    });
+  }
+  // The countdown to the next try moves on its own.
+  if (isWindow) setInterval(function () { if (state.nextTryAt && !state.current) renderSendLine(); }, 1000);
+
+  // Drop, replace or retry a refused photo, retry a failed finding: from the panel or the list.
   function photoAction(event) {
     var target = event.target;
     var holder = target.closest && target.closest("[data-uuid]");
-    if (!holder) return;
-    if (event.type === "click" && target.dataset.action === "drop-photo") {
+    if (!holder || (panel && panel.contains(target) && target.dataset.action === "retry")) return;
+    var action = target.dataset.action;
+    if (event.type === "click" && action === "drop-photo") {
       dropPhoto(holder.dataset.uuid, target.dataset.photo);
-    } else if (event.type === "change" && target.dataset.action === "replace-photo" && target.files && target.files[0]) {
+    } else if (event.type === "click" && (action === "retry-photo" || action === "retry")) {
+      retry(holder.dataset.uuid);
+    } else if (event.type === "change" && action === "replace-photo" && target.files && target.files[0]) {
       replacePhoto(holder.dataset.uuid, target.dataset.photo, target.files[0]);
     }
   }
@@ -1019,33 +1278,27 @@
     return allItems().then(function (items) {
       var me = currentUser();
       var own = items.filter(function (item) { return belongsTo(item, me); });
+      lastOwn = own;
       var others = items.length - own.length;
-      var waiting = own.length;
-      var failed = own.filter(function (item) { return item.state === "failed" || item.state === "partial"; }).length;
+      var waiting = own.filter(function (item) { return item.state !== "failed" && item.state !== "partial"; }).length;
+      var failed = own.filter(function (item) { return item.state === "failed"; }).length;
+      var refused = own.reduce(function (sum, item) { return sum + (item.state === "partial" ? refusedCount(item) : 0); }, 0);
       badge.hidden = items.length === 0 && !state.authRequired;
-      badge.dataset.count = String(waiting);
+      badge.dataset.count = String(own.length);
       badge.dataset.others = String(others);
       var parts = [];
       if (state.authRequired) parts.push(t("loginAgain", "Log in again to send"));
-      else if (state.sending) parts.push(t("sendingCount", "Sending %(num)d…", waiting));
-      else if (waiting || !others) parts.push(waiting === 1 ? t("waitingOne", "%(num)d waiting to send", 1) : t("waitingMany", "%(num)d waiting to send", waiting));
+      else if (state.sending && waiting) parts.push(t("sendingCount", "Sending %(num)d…", waiting));
+      else if (waiting || (!others && !failed && !refused)) parts.push(waiting === 1 ? t("waitingOne", "%(num)d waiting to send", 1) : t("waitingMany", "%(num)d waiting to send", waiting));
       if (failed) parts.push(t("failedCount", "%(num)d failed", failed));
+      if (refused) parts.push(refusedLabel(refused));
       if (others) parts.push(t("otherCount", "%(num)d saved by another user", others));
       badge.querySelector(".outbox-count").textContent = parts.join(" · ");
-      badge.classList.toggle("outbox-has-failed", failed > 0);
+      badge.classList.toggle("outbox-has-failed", failed + refused > 0);
       renderPanel(items);
       renderWalkQueue(own);
-      scheduleRetry(waiting - failed > 0);
+      renderSendLine();
     });
-  }
-
-  var timer = null;
-  function scheduleRetry(needed) {
-    if (timer || !needed) return;
-    timer = setTimeout(function () {
-      timer = null;
-      if (navigator.onLine !== false) sendAll();
-    }, RETRY_MS);
   }
 
   var renderPending = false;
@@ -1057,15 +1310,19 @@
 
   listeners.push(function (kind, detail) {
     if (kind === "progress") {
-      var bar = panel && panel.querySelector('progress[data-photo="' + detail.uuid + '"]');
-      if (bar) bar.value = detail.percent;
+      document.querySelectorAll('progress[data-photo="' + detail.uuid + '"]').forEach(function (bar) { bar.value = detail.percent; });
+      document.querySelectorAll('.send-percent[data-photo="' + detail.uuid + '"]').forEach(function (span) {
+        span.textContent = " " + detail.percent + " %";
+      });
+      renderSendLine();
       return;
     }
+    if (kind === "posted") refreshFindings(detail.walkId);
     if (kind === "sent") {
       refreshFindings(detail.walkId);
       var form = document.querySelector("form[data-outbox-walk]");
       if (form && form.dataset.lastUuid === detail.uuid) {
-        formStatus(form, t("savedNumber", "Saved ✓ — #%(num)d", detail.findingId || 0), "success");
+        formStatus(form, t("savedNumber", "Saved — #%(num)d", detail.findingId || 0), "success");
       }
     }
     if (kind === "partial") {

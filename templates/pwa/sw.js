@@ -22,7 +22,13 @@ const STATIC_PREFIX = {{ static_prefix|tojson }};
 // Walk data kept for offline use (network first, cached copy when there is no network).
 const CACHED_API = [/^\/api\/v1\/walks\/\d+$/, /^\/api\/v1\/walks\/\d+\/buildings$/, /^\/api\/v1\/categories$/];
 // Pages never cached: they change the session or are useless offline.
-const NEVER_CACHE = [/^\/login/, /^\/logout/, /^\/language/, /^\/sw\.js$/, /^\/photos\//];
+// A photo's thumbnail is the one exception under /photos/ (below).
+const NEVER_CACHE = [/^\/login/, /^\/logout/, /^\/language/, /^\/sw\.js$/, /^\/photos\/(?!\d+\/thumb\.jpg$)/];
+// Thumbnails in a walk's list: network first (a photo masked since keeps its URL), the last
+// copy offline, in the pages cache (one user's, deleted with it). outbox.js puts the phone's
+// own small copy there when it sends a photo, so a finding sent from this phone shows its
+// thumbnail offline even if its page was never opened online afterwards.
+const THUMB = /^\/photos\/\d+\/thumb\.jpg$/;
 
 // The outbox's sending code, shared with the page (no DOM needed for sending).
 try { importScripts({{ outbox_url|tojson }}); } catch (e) { /* sync then waits for a page */ }
@@ -153,6 +159,15 @@ function offlineFragment() {
   );
 }
 
+// Offline with no copy kept: a plain tile, not a broken image.
+function noThumbnail() {
+  return new Response(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="80" viewBox="0 0 80 80">' +
+    '<rect width="80" height="80" fill="#dde3e6"/></svg>',
+    { status: 200, headers: { "Content-Type": "image/svg+xml", "Cache-Control": "no-store" } }
+  );
+}
+
 function offlineJson() {
   return new Response(JSON.stringify({ error: "offline", message: "Offline", field: null }), {
     status: 503, headers: { "Content-Type": "application/json" }
@@ -167,7 +182,9 @@ self.addEventListener("fetch", function (event) {
   var path = url.pathname;
   if (NEVER_CACHE.some(function (re) { return re.test(path); })) return;
 
-  if (path.indexOf(STATIC_PREFIX) === 0 || path === "/manifest.webmanifest") {
+  if (THUMB.test(path)) {
+    event.respondWith(networkFirst(request, noThumbnail));
+  } else if (path.indexOf(STATIC_PREFIX) === 0 || path === "/manifest.webmanifest") {
     event.respondWith(cacheFirst(request));
   } else if (path.indexOf("/api/") === 0) {
     if (CACHED_API.some(function (re) { return re.test(path); })) {
