@@ -204,6 +204,8 @@
         return;
       }
       var c = position.coords;
+      // The walker chose the photo's position for this finding: the fields stay empty.
+      if (form.dataset.photoPosition === "photo") return;
       // Keep the best fix; a worse one replaces it only when the old one is stale.
       if (best && c.accuracy >= best.accuracy && Date.now() - best.at < 60000) return;
       var moved = !best || Math.abs(best.lat - c.latitude) + Math.abs(best.lon - c.longitude) > 0.00005;

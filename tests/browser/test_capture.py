@@ -307,7 +307,7 @@ def test_camera_position_and_time_survive_the_downscale(phone, app, setup_walk, 
         assert served.getpixel((served.width - 5, 5))[0] > 150
     assert errors == []
     page.goto(f"/findings/{finding_id}")  # (its map asks for tiles this machine cannot reach)
-    assert "från fotots EXIF" in page.locator("main").inner_text()
+    assert "position från fotot" in page.locator("main").inner_text()
 
 
 @pytest.mark.skipif(

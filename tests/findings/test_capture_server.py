@@ -49,7 +49,8 @@ def test_exif_read_on_the_phone_places_a_finding_without_a_position(
         # 17:05 in Stockholm in winter is 16:05 UTC.
         assert photo.taken_at == datetime(2026, 11, 30, 16, 5, 12, tzinfo=UTC)
     page = client.get(f"/findings/{finding['id']}")
-    assert "från fotots EXIF" in page.text
+    assert "position från fotot" in page.text
+    assert "EXIF" not in page.text  # jargon on a walker's screen
 
 
 def test_a_good_phone_fix_wins_over_the_photo_and_a_poor_one_gives_way(
