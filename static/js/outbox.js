@@ -1004,14 +1004,20 @@
   }, true);
 
   // After a finding reached the server: show it in the walk's list.
+  var refreshes = 0;
   function refreshFindings(walkId) {
     var list = document.getElementById("findings");
     if (!list || !list.closest("[data-walk-id], main")) return;
     var match = location.pathname.match(/^\/walks\/(\d+)/);
     if (!match || parseInt(match[1], 10) !== walkId) return;
+    // Answers may come back out of order (two findings sent a moment apart): only the
+    // latest request's answer replaces the list.
+    var asked = ++refreshes;
     fetch("/walks/" + walkId + "?part=findings", { headers: { "HX-Request": "true" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
       .then(function (html) {
+        if (asked !== refreshes) return;
+        list = document.getElementById("findings") || list;
         var template = document.createElement("template");
         template.innerHTML = html;
         var fresh = template.content.getElementById("findings");

@@ -91,7 +91,7 @@ def test_next_finding_saves_at_once_on_a_stalled_link_and_the_first_arrives_once
     assert re.search(r"Skickar|nytt försök om \d+ s", line.inner_text())
     page.wait_for_function(
         "() => document.querySelectorAll('#findings progress[data-photo]').length === 1")
-    assert page.locator("#findings > li").count() == 2
+    page.wait_for_function("() => document.querySelectorAll('#findings > li').length === 2")
     assert "1 väntar" not in page.locator("#findings-h").inner_text()  # listed once
 
     # The link comes back: the photo is sent again (its answer was lost) and stored once.
