@@ -44,7 +44,7 @@ def usable(page) -> bool:
 
 
 def test_next_finding_saves_at_once_on_a_stalled_link_and_the_first_arrives_once(
-    phone, app, setup_walk, tmp_path  # noqa: F811
+    phone, app, setup_walk, tmp_path, axe  # noqa: F811
 ):
     walk = setup_walk["walk"]
     page = phone(locale="sv-SE", service_workers="block")
@@ -93,6 +93,7 @@ def test_next_finding_saves_at_once_on_a_stalled_link_and_the_first_arrives_once
         "() => document.querySelectorAll('#findings progress[data-photo]').length === 1")
     page.wait_for_function("() => document.querySelectorAll('#findings > li').length === 2")
     assert "1 väntar" not in page.locator("#findings-h").inner_text()  # listed once
+    assert axe(page) == []
 
     # The link comes back: the photo is sent again (its answer was lost) and stored once.
     stalled["on"] = False
