@@ -556,6 +556,7 @@
     }, function () {
       running = null;
       state.sending = false;
+      state.current = null;  // nothing is on its way any more: the line must not say so
       afterRun("retry");
       return "retry";
     });
