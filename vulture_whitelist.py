@@ -50,3 +50,6 @@ _.building_html, _.html  # FilterPart
 
 # A field of the API schema Photo (app/api/schemas.py), filled by name in app/api/routes.py.
 _.thumb_url
+
+# Flags on flask.g read back with g.get() by app/sqlite_tuning.py's "begin" listener.
+_.trygg_reads, _.trygg_short_wait

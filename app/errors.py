@@ -5,13 +5,24 @@ Every /api/ error answers one shape (the API error contract):
 — `error` repeats `code` for older clients. The outbox decides by `code`.
 """
 
-from flask import Flask, jsonify, render_template, request
+import re
+
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.sqlite_tuning import is_busy
+
+# SQLite busy: a client tries again after this many seconds (the outbox retries on 503).
+BUSY_RETRY_AFTER = 2
+# Fields a person writes in; their text is shown again on the busy page, the rest is carried
+# along unseen so that "Send again" sends the same form.
+_TEXT_FIELDS = {"body", "description", "note", "notes", "planned_action", "reason", "route",
+                "comment", "title", "responsible_party"}
+_WRITTEN = re.compile(r"\s\S")
 
 # HTTP status → the stable code an API client decides by.
 API_CODES = {
@@ -24,6 +35,7 @@ API_CODES = {
     413: "too_large",
     422: "invalid",
     429: "rate_limited",
+    503: "busy",
 }
 
 
@@ -37,6 +49,24 @@ def api_error(status: int, code: str, message, field: str | None = None, **extra
                         **extra})
     response.status_code = status
     return response
+
+
+def _resend_form() -> dict | None:
+    """What a plain form sent, to send again from the busy page (files must be chosen
+    again: they cannot be handed back)."""
+    if request.method != "POST" or not (request.form or request.files):
+        return None
+    hidden, texts = [], []
+    for name, value in request.form.items(multi=True):
+        if name == "csrf_token":
+            continue
+        if value and (name in _TEXT_FIELDS or len(value) > 60 or _WRITTEN.search(value)):
+            texts.append((name, value))
+        else:
+            hidden.append((name, value))
+    return {"action": request.full_path.rstrip("?"), "hidden": hidden, "texts": texts,
+            "files": sorted({name for name, upload in request.files.items(multi=True)
+                             if upload.filename})}
 
 
 def _code_for(status: int) -> str:
@@ -116,6 +146,26 @@ def init_app(app: Flask) -> None:
             400, _("Bad request"),
             _("A number, a date or a character in the request cannot be stored."),
         )
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        """SQLite's write lock stayed taken for busy_timeout: 503 with Retry-After, and
+        nothing lost (the outbox sends again; a form's text comes back on the page)."""
+        db.session.rollback()
+        if not is_busy(error):
+            current_app.log_exception((type(error), error, error.__traceback__))
+            return server_error(error)
+        current_app.logger.warning("SQLite busy: %s %s answered 503", request.method,
+                                   request.path)
+        g.trygg_reads = True  # the page's own reads must not wait for the lock again
+        if wants_json():
+            response = api_error(
+                503, "busy", _("The server is busy. Nothing was saved; send it again."))
+        else:
+            response = app.make_response(
+                (render_template("errors/busy.html", resend=_resend_form()), 503))
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
 
     @app.errorhandler(500)
     def server_error(error):

@@ -33,7 +33,8 @@ from app.policy import can, can_add_captured_finding, capture_walks_clause, visi
 from app.services import DomainError
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings
-from app.storage import commit_or_discard, get_storage
+from app.sqlite_tuning import begin_writes, end_reads, reads_first
+from app.storage import commit_or_discard, delete_files, get_storage
 from app.walks.queries import visible_findings, walk_or_404
 
 # Service field names → the API's field names.
@@ -396,7 +397,7 @@ def _replayed(walk: Walk, finding_uuid: str | None):
 @spec.validate(
     json=api.NewFinding,
     resp=responses(
-        (400, 401, 403, 404, 422),
+        (400, 401, 403, 404, 422, 503),
         HTTP_201=(api.Finding, "Created"),
         HTTP_200=(api.Finding, "Already there: the same uuid was sent"),
     ),
@@ -439,7 +440,7 @@ def create_finding(walk_id: int):
 @spec.validate(
     form=api.PhotoUpload,
     resp=responses(
-        (400, 401, 403, 404, 413, 422),
+        (400, 401, 403, 404, 413, 422, 503),
         HTTP_201=(api.Photo, "Stored"),
         HTTP_200=(api.Photo, "Already there: the same client_uuid"),
     ),
@@ -447,8 +448,12 @@ def create_finding(walk_id: int):
     # The view reads the multipart body itself (unusable EXIF numbers are ignored).
     skip_validation=True,
 )
+@reads_first
 def add_photo(finding_id: int):
-    """Add one photo (multipart field `photo`). The same `client_uuid` again: the same photo."""
+    """Add one photo (multipart field `photo`). The same `client_uuid` again: the same photo.
+
+    No transaction is open while the photo is decoded, blurred and written: only its row's
+    insert takes SQLite's write lock (a few ms instead of the whole processing)."""
     finding = finding_or_404(finding_id)
     client_uuid = _uuid_field(request.form.get("client_uuid"), "client_uuid")
     try:
@@ -463,6 +468,7 @@ def add_photo(finding_id: int):
     upload = request.files.get("photo")
     if upload is None:
         return _error(422, "invalid", _("Choose a photo."), "photo")
+    end_reads(db.session)
     try:
         processed = photo_service.process_upload(upload.read())
     except photo_service.PhotoRejected as rejected:
@@ -471,16 +477,22 @@ def add_photo(finding_id: int):
             422, "photo_rejected", str(rejected.message), "photo", reason=rejected.reason
         )
     processed, direction = _exif_fields(processed)
+    storage, user_id = get_storage(), current_user.id
+    stored = photo_service.store_photo_files(storage, finding_id, processed)
+    begin_writes(db.session)
     try:
         photo, created = attach_photo(
-            db.session, get_storage(), finding, processed, kind=PhotoKind.FINDING,
-            uploaded_by_id=current_user.id, client_uuid=client_uuid, direction=direction,
+            db.session, storage, finding, processed, kind=PhotoKind.FINDING,
+            uploaded_by_id=user_id, client_uuid=client_uuid, direction=direction,
+            stored=stored,
         )
     except DomainError as error:
         db.session.rollback()
         return _domain_error(error)
+    except BaseException:  # busy SQLite (503) among them: the files must not stay behind
+        delete_files(stored, storage)
+        raise
     if not created:
         return jsonify(photo_json(photo)), 200
     commit_or_discard(db.session, photo_keys(photo))
     return jsonify(photo_json(photo)), 201
-

@@ -23,7 +23,7 @@ from app.models import WalkStatus
 ErrorCode = Literal[
     "malformed_json", "csrf", "unauthenticated", "forbidden", "not_found",
     "method_not_allowed", "conflict", "too_large", "invalid", "photo_rejected",
-    "rate_limited", "server_error",
+    "rate_limited", "busy", "server_error",
 ]
 NEAREST_RADIUS_MAX_M = 5000
 NEAREST_LIMIT_MAX = 50

@@ -96,6 +96,8 @@ ERROR_DESCRIPTIONS = {
     413: "`too_large`: the request is larger than the server takes",
     422: "`invalid`: a field is invalid (`field` names it); `photo_rejected`: the photo was "
     "refused (`reason` says why), the finding stays saved",
+    503: "`busy`: the database was busy and nothing was saved; send the same request again "
+    "after the seconds in the `Retry-After` header (its uuid makes it safe to repeat)",
 }
 
 

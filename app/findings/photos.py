@@ -19,7 +19,7 @@ from app.findings.operations import use_photo_position
 from app.models import Finding, Photo, PhotoKind
 from app.services import DomainError
 from app.services.photos import ProcessedPhoto, save_photo
-from app.storage import Storage
+from app.storage import Storage, delete_files
 
 
 def photo_keys(photo: Photo) -> list[str]:
@@ -50,16 +50,23 @@ def attach_photo(
     client_uuid: str | None = None,
     comment_id: int | None = None,
     direction: float | None = None,
+    stored: tuple[str, str] | None = None,
 ) -> tuple[Photo, bool]:
     """Save the photo's files and add its row (flushed, not committed): (photo, created).
 
     The same `client_uuid` again gives the first photo and created=False, also when another
     request with that UUID wins the race between the check and the insert. A capture photo
     with a GPS position places a finding that has none (or only a poor one). The caller
-    commits with `commit_or_discard(session, photo_keys(photo))` when created.
+    commits with `commit_or_discard(session, photo_keys(photo))` when created. Files written
+    beforehand (`stored`, from store_photo_files) are deleted when no photo is created.
     """
-    existing = photo_by_client_uuid(session, finding, client_uuid)
+    try:
+        existing = photo_by_client_uuid(session, finding, client_uuid)
+    except BaseException:
+        delete_files(stored or [], storage)
+        raise
     if existing is not None:
+        delete_files(stored or [], storage)
         return existing, False
     # Only a UUID can collide: then a savepoint keeps the rest of the request.
     guard = session.begin_nested() if client_uuid else nullcontext()
@@ -68,6 +75,7 @@ def attach_photo(
             photo = save_photo(
                 session, storage, finding=finding, processed=processed, kind=kind,
                 uploaded_by_id=uploaded_by_id, client_uuid=client_uuid, comment_id=comment_id,
+                stored=stored,
             )
     except IntegrityError:
         existing = photo_by_client_uuid(session, finding, client_uuid)

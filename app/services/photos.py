@@ -470,6 +470,22 @@ def _coordinate(value: Any, ref: Any, positive: str, negative: str, limit: float
 # --- storing ----------------------------------------------------------------------------
 
 
+def store_photo_files(storage: Storage, finding_id: int,
+                      processed: ProcessedPhoto) -> tuple[str, str]:
+    """Write a processed photo's two files; returns (storage_key, thumb_key). Done before the
+    row's transaction when the caller can (the API's upload: no write lock while files are
+    fsynced). If the second file fails, the first is deleted again."""
+    stem = f"photos/{finding_id}/{uuid.uuid4().hex}"
+    storage_key, thumb_key = f"{stem}.jpg", f"{stem}_thumb.jpg"
+    storage.save(storage_key, processed.image)
+    try:
+        storage.save(thumb_key, processed.thumb)
+    except BaseException:
+        delete_files([storage_key], storage)
+        raise
+    return storage_key, thumb_key
+
+
 def save_photo(
     session: Session,
     storage: Storage,
@@ -480,25 +496,22 @@ def save_photo(
     uploaded_by_id: int | None = None,
     client_uuid: str | None = None,
     comment_id: int | None = None,
+    stored: tuple[str, str] | None = None,
 ) -> Photo:
     """Save an already processed photo's files and add its Photo row (flushed, not committed).
 
     Processing comes first (process_photo) so a form with several photos can check them all
-    before it saves any. If the row cannot be flushed, the saved files are deleted again and the
-    database error is re-raised; the caller rolls back. Files of rows that a later commit
-    fails to write are the caller's to delete (storage_key and thumb_key).
+    before it saves any. Files already written by store_photo_files are passed as `stored`.
+    If the row cannot be flushed, the saved files are deleted again and the database error is
+    re-raised; the caller rolls back. Files of rows that a later commit fails to write are the
+    caller's to delete (storage_key and thumb_key).
     """
-    if finding.id is None:
-        session.flush()  # the storage key needs the finding's id
-
-    stem = f"photos/{finding.id}/{uuid.uuid4().hex}"
-    storage_key, thumb_key = f"{stem}.jpg", f"{stem}_thumb.jpg"
-    saved: list[str] = []
+    if stored is None:
+        if finding.id is None:
+            session.flush()  # the storage key needs the finding's id
+        stored = store_photo_files(storage, finding.id, processed)
+    storage_key, thumb_key = stored
     try:
-        storage.save(storage_key, processed.image)
-        saved.append(storage_key)
-        storage.save(thumb_key, processed.thumb)
-        saved.append(thumb_key)
         photo = Photo(
             finding=finding,
             kind=PhotoKind(kind),
@@ -519,7 +532,7 @@ def save_photo(
         session.add(photo)
         session.flush()
     except BaseException:
-        delete_files(saved, storage)
+        delete_files([storage_key, thumb_key], storage)
         raise
     return photo
 

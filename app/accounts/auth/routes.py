@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from werkzeug.security import check_password_hash
 
+from app import sqlite_tuning
 from app.accounts import operations as ops
 from app.accounts import throttle
 from app.accounts.auth import bp
@@ -47,10 +48,12 @@ THROTTLED = _l("Too many attempts.")
 def load_user(token: str) -> User | None:
     """The user behind a session token (from the session or the remember cookie). A token
     whose session was ended, is older than SESSION_DAYS or belongs to a deactivated user
-    loads nobody, so both cookies stop working at once."""
-    found = ops.load_session(
-        db.session, token, max_age=timedelta(days=current_app.config["SESSION_DAYS"])
-    )
+    loads nobody, so both cookies stop working at once. It only reads: on a POST it never
+    takes SQLite's write lock (the view's own transaction does, if it writes)."""
+    with sqlite_tuning.reading(db.session):
+        found = ops.load_session(
+            db.session, token, max_age=timedelta(days=current_app.config["SESSION_DAYS"])
+        )
     if found is None:
         return None
     user, row = found
@@ -62,7 +65,8 @@ def load_user(token: str) -> User | None:
 @bp.after_app_request
 def note_session_use(response):
     """Write "last used" for the device list, at most every few minutes per session, in a
-    transaction of its own after the view is done (never inside the view's unit of work)."""
+    transaction of its own after the view is done (never inside the view's unit of work).
+    When SQLite is busy it is skipped after a short wait: the next request writes it."""
     session_id = g.get("login_session_id")
     if session_id is None or response.is_streamed or response.status_code >= 500:
         return response
@@ -70,8 +74,9 @@ def note_session_use(response):
         return response
     db.session.rollback()  # what the view did not commit is dropped at teardown anyway
     try:
-        ops.touch_session(db.session, session_id)
-        db.session.commit()
+        with sqlite_tuning.short_wait():
+            ops.touch_session(db.session, session_id)
+            db.session.commit()
     except OperationalError:  # busy SQLite: "last used" can wait for the next request
         db.session.rollback()
     return response
