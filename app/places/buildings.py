@@ -48,13 +48,79 @@ def upload_text(data: bytes | str, failure: type[Exception]) -> str:
 
 
 def parse_number(text: str) -> float:
-    """A number as Swedish spreadsheets write it too: 61,8 and 1 234,5 (space or no-break
-    space between thousands). Raises ValueError for anything else."""
-    return float(text.strip().replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    """A number as Swedish spreadsheets write it too: 61,8 and 1 234,5 (space, no-break or
+    narrow no-break space between thousands). Raises ValueError for anything else."""
+    return float(_without_spaces(text).replace(",", "."))
+
+
+def parse_whole(text: str) -> int:
+    """A whole number, thousands apart or not: 1204, 1 204 (space, no-break or narrow no-break
+    space, as spreadsheets and Swedish number formats write it). Raises ValueError."""
+    digits = _without_spaces(text)
+    if not _NUMBER.match(digits):
+        raise ValueError(text)
+    return int(digits)
+
+
+def _without_spaces(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]", "", text)
 
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "district"
+
+
+# The separators every importer reads, and others a file may use by mistake, by name.
+DELIMITERS = {",": _l("comma (,)"), ";": _l("semicolon (;)"), "\t": _l("tab")}
+OTHER_DELIMITERS = {"|": _l("vertical bar (|)"), ":": _l("colon (:)"), " ": _l("space")}
+_NUMBER = re.compile(r"^[+-]?\d+$")
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _names(cells: list[str], aliases: dict[str, str]) -> list[str]:
+    names = [h.strip().lower() for h in cells]
+    return [aliases.get(n, n) for n in names]
+
+
+def _header_delimiter(first_line: str, known: set[str], aliases: dict[str, str]) -> str:
+    """The separator under which the first line names the most known columns (`,` if none)."""
+    scores = {d: len(known & set(_names(_split(first_line, d), aliases))) for d in DELIMITERS}
+    best = max(scores.values())
+    return next(d for d, score in scores.items() if score == best) if best else ","
+
+
+def _delimiter_list() -> str:
+    return str(_l("%(first)s, %(second)s or %(third)s", first=DELIMITERS[","],
+                  second=DELIMITERS[";"], third=DELIMITERS["\t"]))
+
+
+def _line_problem(cells: list[str], width: int, delimiter: str) -> str | None:
+    """Why a data line's cells do not fit the first line's `width` columns, or None."""
+    if len(cells) == width:
+        return None
+    if len(cells) > width and not any(c.strip() for c in cells[width:]):
+        return None  # separators at the end of the line (as spreadsheets save them)
+    joined = delimiter.join(cells)
+    for other, name in DELIMITERS.items():
+        if other != delimiter and len(_split(joined, other)) == width:
+            return str(_l(
+                "Wrong delimiter: %(expected)s expected (as on line 1), this line uses "
+                "%(found)s.", expected=DELIMITERS[delimiter], found=name))
+    if len(cells) > width and delimiter == "," and any(
+        _NUMBER.match(before.strip()) and after.strip().isdigit()
+        for before, after in zip(cells, cells[1:], strict=False)
+    ):
+        return str(_l(
+            "Decimal comma in a comma-separated file? Line 1 has %(expected)d columns, this "
+            "line %(found)d: write decimals with a point (66.5), or separate the columns with "
+            "semicolons (;).", expected=width, found=len(cells)))
+    if len(cells) > width:
+        return str(_l("Too many columns: line 1 has %(expected)d, this line %(found)d.",
+                      expected=width, found=len(cells)))
+    return str(_l("Too few columns."))
 
 
 def read_records(
@@ -63,24 +129,28 @@ def read_records(
 ) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
     """The CSV's data lines as (line number, {column: stripped text}), and the errors so far.
 
-    The separator (`,`, `;` or tab) is sniffed; the first line names the columns (in any
-    order, case-insensitive, `aliases` mapping other names); blank lines are skipped. Every
-    importer checks all lines and imports none when any is bad.
+    The first line names the columns (in any order, case-insensitive, `aliases` mapping other
+    names) and sets the separator: `,`, `;` or tab, whichever names the columns. A file or line
+    with another separator, or a decimal comma in a comma-separated file, is named as such
+    (a line with more cells than the first is never read by position). Blank lines are
+    skipped. Every importer checks all lines and imports none when any is bad; a column the
+    first line does not name is absent from every record.
     """
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [], [(1, str(_l("The file is empty.")))]
     aliases = aliases or {}
-    names = [aliases.get(h.strip().lower(), h.strip().lower()) for h in header]
+    if not text.strip():
+        return [], [(1, str(_l("The file is empty.")))]
+    first_line = text.splitlines()[0]
+    known = set(columns) | set(optional)
+    delimiter = _header_delimiter(first_line, known, aliases)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    names = _names(next(reader), aliases)
     missing = [c for c in columns if c not in names]
     if missing:
+        for other, name in OTHER_DELIMITERS.items():
+            if set(columns) <= set(_names(_split(first_line, other), aliases)):
+                return [], [(1, str(_l(
+                    "Wrong delimiter: %(expected)s expected, the file uses %(found)s.",
+                    expected=_delimiter_list(), found=name)))]
         return [], [
             (1, str(_l("Missing column(s): %(columns)s", columns=", ".join(missing))))
         ]
@@ -89,8 +159,9 @@ def read_records(
     for line_no, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) < len(names):
-            errors.append((line_no, str(_l("Too few columns."))))
+        problem = _line_problem(cells, len(names), delimiter)
+        if problem:
+            errors.append((line_no, problem))
             continue
         records.append((line_no, {
             name: cells[i].strip() for name, i in index.items()

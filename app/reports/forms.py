@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     FloatField,
+    HiddenField,
     IntegerField,
     SelectField,
 )
@@ -32,3 +33,10 @@ class SurveyResultForm(FlaskForm):
 
 class SurveyImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+
+
+class SurveyApplyForm(FlaskForm):
+    """The preview's file (base64) and digest, sent back to import what the preview showed."""
+
+    content = HiddenField(validators=[DataRequired()])
+    digest = HiddenField(validators=[DataRequired()])

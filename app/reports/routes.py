@@ -1,5 +1,6 @@
 """Reports: the dashboard, the safety survey (and its admin pages) and the export links."""
 
+import base64
 from datetime import date
 
 from flask import (
@@ -13,6 +14,7 @@ from flask import (
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import page_cache
 from app.exports import forms as export_forms
@@ -26,6 +28,7 @@ from app.reports import bp
 from app.reports import queries as report_service
 from app.reports import surveys as survey_service
 from app.reports.forms import (
+    SurveyApplyForm,
     SurveyImportForm,
     SurveyResultForm,
 )
@@ -107,6 +110,7 @@ def _survey_page(form: SurveyResultForm, import_form: SurveyImportForm, *, error
     return render_template(
         "reports/admin_surveys.html", form=form, import_form=import_form, results=results,
         import_errors=errors or [], columns=survey_service.CSV_COLUMNS,
+        max_kb=survey_service.MAX_FILE_BYTES // 1024,
     ), status
 
 
@@ -146,22 +150,70 @@ def admin_surveys():
 
 @bp.post("/admin/surveys/import")
 def import_surveys():
+    """The file's preview: what each district-year would get, nothing written yet."""
     require("admin")
     import_form = SurveyImportForm()
     form = _survey_form()
     form.process(formdata=None)
     if not import_form.validate_on_submit():
         return _survey_page(form, import_form, status=422)
+    data = import_form.file.data.read(survey_service.MAX_FILE_BYTES + 1)
     try:
-        report = survey_service.import_csv(db.session, import_form.file.data.read())
+        plan = survey_service.preview_csv(db.session, data)
     except survey_service.SurveyImportError as error:
-        db.session.rollback()
         import_form.file.errors.append(str(error.message))
         return _survey_page(form, import_form, errors=error.lines, status=422)
+    return _preview_page(plan)
+
+
+def _preview_page(plan, *, stale: str | None = None, status: int = 200):
+    apply_form = SurveyApplyForm(formdata=None, digest=plan.digest,
+                                 content=base64.b64encode(plan.text.encode()).decode("ascii"))
+    return render_template(
+        "reports/survey_import_preview.html", plan=plan, apply_form=apply_form, stale=stale,
+        labels=survey_service.FIELD_LABELS,
+    ), status
+
+
+@bp.post("/admin/surveys/import/apply")
+def apply_survey_import():
+    """Import the previewed file, if the saved results are still as the preview showed."""
+    require("admin")
+    apply_form = SurveyApplyForm()
+    text = _previewed_text(apply_form) if apply_form.validate_on_submit() else None
+    if text is None:  # a token expired, or a form not from the preview
+        flash(_("The preview was incomplete. Nothing was imported: choose the file again."),
+              "error")
+        return redirect(url_for("reports.admin_surveys"), code=303)
+    try:
+        report = survey_service.apply_csv(db.session, text, apply_form.digest.data)
+    except survey_service.StalePreview as stale:
+        db.session.rollback()
+        return _preview_page(stale.plan, stale=str(stale.message), status=409)
+    except IntegrityError:  # a result for the same year added meanwhile (PostgreSQL)
+        db.session.rollback()
+        return _preview_page(survey_service.preview_csv(db.session, text),
+                             stale=str(survey_service.STALE_PREVIEW), status=409)
+    except survey_service.SurveyImportError as error:
+        db.session.rollback()
+        import_form = SurveyImportForm(formdata=None)
+        import_form.file.errors.append(str(error.message))
+        form = _survey_form()
+        form.process(formdata=None)
+        return _survey_page(form, import_form, errors=error.lines, status=422)
     db.session.commit()
-    flash(_("Imported: %(created)d new, %(updated)d updated.",
-            created=report.created, updated=report.updated), "success")
+    flash(_("Imported. New results: %(created)d, updated: %(updated)d, values cleared: "
+            "%(cleared)d.",
+            created=report.created, updated=report.updated, cleared=report.cleared),
+          "success")
     return redirect(url_for("reports.admin_surveys"), code=303)
+
+
+def _previewed_text(apply_form: SurveyApplyForm) -> str | None:
+    try:
+        return base64.b64decode(apply_form.content.data, validate=True).decode()
+    except ValueError:  # not base64, or not UTF-8
+        return None
 
 
 # --- exports ---------------------------------------------------------------------------------

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass
+from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import District, Finding, SurveyResult, Walk, WalkStatus
-from app.places.buildings import parse_number, read_records, upload_text
+from app.places.buildings import parse_number, parse_whole, read_records, upload_text
 from app.reports.queries import bucket, fixed_clause
 from app.services import DomainError
 
@@ -148,10 +152,105 @@ def _check(year, respondents, safe_share, *optional_shares) -> None:
             raise DomainError(_l("A share is a percentage from 0 to 100."), field=name)
 
 
+# --- importing: a preview, then the same changes applied --------------------------------------
+# An import never touches a value the file does not name: a column left out of the file keeps
+# every saved value, and an empty cell clears one only as the preview said ("cleared") before
+# the admin applied it. The preview's digest (of every value it showed, old and new) comes back
+# with the file; the import is applied only if the same file against the saved data gives the
+# same digest, so a result changed since the preview is never overwritten unseen.
+
+FIELDS = ("respondents", "safe_share", *OPTIONAL_SHARES)
+# The file travels from the preview back to the import as a hidden form field (base64): the
+# limit keeps it under Flask's 500 kB for a form field. ~6,000 lines of results.
+MAX_FILE_BYTES = 256 * 1024
+FIELD_LABELS = {
+    "respondents": _l("Respondents"),
+    "safe_share": _l("Feel safe"),
+    "evening_safe_share": _l("Safe in the evening"),
+    "stairwell_safe_share": _l("In the stairwell"),
+    "outdoor_safe_share": _l("Outdoors in the area"),
+}
+
+
+class Action(StrEnum):
+    NEW = "new"  # a value of a new result (None: its cell is empty or its column absent)
+    CHANGE = "change"
+    CLEAR = "clear"  # an empty cell in the file empties a saved value
+    SAME = "same"  # in the file, equal to the saved value
+    KEPT = "kept"  # its column is not in the file: the saved value stays
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    name: str
+    old: float | None
+    new: float | None
+    action: Action
+
+
+@dataclass
+class ResultPlan:
+    """What the import does to one district's result for one year."""
+
+    line: int
+    district: District
+    year: int
+    existing: SurveyResult | None
+    fields: list[FieldPlan]
+
+    @property
+    def status(self) -> str:
+        if self.existing is None:
+            return "new"
+        if any(f.action in (Action.CHANGE, Action.CLEAR) for f in self.fields):
+            return "updated"
+        return "unchanged"
+
+    @property
+    def cleared(self) -> list[FieldPlan]:
+        return [f for f in self.fields if f.action == Action.CLEAR]
+
+
+@dataclass
+class ImportPlan:
+    text: str  # the file, to send back with the preview
+    results: list[ResultPlan]
+    absent: list[str]  # optional columns the file leaves out: their values never change
+
+    def _count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def created(self) -> int:
+        return self._count("new")
+
+    @property
+    def updated(self) -> int:
+        return self._count("updated")
+
+    @property
+    def unchanged(self) -> int:
+        return self._count("unchanged")
+
+    @property
+    def cleared(self) -> list[tuple[ResultPlan, FieldPlan]]:
+        return [(r, f) for r in self.results for f in r.cleared]
+
+    @property
+    def digest(self) -> str:
+        """Every value the preview shows, old and new: equal digests, equal previews."""
+        shown = [[r.district.id, r.year, r.existing is not None,
+                  [[f.name, f.old, f.new, f.action.value] for f in r.fields]]
+                 for r in self.results]
+        text = json.dumps([shown, self.absent], separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
 @dataclass
 class ImportReport:
     created: int = 0
     updated: int = 0
+    cleared: int = 0
 
 
 class SurveyImportError(DomainError):
@@ -162,20 +261,95 @@ class SurveyImportError(DomainError):
         self.lines = lines
 
 
-def import_csv(session: Session, data: bytes | str) -> ImportReport:
-    """Import survey results from CSV: every row or none; updates by district and year.
+STALE_PREVIEW = _l(
+    "The saved results changed after the preview was made (someone saved or imported results "
+    "meanwhile). Nothing was imported: check the new preview below and import again.")
+
+
+class StalePreview(DomainError):
+    """The saved results changed since the preview; nothing was imported. `plan` is the
+    preview the same file gives now."""
+
+    def __init__(self, plan: ImportPlan):
+        super().__init__(STALE_PREVIEW, field="file")
+        self.plan = plan
+
+
+def preview_csv(session: Session, data: bytes | str, *, lock: bool = False) -> ImportPlan:
+    """What importing the CSV would change, value by value; nothing is written.
 
     Columns: district (name or code), year, respondents, safe_share, and the optional
-    evening_safe_share, stairwell_safe_share, outdoor_safe_share (may be empty). A header
-    line is required; `,`, `;` or tab separates the columns (read as every importer reads).
+    evening_safe_share, stairwell_safe_share, outdoor_safe_share. A header line is required;
+    `,`, `;` or tab separates the columns (read as every importer reads). Raises
+    SurveyImportError listing every bad line. `lock`: hold the saved results it reads until
+    the transaction ends (PostgreSQL; on SQLite the write transaction does).
     """
+    if len(data) > MAX_FILE_BYTES:
+        raise SurveyImportError([(1, str(_l(
+            "The file is larger than %(size)d KB. A survey file has one line per district "
+            "and year: split it into several files.", size=MAX_FILE_BYTES // 1024)))])
     text = upload_text(data, SurveyImportError)
     if not text.strip():
         raise SurveyImportError([(1, str(_l("The file is empty.")))])
+    rows, present = _read_rows(session, text)
+    district_ids = {district.id for _line, district, _year, _values in rows}
+    query = select(SurveyResult).where(SurveyResult.district_id.in_(district_ids))
+    if lock:
+        query = query.with_for_update()
+    saved = {(r.district_id, r.year): r for r in session.scalars(query)}
+    results = []
+    for line, district, year, values in rows:
+        existing = saved.get((district.id, year))
+        fields = [_field_plan(name, existing, values, present) for name in FIELDS]
+        results.append(ResultPlan(line, district, year, existing, fields))
+    return ImportPlan(text, results, [c for c in OPTIONAL_SHARES if c not in present])
+
+
+def _field_plan(name: str, existing: SurveyResult | None, values: dict, present) -> FieldPlan:
+    new = values.get(name)
+    if existing is None:
+        return FieldPlan(name, None, new, Action.NEW)
+    old = getattr(existing, name)
+    if name not in present:
+        return FieldPlan(name, old, old, Action.KEPT)
+    if new == old:
+        return FieldPlan(name, old, new, Action.SAME)
+    return FieldPlan(name, old, new, Action.CLEAR if new is None else Action.CHANGE)
+
+
+def apply_csv(session: Session, data: bytes | str, digest: str) -> ImportReport:
+    """Import the CSV as its preview (with this `digest`) showed it: every row or none.
+
+    Raises StalePreview, writing nothing, when the file no longer gives that preview against
+    the saved results; SurveyImportError when it no longer reads (a district removed)."""
+    plan = preview_csv(session, data, lock=True)
+    if not hmac.compare_digest(plan.digest, digest):
+        raise StalePreview(plan)
+    report = ImportReport()
+    for result in plan.results:
+        if result.existing is None:
+            session.add(SurveyResult(
+                district=result.district, year=result.year,
+                **{f.name: f.new for f in result.fields}))
+            report.created += 1
+            continue
+        changed = [f for f in result.fields if f.action in (Action.CHANGE, Action.CLEAR)]
+        for field in changed:
+            setattr(result.existing, field.name, field.new)
+        report.updated += bool(changed)
+        report.cleared += len(result.cleared)
+    session.flush()
+    return report
+
+
+def _read_rows(session: Session, text: str) -> tuple[list[tuple], set[str]]:
+    """The file's results as (line, district, year, {column: value}) with only the columns
+    the file has, and those columns; SurveyImportError listing every bad line."""
     required = tuple(c for c in CSV_COLUMNS if c not in OPTIONAL_SHARES)
     records, errors = read_records(text, required, optional=OPTIONAL_SHARES)
     if errors and errors[0][0] == 1:
         raise SurveyImportError(errors[:1])
+    present = set(records[0][1]) if records else set(required)
 
     districts = {}
     for district in session.scalars(select(District)):
@@ -185,27 +359,26 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
     rows = []
     seen: dict[tuple[int, int], int] = {}
     for number, record in records:
-
-        def cell(name, record=record):
-            return record.get(name, "")
-
         try:
-            name = cell("district")
+            name = record["district"]
             district = districts.get(name.casefold())
             if district is None:
                 raise ValueError(str(_l("Unknown district “%(name)s”.", name=name)))
             try:
-                year = int(cell("year"))
-                respondents = int(cell("respondents"))
-                safe_share = parse_number(cell("safe_share"))
-                evening, stairwell, outdoors = (
-                    parse_number(cell(name)) if cell(name) else None for name in OPTIONAL_SHARES
-                )
+                values = {
+                    "year": parse_whole(record["year"]),
+                    "respondents": parse_whole(record["respondents"]),
+                    "safe_share": parse_number(record["safe_share"]),
+                }
+                values.update({column: parse_number(record[column]) if record[column] else None
+                               for column in OPTIONAL_SHARES if column in record})
             except ValueError:
                 raise ValueError(str(_l(
                     "Year and respondents must be whole numbers, shares numbers."
                 ))) from None
-            _check(year, respondents, safe_share, evening, stairwell, outdoors)
+            year = values.pop("year")
+            _check(year, values["respondents"], values["safe_share"],
+                   *(values.get(column) for column in OPTIONAL_SHARES))
             key = (district.id, year)
             if key in seen:
                 raise ValueError(str(_l(
@@ -219,24 +392,10 @@ def import_csv(session: Session, data: bytes | str) -> ImportReport:
         except ValueError as error:
             errors.append((number, str(error)))
             continue
-        rows.append((district, year, respondents, safe_share, evening, stairwell, outdoors))
+        rows.append((number, district, year, values))
 
     if errors:
         raise SurveyImportError(sorted(errors))
     if not rows:
         raise SurveyImportError([(1, str(_l("The file has no results.")))])
-
-    existing = {
-        (r.district_id, r.year)
-        for r in session.scalars(select(SurveyResult))
-    }
-    report = ImportReport()
-    for district, year, respondents, safe_share, evening, stairwell, outdoors in rows:
-        if (district.id, year) in existing:
-            report.updated += 1
-        else:
-            report.created += 1
-        save_result(session, district=district, year=year, respondents=respondents,
-                    safe_share=safe_share, evening_safe_share=evening,
-                    stairwell_safe_share=stairwell, outdoor_safe_share=outdoors)
-    return report
+    return rows, present

@@ -1,6 +1,8 @@
 """The tenants' safety survey: the trend page, entering results, importing CSV."""
 
+import base64
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +12,7 @@ from app.models import District, FindingStatus, SurveyResult, Walk
 from app.reports import surveys
 
 EN = {"Accept-Language": "en"}
+SV = {"Accept-Language": "sv"}
 
 
 def _results(app):
@@ -87,13 +90,23 @@ def test_admin_enters_and_replaces_a_result(client, login, make, app):
     assert "Number must be between 0 and 100" in bad.get_data(as_text=True)
 
 
-def _upload(client, text: str, **kw):
+def _upload(client, text: str, headers=EN, **kw):
     data = {"file": (io.BytesIO(text.encode("utf-8")), "enkat.csv")}
     return client.post("/admin/surveys/import", data=data, content_type="multipart/form-data",
-                       headers=EN, **kw)
+                       headers=headers, **kw)
 
 
-def test_csv_import_creates_and_updates(client, login, make, app):
+def _hidden(html: str, name: str) -> str:
+    return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html).group(1)
+
+
+def _apply(client, preview: str, headers=EN, **kw):
+    """Press "Import these changes" on the preview page."""
+    form = {"content": _hidden(preview, "content"), "digest": _hidden(preview, "digest")}
+    return client.post("/admin/surveys/import/apply", data=form, headers=headers, **kw)
+
+
+def test_csv_import_previews_then_creates_and_updates(client, login, make, app):
     login("admin")
     make.district("Fittja")
     alby = make.district("Alby")
@@ -104,8 +117,18 @@ def test_csv_import_creates_and_updates(client, login, make, app):
             "Fittja,2018,512,61.8,48.0\n"
             "fittja,2019,530,69.0,\n"
             "Alby,2019,480,66.0,57.7\n")
-    response = _upload(client, text, follow_redirects=True)
-    assert "Imported: 2 new, 1 updated." in response.get_data(as_text=True)
+    preview = _upload(client, text)
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    assert "Check the import" in html and "Nothing is saved yet." in html
+    assert "2 new results" in html and "1 result changes" in html
+    alby_card = html.split(f'id="plan-{alby}-2019"')[1].split("</li>")[0]
+    assert re.search(r"<dt>Feel safe</dt>\s*<dd><span class=\"import-old\">1.0 %</span>", alby_card)
+    assert "<strong>66.0 %</strong>" in alby_card
+    assert _results(app) == [("Alby", 2019, 1, 1.0, None)]  # nothing saved by the preview
+
+    done = _apply(client, html, follow_redirects=True).get_data(as_text=True)
+    assert "Imported. New results: 2, updated: 1, values cleared: 0." in done
     assert _results(app) == [
         ("Alby", 2019, 480, 66.0, 57.7),
         ("Fittja", 2018, 512, 61.8, 48.0),
@@ -114,13 +137,121 @@ def test_csv_import_creates_and_updates(client, login, make, app):
 
 
 def test_csv_import_from_swedish_excel(client, login, make, app):
-    """Semicolons, decimal commas and a byte-order mark, as Swedish Excel saves CSV."""
+    """Semicolons, decimal commas, a byte-order mark and respondents written 1 204, as Swedish
+    Excel saves CSV."""
     login("admin")
     make.district("Hallunda-Norsborg")
     text = ("\ufeffdistrict;year;respondents;safe_share;evening_safe_share\r\n"
-            "Hallunda-Norsborg;2020;455;68,3;56,4\r\n")
-    assert _upload(client, text).status_code == 303
-    assert _results(app) == [("Hallunda-Norsborg", 2020, 455, 68.3, 56.4)]
+            "Hallunda-Norsborg;2020;1 204;68,3;56,4\r\n"
+            "Hallunda-Norsborg;2021;1\u00a0310;69,0;57,0\r\n")
+    preview = _upload(client, text)
+    assert preview.status_code == 200
+    assert _apply(client, preview.get_data(as_text=True)).status_code == 303
+    assert _results(app) == [("Hallunda-Norsborg", 2020, 1204, 68.3, 56.4),
+                             ("Hallunda-Norsborg", 2021, 1310, 69.0, 57.0)]
+
+
+def _survey_page_sv(client) -> str:
+    return client.get("/reports/surveys", headers=SV).get_data(as_text=True)
+
+
+def test_a_file_with_only_the_required_columns_keeps_the_other_shares(
+    client, login, seeded_demo, app
+):
+    """Issue 21: such a file emptied the evening, stairwell and outdoor shares of every result
+    it updated: Alby's evening "+5,7" was gone and the chart read "2018 – %"."""
+    alby = seeded_demo.districts["Alby"]
+    login("admin")
+    before = _survey_page_sv(client)
+    assert "57,7 % (+5,7)" in before.split(f'id="survey-{alby}-2019"')[1].split("</tr>")[0]
+    assert "Trygga på kvällen: 2018 52,0 %" in before
+
+    text = ("district,year,respondents,safe_share\n"
+            "Alby,2018,640,65.0\n"
+            "Alby,2019,655,66.2\n")  # 2019: more respondents, a corrected share
+    preview = _upload(client, text, headers=SV)
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    assert "Finns inte i filen, så inget sparat värde av dem ändras: Trygga på kvällen, " \
+           "I trapphuset, Utomhus i området." in html
+    card = html.split(f'id="plan-{alby}-2019"')[1].split("</li>")[0]
+    assert re.search(r"<dt>Trygga på kvällen</dt>\s*<dd>57,7 % <span class=\"import-note\">"
+                     r"står kvar \(finns inte i filen\)", card)
+    assert "töms" not in html
+    assert f'id="plan-{alby}-2018"' in html.split("1 resultat lämnar filen som det är")[1]
+
+    assert _apply(client, html, headers=SV).status_code == 303
+    after = _survey_page_sv(client)
+    row = after.split(f'id="survey-{alby}-2019"')[1].split("</tr>")[0]
+    assert "57,7 % (+5,7)" in row and "66,2 %" in row and ">655<" in row
+    assert "Trygga på kvällen: 2018 52,0 %" in after
+    with app.app_context():
+        result = db.session.scalar(db.select(SurveyResult).filter_by(district_id=alby, year=2019))
+        assert result.stairwell_safe_share is not None and result.outdoor_safe_share is not None
+
+
+def test_an_empty_cell_clears_a_value_only_as_the_preview_names_it(client, login, make, app):
+    login("admin")
+    alby = make.district("Alby")
+    with app.app_context():
+        db.session.add(SurveyResult(district_id=alby, year=2019, respondents=650,
+                                    safe_share=66.0, evening_safe_share=57.7,
+                                    stairwell_safe_share=56.6, outdoor_safe_share=61.4))
+        db.session.commit()
+    text = ("district;year;respondents;safe_share;evening_safe_share\n"
+            "Alby;2019;650;66,0;\n")
+    html = _upload(client, text, headers=SV).get_data(as_text=True)
+    clears = html.split('class="import-clears"')[1].split("</div>")[0]
+    assert "1 sparat värde töms" in clears
+    assert "Alby 2019, trygga på kvällen: 57,7 % → töms" in clears
+    assert html.count("1 sparat värde töms") == 2  # above the list and by the button
+    assert _apply(client, html).status_code == 303
+    with app.app_context():
+        result = db.session.scalar(db.select(SurveyResult))
+        assert (result.evening_safe_share, result.stairwell_safe_share,
+                result.outdoor_safe_share) == (None, 56.6, 61.4)
+
+
+def test_a_preview_made_stale_by_another_change_imports_nothing(client, login, make, app):
+    login("admin")
+    alby = make.district("Alby")
+    with app.app_context():
+        db.session.add(SurveyResult(district_id=alby, year=2019, respondents=650,
+                                    safe_share=66.0, evening_safe_share=57.7))
+        db.session.commit()
+    text = "district,year,respondents,safe_share,evening_safe_share\nAlby,2019,650,66.0,58.0\n"
+    preview = _upload(client, text).get_data(as_text=True)
+    # Meanwhile another admin corrects the result by hand.
+    form = {"district_id": alby, "year": 2019, "respondents": 652, "safe_share": "66.1",
+            "evening_safe_share": "57.9"}
+    assert client.post("/admin/surveys", data=form).status_code == 303
+
+    stale = _apply(client, preview)
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "The saved results changed after the preview was made" in html
+    assert "Nothing was imported" in html
+    assert _results(app) == [("Alby", 2019, 652, 66.1, 57.9)]
+    # The page is the new preview, with the hand-made values as the old ones.
+    card = html.split(f'id="plan-{alby}-2019"')[1].split("</li>")[0]
+    assert '<span class="import-old">652</span>' in card
+    assert _apply(client, html).status_code == 303
+    assert _results(app) == [("Alby", 2019, 650, 66.0, 58.0)]
+
+
+def test_apply_imports_only_the_file_the_preview_showed(client, login, make, app):
+    login("admin")
+    make.district("Alby")
+    preview = _upload(client, "district,year,respondents,safe_share\nAlby,2019,650,66.0\n")
+    html = preview.get_data(as_text=True)
+    other = base64.b64encode(b"district,year,respondents,safe_share\nAlby,2019,650,1.0\n")
+    html = html.replace(_hidden(html, "content"), other.decode())
+    assert _apply(client, html).status_code == 409
+    assert _results(app) == []
+    broken = client.post("/admin/surveys/import/apply", data={"content": "%%%", "digest": "x"},
+                         headers=EN, follow_redirects=True)
+    assert "The preview was incomplete. Nothing was imported" in broken.get_data(as_text=True)
+    assert _results(app) == []
 
 
 def test_bad_csv_imports_nothing_and_lists_each_bad_line(client, login, make, app):
@@ -154,6 +285,41 @@ def test_csv_without_the_header_is_refused(client, login, make, app):
     assert _results(app) == []
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    # The header with semicolons, the lines with commas (pasted from elsewhere).
+    ("district;year;respondents;safe_share\nAlby;2019;650;66,0\nAlby,2020,610,67.1\n",
+     "Rad 3: Fel avgränsare: semikolon (;) väntades (som på rad 1), raden använder komma (,)."),
+    ("district|year|respondents|safe_share\nAlby|2019|650|66.0\n",
+     "Rad 1: Fel avgränsare: komma (,), semikolon (;) eller tabb väntades, filen använder "
+     "lodstreck (|)."),
+    # A Swedish decimal comma in a comma-separated file: never read as two columns.
+    ("district,year,respondents,safe_share,evening_safe_share\nAlby,2019,650,66,0,57.7\n",
+     "Rad 2: Decimalkomma i en kommaseparerad fil? Rad 1 har 5 kolumner, den här raden 6: "
+     "skriv decimaler med punkt (66.5), eller avgränsa kolumnerna med semikolon (;)."),
+    ("district;year;respondents;safe_share\nAlby;2019;650;66,0;12\n",
+     "Rad 2: För många kolumner: rad 1 har 4, den här raden 5."),
+])
+def test_a_wrong_delimiter_is_named(client, login, make, app, text, message):
+    login("admin")
+    make.district("Alby")
+    response = _upload(client, text, headers=SV)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert "Kolumn(er) saknas" not in html
+    assert _results(app) == []
+
+
+def test_a_file_too_large_for_the_preview_is_refused(client, login, make, app):
+    login("admin")
+    make.district("Alby")
+    text = "district,year,respondents,safe_share\n" + "Alby,2019,650,66.0\n" * 14_000
+    response = _upload(client, text)
+    assert response.status_code == 422
+    assert "The file is larger than 256 KB." in response.get_data(as_text=True)
+    assert _results(app) == []
+
+
 def test_walks_next_to_the_survey_on_the_page(client, login, make, app):
     login("manager")
     district = make.district("Alby")
@@ -177,3 +343,4 @@ def test_survey_numbers_are_written_the_swedish_way(client, login, seeded_demo):
     row_2019 = html.split(f'id="survey-{fittja}-2019"')[1].split("</tr>")[0]
     assert 'class="num change">+7,2<' in row_2019
     assert 'class="num gap">9,0<' in row_2019
+
