@@ -285,8 +285,15 @@ def test_survey_csv_from_windows_1252_imports(client, login, make, app):
            "Västertorp;2021;210;71,2;\r\n").encode("cp1252")
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
-    response = _upload(client, raw)
-    assert response.status_code == 303
+    preview = _upload(client, raw)
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    assert "Skärholmen 2021" in html and "Västertorp 2021" in html
+    # The preview sends the file back as UTF-8: the names survive the way back.
+    form = {name: re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html).group(1)
+            for name in ("content", "digest")}
+    applied = client.post("/admin/surveys/import/apply", data=form, headers=EN)
+    assert applied.status_code == 303
     with app.app_context():
         rows = db.session.execute(
             db.select(SurveyResult.year, SurveyResult.safe_share)
