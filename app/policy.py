@@ -281,8 +281,6 @@ def _add_photo(user: User, finding: Finding) -> bool:
     return user.role == Role.WALKER and finding.author_id == user.id
 
 
-# Timeline lines that are internal as a whole (their notes are internal anyway).
-INTERNAL_EVENT_FIELDS = frozenset({"assignee"})
 
 
 @policy("view_internal", "comment_finding")
@@ -297,6 +295,20 @@ def _view_internal(user: User, finding: Finding) -> bool:
         and finding.assignee_id == user.id
         and not finding.confidential
     )
+
+
+# Timeline lines that name the assignment (who fixes it, the responsible party): internal
+# as a whole, like the assignment itself (their notes are internal anyway).
+INTERNAL_EVENT_FIELDS = frozenset({"assignee", "responsible_party"})
+
+
+@policy("view_event")
+def _view_event(user: User, event: Any) -> bool:
+    """A line of a finding's timeline: with the finding, except the lines that name its
+    assignment, which only those who see the assignment (view_internal) see."""
+    if not can(user, "view_finding", event.finding):
+        return False
+    return event.field not in INTERNAL_EVENT_FIELDS or _view_internal(user, event.finding)
 
 
 # --- remediation -------------------------------------------------------------------------
@@ -401,6 +413,13 @@ def _redact_photo(user: User, photo: Any) -> bool:
     # Managers always; the author while the walk is in progress (edit_finding's rule).
     # Fixers never: they may see a photo, not change the record of what was found.
     return _view_photo(user, photo) and _edit_finding(user, photo.finding)
+
+
+# Only a manager's look answers a "not blurred" flag (removing it, or masking the photo):
+# the walker who took the photo may mask it, not decide that it is now fine.
+@policy("clear_photo_flag")
+def _clear_photo_flag(user: User, photo: Any) -> bool:
+    return is_manager(user) and _view_photo(user, photo)
 
 
 # --- the safety programme: measures, plans, the district analysis ---------------------------

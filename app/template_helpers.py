@@ -2,7 +2,7 @@
 
 from datetime import UTC, date, datetime
 
-from flask import Flask, request, url_for
+from flask import Flask, get_flashed_messages, request, url_for
 from flask_babel import format_decimal, format_timedelta
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from app.labels import UNSAFE_RATINGS, label
 from app.models import UnsafeFor
 from app.navigation import ADMIN_ITEMS, NAV_ITEMS
 from app.policy import can
+from app.privacy import PHOTO_FLASH
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
             "nav_items": nav_items,
             "admin_nav": lambda: ADMIN_ITEMS,
             "label_unsafe_for": lambda tag: label(UnsafeFor(tag)),
+            "photo_flashes": photo_flashes,
         }
 
     app.jinja_env.filters["num"] = number
@@ -35,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["cat_name"] = lambda c: c.name(locale_code()) if c else ""
     app.jinja_env.filters["iso_date"] = lambda d: d.isoformat() if isinstance(d, date) else ""
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.tests["photo_flash_here"] = photo_flash_here
 
     @app.after_request
     def vary_on_htmx(response):
@@ -58,6 +61,20 @@ def age(value: datetime | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return format_timedelta(value - datetime.now(UTC), add_direction=True, threshold=1.0)
+
+
+def photo_flash_here(message: tuple[str, str]) -> bool:
+    """A (category, text) flashed for one photo, on the page that shows it beside the photo
+    (the finding's page); elsewhere it stays with the messages at the top."""
+    return PHOTO_FLASH in message[0] and request.endpoint == "findings.show"
+
+
+def photo_flashes(photo_id: int) -> list[tuple[str, str]]:
+    """The (kind, text) messages flashed for this photo: "success", "error"…"""
+    suffix = f"{PHOTO_FLASH}{photo_id}"
+    return [(category.removesuffix(suffix), text)
+            for category, text in get_flashed_messages(with_categories=True)
+            if category.endswith(suffix)]
 
 
 def nav_items():

@@ -261,7 +261,10 @@ class Photo(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Faces blurred automatically when stored; None when blurring was switched off.
     faces_blurred: Mapped[int | None] = mapped_column(Integer)
-    # Someone who can see the photo says it is not blurred well enough; cleared by redaction.
+    # Rectangles masked by hand (all redactions together); None when never masked.
+    regions_masked: Mapped[int | None] = mapped_column(Integer)
+    # Someone who can see the photo says it is not blurred well enough; cleared by a
+    # manager (clear_photo_flag), also by their redaction.
     blur_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     blur_flagged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 

@@ -7,6 +7,12 @@ from flask import Blueprint, Flask, current_app
 bp = Blueprint("privacy", __name__)
 
 _DETECTOR = "trygg_face_detector"
+# A message flashed for one photo has the category "<kind>@photo-<id>": the finding's page
+# shows it beside that photo (base.html leaves it out of the messages at the top).
+PHOTO_FLASH = "@photo-"
+# A rectangle masked by hand thinner than this on the stored photo is a slip of the finger
+# (and JPEG's 8-pixel blocks would smear what little it covers). The page says it too.
+MIN_REGION_PIXELS = 8
 
 
 def init_app(app: Flask) -> None:

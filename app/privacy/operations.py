@@ -17,21 +17,25 @@ from sqlalchemy.orm import Session
 
 from app.models import Finding, Photo, User
 from app.models.types import utcnow
-from app.privacy import queries
+from app.policy import can
+from app.privacy import MIN_REGION_PIXELS, queries
 from app.remediation.timeline import record_event
 from app.services import DomainError
 from app.services.photos import redact_stored
 from app.storage import Storage, delete_files
 
 MAX_REGIONS = 20
-# A rectangle narrower than this (as a share of the side) is a slip of the finger.
-MIN_REGION_SIDE = 0.005
+# How far (as a share of the side) a rectangle may reach past the photo's edge and be cut
+# to it: a finger dragged to the edge, fractions rounded to four decimals by the page.
+EDGE_SLACK = 0.01
 
 Region = tuple[float, float, float, float]
 
 
-def parse_regions(raw: str | None) -> list[Region]:
-    """Rectangles as JSON [[x, y, width, height], …] in 0..1 of the photo's width/height."""
+def parse_regions(raw: str | None, width: int, height: int) -> list[Region]:
+    """Rectangles as JSON [[x, y, width, height], …] in 0..1 of the photo's width/height,
+    cut to the photo, each at least MIN_REGION_PIXELS on each side of the stored photo
+    (`width` × `height` pixels)."""
     try:
         data = json.loads(raw or "")
     except (ValueError, RecursionError):
@@ -53,15 +57,18 @@ def parse_regions(raw: str | None) -> list[Region]:
             raise DomainError(_l("The rectangles could not be read. Draw them again."),
                               field="regions")
         x, y, w, h = (float(v) for v in item)
-        eps = 1e-6
-        if (
-            x < -eps or y < -eps or w < MIN_REGION_SIDE or h < MIN_REGION_SIDE
-            or x + w > 1 + eps or y + h > 1 + eps
-        ):
+        if x < -EDGE_SLACK or y < -EDGE_SLACK or x + w > 1 + EDGE_SLACK or \
+                y + h > 1 + EDGE_SLACK:
             raise DomainError(_l("A rectangle lies outside the photo. Draw it again."),
                               field="regions")
-        regions.append((max(0.0, x), max(0.0, y), min(w, 1 - max(0.0, x)),
-                        min(h, 1 - max(0.0, y))))
+        left, top = max(0.0, x), max(0.0, y)
+        right, bottom = min(1.0, x + w), min(1.0, y + h)
+        if (right - left) * width < MIN_REGION_PIXELS or \
+                (bottom - top) * height < MIN_REGION_PIXELS:
+            raise DomainError(_l("A rectangle is too small: at least %(n)d pixels on each "
+                                 "side. Draw it larger.", n=MIN_REGION_PIXELS),
+                              field="regions")
+        regions.append((left, top, right - left, bottom - top))
     return regions
 
 
@@ -91,11 +98,14 @@ def redact_photo(session: Session, storage: Storage, photo: Photo, regions: list
         photo.storage_key, photo.thumb_key = storage_key, thumb_key
         photo.width, photo.height = processed.width, processed.height
         photo.bytes, photo.sha256 = processed.bytes, processed.sha256
-        photo.blur_flagged_at = None
-        photo.blur_flagged_by_id = None
+        photo.regions_masked = (photo.regions_masked or 0) + len(regions)
         # Who, when and how many regions: never what was under them.
         record_event(session, photo.finding, actor=actor, field="photo_redacted",
                      old=None, new=len(regions))
+        # A manager masking a flagged photo answers the flag; the walker who took it may
+        # mask it too, but what they missed is still for a manager to judge.
+        if can(actor, "clear_photo_flag", photo):
+            clear_flag(session, photo, actor=actor)
         session.flush()
     except BaseException:
         delete_files(new_keys, storage)
@@ -116,7 +126,8 @@ def flag_photo(session: Session, photo: Photo, *, actor: User) -> bool:
 
 
 def clear_flag(session: Session, photo: Photo, *, actor: User) -> None:
-    """A manager looked and found the photo fine as it is."""
+    """A manager looked and found the photo fine as it is (or masked it): the caller checks
+    the clear_photo_flag policy."""
     if photo.blur_flagged_at is None:
         return
     photo.blur_flagged_at = None

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import Photo
 from app.policy import can, get_or_404
-from app.privacy import bp, operations, queries
+from app.privacy import PHOTO_FLASH, bp, operations, queries
 from app.services import DomainError
 from app.storage import commit_or_discard, delete_files, get_storage
 
@@ -21,7 +21,10 @@ def _photo_or_404(photo_id: int, action: str) -> Photo:
     return photo
 
 
-def _back(photo: Photo):
+def _back(photo: Photo, message: str, category: str):
+    """Back to the photo on its finding's page, with the message shown beside the photo (the
+    page opens scrolled to it: a message at the top of the page would be off screen)."""
+    flash(message, f"{category}{PHOTO_FLASH}{photo.id}")
     target = url_for("findings.show", finding_id=photo.finding_id) + f"#photo-{photo.id}"
     return redirect(target, code=303)
 
@@ -31,17 +34,20 @@ def redact(photo_id: int):
     photo = _photo_or_404(photo_id, "redact_photo")
     storage = get_storage()
     try:
-        regions = operations.parse_regions(request.form.get("regions"))
+        regions = operations.parse_regions(request.form.get("regions"), photo.width,
+                                           photo.height)
         replaced = operations.redact_photo(db.session, storage, photo, regions,
                                            actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(str(error.message), "error")
-        return _back(photo)
+        return _back(photo, str(error.message), "error")
+    still_flagged = photo.blur_flagged_at is not None
     commit_or_discard(db.session, replaced.new_keys)
     delete_files(replaced.old_keys)  # the rows no longer point at them
-    flash(_("The photo is masked. The previous version is deleted."), "success")
-    return _back(photo)
+    message = _("The photo is masked. The previous version is deleted.")
+    if still_flagged:
+        message += " " + _("A manager will still check the blurring, as asked.")
+    return _back(photo, message, "success")
 
 
 @bp.post("/photos/<int:photo_id>/flag")
@@ -52,7 +58,7 @@ def flag(photo_id: int):
 
 @bp.post("/photos/<int:photo_id>/unflag")
 def unflag(photo_id: int):
-    return _flag_action(photo_id, "review_privacy", operations.clear_flag,
+    return _flag_action(photo_id, "clear_photo_flag", operations.clear_flag,
                         _("The flag is removed."))
 
 
@@ -60,8 +66,7 @@ def _flag_action(photo_id: int, action: str, change, message: str):
     photo = _photo_or_404(photo_id, action)
     change(db.session, photo, actor=current_user)
     db.session.commit()
-    flash(message, "success")
-    return _back(photo)
+    return _back(photo, message, "success")
 
 
 @bp.get("/privacy")

@@ -32,12 +32,12 @@ from app.models import (
     User,
 )
 from app.policy import (
-    INTERNAL_EVENT_FIELDS,
     allowed_transitions,
     can,
     is_reopen,
     may_be_assigned,
 )
+from app.privacy import MIN_REGION_PIXELS
 from app.remediation import assignment, queries, workflow
 from app.remediation import filters as lists
 from app.remediation.forms import AssignForm, CommentForm, FixForm, TransitionForm
@@ -227,7 +227,6 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
         before_photos=before,
         after_photos=after,
         timeline=describe_events(finding.events),
-        internal_event_fields=INTERNAL_EVENT_FIELDS,
         comments=comments,
         photos_by_comment=photos_by_comment,
         duplicates_here=duplicates_here,
@@ -239,6 +238,7 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
         conflict=conflict,
         open_form=open_form,
         map_points=point,
+        min_region_pixels=MIN_REGION_PIXELS,
         status_colours=STATUS_COLOURS,
         can_fix=FindingStatus.FIXED in allowed,
         can_start=FindingStatus.IN_PROGRESS in allowed,

@@ -21,6 +21,7 @@
 
     var regions = [];
     var drawing = null;
+    var minPixels = Number(form.dataset.minPixels) || 0;
 
     function point(event) {
       var box = image.getBoundingClientRect();
@@ -84,6 +85,16 @@
       drawing = null;
       if (event.type === "pointercancel" || done.r.w < MIN_SIDE || done.r.h < MIN_SIDE) {
         done.el.remove();
+        return;
+      }
+      // Thinner than the server takes on the stored photo: say so now, not after saving.
+      if (done.r.w * image.naturalWidth < minPixels ||
+          done.r.h * image.naturalHeight < minPixels) {
+        done.el.remove();
+        if (error) {
+          error.textContent = form.dataset.smallMessage;
+          error.hidden = false;
+        }
         return;
       }
       done.el.classList.remove("redact-rect-drawing");

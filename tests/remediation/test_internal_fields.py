@@ -27,6 +27,9 @@ def assigned(app, make):
         finding.responsible_party = SECRETS[2]
         db.session.add(FindingEvent(finding_id=finding_id, field="assignee", from_value=None,
                                     to_value=str(fixer), note=SECRETS[0]))
+        # The responsible party named in the timeline is as internal as the field itself.
+        db.session.add(FindingEvent(finding_id=finding_id, field="responsible_party",
+                                    from_value=None, to_value=SECRETS[2]))
         # The fixer acting is internal too: the name stays off the walkers' timeline.
         db.session.add(FindingEvent(finding_id=finding_id, field="status", actor_id=fixer,
                                     from_value="assigned", to_value="in_progress"))
