@@ -6,7 +6,6 @@ import dataclasses
 import functools
 import json
 import math
-import uuid as uuidlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -357,14 +356,30 @@ def _check_text(body: dict) -> None:
 
 
 def _uuid_field(value: Any, field: str) -> str | None:
-    if value is None or value == "":
+    """A UUID as documented (8-4-4-4-12 hex digits), in lower case; None when not sent. An
+    empty or differently spelt one is refused, not rewritten into another id."""
+    if value is None:
         return None
-    if not isinstance(value, str):
+    if not api.canonical_uuid(value):
         raise InvalidInput(field, _("Send a UUID."))
-    try:
-        return str(uuidlib.UUID(value))
-    except ValueError:
-        raise InvalidInput(field, _("Send a UUID.")) from None
+    return value.lower()
+
+
+# The multipart parts addPhoto documents (PhotoUpload): the file, and text beside it.
+_PHOTO_FILES = {"photo"}
+_PHOTO_TEXTS = set(api.PhotoUpload.model_fields) - _PHOTO_FILES
+
+
+def _check_photo_parts() -> None:
+    """Each part of a photo upload is one the document names, sent once: anything else is
+    refused with its name, never dropped."""
+    for parts, known in ((request.form, _PHOTO_TEXTS), (request.files, _PHOTO_FILES)):
+        for name in parts:
+            if name not in known:
+                raise InvalidInput(name, _("This field is not part of the API (see "
+                                           "/api/v1/openapi.json)."))
+            if len(parts.getlist(name)) > 1:
+                raise InvalidInput(name, _("Send this field once (one photo per request)."))
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -409,7 +424,7 @@ def create_finding(walk_id: int):
     The same `uuid` again returns the first one (200), never a second."""
     walk = walk_or_404(walk_id)
     body: api.NewFinding = request.context.json
-    finding_uuid = str(body.uuid) if body.uuid else None
+    finding_uuid = str(body.uuid) if body.uuid is not None else None
     grace = timedelta(hours=current_app.config["LATE_FINDING_GRACE_HOURS"])
     if not can_add_captured_finding(
         current_user, walk, _aware(body.captured_at), datetime.now(UTC), grace
@@ -455,6 +470,7 @@ def add_photo(finding_id: int):
     No transaction is open while the photo is decoded, blurred and written: only its row's
     insert takes SQLite's write lock (a few ms instead of the whole processing)."""
     finding = finding_or_404(finding_id)
+    _check_photo_parts()
     client_uuid = _uuid_field(request.form.get("client_uuid"), "client_uuid")
     try:
         # A replay is answered before the permission check, as a finding's is.

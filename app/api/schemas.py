@@ -4,6 +4,7 @@ app/findings/schemas.py (FindingInput), shared with the web form."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -47,39 +48,50 @@ class Error(BaseModel):
 # --- requests ---------------------------------------------------------------------------
 
 
-def _blank_is_none(value: Any) -> Any:
-    return None if value == "" else value
+# A UUID as RFC 9562 writes it: 8-4-4-4-12 hex digits (either case; answered in lower case).
+# Braces, "urn:uuid:", no hyphens or "" are refused (422), not rewritten into another id.
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_CANONICAL_UUID = re.compile(UUID_PATTERN)
+
+
+def canonical_uuid(value: Any) -> bool:
+    return isinstance(value, str) and _CANONICAL_UUID.match(value) is not None
 
 
 class NewFinding(FindingInput):
     """A finding as the phone sends it: the finding's fields, plus the client's id for it
-    and when it was captured."""
+    and when it was captured. A field not named here is refused (422 naming it), not
+    dropped."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     uuid: UUID | None = Field(
         None,
-        description="Made by the client; sending it again returns the same finding (200) "
-        "instead of a new one (201).",
+        description="Made by the client (8-4-4-4-12 hex digits; null or left out: the server "
+        "makes one); sending it again returns the same finding (200) instead of a new one "
+        "(201). An empty string, braces or another spelling is refused (422).",
+        json_schema_extra={"pattern": UUID_PATTERN},
     )
     captured_at: datetime | None = Field(
         None,
         description="When the phone captured it (ISO 8601; without a zone: UTC). A finding "
         "captured while the walk was in progress is accepted for a while after someone "
-        "completed it.",
+        "completed it. An empty string is refused (422).",
     )
 
     @field_validator("uuid", mode="before")
     @classmethod
     def _uuid_text(cls, value: Any) -> Any:
-        if value is not None and value != "" and not isinstance(value, str):
+        if value is not None and not canonical_uuid(value):
             raise ValueError("Send a UUID.")
-        return _blank_is_none(value)
+        return value
 
     @field_validator("captured_at", mode="before")
     @classmethod
     def _time_text(cls, value: Any) -> Any:
-        if value is not None and not isinstance(value, str):
+        if value is not None and (not isinstance(value, str) or not value):
             raise ValueError("Send a date and time.")
-        return _blank_is_none(value)
+        return value
 
 
 class WalkQuery(BaseModel):
@@ -97,11 +109,20 @@ class NearQuery(BaseModel):
 
 
 class PhotoUpload(BaseModel):
-    """The multipart body, for the document: the view reads it itself."""
+    """The multipart body, for the document: the view reads it itself. A part not named here,
+    a second `photo` or a part sent twice is refused (422 naming it), not dropped."""
 
-    photo: bytes = Field(description="JPEG, PNG, WebP or HEIC",
+    model_config = ConfigDict(extra="forbid")
+
+    photo: bytes = Field(description="JPEG, PNG, WebP or HEIC; one per request",
                          json_schema_extra={"format": "binary"})
-    client_uuid: UUID | None = None
+    client_uuid: UUID | None = Field(
+        None,
+        description="Made by the client (8-4-4-4-12 hex digits); the same again answers the "
+        "same photo (200). Left out: no replay protection. Empty, braced or another "
+        "spelling: refused (422).",
+        json_schema_extra={"pattern": UUID_PATTERN},
+    )
     # Lenient on purpose: the photo matters more than its EXIF, so an unusable value is
     # ignored rather than refusing the photo (the ranges are said, not enforced).
     exif_latitude: float | None = Field(

@@ -123,6 +123,7 @@ MESSAGES = {
 ERROR_FIELDS = {"position_pair": "latitude"}
 TYPE_MESSAGES = {
     "string_type": _l("Send text."),
+    "extra_forbidden": _l("This field is not part of the API (see /api/v1/openapi.json)."),
     "position_pair": _l("Send both latitude and longitude, or neither."),
 }
 
