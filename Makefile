@@ -48,6 +48,7 @@ vendor:
 
 benchmark: install
 	$(BIN)/python scripts/bench_photos.py
+	$(BIN)/python scripts/bench_faces.py
 	$(BIN)/python scripts/bench_nearest.py
 	$(BIN)/python scripts/bench_export.py
 	$(BIN)/python scripts/bench_login.py

@@ -21,14 +21,26 @@ from PIL import Image, ImageDraw, ImageFilter
 MODEL_FILE = "centerface.onnx"
 # CenterFace's own default. The acceptance check runs the same detector at this threshold.
 DEFAULT_THRESHOLD = 0.5
-# Faces are searched on a copy whose longest side is at most this (the stored photo is at
-# most 1600 px). Measured on 2 cores: 640 px ~110–190 ms, 960 px ~460–850 ms. A face must
-# then be ~10 px on this copy, i.e. ~25 px on the stored photo, to be found; smaller ones
-# are what the "mask by hand" tool and the "not blurred correctly" flag are for.
-DETECT_SIDE = 640
+# Faces are searched twice, and what both passes find is merged (`_merge`):
+# - on a copy whose longest side is at most COARSE_SIDE (~0.1 s): a face must be ~10 px
+#   there, i.e. ~40-50 px on a 1600 px photo, to be found. It also finds large faces the
+#   second pass can lose: the tests' drawn faces, 250 px on a 1600 px photo, only here;
+# - on the photo itself, up to FINE_SIDE (the stored photo is at most 1600 px), in tiles:
+#   faces from ~12-14 px wide on the stored photo. Both passes together: ~0.8-1 s of one core
+#   for a 12 MP photo's 1600×1200 copy (scripts/bench_faces.py; figures in the README).
+# Smaller faces are what the "mask by hand" tool and the "not blurred correctly" flag are for.
+COARSE_SIDE = 640
+FINE_SIDE = 1600
+# The second pass runs in tiles of at most this many px a side: the network's memory grows
+# with its input (the whole 1600×1200 photo at once: +500 MiB per worker), and tiles
+# overlap by enough that a face too small for the first pass lies whole in one of them.
+FINE_TILE = 832
+TILE_OVERLAP = 64
 # The blurred region is the detected box grown by this factor (hair, ears, chin): the box
 # CenterFace draws is tight around eyes and mouth.
 MARGIN = 1.5
+# Two boxes are one face when their overlap covers this share of the smaller one.
+SAME_FACE = 0.5
 
 
 class FaceModelMissing(RuntimeError):
@@ -75,35 +87,55 @@ class FaceDetector:
         return self._session
 
     def detect(self, image: Image.Image, threshold: float | None = None) -> list[Box]:
-        """Face boxes in `image` coordinates, best first."""
-        import numpy as np
-
+        """Face boxes in `image` coordinates, best first: both passes, merged."""
         threshold = self.threshold if threshold is None else threshold
         rgb = image if image.mode == "RGB" else image.convert("RGB")
-        scale = min(1.0, DETECT_SIDE / max(rgb.size))
+        boxes = self.detect_at(rgb, COARSE_SIDE, threshold)
+        if max(rgb.size) > COARSE_SIDE:
+            boxes += self.detect_at(rgb, FINE_SIDE, threshold, tile=FINE_TILE)
+        return _merge(boxes)
+
+    def detect_at(
+        self, image: Image.Image, side: int, threshold: float, *, tile: int | None = None
+    ) -> list[Box]:
+        """One pass on a copy of `image` whose longest side is at most `side` (never
+        enlarged), in overlapping tiles of at most `tile` px a side when one is given."""
+        import numpy as np
+
+        rgb = image if image.mode == "RGB" else image.convert("RGB")
+        scale = min(1.0, side / max(rgb.size))
         width, height = max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))
-        # The network needs sides divisible by 32: pad (never stretch) the scaled copy.
-        padded_w, padded_h = _ceil32(width), _ceil32(height)
+        work = rgb.resize((width, height), Image.Resampling.BILINEAR) if scale < 1 else rgb
+        found = []
+        for left, top, right, bottom in _tiles(work.size, tile):
+            part = work if (right - left, bottom - top) == work.size else work.crop(
+                (left, top, right, bottom))
+            for x1, y1, x2, y2, score in self._run(part, threshold):
+                found.append(
+                    Box(
+                        left=max(0, int((x1 + left) / scale)),
+                        top=max(0, int((y1 + top) / scale)),
+                        right=min(rgb.width, int(np.ceil((x2 + left) / scale))),
+                        bottom=min(rgb.height, int(np.ceil((y2 + top) / scale))),
+                        score=float(score),
+                    )
+                )
+        return found
+
+    def _run(self, image: Image.Image, threshold: float):
+        """The network on `image` as it is: [x1, y1, x2, y2, score] rows in its pixels."""
+        import numpy as np
+
+        # The network needs sides divisible by 32: pad (never stretch) the image.
+        padded_w, padded_h = _ceil32(image.width), _ceil32(image.height)
         canvas = Image.new("RGB", (padded_w, padded_h))
-        canvas.paste(rgb.resize((width, height), Image.Resampling.BILINEAR) if scale < 1 else rgb)
+        canvas.paste(image)
         # CenterFace takes raw 0–255 values, channels first, no mean subtraction.
         blob = np.asarray(canvas, dtype=np.float32).transpose(2, 0, 1)[np.newaxis]
         heatmap, scales, offsets, _landmarks = self._get_session().run(
             ["537", "538", "539", "540"], {"input.1": np.ascontiguousarray(blob)}
         )
-        boxes = _decode(heatmap, scales, offsets, threshold, (padded_h, padded_w))
-        found = []
-        for x1, y1, x2, y2, score in boxes:
-            found.append(
-                Box(
-                    left=max(0, int(x1 / scale)),
-                    top=max(0, int(y1 / scale)),
-                    right=min(rgb.width, int(np.ceil(x2 / scale))),
-                    bottom=min(rgb.height, int(np.ceil(y2 / scale))),
-                    score=float(score),
-                )
-            )
-        return found
+        return _decode(heatmap, scales, offsets, threshold, (padded_h, padded_w))
 
 
 def blur_faces(image: Image.Image, detector: FaceDetector) -> tuple[Image.Image, int]:
@@ -167,6 +199,59 @@ def _grow(box: Box, size: tuple[int, int]) -> tuple[int, int, int, int]:
         min(size[0], int(cx + half_w + 1)),
         min(size[1], int(cy + half_h + 1)),
     )
+
+
+def _tiles(size: tuple[int, int], tile: int | None) -> list[tuple[int, int, int, int]]:
+    """(left, top, right, bottom) of each tile: the whole image when `tile` is None."""
+    width, height = size
+    if tile is None:
+        return [(0, 0, width, height)]
+    return [(x0, y0, x1, y1) for y0, y1 in _spans(height, tile) for x0, x1 in _spans(width, tile)]
+
+
+def _spans(length: int, tile: int) -> list[tuple[int, int]]:
+    """As few tiles as cover `length`, of equal size (a multiple of 32 where it fits: no
+    padding) and overlapping by at least TILE_OVERLAP."""
+    if length <= tile:
+        return [(0, length)]
+    count = -(-(length - TILE_OVERLAP) // (tile - TILE_OVERLAP))
+    span = min(tile, _ceil32(-(-(length + (count - 1) * TILE_OVERLAP) // count)))
+    starts = [round(i * (length - span) / (count - 1)) for i in range(count)]
+    return [(start, start + span) for start in starts]
+
+
+def _merge(boxes: list[Box]) -> list[Box]:
+    """One box per face from both passes, best first.
+
+    A face of ~50-200 px is found by both passes in nearly the same place, and a large face
+    found whole on the small copy can have a part of it found on the photo itself: boxes
+    whose overlap covers at least half of the smaller one are one face, and become their
+    union, so the blur covers everything either pass saw of it.
+    """
+    merged: list[Box] = []
+    for box in sorted(boxes, key=lambda b: b.score, reverse=True):
+        for index, other in enumerate(merged):
+            if _overlap_of_smaller(box, other) >= SAME_FACE:
+                merged[index] = Box(
+                    left=min(box.left, other.left),
+                    top=min(box.top, other.top),
+                    right=max(box.right, other.right),
+                    bottom=max(box.bottom, other.bottom),
+                    score=max(box.score, other.score),
+                )
+                break
+        else:
+            merged.append(box)
+    return merged
+
+
+def _overlap_of_smaller(a: Box, b: Box) -> float:
+    width = min(a.right, b.right) - max(a.left, b.left)
+    height = min(a.bottom, b.bottom) - max(a.top, b.top)
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a.right - a.left) * (a.bottom - a.top), (b.right - b.left) * (b.bottom - b.top))
+    return width * height / max(1, smaller)
 
 
 def _decode(heatmap, scales, offsets, threshold: float, size: tuple[int, int]):

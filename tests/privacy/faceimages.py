@@ -51,3 +51,16 @@ def encode(image: Image.Image, fmt: str = "PNG") -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt)
     return buffer.getvalue()
+
+
+def photo_with_small_face(portrait: Image.Image, features, height: int, size=(3000, 2000)):
+    """A `size` JPEG of a wall with `portrait` in it, `height` px tall once the photo is
+    stored at 1600 px, and where its `features` (eyes to mouth, as fractions of the
+    portrait) lie on the stored photo: (left, top, right, bottom)."""
+    factor = max(size) / 1600
+    side = round(height * factor)
+    scene = Image.new("RGB", size, (90, 110, 90))
+    scene.paste(portrait.resize((side, side), Image.Resampling.LANCZOS), (1300, 900))
+    left, top, right, bottom = features
+    place = (1300 + left * side, 900 + top * side, 1300 + right * side, 900 + bottom * side)
+    return encode(scene, "JPEG"), tuple(round(v / factor) for v in place)
