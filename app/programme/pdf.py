@@ -111,8 +111,10 @@ def render_analysis(data: dict, *, compress: bool = True) -> bytes:
              for r in rows],
             widths=(12, 16, 16, 26, 30),
         )
+    # The page's own message (python-format: "%%" is one "%"). Jinja's gettext always
+    # formats it; flask_babel's only when given values, so it is formatted here.
     text(_("A change is called real when a two-proportion test finds it larger than the "
-           "sampling noise (5 %% level)."), size=8)
+           "sampling noise (5 %% level).") % {}, size=8)
     return bytes(pdf.output())
 
 

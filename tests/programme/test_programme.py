@@ -130,6 +130,8 @@ def test_admin_plans_staff_records_leadership_reads_it_against_the_plan(
     assert "2020 650 57,7 % +5,7 procentenheter sannolikt en verklig förändring" in text
     assert "2020 1 / 9 2 1 50,0 % 10,0" in text
     assert "Mål i trygghetsmätningen: 78,0 %" in text
+    # Its footnote as on the page: one per cent sign (gettext's "%%" was printed as it is).
+    assert "(5 %-nivå)." in " ".join(text.split()) and "%%" not in text
 
 
 def test_the_pdf_is_in_english_for_an_english_reader(client, login, alby):
@@ -137,6 +139,7 @@ def test_the_pdf_is_in_english_for_an_english_reader(client, login, alby):
     text = _pdf_text(client.get(f"/programme/districts/{alby}/analysis.pdf?year=2020",
                                 headers={"Accept-Language": "en"}).data)
     assert "In-depth analysis: Alby" in text and "Walks and findings per year" in text
+    assert "(5 % level)." in " ".join(text.split()) and "%%" not in text
 
 
 def test_behind_plan_depends_on_the_share_of_the_year_gone(ctx, make):
