@@ -13,6 +13,7 @@ import functools
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
+from flask_login import current_user
 
 
 def tile_source(tile_url: str | None) -> str | None:
@@ -76,7 +77,25 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", _policy_for(config.get("MAP_TILE_URL")))
         if config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        private_answers(response)
         return response
+
+
+def private_answers(response) -> None:
+    """What a logged-in user is shown is kept by no browser cache and no proxy: on a shared
+    or lost phone, Back or the cache must not bring a finding list back after logging out.
+
+    The service worker keeps the pages a walk needs offline in its own cache, which these
+    headers do not govern; it leaves out answers marked `Offline-Cache: no`, as every answer
+    its view already marked no-store is (exports, PDFs, CSRF tokens). A view's own
+    Cache-Control stays: photos are revalidated (`private, no-cache`), the worker, manifest
+    and offline page hold nothing of the user's.
+    """
+    headers = response.headers
+    if "no-store" in headers.get("Cache-Control", ""):
+        headers.setdefault("Offline-Cache", "no")
+    if "Cache-Control" not in headers and current_user.is_authenticated:
+        headers["Cache-Control"] = "private, no-store"
 
 
 def configure_csrf_after_login(app: Flask) -> None:

@@ -42,3 +42,50 @@ def test_the_configured_tile_host_is_allowed_for_images(url, source):
     assert tile_source(url) == source
     img = _directives(content_security_policy(url))["img-src"]
     assert (source in img) if source else img == ["'self'", "data:", "blob:"]
+
+
+def test_what_a_logged_in_user_sees_is_kept_by_no_browser_cache(client, login, make):
+    """Back after logging out on a shared phone must not bring the pages back from the
+    browser's cache; the service worker keeps what a walk needs by another signal."""
+    walker = login("walker")
+    walk = make.walk(leader_id=walker)
+    for path in ("/walks/mine", f"/walks/{walk}", f"/api/v1/walks/{walk}"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "private, no-store", path
+        # ... and stay in the walk's offline copy (templates/pwa/sw.js reads Offline-Cache).
+        assert "Offline-Cache" not in response.headers, path
+    fragment = client.get(f"/walks/{walk}", headers={"HX-Request": "true"})
+    assert fragment.headers["Cache-Control"] == "private, no-store"
+    assert client.get("/api/v1/csrf").headers["Offline-Cache"] == "no"
+
+
+def test_what_its_view_marked_no_store_is_not_kept_offline_either(client, login, make):
+    """The service worker's signal: exports, PDFs and CSRF tokens stay out of its cache."""
+    login("manager")
+    walk = make.walk(status="completed")
+    protocol = client.get(f"/walks/{walk}/protocol.pdf")
+    assert protocol.status_code == 200, protocol.status_code
+    assert protocol.headers["Cache-Control"] == "private, no-store"
+    assert protocol.headers["Offline-Cache"] == "no"
+
+
+def test_the_anonymous_login_page_and_static_files_keep_their_caching(client, login):
+    page = client.get("/login")
+    assert page.status_code == 200
+    assert "no-store" not in page.headers.get("Cache-Control", "")
+    assert page.headers.get("ETag")  # revalidated: a reload answers 304
+    login("walker")
+    for path in ("/static/js/app.js", "/sw.js", "/manifest.webmanifest"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "no-store" not in response.headers["Cache-Control"], path
+        response.close()
+
+
+def test_the_service_worker_keeps_pages_by_offline_cache_not_by_no_store(client):
+    worker = client.get("/sw.js").get_data(as_text=True)
+    cacheable = worker[worker.index("function cacheable"):]
+    cacheable = cacheable[:cacheable.index("\n}") + 2]
+    assert 'response.headers.get("Offline-Cache") !== "no"' in cacheable
+    assert "no-store" not in cacheable

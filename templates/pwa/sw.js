@@ -106,9 +106,11 @@ function cacheKey(request) {
   return url.toString();
 }
 
+// Every page of a logged-in user says Cache-Control: private, no-store (for the browser's
+// own cache); what must not be kept here says Offline-Cache: no (exports, PDFs, tokens).
 function cacheable(response) {
   return response && response.ok && response.type === "basic" && !response.redirected &&
-    (response.headers.get("Cache-Control") || "").indexOf("no-store") === -1;
+    response.headers.get("Offline-Cache") !== "no";
 }
 
 function networkFirst(request, fallback) {
