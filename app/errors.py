@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.i18n import human_size
 from app.sqlite_tuning import is_busy
 
 # SQLite busy: a client tries again after this many seconds (the outbox retries on 503).
@@ -38,6 +39,16 @@ API_CODES = {
     503: "busy",
 }
 
+
+def too_large_message() -> str:
+    """A plain form over MAX_CONTENT_LENGTH: its body was not read, so nothing of it was kept
+    here, the text neither. The browser's back button usually still has what was typed."""
+    return _(
+        "Nothing was saved, not your text either: what you sent is larger than %(size)s at a "
+        "time. Go back with the browser's back button (what you wrote is usually still "
+        "there) and send fewer or smaller photos at a time.",
+        size=human_size(current_app.config.get("MAX_CONTENT_LENGTH") or 0),
+    )
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -122,11 +133,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
-        return render(
-            413,
-            _("Too large"),
-            _("What you sent is too large. Send fewer or smaller photos at a time."),
-        )
+        return render(413, _("Too large"), too_large_message())
 
     @app.errorhandler(HTTPException)
     def other_http_error(error: HTTPException):

@@ -1,9 +1,12 @@
 """Language and time zone: the user's setting, else the session's choice, else the browser."""
 
+import math
 from datetime import date, datetime
 
-from flask import current_app, has_request_context, request, session
+from babel.numbers import format_decimal
+from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 
@@ -51,3 +54,20 @@ def local_date(value: date | None, fmt: str = "medium") -> str:
     if fmt in ("short", "medium") and locale_code().startswith("en"):
         return format_date(value, _EN_DATE)
     return format_date(value, fmt)
+
+
+def human_size(size: int) -> str:
+    """A size as people read it in their language: "500 kB", "1,5 MB", never "0 MB" (a limit
+    of 100,000 bytes said "högst 0 MB"). Rounded down, so a stated limit never promises more
+    than it lets through; kB, MB and GB of 1,024."""
+    if size >= 1024 ** 3:
+        value, unit = math.floor(size / 1024 ** 3 * 10) / 10, "GB"
+    elif size >= 1024 * 1024:
+        value, unit = math.floor(size / (1024 * 1024) * 10) / 10, "MB"
+    elif size >= 1024:
+        value, unit = size // 1024, "kB"
+    else:
+        # A no-break space: the number and its unit stay on one line.
+        return _("%(num)s bytes", num=max(size, 0)).replace(" ", "\u00a0")
+    locale = locale_code() if has_app_context() else "en"
+    return f"{format_decimal(value, format='#,##0.#', locale=locale)}\u00a0{unit}"

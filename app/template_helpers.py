@@ -7,7 +7,7 @@ from flask_babel import format_decimal, format_timedelta
 from flask_login import current_user
 
 from app import htmx
-from app.i18n import local_date, local_datetime, locale_code
+from app.i18n import human_size, local_date, local_datetime, locale_code
 from app.labels import UNSAFE_RATINGS, label
 from app.models import UnsafeFor
 from app.navigation import ADMIN_ITEMS, NAV_ITEMS
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_dt"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["age"] = age
+    app.jinja_env.filters["human_size"] = human_size
     app.jinja_env.filters["cat_name"] = lambda c: c.name(locale_code()) if c else ""
     app.jinja_env.filters["iso_date"] = lambda d: d.isoformat() if isinstance(d, date) else ""
     app.jinja_env.add_extension("jinja2.ext.do")

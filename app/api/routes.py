@@ -26,7 +26,7 @@ from app.findings import operations as finding_service
 from app.findings.photos import attach_photo, photo_by_client_uuid, photo_keys
 from app.findings.queries import finding_or_404
 from app.findings.schemas import FindingInput
-from app.i18n import locale_code
+from app.i18n import human_size, locale_code
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk, WalkStatus
 from app.policy import can, can_add_captured_finding, capture_walks_clause, visible_findings_clause
 from app.services import DomainError
@@ -52,10 +52,10 @@ def too_large(error):
             if not chunk:
                 break
             remaining -= len(chunk)
-    limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
     return _error(
         413, "too_large",
-        _("What you sent is too large (at most %(mb)d MB at a time).", mb=limit_mb),
+        _("What you sent is too large (at most %(size)s at a time).",
+          size=human_size(current_app.config.get("MAX_CONTENT_LENGTH") or 0)),
     )
 
 

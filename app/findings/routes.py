@@ -16,6 +16,7 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.wsgi import LimitedStream
 
 from app import page_cache
+from app.errors import too_large_message
 from app.extensions import db
 from app.findings import bp
 from app.findings import operations as finding_service
@@ -24,7 +25,7 @@ from app.findings.photos import attach_photo, photo_keys
 from app.findings.photos import delete_photo as delete_photo_operation
 from app.findings.queries import finding_or_404
 from app.htmx import wants_fragment
-from app.i18n import locale_code
+from app.i18n import human_size, locale_code
 from app.labels import options
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk
 from app.policy import can, visible_findings_clause
@@ -70,14 +71,15 @@ class _Discard:
         return 0
 
 
-def _text_fields_of_too_large_form() -> MultiDict:
+def _text_fields_of_too_large_form() -> MultiDict | None:
     """The text fields of a form over MAX_CONTENT_LENGTH, its photos thrown away unread:
-    the walker gets the form back with what they typed, not a bare 413 page."""
+    the walker gets the form back with what they typed, not a bare 413 page. None when the
+    body is not read (far over the limit, or not a form): then nothing of it is kept."""
     length = request.content_length or 0
     if request.mimetype != "multipart/form-data" or length > 4 * current_app.config.get(
         "MAX_CONTENT_LENGTH", length
     ):
-        return MultiDict()
+        return None
     parser = FormDataParser(
         stream_factory=lambda *args, **kwargs: _Discard(),
         max_form_memory_size=1024 * 1024,
@@ -87,17 +89,19 @@ def _text_fields_of_too_large_form() -> MultiDict:
     try:
         _, form, _files = parser.parse(stream, request.mimetype, length, request.mimetype_params)
     except (ValueError, RequestEntityTooLarge):
-        return MultiDict()
+        return None
     return form
 
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
     endpoint, args = request.endpoint, request.view_args or {}
-    if request.method != "POST" or endpoint not in {"findings.new", "findings.edit"}:
-        message = _("What you sent is too large. Send fewer or smaller photos at a time.")
-        return render_template("errors/error.html", title=_("Too large"), message=message), 413
-    fields = _text_fields_of_too_large_form()
+    fields = None
+    if request.method == "POST" and endpoint in {"findings.new", "findings.edit"}:
+        fields = _text_fields_of_too_large_form()
+    if fields is None:
+        return render_template("errors/error.html", title=_("Too large"),
+                               message=too_large_message()), 413
     finding = None
     if endpoint == "findings.edit":
         finding = finding_or_404(args["finding_id"])
@@ -112,10 +116,10 @@ def too_large(error):
     categories = _prepare(form, walk)
     if not form.uuid.data and finding is None:
         form.uuid.data = finding_service.new_uuid()
-    limit_mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     form.photos.errors = [
-        _("The photos were too large together (at most %(mb)d MB at a time). Nothing was "
-          "saved; your text is kept. Choose fewer or smaller photos and save again.", mb=limit_mb)
+        _("The photos were too large together (at most %(size)s at a time). Nothing was "
+          "saved; your text is kept. Choose fewer or smaller photos and save again.",
+          size=human_size(current_app.config["MAX_CONTENT_LENGTH"]))
     ]
     return _form_response(form, walk, categories, finding, status=413)
 

@@ -110,7 +110,7 @@ def _survey_page(form: SurveyResultForm, import_form: SurveyImportForm, *, error
     return render_template(
         "reports/admin_surveys.html", form=form, import_form=import_form, results=results,
         import_errors=errors or [], columns=survey_service.CSV_COLUMNS,
-        max_kb=survey_service.MAX_FILE_BYTES // 1024,
+        max_bytes=survey_service.MAX_FILE_BYTES,
     ), status
 
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.i18n import human_size
 from app.models import District, Finding, SurveyResult, Walk, WalkStatus
 from app.places.buildings import parse_number, parse_whole, read_records, upload_text
 from app.reports.queries import bucket, fixed_clause
@@ -286,8 +287,8 @@ def preview_csv(session: Session, data: bytes | str, *, lock: bool = False) -> I
     """
     if len(data) > MAX_FILE_BYTES:
         raise SurveyImportError([(1, str(_l(
-            "The file is larger than %(size)d KB. A survey file has one line per district "
-            "and year: split it into several files.", size=MAX_FILE_BYTES // 1024)))])
+            "The file is larger than %(size)s. A survey file has one line per district "
+            "and year: split it into several files.", size=human_size(MAX_FILE_BYTES))))])
     text = upload_text(data, SurveyImportError)
     if not text.strip():
         raise SurveyImportError([(1, str(_l("The file is empty.")))])

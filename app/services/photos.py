@@ -20,6 +20,7 @@ from numbers import Real
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from PIL import ExifTags, Image
 
@@ -35,6 +36,7 @@ except ImportError:  # HEIC then fails as "not supported", like any unknown file
 else:
     pillow_heif.register_heif_opener()
 
+from app.i18n import human_size
 from app.models import Finding, Photo, PhotoKind
 from app.storage import delete_files
 
@@ -116,7 +118,8 @@ def _unsupported() -> PhotoRejected:
 
 def _too_large(max_bytes: int) -> PhotoRejected:
     return PhotoRejected(
-        _l("The photo is too large (at most %(mb)s MB).", mb=_number(max_bytes / 1024 / 1024)),
+        # The size in the reader's language when the message is shown ("15 MB", "500 kB").
+        _l("The photo is too large (at most %(size)s).", size=LazyString(human_size, max_bytes)),
         "too_large",
     )
 

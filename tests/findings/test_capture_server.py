@@ -124,7 +124,7 @@ def test_api_photo_over_the_request_limit_is_413_too_large(client, walker_walk, 
     response = post_photo(client, finding["id"], data, str(uuid.uuid4()))
     assert response.status_code == 413
     assert response.json["code"] == response.json["error"] == "too_large"
-    assert "MB" in response.json["message"]
+    assert "kB" in response.json["message"]
 
 
 def test_form_over_the_request_limit_comes_back_with_the_text_kept(

@@ -385,7 +385,7 @@ def test_too_large_message_names_the_configured_limit():
     with pytest.raises(PhotoRejected) as info:
         process_photo(b"x" * (15 * 1024 * 1024 + 1), **LIMITS)
     assert info.value.reason == "too_large"
-    assert str(info.value.message) == "The photo is too large (at most 15 MB)."
+    assert str(info.value.message) == "The photo is too large (at most 15\u00a0MB)."
 
 
 def test_photo_with_too_many_pixels_is_rejected():

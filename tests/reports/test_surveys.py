@@ -316,7 +316,7 @@ def test_a_file_too_large_for_the_preview_is_refused(client, login, make, app):
     text = "district,year,respondents,safe_share\n" + "Alby,2019,650,66.0\n" * 14_000
     response = _upload(client, text)
     assert response.status_code == 422
-    assert "The file is larger than 256 KB." in response.get_data(as_text=True)
+    assert "The file is larger than 256\u00a0kB." in response.get_data(as_text=True)
     assert _results(app) == []
 
 
