@@ -25,10 +25,16 @@ install: $(VENV)/.installed translations
 translations: | $(VENV)/.installed
 	$(BIN)/pybabel compile -d app/translations
 
+# make run PORT=8080 HOST=0.0.0.0 (0.0.0.0: reachable from other machines on the network).
+# Links in e-mails follow the port unless BASE_URL is set.
+PORT ?= 5000
+HOST ?= 127.0.0.1
+URL_HOST = $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 run: install
 	TRYGG_DEV=1 $(BIN)/flask db upgrade heads
 	TRYGG_DEV=1 $(BIN)/flask seed-demo
-	TRYGG_DEV=1 $(BIN)/flask run --debug --host 127.0.0.1 --port 5000
+	TRYGG_DEV=1 BASE_URL="$${BASE_URL:-http://$(URL_HOST):$(PORT)}" \
+	  $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
 # One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs it in one process.
 # Bytecode is cached even where the environment says not to (PYTHONDONTWRITEBYTECODE=1 on
