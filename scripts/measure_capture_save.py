@@ -17,7 +17,7 @@ Two cases: "slow" (the throttled link) and "stalled" (the same link, but the pho
 get no answer at all until the stall is lifted after STALL seconds). A wait is capped at
 --cap seconds and printed as "> cap".
 
-    .venv/bin/python scripts/measure_capture_save.py [--cap 120] [--stall 60]
+    .venv/bin/python scripts/measure_capture_save.py [--cap 120] [--stall 60] [--shots DIR]
 """
 
 import argparse
@@ -155,7 +155,8 @@ def figure(seconds: float | None, cap: float) -> str:
 
 
 def run_case(browser, base: str, tmp: str, walk_id: int, category: int, photos: list[str],
-             stalled: bool, cap: float, stall: float) -> None:
+             stalled: bool, cap: float, stall: float,
+             shots: str | None = None) -> None:
     context = browser.new_context(
         base_url=base, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
         locale="sv-SE", service_workers="block", permissions=["geolocation"],
@@ -189,6 +190,8 @@ def run_case(browser, base: str, tmp: str, walk_id: int, category: int, photos: 
     start = time.monotonic()
     first = save(page, category, photos, cap)
     second = save(page, category, None, cap) if first is not None else None
+    if shots:  # the capture screen at once after the second save, sending behind it
+        page.screenshot(path=os.path.join(shots, f"{'stalled' if stalled else 'slow'}-saved.png"))
     if stalled:
         left = stall - (time.monotonic() - start)
         if left > 0:
@@ -220,6 +223,7 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=120, help="longest wait, seconds")
     parser.add_argument("--stall", type=float, default=60,
                         help="seconds the uploads get no answer in the stalled case")
+    parser.add_argument("--shots", help="a folder: save the capture screen after each case's saves")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -241,7 +245,7 @@ def main() -> None:
                                         args=["--no-sandbox", "--disable-background-networking"])
             for walk_id, stalled in zip(walks, (False, True), strict=True):
                 run_case(browser, base, tmp, walk_id, category, photos, stalled, args.cap,
-                         args.stall)
+                         args.stall, args.shots)
             browser.close()
         server.shutdown()
     finally:
