@@ -13,7 +13,7 @@ _ = Mock()
 # Set on a library's object or overridden for it (Flask-Login, WTForms, SQLAlchemy,
 # Werkzeug, fpdf2, onnxruntime, sqlite3, an event listener's signature).
 _.login_view, _.session_protection, _.permanent, _.get_id, _.is_active,
-_.widget, _.option_widget,
+_.widget, _.option_widget, _.process_formdata, _._value,
 _.impl, _.cache_ok, _.process_bind_param, _.process_result_value, _.inherit_cache,
 _.direct_passthrough, _.footer, _.core_fonts_encoding,
 _.log_severity_level, _.intra_op_num_threads, _.isolation_level, _.connection_record,

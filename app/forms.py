@@ -6,7 +6,7 @@ refuses it with a driver error; every form names the field instead, on both data
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 from babel import support
@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from markupsafe import escape
-from wtforms import Field, FieldList, FormField, widgets
+from wtforms import Field, FieldList, FormField, StringField, widgets
 from wtforms import Form as _Form
 from wtforms.i18n import messages_path
 
@@ -99,3 +99,39 @@ class FlaskForm(_FlaskForm):
                 if isinstance(top, FieldList):  # its errors were collected before ours
                     top.errors = [e.errors for e in top.entries if e.errors]
         return valid
+
+
+class NumberField(StringField):
+    """A number typed as text, for a form of one number per row (a target per district).
+
+    Empty is None. Anything `parse` refuses (it raises ValueError) or outside
+    [minimum, maximum] is refused with `message`, and the field shows again what was typed,
+    as every field does, so the user corrects it rather than typing it again.
+    """
+
+    def __init__(self, label=None, validators=None, *, parse: Callable[[str], float],
+                 message, minimum: float, maximum: float, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.parse, self.message = parse, message
+        self.minimum, self.maximum = minimum, maximum
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            value = self.parse(text)
+        except ValueError:
+            value = None
+        if value is None or not self.minimum <= value <= self.maximum:  # also NaN
+            self.data = None
+            raise ValueError(str(self.message))
+        self.data = value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return str(int(self.data)) if float(self.data).is_integer() else str(self.data)

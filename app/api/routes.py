@@ -232,7 +232,7 @@ def _my_walks() -> list[dict]:
         case((Walk.status == WalkStatus.IN_PROGRESS, 0), else_=1), Walk.planned_start.desc()
     ).limit(50)
     found = db.session.scalars(query).all()
-    from app.walks.operations import finding_counts
+    from app.walks.queries import finding_counts
 
     counts = finding_counts(
         db.session, [w.id for w in found], visible_findings_clause(current_user)

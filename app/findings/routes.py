@@ -33,8 +33,7 @@ from app.services import DomainError
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings
 from app.storage import commit_or_discard, delete_files, get_storage
-from app.walks.operations import finding_counts
-from app.walks.queries import walk_or_404
+from app.walks.queries import finding_counts, walk_or_404
 
 
 def _prepare(form: FindingForm, walk: Walk) -> list[Category]:

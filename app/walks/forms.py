@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import FlaskForm
+from app.forms import FlaskForm, NumberField
 from app.labels import choices, options
 from app.models import LightCondition, ParticipantRole
 
@@ -57,5 +57,29 @@ class CheckItemForm(FlaskForm):
     photo = FileField(_l("Photo now (after)"))
 
 
-class TargetsForm(FlaskForm):
-    """Only the CSRF token: the targets are one number input per district."""
+MAX_WALK_TARGET = 1000
+
+
+def _whole(text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(text)
+    return int(text)
+
+
+def target_field_name(district_id: int) -> str:
+    return f"target-{district_id}"
+
+
+def targets_form(districts, current: dict[int, int], **kwargs) -> FlaskForm:
+    """One whole-number field per district (`target-<id>`), showing `current` until posted."""
+
+    class TargetsForm(FlaskForm):
+        pass
+
+    for district in districts:
+        setattr(TargetsForm, target_field_name(district.id), NumberField(
+            district.name, parse=_whole, minimum=0, maximum=MAX_WALK_TARGET,
+            message=_l("A whole number from 0 to 1000, or empty."),
+            default=current.get(district.id),
+        ))
+    return TargetsForm(**kwargs)

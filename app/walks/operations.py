@@ -7,15 +7,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
-    Category,
     District,
-    Finding,
     LightCondition,
     ParticipantRole,
     User,
     Walk,
     WalkParticipant,
     WalkStatus,
+    WalkTarget,
     utcnow,
 )
 from app.services import DomainError
@@ -53,6 +52,34 @@ def plan_walk(
     return walk
 
 
+def update_walk(
+    session: Session,
+    walk: Walk,
+    *,
+    district_id: int,
+    title: str,
+    planned_start: datetime,
+    light_condition: LightCondition,
+    leader_id: int | None,
+    route: str = "",
+    notes: str = "",
+    participants: list[tuple[str, ParticipantRole]] = (),
+) -> Walk:
+    """The planning form saved again: the same rules as `plan_walk`."""
+    if not title.strip():
+        raise DomainError(_l("Give the walk a title."), field="title")
+    walk.district_id = district_id
+    walk.title = title.strip()
+    walk.planned_start = planned_start
+    walk.light_condition = light_condition
+    walk.leader_id = leader_id or None
+    walk.route = route
+    walk.notes = notes
+    set_participants(walk, participants, session=session)
+    session.flush()
+    return walk
+
+
 def set_participants(walk: Walk, participants, session: Session | None = None) -> None:
     """A participant written as the e-mail of an active account is linked to that account
     (and shown by its name): they may then start, complete and add findings to the walk."""
@@ -77,7 +104,11 @@ def start_walk(session: Session, walk: Walk, *, now: datetime | None = None) -> 
                     now, _l("This walk has already been started."))
 
 
-def complete_walk(session: Session, walk: Walk, *, now: datetime | None = None) -> Walk:
+def complete_walk(session: Session, walk: Walk, *, notes: str | None = None,
+                  now: datetime | None = None) -> Walk:
+    """Complete and lock the walk; `notes` (for the protocol), given, replace its notes."""
+    if notes is not None and walk.status == WalkStatus.IN_PROGRESS:
+        walk.notes = notes
     return _advance(session, walk, WalkStatus.IN_PROGRESS, WalkStatus.COMPLETED,
                     "completed_at", now, _l("Only a walk in progress can be completed."))
 
@@ -93,25 +124,22 @@ def _advance(session: Session, walk: Walk, from_status: WalkStatus, to_status: W
     return walk
 
 
-def findings_per_category(session: Session, walk: Walk, visible) -> list[tuple[Category, int]]:
-    """Counts per category of the findings on the walk that match `visible`."""
-    rows = session.execute(
-        select(Category, func.count(Finding.id))
-        .join(Finding, Finding.category_id == Category.id)
-        .where(Finding.walk_id == walk.id, visible)
-        .group_by(Category.id)
-        .order_by(func.count(Finding.id).desc(), Category.position)
-    )
-    return [(category, count) for category, count in rows]
+def set_walk_target(session: Session, *, district_id: int, year: int,
+                    target: int | None) -> None:
+    """How many walks the district should complete in the year; None removes the target."""
+    row = session.scalar(select(WalkTarget).where(
+        WalkTarget.district_id == district_id, WalkTarget.year == year))
+    if target is None:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(WalkTarget(district_id=district_id, year=year, target=target))
+    else:
+        row.target = target
 
 
-def finding_counts(session: Session, walk_ids: list[int], visible) -> dict[int, int]:
-    """Findings per walk, counting only those that match `visible`."""
-    if not walk_ids:
-        return {}
-    rows = session.execute(
-        select(Finding.walk_id, func.count(Finding.id))
-        .where(Finding.walk_id.in_(walk_ids), visible)
-        .group_by(Finding.walk_id)
-    )
-    return dict(rows.all())
+def save_walk_targets(session: Session, *, year: int, targets: dict[int, int | None]) -> None:
+    """The year's walk target for each district id given (None removes it)."""
+    for district_id, target in targets.items():
+        set_walk_target(session, district_id=district_id, year=year, target=target)
+    session.flush()

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from app.extensions import db
 from app.i18n import locale_code
 from app.labels import label
-from app.models import DONE_STATUSES, Building, Finding, Walk
-from app.policy import get_or_404, visible_findings_clause
-from app.walks.operations import findings_per_category
+from app.models import (
+    DONE_STATUSES,
+    Building,
+    Category,
+    Finding,
+    FollowUpItem,
+    User,
+    Walk,
+    WalkStatus,
+    WalkTarget,
+)
+from app.policy import (
+    can,
+    get_or_404,
+    my_walks_clause,
+    visible_findings_clause,
+    walk_leaders_clause,
+)
+from app.timeutil import local_day_bounds, local_today
 
 BUILDING_COLOURS = {"building": "#546e7a", "open_elsewhere": "#b3261e"}
 
@@ -21,6 +37,110 @@ BUILDING_COLOURS = {"building": "#546e7a", "open_elsewhere": "#b3261e"}
 def walk_or_404(walk_id: int) -> Walk:
     """The walk, if the current user may see it; else 404 (hidden, not forbidden)."""
     return get_or_404(Walk, walk_id, "view_walk")
+
+
+def checklist_item_or_404(walk: Walk, item_id: int) -> FollowUpItem:
+    """An item of the walk's checklist; 404 also when the user may not see its finding (the
+    checklist carries confidential findings too: whoever may not see one may not check it)."""
+    item = db.session.get(FollowUpItem, item_id)
+    if (item is None or item.walk_id != walk.id
+            or not can(current_user, "view_finding", item.finding)):
+        abort(404)
+    return item
+
+
+def my_walks(user: User) -> dict:
+    """/walks/mine: today's walks (and earlier ones never started or completed, on top), the
+    next planned ones and the last completed ones, with their visible findings counted."""
+    start, end = local_day_bounds(local_today())
+    mine = my_walks_clause(user)
+    today = db.session.scalars(
+        select(Walk)
+        .where(mine, Walk.planned_start >= start, Walk.planned_start < end)
+        .order_by(
+            case((Walk.status == WalkStatus.IN_PROGRESS, 0), else_=1), Walk.planned_start
+        )
+    ).all()
+    unfinished_earlier = db.session.scalars(
+        select(Walk)
+        .where(
+            mine,
+            Walk.status.in_([WalkStatus.IN_PROGRESS, WalkStatus.PLANNED]),
+            Walk.planned_start < start,
+        )
+        .order_by(Walk.planned_start.desc())
+    ).all()
+    planned = db.session.scalars(
+        select(Walk)
+        .where(mine, Walk.status == WalkStatus.PLANNED, Walk.planned_start >= end)
+        .order_by(Walk.planned_start)
+        .limit(20)
+    ).all()
+    recent = db.session.scalars(
+        select(Walk)
+        .where(mine, Walk.status == WalkStatus.COMPLETED, Walk.planned_start < start)
+        .order_by(Walk.completed_at.desc())
+        .limit(10)
+    ).all()
+    shown = [*today, *unfinished_earlier, *planned, *recent]
+    return {
+        "today": [*unfinished_earlier, *today],
+        "planned": planned,
+        "recent": recent,
+        "counts": finding_counts(db.session, [w.id for w in shown],
+                                 visible_findings_clause(user)),
+    }
+
+
+def walk_list(user: User, *, district_id: int | None, status: str | None):
+    """/walks: one page of all walks, newest first, filtered; and the visible findings per
+    walk on it."""
+    query = select(Walk).order_by(Walk.planned_start.desc())
+    if district_id:
+        query = query.where(Walk.district_id == district_id)
+    if status in set(WalkStatus):
+        query = query.where(Walk.status == WalkStatus(status))
+    page = db.paginate(query, per_page=25, error_out=False)
+    counts = finding_counts(db.session, [w.id for w in page.items],
+                            visible_findings_clause(user))
+    return page, counts
+
+
+def leader_choices() -> list[tuple[int, str]]:
+    """Who may lead a walk, by name."""
+    leaders = db.session.scalars(select(User).where(walk_leaders_clause()).order_by(User.name))
+    return [(user.id, user.name) for user in leaders]
+
+
+def walk_targets(year: int) -> dict[int, int]:
+    """The year's walk target per district id."""
+    return dict(db.session.execute(
+        select(WalkTarget.district_id, WalkTarget.target).where(WalkTarget.year == year)
+    ).all())
+
+
+def findings_per_category(session: Session, walk: Walk, visible) -> list[tuple[Category, int]]:
+    """Counts per category of the findings on the walk that match `visible`."""
+    rows = session.execute(
+        select(Category, func.count(Finding.id))
+        .join(Finding, Finding.category_id == Category.id)
+        .where(Finding.walk_id == walk.id, visible)
+        .group_by(Category.id)
+        .order_by(func.count(Finding.id).desc(), Category.position)
+    )
+    return [(category, count) for category, count in rows]
+
+
+def finding_counts(session: Session, walk_ids: list[int], visible) -> dict[int, int]:
+    """Findings per walk, counting only those that match `visible`."""
+    if not walk_ids:
+        return {}
+    rows = session.execute(
+        select(Finding.walk_id, func.count(Finding.id))
+        .where(Finding.walk_id.in_(walk_ids), visible)
+        .group_by(Finding.walk_id)
+    )
+    return dict(rows.all())
 
 
 def visible_findings(walk: Walk, *, internal: bool = False) -> list[Finding]:

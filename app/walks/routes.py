@@ -6,31 +6,31 @@ from datetime import time, timedelta
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import case, select
 
 from app.extensions import db
 from app.findings.photos import photo_keys
 from app.htmx import wants_fragment
 from app.labels import options
-from app.models import District, FollowUpItem, User, Walk, WalkStatus, WalkTarget
+from app.models import District, FollowUpItem, User, Walk, WalkStatus
 from app.navigation import home_for
 from app.places.queries import district_choices, districts_by_name
-from app.policy import (
-    can,
-    my_walks_clause,
-    require,
-    visible_findings_clause,
-    walk_leaders_clause,
-)
+from app.policy import can, require, visible_findings_clause
 from app.reports.protocol import render_protocol
 from app.services import DomainError
 from app.services import photos as photo_service
 from app.storage import commit_or_discard, get_storage
-from app.timeutil import local_day_bounds, local_to_utc, local_today, to_local
-from app.walks import bp
+from app.timeutil import local_to_utc, local_today, to_local
+from app.walks import bp, queries
 from app.walks import followup as followup_service
 from app.walks import operations as walk_service
-from app.walks.forms import CheckItemForm, CompleteWalkForm, FollowUpForm, TargetsForm, WalkForm
+from app.walks.forms import (
+    CheckItemForm,
+    CompleteWalkForm,
+    FollowUpForm,
+    WalkForm,
+    target_field_name,
+    targets_form,
+)
 from app.walks.queries import visible_findings, walk_or_404, walk_page
 
 
@@ -46,107 +46,58 @@ def home():
 def mine():
     if not can(current_user, "list_walks"):
         abort(404)
-    start, end = local_day_bounds(local_today())
-    mine_filter = my_walks_clause(current_user)
-    today = db.session.scalars(
-        select(Walk)
-        .where(mine_filter, Walk.planned_start >= start, Walk.planned_start < end)
-        .order_by(
-            case((Walk.status == WalkStatus.IN_PROGRESS, 0), else_=1), Walk.planned_start
-        )
-    ).all()
-    # Walks from earlier days that were never started or never completed stay on top.
-    unfinished_earlier = db.session.scalars(
-        select(Walk)
-        .where(
-            mine_filter,
-            Walk.status.in_([WalkStatus.IN_PROGRESS, WalkStatus.PLANNED]),
-            Walk.planned_start < start,
-        )
-        .order_by(Walk.planned_start.desc())
-    ).all()
-    planned = db.session.scalars(
-        select(Walk)
-        .where(mine_filter, Walk.status == WalkStatus.PLANNED, Walk.planned_start >= end)
-        .order_by(Walk.planned_start)
-        .limit(20)
-    ).all()
-    recent = db.session.scalars(
-        select(Walk)
-        .where(mine_filter, Walk.status == WalkStatus.COMPLETED, Walk.planned_start < start)
-        .order_by(Walk.completed_at.desc())
-        .limit(10)
-    ).all()
-    all_walks = [*today, *unfinished_earlier, *planned, *recent]
-    counts = walk_service.finding_counts(
-        db.session, [w.id for w in all_walks], visible_findings_clause(current_user)
-    )
-    return render_template(
-        "walks/mine.html",
-        today=[*unfinished_earlier, *today],
-        planned=planned,
-        recent=recent,
-        counts=counts,
-    )
+    return render_template("walks/mine.html", **queries.my_walks(current_user))
 
 
 @bp.get("/walks")
 def index():
     if not can(current_user, "plan_walk"):
         abort(404)
-    districts = districts_by_name()
-    query = select(Walk).order_by(Walk.planned_start.desc())
     district_id = request.args.get("district", type=int)
     status = request.args.get("status")
-    if district_id:
-        query = query.where(Walk.district_id == district_id)
-    if status in set(WalkStatus):
-        query = query.where(Walk.status == WalkStatus(status))
-    page = db.paginate(query, per_page=25, error_out=False)
-    counts = walk_service.finding_counts(
-        db.session, [w.id for w in page.items], visible_findings_clause(current_user)
-    )
+    page, counts = queries.walk_list(current_user, district_id=district_id, status=status)
     template = "walks/_walk_table.html" if wants_fragment() else "walks/index.html"
     return render_template(
-        template, page=page, counts=counts, districts=districts,
+        template, page=page, counts=counts, districts=districts_by_name(),
         district_id=district_id, status=status, statuses=list(WalkStatus),
     )
 
 
-def _fill_choices(form: WalkForm) -> None:
+def _walk_form(**kwargs) -> WalkForm:
+    form = WalkForm(**kwargs)
     form.district_id.choices = options(district_choices())
-    leaders = db.session.scalars(
-        select(User).where(walk_leaders_clause()).order_by(User.name)
-    )
     form.leader_id.choices = options(
-        [(0, _("— no leader yet —"))] + [(u.id, u.name) for u in leaders]
+        [(0, _("— no leader yet —")), *queries.leader_choices()]
     )
+    return form
 
 
-def _participants(form: WalkForm):
-    return [(p.form.name.data or "", p.form.role.data) for p in form.participants]
+def _walk_fields(form: WalkForm) -> dict:
+    """What the planning form says, as the walk operations take it."""
+    return {
+        "title": form.title.data,
+        "planned_start": local_to_utc(form.planned_date.data, form.planned_time.data),
+        "light_condition": form.light_condition.data,
+        "route": form.route.data or "",
+        "notes": form.notes.data or "",
+        "participants": [(p.form.name.data or "", p.form.role.data)
+                         for p in form.participants],
+    }
 
 
 @bp.route("/walks/new", methods=["GET", "POST"])
 def new():
     if not can(current_user, "plan_walk"):
         abort(403)
-    form = WalkForm()
-    _fill_choices(form)
+    form = _walk_form()
     if request.method == "GET" and request.args.get("district", type=int):
         form.district_id.data = request.args.get("district", type=int)
     if form.validate_on_submit():
         try:
             walk = walk_service.plan_walk(
-                db.session,
+                db.session, **_walk_fields(form),
                 district=db.session.get(District, form.district_id.data),
-                title=form.title.data,
-                planned_start=local_to_utc(form.planned_date.data, form.planned_time.data),
-                light_condition=form.light_condition.data,
                 leader=db.session.get(User, form.leader_id.data) if form.leader_id.data else None,
-                route=form.route.data or "",
-                notes=form.notes.data or "",
-                participants=_participants(form),
                 created_by=current_user,
             )
         except DomainError as error:
@@ -158,34 +109,36 @@ def new():
     return render_template("walks/form.html", form=form, walk=None), 422 if form.errors else 200
 
 
+def _fill_from_walk(form: WalkForm, walk: Walk) -> None:
+    """The edit form as the walk stands: its local date and time, leader, participants (an
+    account's e-mail for those with one) and two empty rows to add more."""
+    local = to_local(walk.planned_start)
+    form.planned_date.data, form.planned_time.data = local.date(), local.time()
+    form.leader_id.data = walk.leader_id or 0
+    while len(form.participants.entries) < len(walk.participants) + 2:
+        form.participants.append_entry()
+    for entry, participant in zip(form.participants.entries, walk.participants, strict=False):
+        shown = participant.user.email if participant.user else participant.name
+        entry.form.name.data, entry.form.role.data = shown, participant.role.value
+
+
 @bp.route("/walks/<int:walk_id>/edit", methods=["GET", "POST"])
 def edit(walk_id: int):
     walk = walk_or_404(walk_id)
     if not can(current_user, "edit_walk", walk):
         abort(403)
-    form = WalkForm(obj=walk)
-    _fill_choices(form)
+    form = _walk_form(obj=walk)
     if request.method == "GET":
-        local = to_local(walk.planned_start)
-        form.planned_date.data, form.planned_time.data = local.date(), local.time()
-        form.leader_id.data = walk.leader_id or 0
-        while len(form.participants.entries) < len(walk.participants) + 2:
-            form.participants.append_entry()
-        for entry, participant in zip(form.participants.entries, walk.participants, strict=False):
-            shown = participant.user.email if participant.user else participant.name
-            entry.form.name.data, entry.form.role.data = shown, participant.role.value
+        _fill_from_walk(form, walk)
     if form.validate_on_submit():
-        if not form.title.data.strip():
-            form.title.errors.append(_("Give the walk a title."))
+        try:
+            walk_service.update_walk(
+                db.session, walk, **_walk_fields(form),
+                district_id=form.district_id.data, leader_id=form.leader_id.data,
+            )
+        except DomainError as error:
+            getattr(form, error.field or "title").errors.append(str(error.message))
         else:
-            walk.district_id = form.district_id.data
-            walk.title = form.title.data.strip()
-            walk.planned_start = local_to_utc(form.planned_date.data, form.planned_time.data)
-            walk.light_condition = form.light_condition.data
-            walk.leader_id = form.leader_id.data or None
-            walk.route = form.route.data or ""
-            walk.notes = form.notes.data or ""
-            walk_service.set_participants(walk, _participants(form), session=db.session)
             db.session.commit()
             flash(_("The walk is saved."), "success")
             return redirect(url_for("walks.show", walk_id=walk.id), code=303)
@@ -220,8 +173,7 @@ def complete(walk_id: int):
         return redirect(url_for("walks.show", walk_id=walk.id), code=303)
     form = CompleteWalkForm(obj=walk)
     if form.validate_on_submit():
-        walk.notes = form.notes.data or ""
-        walk_service.complete_walk(db.session, walk)
+        walk_service.complete_walk(db.session, walk, notes=form.notes.data or "")
         db.session.commit()
         flash(_("The walk is completed and locked."), "success")
         return redirect(url_for("walks.show", walk_id=walk.id), code=303)
@@ -230,7 +182,7 @@ def complete(walk_id: int):
         walk=walk,
         form=form,
         findings=visible_findings(walk),
-        per_category=walk_service.findings_per_category(
+        per_category=queries.findings_per_category(
             db.session, walk, visible_findings_clause(current_user)
         ),
     )
@@ -239,49 +191,28 @@ def complete(walk_id: int):
 # --- walk targets ----------------------------------------------------------------------------
 
 
+def _target_year() -> int:
+    year = request.values.get("year", type=int) or local_today().year
+    return year if 2000 <= year <= 2100 else local_today().year
+
+
 @bp.route("/admin/targets", methods=["GET", "POST"])
 def targets():
     require("admin")
-    year = request.values.get("year", type=int) or local_today().year
-    if not 2000 <= year <= 2100:
-        year = local_today().year
+    year = _target_year()
     districts = districts_by_name()
-    current = {
-        t.district_id: t
-        for t in db.session.scalars(select(WalkTarget).where(WalkTarget.year == year))
-    }
-    errors = {}
-    values = {d.id: (str(current[d.id].target) if d.id in current else "") for d in districts}
-    form = TargetsForm()
+    form = targets_form(districts, queries.walk_targets(year))
     if form.validate_on_submit():
-        parsed = {}
-        for district in districts:
-            raw = request.form.get(f"target-{district.id}", "").strip()
-            values[district.id] = raw
-            if raw == "":
-                parsed[district.id] = None
-            elif raw.isdigit() and int(raw) <= 1000:
-                parsed[district.id] = int(raw)
-            else:
-                errors[district.id] = _("A whole number from 0 to 1000, or empty.")
-        if not errors:
-            for district in districts:
-                target = current.get(district.id)
-                if parsed[district.id] is None:
-                    if target is not None:
-                        db.session.delete(target)
-                elif target is None:
-                    db.session.add(WalkTarget(district_id=district.id, year=year,
-                                              target=parsed[district.id]))
-                else:
-                    target.target = parsed[district.id]
-            db.session.commit()
-            flash(_("The walk targets for %(year)d are saved.", year=year), "success")
-            return redirect(url_for("walks.targets", year=year), code=303)
+        walk_service.save_walk_targets(db.session, year=year, targets={
+            d.id: form[target_field_name(d.id)].data for d in districts})
+        db.session.commit()
+        flash(_("The walk targets for %(year)d are saved.", year=year), "success")
+        return redirect(url_for("walks.targets", year=year), code=303)
+    this_year = local_today().year
     return render_template(
-        "walks/admin_targets.html", form=form, year=year, districts=districts, values=values,
-        errors=errors, years=list(range(local_today().year + 1, local_today().year - 6, -1)),
-    ), 422 if errors else 200
+        "walks/admin_targets.html", form=form, year=year, districts=districts,
+        years=list(range(this_year + 1, this_year - 6, -1)),
+    ), 422 if form.errors else 200
 
 
 # --- walk protocol ---------------------------------------------------------------------------
@@ -335,11 +266,7 @@ def follow_up(walk_id: int):
 @bp.post("/walks/<int:walk_id>/checklist/<int:item_id>")
 def check_item(walk_id: int, item_id: int):
     walk = walk_or_404(walk_id)
-    item = db.session.get(FollowUpItem, item_id)
-    # The checklist carries confidential findings too; whoever may not see one may not check it.
-    if (item is None or item.walk_id != walk.id
-            or not can(current_user, "view_finding", item.finding)):
-        abort(404)
+    item = queries.checklist_item_or_404(walk, item_id)
     if not can(current_user, "check_follow_up", walk):
         abort(403)
     form = CheckItemForm()
