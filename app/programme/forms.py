@@ -3,7 +3,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import FlaskForm
+from app.forms import FlaskForm, NumberField
+from app.places.buildings import parse_number
 
 
 class MeasureTypeForm(FlaskForm):
@@ -29,5 +30,32 @@ class MeasureImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
 
 
-class PlanForm(FlaskForm):
-    """The CSRF token only: one number input per measure type, read by the view."""
+class ConfirmForm(FlaskForm):
+    """The CSRF token only: for a button that posts (remove, turn on or off)."""
+
+
+def target_field_name(type_id: int) -> str:
+    return f"target-{type_id}"
+
+
+def plan_form(types, labels: dict[int, str], current: dict[int, float | None],
+              goal: float | None, **kwargs) -> FlaskForm:
+    """A district's yearly plan: one target per measure type (`target-<id>`, a number as
+    Swedish spreadsheets write it too: 12,5) and the survey goal, showing `current` until
+    posted."""
+
+    class PlanForm(FlaskForm):
+        # Labelled in the template, where gettext makes "%%" one sign.
+        survey_goal = NumberField(
+            parse=parse_number,
+            message=_l("A share is a percentage from 0 to 100."), minimum=0, maximum=100,
+            default=goal,
+        )
+
+    for measure_type in types:
+        setattr(PlanForm, target_field_name(measure_type.id), NumberField(
+            labels[measure_type.id], parse=parse_number,
+            message=_l("A number, or empty for no target."), minimum=0, maximum=float("inf"),
+            default=current.get(measure_type.id),
+        ))
+    return PlanForm(**kwargs)

@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import District, DistrictPlan, Measure, MeasureType, PlanTarget, User, WalkTarget
+from app.models import District, DistrictPlan, Measure, MeasureType, PlanTarget, User
 from app.places.buildings import ImportFailed, parse_number, read_records, upload_text
 from app.services import DomainError
+from app.walks.operations import set_walk_target
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_AMOUNT = 1_000_000
@@ -97,8 +98,6 @@ def save_plan(session: Session, *, district: District, year: int,
         session.add(plan)
     plan.survey_goal = survey_goal
     existing = {t.measure_type_id: t for t in plan.targets}
-    walk_target = session.scalar(select(WalkTarget).where(
-        WalkTarget.district_id == district.id, WalkTarget.year == year))
     for measure_type in session.scalars(select(MeasureType)):
         if measure_type.id not in targets:
             continue
@@ -107,13 +106,8 @@ def save_plan(session: Session, *, district: District, year: int,
             raise DomainError(_l("A target is a number from 0 up."),
                               field=f"target-{measure_type.id}")
         if measure_type.counts_walks:
-            if value is None:
-                if walk_target is not None:
-                    session.delete(walk_target)
-            elif walk_target is None:
-                session.add(WalkTarget(district_id=district.id, year=year, target=int(value)))
-            else:
-                walk_target.target = int(value)
+            set_walk_target(session, district_id=district.id, year=year,
+                            target=None if value is None else int(value))
             continue
         current = existing.get(measure_type.id)
         if value is None:

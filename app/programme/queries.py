@@ -73,6 +73,15 @@ def measure_types(session: Session, *, active_only: bool = False) -> list[Measur
 # --- measures done, targets ------------------------------------------------------------------
 
 
+def recent_measures(session: Session, district_id: int | None = None) -> list[Measure]:
+    """The 50 measures done last (in one district, given one)."""
+    query = (select(Measure).join(District).order_by(Measure.done_on.desc(), Measure.id.desc())
+             .limit(50))
+    if district_id:
+        query = query.where(Measure.district_id == district_id)
+    return session.scalars(query).all()
+
+
 def measures_done(
     session: Session, years: list[int], district_id: int | None = None
 ) -> dict[tuple[int, int, int], float]:

@@ -6,24 +6,28 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.extensions import db
+from app.forms import FlaskForm
 from app.i18n import locale_code
 from app.labels import options
 from app.models import District, Measure, MeasureType
-from app.places.buildings import ImportFailed, parse_number
+from app.places.buildings import ImportFailed
+from app.places.queries import districts_by_name
 from app.policy import can, get_or_404, require
 from app.programme import bp, labels, queries
 from app.programme import operations as ops
-from app.programme.forms import MeasureForm, MeasureImportForm, MeasureTypeForm, PlanForm
+from app.programme.forms import (
+    ConfirmForm,
+    MeasureForm,
+    MeasureImportForm,
+    MeasureTypeForm,
+    plan_form,
+    target_field_name,
+)
 from app.programme.pdf import render_analysis
 from app.services import DomainError
 from app.timeutil import local_today
-
-
-def _districts() -> list[District]:
-    return list(db.session.scalars(select(District).order_by(District.name)))
 
 
 def _year(default: int | None = None) -> int:
@@ -45,7 +49,7 @@ def _measure_form() -> MeasureForm:
            for t in queries.measure_types(db.session, active_only=True) if not t.counts_walks]
     )
     form.district_id.choices = options(
-        [(0, _("Choose…"))] + [(d.id, d.name) for d in _districts()]
+        [(0, _("Choose…"))] + [(d.id, d.name) for d in districts_by_name()]
     )
     return form
 
@@ -53,14 +57,10 @@ def _measure_form() -> MeasureForm:
 def _measures_page(form: MeasureForm, import_form: MeasureImportForm, *, errors=None,
                    status: int = 200):
     district_id = request.args.get("district", type=int)
-    query = (select(Measure).join(District).order_by(Measure.done_on.desc(), Measure.id.desc())
-             .limit(50))
-    if district_id:
-        query = query.where(Measure.district_id == district_id)
     return render_template(
         "programme/measures.html", form=form, import_form=import_form,
-        measures=db.session.scalars(query).all(), import_errors=errors or [],
-        columns=ops.CSV_COLUMNS + ops.CSV_OPTIONAL, districts=_districts(),
+        measures=queries.recent_measures(db.session, district_id), import_errors=errors or [],
+        columns=ops.CSV_COLUMNS + ops.CSV_OPTIONAL, districts=districts_by_name(),
         district_id=district_id,
     ), status
 
@@ -76,8 +76,8 @@ def measures():
         try:
             ops.record_measure(
                 db.session,
-                measure_type=db.session.get(MeasureType, form.type_id.data),
-                district=db.session.get(District, form.district_id.data),
+                measure_type=get_or_404(MeasureType, form.type_id.data),
+                district=get_or_404(District, form.district_id.data),
                 done_on=form.done_on.data, amount=float(form.amount.data),
                 note=form.note.data or "", user=current_user,
             )
@@ -119,7 +119,7 @@ def delete_measure(measure_id: int):
     measure = get_or_404(Measure, measure_id)
     if not can(current_user, "delete_measure", measure):
         abort(403)
-    PlanForm().validate_on_submit()  # the CSRF check
+    ConfirmForm().validate_on_submit()  # the CSRF check
     ops.delete_measure(db.session, measure)
     db.session.commit()
     flash(_("The measure is removed."), "success")
@@ -154,76 +154,54 @@ def measure_types():
 def toggle_measure_type(type_id: int):
     require("manage_measure_types")
     measure_type = get_or_404(MeasureType, type_id)
-    PlanForm().validate_on_submit()
+    ConfirmForm().validate_on_submit()
     ops.set_measure_type_active(db.session, measure_type, request.form.get("active") == "1")
     db.session.commit()
     return redirect(url_for("programme.measure_types"), code=303)
 
 
+def _plan_form(district: District, year: int, types) -> FlaskForm:
+    locale = locale_code()
+    goal = queries.survey_goals(db.session, [year], district.id).get((district.id, year))
+    targets = queries.targets(db.session, [year], district.id)
+    return plan_form(
+        types, {t.id: f"{t.name(locale)} ({t.unit(locale)})" for t in types},
+        {t.id: targets.get((district.id, t.id, year)) for t in types}, goal,
+    )
+
+
 @bp.route("/admin/plans", methods=["GET", "POST"])
 def plan():
     require("edit_plan")
-    districts = _districts()
+    districts = districts_by_name()
     if not districts:
         return render_template("programme/plan.html", districts=[], district=None), 200
     district_id = request.values.get("district", type=int)
     district = get_or_404(District, district_id) if district_id else districts[0]
     year = _year(local_today().year)
     types = queries.measure_types(db.session)
-    current = queries.targets(db.session, [year], district.id)
-    goal = queries.survey_goals(db.session, [year], district.id).get((district.id, year))
-    values = {t.id: _plain(current.get((district.id, t.id, year))) for t in types}
-    goal_value = _plain(goal)
-    errors: dict[str, str] = {}
-    form = PlanForm()
+    form = _plan_form(district, year, types)
     if form.validate_on_submit():
-        parsed: dict[int, float | None] = {}
-        for measure_type in types:
-            raw = request.form.get(f"target-{measure_type.id}", "").strip()
-            values[measure_type.id] = raw
-            if raw == "":
-                parsed[measure_type.id] = None
-                continue
-            try:
-                parsed[measure_type.id] = parse_number(raw)
-            except ValueError:
-                errors[f"target-{measure_type.id}"] = _("A number, or empty for no target.")
-            else:
-                if parsed[measure_type.id] < 0:
-                    errors[f"target-{measure_type.id}"] = _("A number, or empty for no target.")
-        goal_value = request.form.get("survey_goal", "").strip()
-        survey_goal = None
-        if goal_value:
-            try:
-                survey_goal = parse_number(goal_value)
-            except ValueError:
-                errors["survey_goal"] = _("A share is a percentage from 0 to 100.")
-        if not errors:
-            try:
-                ops.save_plan(db.session, district=district, year=year, targets=parsed,
-                              survey_goal=survey_goal)
-            except DomainError as error:
-                db.session.rollback()
-                errors[error.field or "survey_goal"] = str(error.message)
-            else:
-                db.session.commit()
-                flash(_("The plan for %(district)s %(year)d is saved.",
-                        district=district.name, year=year), "success")
-                return redirect(url_for("programme.plan", district=district.id, year=year),
-                                code=303)
+        try:
+            ops.save_plan(
+                db.session, district=district, year=year, survey_goal=form.survey_goal.data,
+                targets={t.id: form[target_field_name(t.id)].data for t in types},
+            )
+        except DomainError as error:
+            db.session.rollback()
+            field = error.field if error.field in form else "survey_goal"
+            form[field].errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The plan for %(district)s %(year)d is saved.",
+                    district=district.name, year=year), "success")
+            return redirect(url_for("programme.plan", district=district.id, year=year),
+                            code=303)
     this_year = local_today().year
     return render_template(
         "programme/plan.html", form=form, district=district, districts=districts, year=year,
-        types=types, values=values, goal_value=goal_value, errors=errors,
-        years=list(range(this_year + 2, 2014, -1)),
-    ), 422 if errors else 200
-
-
-def _plain(value: float | None) -> str:
-    """A stored number as the form shows it: 20, 12.5."""
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
+        types=types, years=list(range(this_year + 2, 2014, -1)),
+    ), 422 if form.errors else 200
 
 
 # --- the analysis ----------------------------------------------------------------------------
@@ -250,7 +228,7 @@ def analysis(district_id: int):
     data = _analysis(district_id)
     return render_template(
         "programme/analysis.html", data=data, questions=labels.QUESTIONS,
-        districts=_districts(), years=list(range(local_today().year + 1, 2014, -1)),
+        districts=districts_by_name(), years=list(range(local_today().year + 1, 2014, -1)),
     )
 
 

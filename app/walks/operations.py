@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import (
-    District,
     LightCondition,
     ParticipantRole,
     User,
@@ -23,11 +22,11 @@ from app.services import DomainError
 def plan_walk(
     session: Session,
     *,
-    district: District,
+    district_id: int,
     title: str,
     planned_start: datetime,
     light_condition: LightCondition,
-    leader: User | None,
+    leader_id: int | None,
     route: str = "",
     notes: str = "",
     participants: list[tuple[str, ParticipantRole]] = (),
@@ -36,11 +35,11 @@ def plan_walk(
     if not title.strip():
         raise DomainError(_l("Give the walk a title."), field="title")
     walk = Walk(
-        district=district,
+        district_id=district_id,
         title=title.strip(),
         planned_start=planned_start,
         light_condition=light_condition,
-        leader=leader,
+        leader_id=leader_id or None,
         route=route.strip(),
         notes=notes.strip(),
         created_by=created_by,

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.findings.photos import photo_keys
 from app.htmx import wants_fragment
 from app.labels import options
-from app.models import District, FollowUpItem, User, Walk, WalkStatus
+from app.models import FollowUpItem, Walk, WalkStatus
 from app.navigation import home_for
 from app.places.queries import district_choices, districts_by_name
 from app.policy import can, require, visible_findings_clause
@@ -96,8 +96,7 @@ def new():
         try:
             walk = walk_service.plan_walk(
                 db.session, **_walk_fields(form),
-                district=db.session.get(District, form.district_id.data),
-                leader=db.session.get(User, form.leader_id.data) if form.leader_id.data else None,
+                district_id=form.district_id.data, leader_id=form.leader_id.data,
                 created_by=current_user,
             )
         except DomainError as error:

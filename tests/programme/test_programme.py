@@ -253,3 +253,32 @@ def test_a_manager_may_not_change_the_plan_or_the_measure_types(client, login, a
                        data={"survey_goal": "50"}).status_code == 404
     assert client.post("/admin/measure-types", data={
         "name_sv": "X", "name_en": "X", "unit_sv": "st", "unit_en": "pcs"}).status_code == 404
+
+
+def test_a_wrong_plan_number_is_named_and_what_was_typed_stays(client, login, app, make):
+    import re
+
+    login("admin")
+    alby = make.district("Alby")
+    fire, courtyard = _type_id(app, "fire_training"), _type_id(app, "courtyard")
+    client.post(f"/admin/plans?district={alby}&year=2020", data={f"target-{fire}": "3"})
+    response = client.post(f"/admin/plans?district={alby}&year=2020", headers=SV, data={
+        f"target-{fire}": "12,5", f"target-{courtyard}": "-1", "survey_goal": "hundra"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+
+    def value(name):
+        [typed] = re.findall(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html)
+        return typed
+
+    assert (value(f"target-{fire}"), value(f"target-{courtyard}"), value("survey_goal")) == (
+        "12,5", "-1", "hundra")
+    assert f'id="target-{courtyard}-error"' in html and f'id="target-{fire}-error"' not in html
+    assert 'id="survey_goal-error"' in html
+    assert "Mål i trygghetsmätningen: andel som känner sig trygga (%)" in html
+    with app.app_context():  # nothing saved: the fire target is still 3
+        plan = db.session.scalar(db.select(DistrictPlan).where(DistrictPlan.district_id == alby))
+        assert [t.target for t in plan.targets] == [3] and plan.survey_goal is None
+    over = client.post(f"/admin/plans?district={alby}&year=2020", headers=SV,
+                       data={"survey_goal": "101"})
+    assert over.status_code == 422 and 'id="survey_goal-error"' in over.get_data(as_text=True)
