@@ -124,7 +124,6 @@ def configure_blueprints(app: Flask) -> None:
     from app.privacy import bp as privacy_bp
     from app.programme import bp as programme_bp
     from app.pwa import bp as pwa_bp
-    from app.remediation import bp as remediation_bp
     from app.reports import bp as reports_bp
     from app.walks import bp as walks_bp
 
@@ -134,7 +133,6 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(findings_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(privacy_bp)
-    app.register_blueprint(remediation_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(programme_bp)
     app.register_blueprint(exports_bp)

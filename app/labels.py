@@ -79,6 +79,19 @@ LABELS = {
     },
 }
 
+# Marker and legend colours per status (the map's one source).
+STATUS_COLOURS = {
+    "new": "#1565c0",
+    "acknowledged": "#6a1b9a",
+    "assigned": "#ef6c00",
+    "in_progress": "#f9a825",
+    "fixed": "#2e7d32",
+    "verified": "#1b5e20",
+    "wont_fix": "#616161",
+    "not_ours": "#8d6e63",
+    "duplicate": "#9e9e9e",
+}
+
 UNSAFE_RATINGS = {
     1: _l("1 – A little unsafe"),
     2: _l("2 – Quite unsafe"),

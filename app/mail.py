@@ -60,7 +60,7 @@ def notify_assignment(session: Session, finding: Finding, *, actor: User | None,
                     category=finding.category.name(assignee.language or DEFAULT_LANGUAGE),
                     id=finding.id)
         body = render_template(
-            "remediation/mail/assigned.txt", finding=finding, user=assignee, actor=actor,
+            "findings/mail/assigned.txt", finding=finding, user=assignee, actor=actor,
             url=finding_url(config, finding), lang=assignee.language or DEFAULT_LANGUAGE,
         )
     return queue(session, assignee, to_address=assignee.email, subject=subject, body=body)
@@ -69,7 +69,7 @@ def notify_assignment(session: Session, finding: Finding, *, actor: User | None,
 def queue_reminders(session: Session, *, config: Mapping, today=None) -> int:
     """The daily digest of overdue findings: to each assignee, and to each manager for
     their districts (all districts when they have none). Once per user and day."""
-    from app.remediation.filters import overdue_condition
+    from app.findings.filters import overdue_condition
 
     today = today or local_today()
     overdue = list(session.scalars(
@@ -114,7 +114,7 @@ def queue_reminders(session: Session, *, config: Mapping, today=None) -> int:
                     OutboxMail.user_id == user.id, OutboxMail.subject == subject).limit(1)):
                 continue
             body = render_template(
-                "remediation/mail/digest.txt", findings=findings, user=user, today=today,
+                "findings/mail/digest.txt", findings=findings, user=user, today=today,
                 base_url=config["BASE_URL"].rstrip("/"), lang=lang,
             )
         queue(session, user, to_address=user.email, subject=subject, body=body)

@@ -24,6 +24,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
 
+from app.findings.filters import FindingFilters, apply_filters
 from app.models import (
     Building,
     Category,
@@ -33,7 +34,6 @@ from app.models import (
     User,
     Walk,
 )
-from app.remediation.filters import FindingFilters, apply_filters
 from app.reports.queries import Period, period_from_args
 from app.timeutil import LOCAL, to_local
 

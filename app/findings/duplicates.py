@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.findings.filters import open_clause
 from app.models import Finding
-from app.remediation.filters import open_clause
 from app.services.geo import bounding_box, distance_m, flat_distance_m, valid_position
 
 DUPLICATE_RADIUS_M = 30.0

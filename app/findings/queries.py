@@ -1,11 +1,95 @@
-"""Reads for the finding pages, and the one loader of a finding (load + may-view check)."""
+"""Reads for the finding pages and the inboxes (what waits for managers and for a fixer),
+and the one loader of a finding (load + may-view check)."""
 
 from __future__ import annotations
 
-from app.models import Finding
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, false, func, select
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.findings.filters import (
+    SEVERITY_ORDER,
+    list_options,
+    open_clause,
+    overdue_condition,
+)
+from app.models import Finding, FindingStatus, Photo, PhotoKind, User
 from app.policy import get_or_404
+from app.timeutil import local_today
 
 
 def finding_or_404(finding_id: int) -> Finding:
     """The finding, if the current user may see it; else 404 (hidden, not forbidden)."""
     return get_or_404(Finding, finding_id, "view_finding")
+
+
+INBOX_LIMIT = 100
+
+
+# "To verify": the order a manager picks (kept for the session), ten cards a page.
+VERIFY_PER_PAGE = 10
+VERIFY_SORTS = {
+    "newest": (_l("Newest fix first"), lambda: [
+        Finding.fixed_at.is_(None), Finding.fixed_at.desc(), Finding.id.desc()]),
+    "waiting": (_l("Longest waiting first"), lambda: [
+        Finding.fixed_at.is_(None), Finding.fixed_at, Finding.id]),
+    "due": (_l("Due date"), lambda: [
+        Finding.due_date.is_(None), Finding.due_date, Finding.fixed_at, Finding.id]),
+    "severity": (_l("Most severe first"), lambda: [
+        case(SEVERITY_ORDER, value=Finding.severity, else_=9), Finding.fixed_at, Finding.id]),
+}
+VERIFY_SORT_DEFAULT = "newest"
+
+
+def to_verify(sort: str = VERIFY_SORT_DEFAULT, page: int = 1,
+              per_page: int = VERIFY_PER_PAGE):
+    """Fixed and waiting for a manager's check, one page of them in the order `sort` names
+    (the newest fix first unless the manager chose otherwise): a page of Flask-SQLAlchemy's
+    Pagination, the last page when `page` lies past it (its last card was just verified)."""
+    order = VERIFY_SORTS.get(sort, VERIFY_SORTS[VERIFY_SORT_DEFAULT])[1]()
+    query = (select(Finding).where(Finding.status == FindingStatus.FIXED)
+             .options(*list_options()).order_by(*order))
+    result = db.paginate(query, page=max(1, page), per_page=per_page, error_out=False)
+    if result.page > 1 and not result.items and result.pages:
+        result = db.paginate(query, page=result.pages, per_page=per_page, error_out=False)
+    return result
+
+
+def new_findings(session: Session, limit: int = INBOX_LIMIT) -> list[Finding]:
+    """Reported and not yet acknowledged by anyone: the oldest first."""
+    return list(session.scalars(
+        select(Finding).where(Finding.status == FindingStatus.NEW)
+        .options(*list_options())
+        .order_by(Finding.created_at, Finding.id)
+        .limit(limit)))
+
+
+def inbox_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(Finding.status, func.count()).where(
+            Finding.status.in_([FindingStatus.FIXED, FindingStatus.NEW]))
+        .group_by(Finding.status)).all()
+    counts = {FindingStatus(status).value: n for status, n in rows}
+    return {"verify": counts.get("fixed", 0), "new": counts.get("new", 0)}
+
+
+def my_tasks(session: Session, user: User, today: date | None = None) -> list[Finding]:
+    """Open findings assigned to the user: overdue first, then by due date."""
+    today = today or local_today()
+    return list(session.scalars(
+        select(Finding)
+        .where(Finding.assignee_id == user.id, open_clause(),
+               Finding.confidential == false())
+        .options(*list_options())
+        .order_by(case((overdue_condition(today), 0), else_=1),
+                  Finding.due_date.is_(None), Finding.due_date, Finding.id)
+    ))
+
+
+def before_after(finding: Finding) -> tuple[list[Photo], list[Photo]]:
+    before = [p for p in finding.photos if p.kind == PhotoKind.FINDING]
+    after = [p for p in finding.photos if p.kind == PhotoKind.AFTER]
+    return before, after

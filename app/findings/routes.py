@@ -1,34 +1,69 @@
+"""/findings and what hangs off it: recording a finding on a walk, the list and map, bulk
+actions, the workflow actions on a finding, the managers' inboxes, the fixer's task list,
+and the admin pages for categories, priorities and the mail outbox."""
+
+from __future__ import annotations
+
 from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask import session as cookie_session
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.wsgi import LimitedStream
 
-from app import page_cache
+from app import jobs, page_cache
+from app import mail as mail_service
 from app.errors import too_large_message
 from app.extensions import db
-from app.findings import bp
+from app.findings import assignment, bp, comments, duplicates, listing, queries, workflow
+from app.findings import filters as lists
 from app.findings import operations as finding_service
-from app.findings.forms import FindingForm
+from app.findings.bulk import bulk_apply
+from app.findings.forms import (
+    AssignForm,
+    CategoryForm,
+    CommentForm,
+    FindingForm,
+    FixForm,
+    PriorityForm,
+    TransitionForm,
+)
+from app.findings.page import fill_assign_form, finding_page
 from app.findings.photos import attach_photo, photo_keys
 from app.findings.photos import delete_photo as delete_photo_operation
 from app.findings.queries import finding_or_404
+from app.findings.timeline import record_changes, snapshot
 from app.htmx import wants_fragment
 from app.i18n import human_size, locale_code
-from app.labels import options
-from app.models import Building, Category, Finding, Photo, PhotoKind, Walk
-from app.policy import can, visible_findings_clause
+from app.labels import label, options
+from app.models import (
+    Building,
+    Category,
+    Finding,
+    FindingStatus,
+    OutboxMail,
+    Photo,
+    PhotoKind,
+    Priority,
+    User,
+    Walk,
+)
+from app.policy import can, get_or_404, require, visible_findings_clause
 from app.services import DomainError
 from app.services import photos as photo_service
 from app.services.geo import nearest_buildings
@@ -225,8 +260,6 @@ def near(walk_id: int):
 @bp.get("/findings/<int:finding_id>")
 def show(finding_id: int):
     finding = finding_or_404(finding_id)  # who may see it: checked on every request
-    from app.remediation.page import finding_page  # the page shows the remediation too
-
     # Kept per state of the findings, as this user sees it (their forms, their actions).
     return page_cache.page("findings", lambda: finding_page(finding)[0])
 
@@ -250,8 +283,6 @@ def edit(finding_id: int):
     processed = _process_uploads(form)
     if processed is None:
         return _form_response(form, walk, categories, finding, status=422)
-    from app.remediation.timeline import record_changes, snapshot
-
     before = snapshot(finding)
     try:
         finding_service.update_finding(db.session, finding, form.input())
@@ -297,3 +328,453 @@ def delete_photo(finding_id: int, photo_id: int):
     delete_files(keys)
     flash(_("The photo is deleted."), "success")
     return redirect(url_for("findings.edit", finding_id=finding.id), code=303)
+
+
+@bp.app_context_processor
+def remediation_helpers():
+    return {"is_overdue": lists.is_overdue}
+
+
+
+# --- list, map, bulk ---------------------------------------------------------------------
+
+
+@bp.get("/findings")
+def findings():
+    if not can(current_user, "list_findings"):
+        abort(404)
+    # Kept per state of the findings: a manager's reload costs a lookup ("5 minutes ago" in
+    # its rows: a minute at most).
+    return page_cache.page("findings", listing.findings_page, minutes=True)
+
+
+
+@bp.get("/findings/map")
+def findings_map():
+    if not can(current_user, "list_findings"):
+        abort(404)
+    if request.accept_mimetypes.best == "application/json":  # map.js, after a pan or zoom
+        response = jsonify(points=page_cache.answer("findings", lambda: listing.map_request()[2]))
+        response.vary.add("Accept")
+        return response
+    return page_cache.page("findings", listing.map_page)
+
+
+
+def _safe_next(target: str | None, fallback: str) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return fallback
+
+
+@bp.post("/findings/bulk")
+def bulk():
+    if not can(current_user, "assign_finding"):
+        abort(403)
+    form = listing.bulk_form()
+    back = _safe_next(form.next.data, url_for("findings.findings"))
+    ids = [i for i in (form.ids.data or []) if i]
+    if not form.validate() or not ids:
+        if not ids:
+            flash(_("Select at least one finding."), "error")
+        else:
+            flash(_("The bulk action could not be done: %(errors)s",
+                    errors="; ".join(e for errs in form.errors.values() for e in errs)),
+                  "error")
+        return redirect(back, code=303)
+    findings = db.session.scalars(
+        select(Finding).where(Finding.id.in_(ids)).order_by(Finding.id)).all()
+    versions = {f.id: request.form.get(f"v-{f.id}") for f in findings}
+    action = request.form.get("action") or form.action.data
+    notify: list[int] = []
+
+    if action == "assign":
+        assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+        priority = db.session.get(Priority, form.priority_id.data) if form.priority_id.data \
+            else None
+        if assignee is None:
+            flash(_("Choose whom to assign the findings to."), "error")
+            return redirect(back, code=303)
+
+        def act(finding, version):
+            changed = assignment.assign(
+                db.session, finding, actor=current_user, expected_version=version,
+                assignment=assignment.Assignment(assignee=assignee, priority=priority,
+                                              due_date=form.due_date.data,
+                                              note=form.reason.data or ""))
+            if changed:
+                notify.append(finding.id)
+        def done_message(n):
+            return ngettext("%(num)d finding assigned.", "%(num)d findings assigned.", n)
+    elif action == "status" and form.to.data:
+        def act(finding, version):
+            workflow.transition(db.session, finding, actor=current_user, to=form.to.data,
+                               reason=form.reason.data or "", expected_version=version)
+        def done_message(n):
+            return ngettext("%(num)d finding changed.", "%(num)d findings changed.", n)
+    else:
+        flash(_("Choose a new status."), "error")
+        return redirect(back, code=303)
+
+    result = bulk_apply(db.session, findings, versions, act)
+    for finding in findings:
+        if finding.id in notify:
+            mail_service.notify_assignment(db.session, finding, actor=current_user,
+                                           config=current_app.config)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed these findings at the same time. Nothing was saved; "
+                "please try again."), "error")
+        return redirect(back, code=303)
+    _deliver_mail()
+    if result.done:
+        flash(done_message(len(result.done)), "success")
+    for finding_id, reason in result.failed:
+        flash(_("#%(id)d not changed: %(reason)s", id=finding_id, reason=reason), "error")
+    return redirect(back, code=303)
+
+
+def _deliver_mail() -> None:
+    """Send queued mail in the background when SMTP is configured (never in the request: a
+    slow mail server must not hold up the page); a failure stays in the outbox."""
+    if current_app.config.get("MAIL_SERVER"):
+        jobs.enqueue("deliver_mail")
+
+
+# --- one finding --------------------------------------------------------------------------
+
+
+def _conflict(finding_id: int, message=None):
+    db.session.rollback()
+    finding = finding_or_404(finding_id)
+    return finding_page(
+        finding, status=409,
+        conflict=str(message or _l(
+            "Someone else changed this finding while you were working on it. Nothing of "
+            "yours was saved: check its current state below and try again.")),
+    )
+
+
+def _commit_or_conflict(finding_id: int, keys=()):
+    """Commit; None when fine, else the 409 page (stored files of the attempt removed)."""
+    try:
+        commit_or_discard(db.session, keys)
+    except StaleDataError:
+        return _conflict(finding_id)
+    return None
+
+
+def _after_action(finding: Finding, message: str):
+    flash(message, "success")
+    return redirect(_safe_next(request.form.get("next"),
+                               url_for("findings.show", finding_id=finding.id)), code=303)
+
+
+# The workflow forms on a finding's page: open_form name → finding_page's argument.
+_FORMS = {"assign": "assign_form", "status": "transition_form", "fix": "fix_form",
+          "comment": "comment_form"}
+
+
+def _submit(finding: Finding, form, name: str, change, error_field):
+    """One workflow form on a finding's page: validate, `change()` (returns the storage keys
+    it wrote, if any), commit. None once committed, else the page to answer: 409 when
+    someone else changed the finding, else 422 with the form open and the service's error
+    on `error_field(error)`."""
+    finding_id = finding.id
+
+    def again(finding: Finding):
+        return finding_page(finding, status=422, open_form=name, **{_FORMS[name]: form})
+
+    if not form.validate_on_submit():
+        return again(finding)
+    try:
+        keys = change() or ()
+    except workflow.ConflictError as error:
+        return _conflict(finding_id, error.message)
+    except StaleDataError:
+        # The change's own flush met a version someone committed after the form check.
+        return _conflict(finding_id)
+    except DomainError as error:
+        db.session.rollback()
+        error_field(error).errors = [str(error.message)]
+        return again(finding_or_404(finding_id))
+    return _commit_or_conflict(finding_id, keys)
+
+
+def _field_named(form, default: str):
+    """The form field a service error names, else `default`."""
+    return lambda error: getattr(form, error.field or default, None) or getattr(form, default)
+
+
+@bp.post("/findings/<int:finding_id>/assign")
+def assign(finding_id: int):
+    finding = finding_or_404(finding_id)
+    if not can(current_user, "assign_finding", finding):
+        abort(403)
+    form = AssignForm()
+    fill_assign_form(form, finding)
+
+    def assign_it() -> None:
+        changed = assignment.assign(
+            db.session, finding, actor=current_user, expected_version=form.version.data,
+            assignment=assignment.Assignment(
+                assignee=db.session.get(User, form.assignee_id.data),
+                priority=db.session.get(Priority, form.priority_id.data)
+                if form.priority_id.data else None,
+                due_date=form.due_date.data,
+                responsible_party=form.responsible_party.data or "",
+                planned_action=form.planned_action.data or "",
+                note=form.note.data or "",
+            ),
+        )
+        if changed:
+            mail_service.notify_assignment(db.session, finding, actor=current_user,
+                                           config=current_app.config)
+
+    failed = _submit(finding, form, "assign", assign_it, _field_named(form, "assignee_id"))
+    if failed:
+        return failed
+    _deliver_mail()
+    return _after_action(finding, _("Assigned to %(name)s.", name=finding.assignee.name))
+
+
+@bp.post("/findings/<int:finding_id>/status")
+def change_status(finding_id: int):
+    finding = finding_or_404(finding_id)
+    if not can(current_user, "transition_finding", finding):
+        abort(403)
+    form = TransitionForm()
+
+    def move() -> None:
+        duplicate_of = None
+        if form.duplicate_of_id.data:
+            duplicate_of = db.session.get(Finding, form.duplicate_of_id.data)
+            if duplicate_of is None or not can(current_user, "view_finding", duplicate_of):
+                raise DomainError(_("There is no finding with that number."),
+                                  field="duplicate_of_id")
+        workflow.transition(
+            db.session, finding, actor=current_user, to=form.to.data,
+            note=form.note.data or "", reason=form.reason.data or "",
+            referred_to=form.referred_to.data or "", duplicate_of=duplicate_of,
+            expected_version=form.version.data,
+        )
+
+    def status_error_field(error: DomainError):
+        target = getattr(form, error.field or "to", None)
+        if target is None or error.field == "to":
+            # The status field may not offer the refused target at all: say it up top too.
+            flash(str(error.message), "error")
+            target = form.to
+        return target
+
+    failed = _submit(finding, form, "status", move, status_error_field)
+    if failed:
+        return failed
+    return _after_action(finding, _("The status is now “%(status)s”.",
+                                    status=label(finding.status)))
+
+
+def _processed_photo(form) -> object | None:
+    """The optional photo sent with the form, processed; DomainError on `photo` if rejected."""
+    upload = request.files.get(form.photo.name)
+    if not upload or not upload.filename:
+        return None
+    try:
+        return photo_service.process_upload(upload.read())
+    except photo_service.PhotoRejected as rejected:
+        raise DomainError(_("The photo was not saved: %(reason)s Choose it again and send.",
+                            reason=str(rejected.message)), field="photo") from rejected
+
+
+def _save_optional_photo(finding: Finding, processed, kind: PhotoKind, **extra) -> list[str]:
+    """Store the photo if one came with the form; the storage keys to remove on failure."""
+    if processed is None:
+        return []
+    photo, _created = attach_photo(db.session, get_storage(), finding, processed, kind=kind,
+                                   uploaded_by_id=current_user.id, **extra)
+    return photo_keys(photo)
+
+
+@bp.post("/findings/<int:finding_id>/fixed")
+def mark_fixed(finding_id: int):
+    finding = finding_or_404(finding_id)
+    if not can(current_user, "transition_finding", finding):
+        abort(403)
+    form = FixForm()
+
+    def mark() -> list[str]:
+        processed = _processed_photo(form)
+        workflow.transition(db.session, finding, actor=current_user, to=FindingStatus.FIXED,
+                           note=form.note.data or "", expected_version=form.version.data)
+        return _save_optional_photo(finding, processed, PhotoKind.AFTER)
+
+    failed = _submit(finding, form, "fix", mark,
+                     lambda error: form.photo if error.field == "photo" else form.note)
+    if failed:
+        return failed
+    flash(_("Marked as fixed. Thank you!"), "success")
+    target = url_for("findings.tasks") if can(current_user, "list_tasks") else url_for(
+        "findings.show", finding_id=finding.id)
+    return redirect(target, code=303)
+
+
+@bp.post("/findings/<int:finding_id>/comments")
+def comment(finding_id: int):
+    finding = finding_or_404(finding_id)
+    if not can(current_user, "comment_finding", finding):
+        abort(403)
+    form = CommentForm()
+
+    def add() -> list[str]:
+        processed = _processed_photo(form)
+        item = comments.add_comment(db.session, finding, author=current_user,
+                                   body=form.body.data)
+        return _save_optional_photo(finding, processed, PhotoKind.COMMENT, comment_id=item.id)
+
+    failed = _submit(finding, form, "comment", add,
+                     lambda error: form.photo if error.field == "photo" else form.body)
+    if failed:
+        return failed
+    flash(_("The comment is saved."), "success")
+    return redirect(url_for("findings.show", finding_id=finding.id) + "#comments", code=303)
+
+
+@bp.get("/findings/possible-duplicates")
+def possible_duplicates():
+    """Open findings of the same category within 30 m (for the add-finding form)."""
+    if not can(current_user, "find_duplicates"):
+        abort(404)
+    lat = request.args.get("lat", type=float, default=request.args.get("latitude", type=float))
+    lon = request.args.get("lon", type=float,
+                           default=request.args.get("longitude", type=float))
+    category_id = request.args.get("category_id", type=int)
+    exclude = request.args.get("exclude", type=int)
+    near = [
+        n for n in duplicates.possible_duplicates(db.session, lat, lon, category_id,
+                                               exclude_id=exclude)
+        if can(current_user, "view_finding", n.finding)
+    ]
+    return render_template("findings/_duplicates.html", near=near, asked=True)
+
+
+# --- managers' inboxes -------------------------------------------------------------------
+
+
+# The order a manager chose for "To verify", kept in the session cookie for them (not for
+# the next person to log in on the same phone).
+_VERIFY_SORT = "verify_sort"
+
+
+@bp.get("/inbox/verify")
+def inbox_verify():
+    if not can(current_user, "list_findings"):
+        abort(404)
+    mine = f"{current_user.id}:"
+    sort = request.args.get("sort")
+    if sort in queries.VERIFY_SORTS:
+        cookie_session[_VERIFY_SORT] = mine + sort
+    else:
+        kept = str(cookie_session.get(_VERIFY_SORT, ""))
+        sort = kept.removeprefix(mine) if kept.startswith(mine) else ""
+        sort = sort if sort in queries.VERIFY_SORTS else queries.VERIFY_SORT_DEFAULT
+    page = queries.to_verify(sort, request.args.get("page", 1, type=int))
+    # A verified or reopened card brings the manager back to the page it was on.
+    back = url_for("findings.inbox_verify", page=page.page if page.page > 1 else None)
+    return render_template(
+        "findings/inbox.html", kind="verify", page=page, items=page.items,
+        sort=sort, sorts=[(key, label) for key, (label, _order) in
+                          queries.VERIFY_SORTS.items()],
+        back=back, counts=queries.inbox_counts(db.session))
+
+
+@bp.get("/inbox/new")
+def inbox_new():
+    if not can(current_user, "list_findings"):
+        abort(404)
+    return render_template("findings/inbox.html", kind="new",
+                           items=queries.new_findings(db.session),
+                           back=url_for("findings.inbox_new"),
+                           counts=queries.inbox_counts(db.session),
+                           limit=queries.INBOX_LIMIT)
+
+
+# --- fixer --------------------------------------------------------------------------------
+
+
+@bp.get("/tasks")
+def tasks():
+    if not can(current_user, "list_tasks"):
+        abort(404)
+    items = queries.my_tasks(db.session, current_user)
+    return render_template("findings/tasks.html", tasks=items)
+
+
+# --- admin --------------------------------------------------------------------------------
+
+
+@bp.get("/admin/outbox")
+def outbox():
+    require("read_outbox")
+    page = db.paginate(
+        select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
+        per_page=50, error_out=False)
+    return render_template("findings/outbox.html", page=page)
+
+
+@bp.get("/admin/outbox/<int:mail_id>")
+def outbox_mail(mail_id: int):
+    require("read_outbox")
+    item = get_or_404(OutboxMail, mail_id)
+    return render_template("findings/outbox_mail.html", mail=item)
+
+
+@bp.get("/admin/priorities")
+def priorities():
+    require("admin")
+    rows = db.session.scalars(select(Priority).order_by(Priority.position, Priority.days)).all()
+    return render_template("findings/priorities.html", priorities=rows)
+
+
+@bp.route("/admin/priorities/new", methods=["GET", "POST"], defaults={"priority_id": None})
+@bp.route("/admin/priorities/<int:priority_id>", methods=["GET", "POST"])
+def priority(priority_id: int | None):
+    require("admin")
+    item = get_or_404(Priority, priority_id) if priority_id else Priority(position=0)
+    form = PriorityForm(obj=item)
+    if form.validate_on_submit():
+        form.populate_obj(item)
+        db.session.add(item)
+        db.session.commit()
+        flash(_("The priority is saved."), "success")
+        return redirect(url_for("findings.priorities"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("findings/priority_form.html", form=form, item=item), status
+
+
+@bp.get("/admin/categories")
+def categories():
+    require("admin")
+    rows = db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
+    return render_template("findings/categories.html", categories=rows)
+
+
+@bp.route("/admin/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
+@bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
+def category(category_id: int | None):
+    require("admin")
+    item = get_or_404(Category, category_id) if category_id else Category(active=True)
+    form = CategoryForm(obj=item)
+    if form.validate_on_submit():
+        clash = db.session.scalar(select(Category).where(Category.slug == form.slug.data))
+        if clash is not None and clash.id != item.id:
+            form.slug.errors.append(_("Another category has that code."))
+        else:
+            form.populate_obj(item)
+            db.session.add(item)
+            db.session.commit()
+            flash(_("The category is saved."), "success")
+            return redirect(url_for("findings.categories"), code=303)
+    status = 422 if form.errors else 200
+    return render_template("findings/category_form.html", form=form, item=item), status

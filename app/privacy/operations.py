@@ -15,11 +15,11 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.findings.timeline import record_event
 from app.models import Finding, Photo, User
 from app.models.types import utcnow
 from app.policy import can
 from app.privacy import MIN_REGION_PIXELS, queries
-from app.remediation.timeline import record_event
 from app.services import DomainError
 from app.services.photos import redact_stored
 from app.storage import Storage, delete_files

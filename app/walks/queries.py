@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.extensions import db
 from app.i18n import locale_code
-from app.labels import label
+from app.labels import STATUS_COLOURS, label
 from app.models import (
     DONE_STATUSES,
     Building,
@@ -160,8 +160,6 @@ def visible_findings(walk: Walk, *, internal: bool = False) -> list[Finding]:
 
 def walk_page(walk: Walk, **extra) -> dict:
     """Everything walks/show.html needs; `extra` for a form to show again with its errors."""
-    from app.remediation.page import STATUS_COLOURS
-
     findings = visible_findings(walk)
     return {
         "walk": walk,

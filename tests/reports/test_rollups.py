@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.findings.operations import delete_finding
+from app.findings.workflow import transition
 from app.models import (
     DONE_STATUSES,
     BuildingRollup,
@@ -29,7 +30,6 @@ from app.models import (
     User,
     Walk,
 )
-from app.remediation.workflow import transition
 from app.reports import queries as reports
 from app.reports import rollups
 

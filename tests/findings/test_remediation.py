@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Photo, PhotoKind, User
 from app.timeutil import local_today
 from tests.conftest import TEST_PASSWORD, shared_rows
-from tests.remediation.test_scale_queries import _markers, expand
+from tests.findings.test_scale_queries import _markers, expand
 
 
 @pytest.fixture(autouse=True)
@@ -683,7 +683,7 @@ def test_demo_has_new_fittja_lighting_and_an_empty_task_list(seeded_demo, ctx):
                Finding.status == FindingStatus.NEW))
     assert count >= 4
     fixer = db.session.scalar(db.select(User).where(User.email == "fixer@example.org"))
-    from app.remediation.queries import my_tasks
+    from app.findings.queries import my_tasks
 
     assert my_tasks(db.session, fixer) == []
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from app import page_cache
-from app.remediation import filters as remediation
+from app.findings import filters
 
 
 @pytest.fixture
@@ -21,19 +21,19 @@ def six(make):
 
 
 def test_list_count_stops_at_the_cap_and_pages_still_work(client, login, six, monkeypatch):
-    monkeypatch.setattr(remediation, "COUNT_CAP", 4)
+    monkeypatch.setattr(filters, "COUNT_CAP", 4)
     login("manager")
     page = client.get("/findings").get_data(as_text=True)
     assert "Fler än 4 iakttagelser" in page
     assert "Sida 1" in page and "Sida 1 av" not in page
-    monkeypatch.setattr(remediation, "COUNT_CAP", 1000)
+    monkeypatch.setattr(filters, "COUNT_CAP", 1000)
     page_cache.clear()  # the cap is code: a new one comes with a restart
     page = client.get("/findings").get_data(as_text=True)
     assert "6 iakttagelser" in page and "Fler än" not in page
 
 
 def test_a_search_is_counted_to_its_own_smaller_cap(client, login, six, monkeypatch):
-    monkeypatch.setattr(remediation, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(filters, "SEARCH_COUNT_CAP", 3)
     login("manager")
     page = client.get("/findings?q=lampa").get_data(as_text=True)
     assert "Fler än 3 iakttagelser" in page
@@ -43,8 +43,8 @@ def test_a_search_is_counted_to_its_own_smaller_cap(client, login, six, monkeypa
 
 
 def test_capped_list_pages_through_every_finding(client, login, six, monkeypatch):
-    monkeypatch.setattr(remediation, "COUNT_CAP", 2)
-    monkeypatch.setattr("app.remediation.routes.PER_PAGE", 4)
+    monkeypatch.setattr(filters, "COUNT_CAP", 2)
+    monkeypatch.setattr("app.findings.listing.PER_PAGE", 4)
     login("manager")
     first = client.get("/findings?sort=oldest").get_data(as_text=True)
     second = client.get("/findings?sort=oldest&page=2").get_data(as_text=True)

@@ -18,9 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.findings import duplicates
+from app.findings import assignment, duplicates, queries, workflow
+from app.findings import filters as lists
+from app.findings.forms import AssignForm, CommentForm, FixForm, TransitionForm
 from app.i18n import local_date, locale_code
-from app.labels import label, options
+from app.labels import STATUS_COLOURS, label, options
 from app.models import (
     Building,
     Category,
@@ -38,9 +40,6 @@ from app.policy import (
     may_be_assigned,
 )
 from app.privacy import MIN_REGION_PIXELS
-from app.remediation import assignment, queries, workflow
-from app.remediation import filters as lists
-from app.remediation.forms import AssignForm, CommentForm, FixForm, TransitionForm
 
 FIELD_LABELS = {
     "status": _l("Status"),
@@ -55,20 +54,6 @@ FIELD_LABELS = {
     "photo_flagged": _l("Photo flagged as not blurred correctly"),
     "photo_flag_cleared": _l("Photo flag removed"),
 }
-
-# Marker and legend colours per status (the map's one source).
-STATUS_COLOURS = {
-    "new": "#1565c0",
-    "acknowledged": "#6a1b9a",
-    "assigned": "#ef6c00",
-    "in_progress": "#f9a825",
-    "fixed": "#2e7d32",
-    "verified": "#1b5e20",
-    "wont_fix": "#616161",
-    "not_ours": "#8d6e63",
-    "duplicate": "#9e9e9e",
-}
-
 
 def describe_events(events) -> list[dict]:
     """Timeline lines with ids turned into names, in the reader's language."""

@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from app.findings.timeline import record_event
+from app.findings.workflow import check_version, transition
 from app.models import DONE_STATUSES, Finding, FindingStatus, Priority, Role, User, utcnow
 from app.policy import assignable_clause, is_assignable, may_be_assigned
-from app.remediation.timeline import record_event
-from app.remediation.workflow import check_version, transition
 from app.services import DomainError
 from app.timeutil import local_today
 

@@ -1,8 +1,8 @@
 """Lists of findings: the filters every list, map and export shares, the overdue rule in
 SQL, text search, and pages whose count stops at a cap.
 
-The rest of remediation lives in app/remediation/: workflow (status changes), assignment,
-comments, timeline (events) and bulk; possible duplicates in app/findings/duplicates.py.
+The rest of the remediation sits beside it in app/findings/: workflow (status changes),
+assignment, comments, timeline (events), bulk and duplicates.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, bindparam, case, false, func, select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
+from app.findings.forms import FindingFilterForm
 from app.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
@@ -29,7 +30,6 @@ from app.models import (
     User,
     Walk,
 )
-from app.remediation.forms import FindingFilterForm
 from app.search import contains, dialect_name, finding_text_match
 from app.timeutil import local_today
 
