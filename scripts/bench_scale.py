@@ -1,20 +1,38 @@
-"""Manager pages and API calls at scale, each paired with a hello-world in the same run.
+"""Manager pages at scale as managers use them: thousands of distinct URLs drawn from the data.
 
     make bench-scale                      # PostgreSQL database trygg_scale, 1 M findings
+    make bench-scale BENCH_ARGS="--duration 600"          # + 10 minutes of varied reads
     .venv/bin/python scripts/bench_scale.py --db postgresql://…/mydb --no-seed --only list,search
     .venv/bin/python scripts/bench_scale.py --db sqlite:////tmp/trygg-scale.db --findings 100000
+    .venv/bin/python scripts/bench_scale.py --no-seed --dump-urls /tmp/urls.txt   # the URLs only
 
-Seeds the database with `flask seed-scale` unless it already holds the scale data set, starts
-Trygg and a Flask hello-world under gunicorn with the same settings (2 sync workers by
-default) on 127.0.0.1, then for each page runs `--clients` concurrent clients for
-`--seconds`, right after the same load on the hello-world, and prints p50/p95 latency and
-the page's req/s as a share of hello-world's. Bounded: a fixed time per page, a timeout per
-request, only 127.0.0.1.
+Seeds the database with `flask seed-scale` unless it already holds the scale data set, then
+draws, with a fixed random seed (`--seed`; two runs ask the same URLs in the same order), a
+pool of distinct URLs per page kind from the data:
+
+- list: /findings with district × status × category × page 1–40 (each filter often left out)
+- search: /findings?q= one of 50 words (read from the findings' texts and the buildings'
+  streets), alone or with a district or a status, page 1–3
+- map: the map's JSON answer after a pan (a box of 0.5–4 km somewhere in the districts)
+- detail: a finding's page, a random id
+- report1: the dashboard of one of the districts (this year, last year or a quarter)
+- reports: the dashboard of all districts (a year, a quarter or a month of the last three years)
+
+Each client walks through its kind's pool from its own place, so almost every request asks a
+URL that no earlier request of the run asked (the output says how many were distinct).
+
+Trygg and a Flask hello-world (scripts/hello_wsgi.py) run under gunicorn with the same
+settings: `--workers` sync workers, no access log, no restarts after N requests (the
+workers' memory growth is measured, not hidden). For each page kind the same `--clients`
+run `--seconds` against hello-world, then against the page, once per rate of `--writes`
+(a walker posting findings through the API meanwhile). Printed per kind: p50/p95/p99, req/s
+and the share of hello-world's req/s measured just before it, errors; per table the
+PAGE_CACHE setting, the load average and the workers' resident memory before and after.
+`--duration S` ends with S seconds of all kinds mixed and the workers' memory every 30 s.
 
 The load comes from a small threaded client on the standard library's http.client, spread
-over a few processes (see the commit message for why not a load tool). The client itself
-uses CPU on the same machine, which caps hello-world's figure: compare the ratio, which
-both sides of a pair share, rather than absolute req/s.
+over a few processes. It uses CPU on the same 2 cores, which caps hello-world's figure too:
+compare the share, which both sides of a pair share, rather than absolute req/s.
 """
 
 from __future__ import annotations
@@ -25,12 +43,13 @@ import http.cookiejar
 import json
 import multiprocessing
 import os
+import random
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -43,6 +62,9 @@ sys.path.insert(0, str(ROOT))
 BIN = ROOT / ".venv" / "bin"
 HOST = "127.0.0.1"
 TIMEOUT_S = 60.0
+# Where the seeding code lives (app/services/ is being dissolved into app/seeding/).
+SCALE_MODULE = ("app.seeding.scale" if (ROOT / "app" / "seeding" / "scale.py").exists()
+                else "app.services.scale")
 
 
 def run_flask(env: dict, *args: str) -> str:
@@ -53,9 +75,31 @@ def run_flask(env: dict, *args: str) -> str:
     return result.stdout.strip()
 
 
-def start_gunicorn(app: str, port: int, env: dict, workers: int, extra: list[str]):
-    cmd = [str(BIN / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", str(workers),
-           "--log-level", "warning", *extra, app]
+def run_python(env: dict, code: str) -> str:
+    result = subprocess.run([str(BIN / "python"), "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=3600)
+    if result.returncode != 0:
+        sys.exit(result.stderr)
+    return result.stdout.strip().splitlines()[-1]
+
+
+# --- servers ---------------------------------------------------------------------------
+
+# Not the repository's gunicorn.conf.py (gunicorn reads it from the working directory): that
+# one logs a line per request, runs gthread workers and restarts them every ~20,000 requests.
+GUNICORN_CONFIG = """
+worker_class = "sync"
+workers = {workers}
+timeout = 60
+accesslog = None
+errorlog = "-"
+loglevel = "warning"
+max_requests = 0
+"""
+
+
+def start_gunicorn(app: str, port: int, env: dict, config: str, extra: list[str]):
+    cmd = [str(BIN / "gunicorn"), "--config", config, "--bind", f"{HOST}:{port}", *extra, app]
     process = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -77,6 +121,32 @@ def stop(process) -> None:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def worker_rss(process) -> list[float]:
+    """Resident memory (MiB) of each of the gunicorn master's workers."""
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    except OSError:
+        return []
+    sizes = []
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        if match:
+            sizes.append(int(match.group(1)) / 1024)
+    return sorted(sizes)
+
+
+def _mib(sizes: list[float]) -> str:
+    return " + ".join(f"{size:.0f}" for size in sizes) + " MiB" if sizes else "–"
+
+
+def load_average() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 # --- a logged-in session ---------------------------------------------------------------
@@ -112,22 +182,20 @@ class Session:
 
 # --- load ------------------------------------------------------------------------------
 
+JSON = {"Accept": "application/json"}
 
-def _client(port, requests, cookie, headers, deadline, out, errors):
-    """One client: requests in a loop (round-robin over `requests`) until the deadline."""
-    n = 0
+
+def _client(port, urls, first, stride, cookie, deadline, out, errors, asked):
+    """One client: GETs urls[first], urls[first + stride], … until the deadline."""
+    n = first
     while time.monotonic() < deadline:
-        method, path, body = requests[n % len(requests)]
-        n += 1
-        if callable(body):
-            body = body()
-        all_headers = {"Cookie": cookie, **headers}
-        if body is not None:
-            all_headers["Content-Type"] = "application/json"
+        path, headers = urls[n % len(urls)]
+        asked.add(n % len(urls))
+        n += stride
         started = time.perf_counter()
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT_S)
-            conn.request(method, path, body=body, headers=all_headers)
+            conn.request("GET", path, headers={"Cookie": cookie, **headers})
             response = conn.getresponse()
             response.read()
             conn.close()
@@ -135,25 +203,47 @@ def _client(port, requests, cookie, headers, deadline, out, errors):
         except OSError:
             ok = False
         elapsed = time.perf_counter() - started
-        if ok:
-            out.append(elapsed)
-        else:
-            errors.append(elapsed)
+        (out if ok else errors).append(elapsed)
 
 
 def _process(args):
-    port, requests, cookie, headers, seconds, threads = args
+    port, urls, offset, clients, first_client, threads_here, cookie, seconds = args
     deadline = time.monotonic() + seconds
     out: list[float] = []
     errors: list[float] = []
-    workers = [threading.Thread(target=_client, args=(port, requests, cookie, headers,
-                                                      deadline, out, errors))
-               for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return out, len(errors)
+    asked: set[int] = set()
+    threads = [threading.Thread(target=_client, args=(
+        port, urls, offset + first_client + i, clients, cookie, deadline, out, errors, asked))
+        for i in range(threads_here)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return out, len(errors), asked
+
+
+def load(pool, port, urls, cookie, seconds, clients, procs, offset=0) -> dict:
+    """`clients` clients for `seconds` over `urls` (client i starts at offset + i and steps
+    by `clients`: no two clients ask the same URL until the pool is used up)."""
+    first = 0
+    jobs = []
+    for p in range(procs):
+        n = clients // procs + (1 if p < clients % procs else 0)
+        if n:
+            jobs.append((port, urls, offset, clients, first, n, cookie, seconds))
+            first += n
+    started = time.monotonic()
+    results = pool.map(_process, jobs)
+    wall = time.monotonic() - started
+    latencies = sorted(x for out, _e, _a in results for x in out)
+    asked = set().union(*(a for _o, _e, a in results))
+
+    def pct(q: float):
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else None
+
+    return {"n": len(latencies), "errors": sum(e for _o, e, _a in results),
+            "rps": len(latencies) / max(wall, seconds), "distinct": len(asked),
+            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99)}
 
 
 BENCH_TEXT = "Belysningen vid porten är trasig (bench-scale)"
@@ -163,7 +253,7 @@ from sqlalchemy import select
 from app import create_app
 from app.extensions import db
 from app.models import Finding, User
-from app.services.scale import SCALE_WALKER
+from {SCALE_MODULE} import SCALE_WALKER
 app = create_app()
 gone = 0
 with app.app_context():
@@ -181,22 +271,16 @@ print(gone)
 
 
 def clean_up(env: dict) -> None:
-    """Take out the findings this run's POSTs added, as the app deletes findings (the data
-    set stays as seeded: each run would otherwise measure a district a thousand findings
-    fuller than the one before). Not by a bulk delete and a rebuild of the dashboard's
-    facts: that took 80 s at 1 M and left a table of dead rows for the next run."""
+    """Take out the findings this run's walker posted, as the app deletes findings (the data
+    set stays as seeded: each run would otherwise measure a district fuller than the last)."""
     started = time.monotonic()
-    result = subprocess.run([str(BIN / "python"), "-c", CLEAN_UP], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=3600)
-    if result.returncode != 0:
-        sys.exit(result.stderr)
-    gone = int(result.stdout.strip().splitlines()[-1])
+    gone = int(run_python(env, CLEAN_UP))
     print(f"\nremoved the {gone:,} findings this run posted in "
           f"{time.monotonic() - started:.0f} s", flush=True)
 
 
 class NewFindingBody:
-    """A fresh finding (new UUID) per request; a class, so the client processes get it."""
+    """A fresh finding (new UUID) per request."""
 
     def __init__(self, category_id: int, lat: float, lon: float):
         self.category_id, self.lat, self.lon = category_id, lat, lon
@@ -209,8 +293,8 @@ class NewFindingBody:
 
 
 class Writer(threading.Thread):
-    """A walker posting a finding `rate` times a second while a page is measured (--writes):
-    each write changes the data the kept pages were computed from, as real use does."""
+    """A walker posting a finding `rate` times a second while a page kind is measured: each
+    write changes the data the pages are computed from, as real use does."""
 
     def __init__(self, port: int, path: str, cookie: str, token: str, body, rate: float):
         super().__init__(daemon=True)
@@ -218,83 +302,180 @@ class Writer(threading.Thread):
         self.headers = {"Cookie": cookie, "X-CSRFToken": token,
                         "Content-Type": "application/json"}
         self.halt = threading.Event()
-        self.sent = 0
+        self.latencies: list[float] = []
+        self.errors = 0
 
     def run(self) -> None:
-        while not self.halt.wait(1 / self.rate):
-            conn = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT_S)
-            conn.request("POST", self.path, body=self.body(), headers=self.headers)
-            conn.getresponse().read()
-            conn.close()
-            self.sent += 1
-
-
-def load(pool, port, requests, cookie, headers, seconds, clients, procs) -> dict:
-    per_proc = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
-    started = time.monotonic()
-    results = pool.map(_process, [(port, requests, cookie, headers, seconds, n)
-                                  for n in per_proc if n])
-    wall = time.monotonic() - started
-    latencies = sorted(x for out, _e in results for x in out)
-    errors = sum(e for _out, e in results)
-    if not latencies:
-        return {"n": 0, "errors": errors, "rps": 0.0, "p50": None, "p95": None}
-    return {
-        "n": len(latencies),
-        "errors": errors,
-        "rps": len(latencies) / max(wall, seconds),
-        "p50": statistics.median(latencies),
-        "p95": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))],
-    }
+        next_at = time.monotonic()
+        while True:
+            next_at += 1 / self.rate
+            if self.halt.wait(max(0.0, next_at - time.monotonic())):
+                return
+            started = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT_S)
+                conn.request("POST", self.path, body=self.body(), headers=self.headers)
+                ok = conn.getresponse().status < 400
+                conn.close()
+            except OSError:
+                ok = False
+            if ok:
+                self.latencies.append(time.perf_counter() - started)
+            else:
+                self.errors += 1
 
 
 def _ms(value) -> str:
     if value is None:
         return "–"
-    return f"{value * 1000:,.0f} ms" if value < 10 else f"{value:,.1f} s"
+    return f"{value * 1000:,.0f}"
 
 
-# --- the targets -----------------------------------------------------------------------
+# --- the URLs ----------------------------------------------------------------------------
 
-# The pages of issue 11's table, in its order.
-PAGES = ("list", "filtered", "search", "map", "report1", "reports", "detail", "walks", "post")
+KINDS = {
+    "list": "findings list (district × status × category × page)",
+    "search": "search (50 words, ± district/status)",
+    "map": "map answer after a pan (JSON)",
+    "detail": "finding page (random id)",
+    "report1": "dashboard, one district",
+    "reports": "dashboard, all districts",
+}
 
-
-
-def targets(env: dict) -> dict:
-    """Ids the pages need, read from the seeded database."""
-    code = """
+DATA = f"""
 import json
 from sqlalchemy import select, func
 from app import create_app
 from app.extensions import db
-from app.models import Category, District, Finding, User, Walk, WalkStatus, DONE_STATUSES
-from app.services import scale
+from app.models import (Building, Category, District, Finding, FindingStatus, User, Walk,
+                        WalkStatus)
+from {SCALE_MODULE} import CODE_PREFIX, SCALE_WALKER
+from app.timeutil import local_today
 app = create_app()
 with app.app_context():
     s = db.session
-    district = s.scalar(select(District.id).where(District.code == scale.CODE_PREFIX + "001"))
-    category = s.scalar(select(Category.id).where(Category.slug == "doors_locks"))
-    walker = s.scalar(select(User.id).where(User.email == scale.SCALE_WALKER))
+    districts = s.execute(
+        select(District.id, func.avg(Building.latitude), func.avg(Building.longitude))
+        .join(Building, Building.district_id == District.id)
+        .where(District.code.startswith(CODE_PREFIX)).group_by(District.id)
+        .order_by(District.id)).all()
+    categories = list(s.scalars(select(Category.id).order_by(Category.id)))
+    walker = s.scalar(select(User.id).where(User.email == SCALE_WALKER))
     walk = s.scalar(select(Walk.id).where(Walk.leader_id == walker,
                                           Walk.status == WalkStatus.IN_PROGRESS).limit(1))
-    # Open findings of the data set, not the ones earlier runs' POSTs added (thousands at one
-    # spot by now: each run's page would be slower than the one before).
-    open_ids = list(s.scalars(select(Finding.id).where(
-        Finding.status.not_in(list(DONE_STATUSES)), Finding.latitude.is_not(None),
-        Finding.author_id != walker)
-        .order_by(Finding.id.desc()).limit(50)))
     point = s.execute(select(Finding.latitude, Finding.longitude)
                       .where(Finding.walk_id == walk).limit(1)).first()
-    print(json.dumps({"district": district, "category": category, "walk": walk,
-                      "open": open_ids, "lat": point[0] if point else 59.2,
-                      "lon": point[1] if point else 17.8}))
+    low, high = s.execute(select(func.min(Finding.id), func.max(Finding.id))
+                          .where(Finding.author_id != walker)).one()
+    texts = list(s.scalars(select(Finding.description).distinct().limit(500)))
+    streets = list(s.scalars(select(Building.address).order_by(Building.id).limit(2000)))
+    print(json.dumps({{
+        "districts": [[d, lat, lon] for d, lat, lon in districts],
+        "categories": categories, "statuses": [x.value for x in FindingStatus],
+        "walk": walk, "category": categories[0], "low": low, "high": high,
+        "lat": point[0] if point else 59.2, "lon": point[1] if point else 17.8,
+        "texts": texts, "streets": streets, "year": local_today().year,
+        "findings": s.scalar(select(func.count(Finding.id))),
+    }}))
 """
-    result = subprocess.run([str(BIN / "python"), "-c", code], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
-    if result.returncode != 0:
-        sys.exit(result.stderr)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def search_words(rnd: random.Random, data: dict, n: int = 50) -> list[str]:
+    """Words people would type: whole words and word starts from the findings' texts, street
+    names, a few that match nothing."""
+    words = set()
+    for text in data["texts"]:
+        for word in re.findall(r"\w{4,}", text.lower()):
+            words.add(word)
+            words.add(word[:rnd.randint(4, len(word))])
+    for address in data["streets"]:
+        street = address.rsplit(" ", 1)[0]
+        words.add(street.lower())
+        words.add(street[:6].lower())
+    words |= {"skadegörelse", "parkeringshus", "rullstol", "hiss", "cykelställ"}
+    pool = sorted(words)
+    rnd.shuffle(pool)
+    return pool[:n]
+
+
+def url_pools(data: dict, seed: int) -> dict[str, list[tuple[str, dict]]]:
+    """Distinct URLs per kind, in a fixed random order."""
+    rnd = random.Random(seed)
+    districts = [d for d, _lat, _lon in data["districts"]]
+    statuses = ["", "", "open", "done", *data["statuses"]]
+    categories = ["", "", *data["categories"]]
+    year = data["year"]
+
+    def query(**args) -> str:
+        return urllib.parse.urlencode({k: v for k, v in args.items() if v not in ("", None)})
+
+    def distinct(make, count: int) -> list[tuple[str, dict]]:
+        seen: dict[str, dict] = {}
+        for _ in range(count * 20):
+            if len(seen) >= count:
+                break
+            path, headers = make()
+            seen.setdefault(path, headers)
+        return list(seen.items())
+
+    def listing():
+        district = rnd.choice(districts) if rnd.random() < 0.8 else ""
+        page = rnd.choice([1, 1, 1, 2, 3, rnd.randint(1, 40)])
+        return "/findings?" + query(district=district, status=rnd.choice(statuses),
+                                    category=rnd.choice(categories),
+                                    page=page if page > 1 else ""), {}
+
+    words = search_words(rnd, data)
+
+    def search():
+        district = rnd.choice(districts) if rnd.random() < 0.5 else ""
+        status = "open" if rnd.random() < 0.3 else ""
+        page = rnd.choice([1, 1, 1, 2, 3])
+        return "/findings?" + query(q=rnd.choice(words), district=district, status=status,
+                                    page=page if page > 1 else ""), {}
+
+    def map_pan():
+        _d, lat, lon = rnd.choice(data["districts"])
+        half = rnd.uniform(0.0025, 0.02)  # a box 0.5–4 km high
+        lat += rnd.uniform(-0.01, 0.01)
+        lon += rnd.uniform(-0.02, 0.02)
+        box = f"{lat - half:.5f},{lon - 2 * half:.5f},{lat + half:.5f},{lon + 2 * half:.5f}"
+        status = rnd.choice(["", "", "open"])
+        return "/findings/map?" + query(status=status, bbox=box), JSON
+
+    def detail():
+        return f"/findings/{rnd.randint(data['low'], data['high'])}", {}
+
+    def one_district():
+        period = rnd.choice([{}, {}, {"year": year - 1},
+                             {"period": "quarter", "year": year, "quarter": rnd.randint(1, 4)}])
+        return "/reports?" + query(district=rnd.choice(districts), **period), {}
+
+    def all_districts():
+        y = year - rnd.randint(0, 2)
+        period = rnd.choice([{"year": y}, {"period": "quarter", "year": y,
+                                           "quarter": rnd.randint(1, 4)},
+                             {"period": "month", "year": y, "month": rnd.randint(1, 12)}])
+        return "/reports?" + query(**period), {}
+
+    return {
+        "list": distinct(listing, 3000),
+        "search": distinct(search, 1200),
+        "map": distinct(map_pan, 1200),
+        "detail": distinct(detail, 3000),
+        "report1": distinct(one_district, 500),
+        "reports": distinct(all_districts, 60),
+    }
+
+
+# --- the run -----------------------------------------------------------------------------
+
+
+def _rates(text: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("comma-separated numbers, e.g. 0,0.2,1") from None
 
 
 def main() -> None:
@@ -305,112 +486,156 @@ def main() -> None:
     parser.add_argument("--buildings", type=int, default=50_000)
     parser.add_argument("--districts", type=int, default=100)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=10.0, help="per page and per pair")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per page kind and rate")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=5200, help="Trygg; hello-world on +1")
-    parser.add_argument("--only", help="comma-separated page keys to run: " + ", ".join(PAGES))
-    parser.add_argument("--writes", type=float, default=0.0,
-                        help="findings posted per second while each page is measured "
-                             "(real use: a few a minute to one a second)")
+    parser.add_argument("--only", help="comma-separated page kinds: " + ", ".join(KINDS))
+    parser.add_argument("--writes", type=_rates, default=[0.0, 0.2, 1.0],
+                        help="findings a walker posts per second meanwhile, one table per "
+                             "rate (default 0,0.2,1)")
+    parser.add_argument("--duration", type=float, default=60.0,
+                        help="seconds of all kinds mixed at the end, workers' memory every "
+                             "30 s (0: none; the target is measured with 600)")
+    parser.add_argument("--page-cache", choices=("0", "1"),
+                        default=os.environ.get("PAGE_CACHE", "0"),
+                        help="PAGE_CACHE for Trygg (default 0: every page computed)")
+    parser.add_argument("--seed", type=int, default=22, help="of the URLs drawn")
+    parser.add_argument("--dump-urls", metavar="FILE",
+                        help="write the URLs (kind, path) to FILE and stop")
     parser.add_argument("--no-seed", action="store_true",
                         help="use the database as it is (no migration, no seeding)")
     options = parser.parse_args()
 
     env = {**os.environ, "DATABASE_URL": options.db, "SECRET_KEY": "bench-scale-secret",
            "UPLOAD_FOLDER": "/tmp/trygg-bench-scale-uploads", "WTF_CSRF_SSL_STRICT": "0",
-           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:10000"}
+           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:10000", "PAGE_CACHE": options.page_cache}
     env.pop("TRYGG_DEV", None)
     print(f"database: {options.db.split('@')[-1]}", flush=True)
     if not options.no_seed:
         run_flask(env, "db", "upgrade", "heads")
         started = time.monotonic()
-        # Runs to the end (or exits) before any page is measured.
         print(run_flask(env, "seed-scale", "--findings", str(options.findings), "--buildings",
                         str(options.buildings), "--districts", str(options.districts)),
               flush=True)
         print(f"seed step: {time.monotonic() - started:.0f} s", flush=True)
-    ids = targets(env)
+    data = json.loads(run_python(env, DATA))
+    pools = url_pools(data, options.seed)
+    kinds = list(KINDS)
+    if options.only:
+        keep = options.only.split(",")
+        if set(keep) - set(KINDS):
+            sys.exit(f"unknown page kinds: {', '.join(sorted(set(keep) - set(KINDS)))}")
+        kinds = [k for k in kinds if k in keep]
+    if options.dump_urls:
+        with open(options.dump_urls, "w") as fh:
+            for kind in kinds:
+                for path, _headers in pools[kind]:
+                    fh.write(f"{kind}\t{path}\n")
+        print(f"{sum(len(pools[k]) for k in kinds):,} URLs written to {options.dump_urls}")
+        return
 
-    from app.services.scale import SCALE_MANAGER, SCALE_PASSWORD, SCALE_WALKER
+    from importlib import import_module
+    scale = import_module(SCALE_MODULE)
 
-    rows: list[str] = []
+    with tempfile.NamedTemporaryFile("w", suffix=".py", prefix="bench-gunicorn-",
+                                     delete=False) as config:
+        config.write(GUNICORN_CONFIG.format(workers=options.workers))
+    trygg = start_gunicorn("wsgi:app", options.port, env, config.name, [])
+    hello = start_gunicorn("hello_wsgi:app", options.port + 1, env, config.name,
+                           ["--pythonpath", "scripts"])
+    tables: list[str] = []
 
-    gunicorn_args = ["--worker-class", "sync", "--timeout", "60"]
-    trygg = start_gunicorn("wsgi:app", options.port, env, options.workers, gunicorn_args)
-    hello = start_gunicorn("hello_wsgi:app", options.port + 1, env, options.workers,
-                           ["--pythonpath", "scripts", *gunicorn_args])
+    def say(line: str = "") -> None:
+        tables.append(line)
+        print(line, flush=True)
+
     try:
         manager = Session(options.port)
-        manager.login(SCALE_MANAGER, SCALE_PASSWORD)
+        manager.login(scale.SCALE_MANAGER, scale.SCALE_PASSWORD)
         walker = Session(options.port)
-        walker.login(SCALE_WALKER, SCALE_PASSWORD)
-        walker_token = walker.csrf()
-        d, c = ids["district"], ids["category"]
-        open_pages = [("GET", f"/findings/{i}", None) for i in ids["open"]] or [
-            ("GET", "/findings", None)]
-        body = NewFindingBody(c, ids["lat"], ids["lon"])
-        pages = [
-            ("list", "/findings first page", manager, [("GET", "/findings", None)]),
-            ("filtered", "/findings district + open + category", manager,
-             [("GET", f"/findings?district={d}&status=open&category={c}", None)]),
-            ("search", "search ?q=uppställd", manager,
-             [("GET", "/findings?q=" + urllib.parse.quote("uppställd"), None)]),
-            ("map", "/findings/map", manager, [("GET", "/findings/map", None)]),
-            ("report1", "/reports one district, this year", manager,
-             [("GET", f"/reports?district={d}", None)]),
-            ("reports", "/reports all districts, this year", manager,
-             [("GET", "/reports", None)]),
-            ("detail", "finding detail, open", manager, open_pages),
-            ("walks", "/api/v1/walks (my walks)", walker, [("GET", "/api/v1/walks", None)]),
-            ("post", "POST a finding via the API", walker,
-             [("POST", f"/api/v1/walks/{ids['walk']}/findings", body)]),
-        ]
-        assert [p[0] for p in pages] == list(PAGES)
-        if options.only:
-            keep = set(options.only.split(","))
-            if keep - set(PAGES):
-                sys.exit(f"unknown pages: {', '.join(sorted(keep - set(PAGES)))}")
-            pages = [p for p in pages if p[0] in keep]
+        walker.login(scale.SCALE_WALKER, scale.SCALE_PASSWORD)
+        token = walker.csrf()
+        body = NewFindingBody(data["category"], data["lat"], data["lon"])
+        post_path = f"/api/v1/walks/{data['walk']}/findings"
+        cookie = manager.cookie_header()
         procs = min(4, options.clients)
-        writes = (f", a walker posting {options.writes:g} findings/s meanwhile"
-                  if options.writes else "")
-        print(f"{options.clients} clients, {options.seconds:g} s per page and per "
-              f"hello-world run, gunicorn {options.workers} sync workers{writes}\n",
-              flush=True)
-        header = ("| page | p50 / p95 | req/s | hello-world req/s | share of hello-world "
-                  "| errors |")
-        rows[:] = [header, "| --- | --- | --- | --- | --- | --- |"]
-        print(header, flush=True)
+        say(f"\n{data['findings']:,} findings; {options.db.split('://')[0]}; "
+            f"PAGE_CACHE={options.page_cache}; gunicorn {options.workers} sync workers, "
+            f"{options.clients} clients, {options.seconds:g} s per page kind and per "
+            f"hello-world run; {sum(len(pools[k]) for k in kinds):,} distinct URLs drawn "
+            f"(seed {options.seed}); times in ms")
         with multiprocessing.get_context("fork").Pool(procs) as pool:
-            for _key, name, session, requests in pages:
-                headers = {"X-CSRFToken": walker_token} if session is walker else {}
-                # Warm both servers (workers import lazily, caches fill) before measuring.
-                load(pool, options.port, requests, session.cookie_header(), headers, 1.0,
-                     options.workers, options.workers)
-                base = load(pool, options.port + 1, [("GET", "/", None)], "", {},
-                            options.seconds, options.clients, procs)
-                writer = None
-                if options.writes and _key != "post":
-                    writer = Writer(options.port, f"/api/v1/walks/{ids['walk']}/findings",
-                                    walker.cookie_header(), walker_token, body, options.writes)
-                    writer.start()
-                page = load(pool, options.port, requests, session.cookie_header(), headers,
-                            options.seconds, options.clients, procs)
-                if writer is not None:
-                    writer.halt.set()
-                    writer.join()
-                share = 100.0 * page["rps"] / base["rps"] if base["rps"] else 0.0
-                row = (f"| {name} | {_ms(page['p50'])} / {_ms(page['p95'])} | "
-                       f"{page['rps']:,.1f} | {base['rps']:,.0f} | {share:.2f} % | "
-                       f"{page['errors']} |")
-                rows.append(row)
-                print(row, flush=True)
+            # Imports and first connections, on URLs the measured runs ask last, if at all.
+            for kind in kinds:
+                load(pool, options.port, pools[kind], cookie, 1.0, options.workers,
+                     options.workers, offset=len(pools[kind]) // 2)
+            rss_start = worker_rss(trygg)
+            for number, rate in enumerate(options.writes):
+                writes = f"a walker posting {rate:g} findings/s" if rate else "no writes"
+                say(f"\n### {writes} (load average at start {load_average()}; "
+                    f"workers {_mib(worker_rss(trygg))})\n")
+                say("| page kind | distinct URLs / requests | p50 | p95 | p99 | req/s "
+                    "| hello-world req/s | share | errors |")
+                say("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+                posted: list[float] = []
+                post_errors = 0
+                for kind in kinds:
+                    urls = pools[kind]
+                    base = load(pool, options.port + 1, [("/", {})], "", options.seconds,
+                                options.clients, procs)
+                    writer = None
+                    if rate:
+                        writer = Writer(options.port, post_path, walker.cookie_header(),
+                                        token, body, rate)
+                        writer.start()
+                    # Each rate starts elsewhere in the pool: its URLs are new to the workers.
+                    offset = number * len(urls) // max(1, len(options.writes))
+                    page = load(pool, options.port, urls, cookie, options.seconds,
+                                options.clients, procs, offset=offset)
+                    if writer is not None:
+                        writer.halt.set()
+                        writer.join()
+                        posted += writer.latencies
+                        post_errors += writer.errors
+                    share = 100.0 * page["rps"] / base["rps"] if base["rps"] else 0.0
+                    say(f"| {KINDS[kind]} | {page['distinct']:,} / {page['n'] + page['errors']:,}"
+                        f" | {_ms(page['p50'])} | {_ms(page['p95'])} | {_ms(page['p99'])} | "
+                        f"{page['rps']:,.1f} | {base['rps']:,.0f} | {share:.2f} % | "
+                        f"{page['errors']} |")
+                if rate:
+                    posted.sort()
+                    p95 = posted[int(0.95 * len(posted))] if posted else None
+                    say(f"\nthe walker's {len(posted):,} findings: p95 {_ms(p95)} ms, "
+                        f"{post_errors} errors")
+                say(f"\nload average at end {load_average()}; workers "
+                    f"{_mib(worker_rss(trygg))}")
+            if options.duration > 0:
+                mixed = [url for kind in kinds for url in pools[kind]]
+                random.Random(options.seed).shuffle(mixed)
+                say(f"\n### {options.duration:g} s of varied reads (all kinds mixed, "
+                    f"{len(mixed):,} URLs)\n")
+                say(f"workers before: {_mib(rss_start)} (after the warm-up), now "
+                    f"{_mib(worker_rss(trygg))}")
+                end = time.monotonic() + options.duration
+                served = 0
+                while (left := end - time.monotonic()) > 1:
+                    step = load(pool, options.port, mixed, cookie, min(30.0, left),
+                                options.clients, procs, offset=served)
+                    served += step["n"] + step["errors"]
+                    say(f"- {options.duration - (end - time.monotonic()):.0f} s: "
+                        f"{served:,} requests, p95 {_ms(step['p95'])} ms, "
+                        f"{step['errors']} errors, workers {_mib(worker_rss(trygg))}, "
+                        f"load {load_average()}")
+                after = worker_rss(trygg)
+                growth = [b - a for a, b in zip(rss_start, after, strict=False)]
+                say("\nworker growth since the warm-up: "
+                    + ", ".join(f"{g:+.0f} MiB" for g in growth))
     finally:
         stop(trygg)
         stop(hello)
+        os.unlink(config.name)
         clean_up(env)
-    # The whole table once more, in one piece (the servers' logs may sit between the rows).
-    print("\n" + "\n".join(rows), flush=True)
+    print("\n" + "\n".join(tables), flush=True)
 
 
 if __name__ == "__main__":
