@@ -19,18 +19,31 @@ NAV_ITEMS: list[tuple[str, object, str]] = [
     ("findings.categories", _l("Admin"), "admin"),
 ]
 
-# Pages under Administration.
-ADMIN_ITEMS: list[tuple[str, object]] = [
-    ("accounts.users", _l("Users")),
-    ("findings.categories", _l("Categories")),
-    ("findings.priorities", _l("Priorities")),
-    ("findings.outbox", _l("Outbox")),
-    ("walks.targets", _l("Walk targets")),
-    ("reports.admin_surveys", _l("Safety survey")),
-    ("accounts.audit", _l("Audit log")),
-    ("programme.measure_types", _l("Measure types")),
-    ("programme.plan", _l("Yearly plan")),
+# The one admin menu: every /admin page of every domain, (endpoint, text, policy action),
+# shown in this order on each admin page (templates/admin/_nav.html) to whoever may do the
+# action. A new admin page is added here, and nowhere else.
+ADMIN_ITEMS: list[tuple[str, object, str]] = [
+    ("accounts.users", _l("Users"), "list_users"),
+    ("findings.categories", _l("Categories"), "admin"),
+    ("findings.priorities", _l("Priorities"), "admin"),
+    ("findings.outbox", _l("Outbox"), "read_outbox"),
+    ("walks.targets", _l("Walk targets"), "admin"),
+    ("reports.admin_surveys", _l("Safety survey"), "admin"),
+    ("accounts.audit", _l("Audit log"), "view_audit_log"),
+    ("programme.measure_types", _l("Measure types"), "manage_measure_types"),
+    ("programme.plan", _l("Yearly plan"), "edit_plan"),
 ]
+
+
+def admin_menu(user: User, path: str) -> list[tuple[str, object, bool]]:
+    """(url, text, is current) of the admin pages the user may open; a page under one
+    (/admin/users/invite under /admin/users) marks that one as current."""
+    menu = []
+    for endpoint, text, action in ADMIN_ITEMS:
+        if can(user, action):
+            url = url_for(endpoint)
+            menu.append((url, text, path == url or path.startswith(url + "/")))
+    return menu
 
 
 def home_for(user: User) -> str:

@@ -10,7 +10,7 @@ from app import htmx
 from app.i18n import human_size, local_date, local_datetime, locale_code
 from app.labels import UNSAFE_RATINGS, label
 from app.models import UnsafeFor
-from app.navigation import ADMIN_ITEMS, NAV_ITEMS
+from app.navigation import NAV_ITEMS, admin_menu
 from app.policy import can
 from app.privacy import PHOTO_FLASH
 
@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
             "unsafe_rating_label": lambda n: str(UNSAFE_RATINGS.get(n, n)),
             "url_with": url_with,
             "nav_items": nav_items,
-            "admin_nav": lambda: ADMIN_ITEMS,
+            "admin_nav": lambda: admin_menu(current_user, request.path),
             "label_unsafe_for": lambda tag: label(UnsafeFor(tag)),
             "photo_flashes": photo_flashes,
         }
