@@ -84,97 +84,119 @@ def _code_for(status: int) -> str:
     return API_CODES.get(status, "server_error" if status >= 500 else "invalid")
 
 
+def _render(status: int, title: str, message: str, code: str | None = None, error=None):
+    """The error page, or for /api/ the error contract's JSON; with Allow on a 405 and
+    Retry-After on a 429 when the exception knows them."""
+    if wants_json():
+        response = api_error(status, code or _code_for(status), message)
+    else:
+        response = current_app.make_response(
+            (render_template("errors/error.html", title=title, message=message), status)
+        )
+    if status == 405 and isinstance(error, HTTPException):
+        valid = getattr(error, "valid_methods", None)
+        if valid:
+            response.headers["Allow"] = ", ".join(sorted(valid))
+    if isinstance(error, HTTPException) and error.code == 429:
+        retry = getattr(error, "retry_after", None)
+        if retry and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(retry)
+    return response
+
+
+def bad_request(error):
+    return _render(400, _("Bad request"), _("The request could not be understood."))
+
+
+def unauthenticated(error):
+    return _render(401, _("Log in first"), _("Log in again; nothing waiting was lost."))
+
+
+def csrf_error(error):
+    return _render(
+        400,
+        _("The form has expired"),
+        _("Please go back, reload the page and send it again. Nothing was saved."),
+        code="csrf",
+    )
+
+
+def forbidden(error):
+    return _render(403, _("Not allowed"), _("You do not have permission to do that."))
+
+
+def not_found(error):
+    return _render(404, _("Not found"), _("There is nothing here, or you may not see it."))
+
+
+def method_not_allowed(error):
+    return _render(405, _("Not allowed"), _("That action is not possible here."), error=error)
+
+
+def too_large(error):
+    return _render(413, _("Too large"), too_large_message())
+
+
+def other_http_error(error: HTTPException):
+    if not wants_json() or error.code is None:
+        return error
+    return _render(error.code, error.name, error.description or error.name, error=error)
+
+
+def out_of_range(error):
+    # A number beyond what the database holds, a date past year 9999 or a character it
+    # cannot store is bad input, not a crash.
+    db.session.rollback()
+    if wants_json():
+        return api_error(422, "invalid", _("A value in the request cannot be stored."))
+    return _render(
+        400, _("Bad request"),
+        _("A number, a date or a character in the request cannot be stored."),
+    )
+
+
+def database_busy(error: OperationalError):
+    """SQLite's write lock stayed taken for busy_timeout: 503 with Retry-After, and
+    nothing lost (the outbox sends again; a form's text comes back on the page)."""
+    db.session.rollback()
+    if not is_busy(error):
+        current_app.log_exception((type(error), error, error.__traceback__))
+        return server_error(error)
+    current_app.logger.warning("SQLite busy: %s %s answered 503", request.method,
+                               request.path)
+    g.trygg_reads = True  # the page's own reads must not wait for the lock again
+    if wants_json():
+        response = api_error(
+            503, "busy", _("The server is busy. Nothing was saved; send it again."))
+    else:
+        response = current_app.make_response(
+            (render_template("errors/busy.html", resend=_resend_form()), 503))
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
+
+
+def server_error(error):
+    db.session.rollback()
+    return _render(500, _("Something went wrong"), _("Please try again in a moment."))
+
+
+# What each handler answers, in the order they are registered.
+HANDLERS = [
+    (400, bad_request),
+    (401, unauthenticated),
+    (CSRFError, csrf_error),
+    (403, forbidden),
+    (404, not_found),
+    (405, method_not_allowed),
+    (413, too_large),
+    (HTTPException, other_http_error),
+    (OverflowError, out_of_range),
+    (DataError, out_of_range),
+    (OperationalError, database_busy),
+    (500, server_error),
+]
+
+
 def init_app(app: Flask) -> None:
-    def render(status: int, title: str, message: str, code: str | None = None, error=None):
-        if wants_json():
-            response = api_error(status, code or _code_for(status), message)
-        else:
-            response = app.make_response(
-                (render_template("errors/error.html", title=title, message=message), status)
-            )
-        if status == 405 and isinstance(error, HTTPException):
-            valid = getattr(error, "valid_methods", None)
-            if valid:
-                response.headers["Allow"] = ", ".join(sorted(valid))
-        if isinstance(error, HTTPException) and error.code == 429:
-            retry = getattr(error, "retry_after", None)
-            if retry and "Retry-After" not in response.headers:
-                response.headers["Retry-After"] = str(retry)
-        return response
-
-    @app.errorhandler(400)
-    def bad_request(error):
-        return render(400, _("Bad request"), _("The request could not be understood."))
-
-    @app.errorhandler(401)
-    def unauthenticated(error):
-        return render(401, _("Log in first"), _("Log in again; nothing waiting was lost."))
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(error):
-        return render(
-            400,
-            _("The form has expired"),
-            _("Please go back, reload the page and send it again. Nothing was saved."),
-            code="csrf",
-        )
-
-    @app.errorhandler(403)
-    def forbidden(error):
-        return render(403, _("Not allowed"), _("You do not have permission to do that."))
-
-    @app.errorhandler(404)
-    def not_found(error):
-        return render(404, _("Not found"), _("There is nothing here, or you may not see it."))
-
-    @app.errorhandler(405)
-    def method_not_allowed(error):
-        return render(405, _("Not allowed"), _("That action is not possible here."), error=error)
-
-    @app.errorhandler(413)
-    def too_large(error):
-        return render(413, _("Too large"), too_large_message())
-
-    @app.errorhandler(HTTPException)
-    def other_http_error(error: HTTPException):
-        if not wants_json() or error.code is None:
-            return error
-        return render(error.code, error.name, error.description or error.name, error=error)
-
-    @app.errorhandler(OverflowError)
-    @app.errorhandler(DataError)
-    def out_of_range(error):
-        # A number beyond what the database holds, a date past year 9999 or a character it
-        # cannot store is bad input, not a crash.
-        db.session.rollback()
-        if wants_json():
-            return api_error(422, "invalid", _("A value in the request cannot be stored."))
-        return render(
-            400, _("Bad request"),
-            _("A number, a date or a character in the request cannot be stored."),
-        )
-
-    @app.errorhandler(OperationalError)
-    def database_busy(error: OperationalError):
-        """SQLite's write lock stayed taken for busy_timeout: 503 with Retry-After, and
-        nothing lost (the outbox sends again; a form's text comes back on the page)."""
-        db.session.rollback()
-        if not is_busy(error):
-            current_app.log_exception((type(error), error, error.__traceback__))
-            return server_error(error)
-        current_app.logger.warning("SQLite busy: %s %s answered 503", request.method,
-                                   request.path)
-        g.trygg_reads = True  # the page's own reads must not wait for the lock again
-        if wants_json():
-            response = api_error(
-                503, "busy", _("The server is busy. Nothing was saved; send it again."))
-        else:
-            response = app.make_response(
-                (render_template("errors/busy.html", resend=_resend_form()), 503))
-        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
-        return response
-
-    @app.errorhandler(500)
-    def server_error(error):
-        db.session.rollback()
-        return render(500, _("Something went wrong"), _("Please try again in a moment."))
+    for code_or_exception, handler in HANDLERS:
+        app.register_error_handler(code_or_exception, handler)

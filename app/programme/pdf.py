@@ -14,28 +14,46 @@ from app.template_helpers import number
 
 
 def render_analysis(data: dict, *, compress: bool = True) -> bytes:
+    title = _("In-depth analysis: %(district)s", district=data["district"].name)
+    doc = _Document(title, compress)
+    doc.text(title, size=17, style="B", height=9)
+    doc.text(_("Plan year %(year)d · %(share)s %% of the year has passed", year=data["year"],
+               share=number(100 * data["elapsed"], 0)), size=10)
     locale = locale_code()
-    district, year = data["district"], data["year"]
-    pdf = ProtocolPDF(format="A4")
-    pdf.set_compression(compress)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.set_margins(14, 14, 14)
-    setup_fonts(pdf)
-    title = _("In-depth analysis: %(district)s", district=district.name)
-    pdf.set_title(title)
-    pdf.set_creator("Trygg")
-    pdf.footer_text = title
-    pdf.add_page()
+    for section in (_plan, _measures, _walks_and_findings, _categories, _recurring, _survey):
+        section(doc, data, locale)
+    # The page's own message (python-format: "%%" is one "%"). Jinja's gettext always
+    # formats it; flask_babel's only when given values, so it is formatted here.
+    doc.text(_("A change is called real when a two-proportion test finds it larger than the "
+               "sampling noise (5 %% level).") % {}, size=8)
+    return bytes(doc.pdf.output())
 
-    def text(value, size=10, style="", height=5.5):
+
+class _Document:
+    """An A4 page set like the walk protocol, and the three things the analysis writes."""
+
+    def __init__(self, title: str, compress: bool):
+        pdf = self.pdf = ProtocolPDF(format="A4")
+        pdf.set_compression(compress)
+        pdf.set_auto_page_break(True, margin=16)
+        pdf.set_margins(14, 14, 14)
+        setup_fonts(pdf)
+        pdf.set_title(title)
+        pdf.set_creator("Trygg")
+        pdf.footer_text = title
+        pdf.add_page()
+
+    def text(self, value, size=10, style="", height=5.5):
+        pdf = self.pdf
         pdf.set_font(pdf.font_family, style, size)
         pdf.multi_cell(pdf.epw, height, pdf.safe(str(value)), new_x="LMARGIN", new_y="NEXT")
 
-    def heading(value):
-        pdf.ln(3)
-        text(value, size=13, style="B", height=7)
+    def heading(self, value):
+        self.pdf.ln(3)
+        self.text(value, size=13, style="B", height=7)
 
-    def table(head, rows, widths=None):
+    def table(self, head, rows, widths=None):
+        pdf = self.pdf
         pdf.set_font(pdf.font_family, "", 8.5)
         with pdf.table(col_widths=widths, text_align="LEFT", line_height=5,
                        first_row_as_headings=True) as grid:
@@ -43,13 +61,11 @@ def render_analysis(data: dict, *, compress: bool = True) -> bytes:
             for row in rows:
                 grid.row([pdf.safe(str(cell)) for cell in row])
 
-    text(title, size=17, style="B", height=9)
-    text(_("Plan year %(year)d · %(share)s %% of the year has passed", year=year,
-           share=number(100 * data["elapsed"], 0)), size=10)
 
-    heading(_("Plan %(year)d: done / target", year=year))
+def _plan(doc: _Document, data: dict, locale: str) -> None:
+    doc.heading(_("Plan %(year)d: done / target", year=data["year"]))
     if data["progress"]:
-        table(
+        doc.table(
             [_("Measure"), _("Done / target"), _("Status")],
             [[p.measure_type.name(locale),
               f"{amount(p.done)} / {amount(p.target)} {p.measure_type.unit(locale)}",
@@ -57,65 +73,70 @@ def render_analysis(data: dict, *, compress: bool = True) -> bytes:
             widths=(45, 30, 25),
         )
     else:
-        text(_("No plan and no measures for this year."))
+        doc.text(_("No plan and no measures for this year."))
     if data["survey_goal"] is not None:
-        text(_("Survey goal: %(goal)s %%", goal=number(data["survey_goal"])))
+        doc.text(_("Survey goal: %(goal)s %%", goal=number(data["survey_goal"])))
 
-    heading(_("Measures done per year"))
+
+def _measures(doc: _Document, data: dict, locale: str) -> None:
+    doc.heading(_("Measures done per year"))
     rows = [[t.name(locale), str(y), _done_target(data, t.id, y)]
             for t in data["measure_types"] for y in data["years"]
             if (t.id, y) in data["done"] or (t.id, y) in data["targets"]]
     if rows:
-        table([_("Measure"), _("Year"), _("Done / target")], rows, widths=(60, 15, 25))
+        doc.table([_("Measure"), _("Year"), _("Done / target")], rows, widths=(60, 15, 25))
     else:
-        text(_("No measures recorded."))
+        doc.text(_("No measures recorded."))
 
-    heading(_("Walks and findings per year"))
-    table(
+
+def _walks_and_findings(doc: _Document, data: dict, locale: str) -> None:
+    doc.heading(_("Walks and findings per year"))
+    doc.table(
         [_("Year"), _("Walks completed"), _("Findings"), _("Fixed"), _("Share fixed"),
          _("Median days to fix")],
         [[str(r["year"]), _walks(r), str(r["findings"]), str(r["fixed"]),
           _percent(r["fixed_share"]), number(r["median_days"])] for r in data["walks"]],
     )
 
-    heading(_("Findings by category"))
+
+def _categories(doc: _Document, data: dict, locale: str) -> None:
+    doc.heading(_("Findings by category"))
     if data["categories"]:
-        table(
+        doc.table(
             [_("Category")] + [str(y) for y in data["years"]],
             [[e["category"].name(locale)] + [str(e["counts"].get(y, 0)) for y in data["years"]]
              for e in data["categories"]],
             widths=(30,) + (8,) * len(data["years"]),
         )
     else:
-        text(_("No findings."))
+        doc.text(_("No findings."))
 
-    heading(_("Recurring places"))
+
+def _recurring(doc: _Document, data: dict, locale: str) -> None:
+    doc.heading(_("Recurring places"))
     if data["recurring"]:
-        table([_("Place"), _("Category"), _("Times")],
-              [[r["building"].label, r["category"].name(locale), str(r["count"])]
-               for r in data["recurring"]], widths=(50, 35, 15))
+        doc.table([_("Place"), _("Category"), _("Times")],
+                  [[r["building"].label, r["category"].name(locale), str(r["count"])]
+                   for r in data["recurring"]], widths=(50, 35, 15))
     else:
-        text(_("No place had a problem come back after it was fixed."))
+        doc.text(_("No place had a problem come back after it was fixed."))
 
-    heading(_("Tenant survey: share who feel safe"))
+
+def _survey(doc: _Document, data: dict, locale: str) -> None:
+    doc.heading(_("Tenant survey: share who feel safe"))
     for key, question in QUESTIONS:
         rows = [r for r in data["survey"] if r["answers"][key]["share"] is not None]
         if not rows:
             continue
-        pdf.ln(1)
-        text(str(question), style="B")
-        table(
+        doc.pdf.ln(1)
+        doc.text(str(question), style="B")
+        doc.table(
             [_("Year"), _("Respondents"), _("Share safe"), _("Change"), _("Significance")],
             [[str(r["year"]), number(r["respondents"], 0), _percent(r["answers"][key]["share"]),
               points(r["answers"][key]["change"].points), verdict(r["answers"][key]["change"])]
              for r in rows],
             widths=(12, 16, 16, 26, 30),
         )
-    # The page's own message (python-format: "%%" is one "%"). Jinja's gettext always
-    # formats it; flask_babel's only when given values, so it is formatted here.
-    text(_("A change is called real when a two-proportion test finds it larger than the "
-           "sampling noise (5 %% level).") % {}, size=8)
-    return bytes(pdf.output())
 
 
 def _percent(value) -> str:
