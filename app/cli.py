@@ -1,4 +1,4 @@
-"""Command-line tasks (thin: they call services and commit)."""
+"""Command-line tasks (thin: they call operations and commit)."""
 
 import os
 
@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
 @click.option("--force", is_flag=True, help="Seed even if the database already has users.")
 def seed_demo(force: bool) -> None:
     """Fill an empty database with Botkyrka demo data and print the demo accounts."""
-    from app.services import demo
+    from app.seeding import demo
 
     if db.session.scalar(select(User).limit(1)) is not None and not force:
         click.echo("The database already has data; demo data not added.")
@@ -67,7 +67,7 @@ def rollups_rebuild() -> None:
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Create a user who can log in."""
     from app.accounts.credentials import create_user as create
-    from app.services import DomainError
+    from app.errors import DomainError
 
     try:
         user = create(
@@ -246,7 +246,7 @@ def worker(burst: bool) -> None:
 @click.option("--districts", default=100, show_default=True)
 def seed_scale(findings: int, buildings: int, districts: int) -> None:
     """Add a large, realistic data set (three years of walks and findings) for benchmarks."""
-    from app.services import scale
+    from app.seeding import scale
 
     if min(findings, buildings, districts) < 1 or buildings < districts:
         raise click.BadParameter("need at least one of each, and a building per district")

@@ -17,6 +17,20 @@ from app.extensions import db
 from app.i18n import human_size
 from app.sqlite_tuning import is_busy
 
+
+class DomainError(Exception):
+    """A rule was broken. `field` names the form field the message belongs to, if any.
+
+    Raised by operations (which add and flush; the caller commits); a view turns it into
+    a form error, the API into its error shape, a command into a message.
+    """
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
 # SQLite busy: a client tries again after this many seconds (the outbox retries on 503).
 BUSY_RETRY_AFTER = 2
 # Fields a person writes in; their text is shown again on the busy page, the rest is carried

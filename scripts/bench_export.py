@@ -165,7 +165,7 @@ def download_through_gunicorn(db_url: str, export_folder: str, export_id: int) -
 
     from bench_scale import HOST, Session, start_gunicorn, stop
 
-    from app.services.scale import SCALE_MANAGER, SCALE_PASSWORD
+    from app.seeding.scale import SCALE_MANAGER, SCALE_PASSWORD
 
     port = 5290
     env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "bench-export-secret",
@@ -199,7 +199,7 @@ def bench_database(db_url: str) -> None:
     from app.exports import operations as ops
     from app.exports.queries import download_name
     from app.models import ExportJob
-    from app.services.scale import SCALE_MANAGER
+    from app.seeding.scale import SCALE_MANAGER
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     tmp = tempfile.mkdtemp(prefix="trygg-bench-export-")

@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench_faces.py [RUNS]
 
-Face detection runs twice (app/services/faces.py): on a 640 px copy, and on the stored
+Face detection runs twice (app/media/faces.py): on a 640 px copy, and on the stored
 photo itself (at most 1600 px). This prints, for both passes together and for the 640 px
 pass alone (what Trygg did before):
 
@@ -40,14 +40,14 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageChops, ImageFilter  # noqa: E402
 
-from app.services.faces import (  # noqa: E402
+from app.media.faces import (  # noqa: E402
     COARSE_SIDE,
     DEFAULT_THRESHOLD,
     FaceDetector,
     _merge,
     default_model_path,
 )
-from app.services.photos import MAX_SIDE, _draft_box, _fit, _normalise, process_photo  # noqa: E402
+from app.media.photos import MAX_SIDE, _draft_box, _fit, _normalise, process_photo  # noqa: E402
 
 TESTDATA = Path(os.environ.get("TRYGG_TESTDATA", "/work/shared/testdata/photos"))
 LIMITS = {"max_bytes": 40 * 1024 * 1024, "max_pixels": 40_000_000}

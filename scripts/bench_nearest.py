@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Building, District  # noqa: E402
-from app.services.geo import distance_m, nearest_buildings  # noqa: E402
+from app.places.geo import distance_m, nearest_buildings  # noqa: E402
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat  # noqa: E402
 
-from app.services.photos import MAX_SIDE, process_photo  # noqa: E402
+from app.media.photos import MAX_SIDE, process_photo  # noqa: E402
 
 WIDTH, HEIGHT = 4032, 3024
 LIMITS = {"max_bytes": 15 * 1024 * 1024, "max_pixels": 40_000_000}
@@ -187,14 +187,14 @@ def face_benchmark(runs: int) -> None:
     """Detection + blur on the downscaled image, and the whole pipeline with and without."""
     from importlib import metadata
 
-    from app.services.faces import (
+    from app.media.faces import (
         COARSE_SIDE,
         FINE_SIDE,
         FaceDetector,
         blur_faces,
         default_model_path,
     )
-    from app.services.photos import _draft_box, _fit, _normalise
+    from app.media.photos import _draft_box, _fit, _normalise
 
     path = default_model_path()
     if not path:

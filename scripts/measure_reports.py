@@ -3,7 +3,7 @@
     DATABASE_URL=postgresql://…/trygg_scale_x SECRET_KEY=x .venv/bin/python \
         scripts/measure_reports.py [--district N] [--repeat 5] [--explain] [--live]
 
-Logs in as the scale manager (app/services/scale.py) with Flask's test client, requests
+Logs in as the scale manager (app/seeding/scale.py) with Flask's test client, requests
 `/reports` (all districts, this year) and `/reports?district=N`, and prints each request's
 median time and its statements, slowest first (with EXPLAIN ANALYZE for the slowest three
 when asked). `--live` reads the findings directly, as while the facts are marked stale.
@@ -22,7 +22,7 @@ from app import create_app
 from app.extensions import db
 from app.models import District
 from app.reports import rollups
-from app.services.scale import SCALE_MANAGER, SCALE_PASSWORD
+from app.seeding.scale import SCALE_MANAGER, SCALE_PASSWORD
 
 
 def main() -> None:

@@ -56,7 +56,7 @@ def main() -> None:
             statements.append(((time.perf_counter() - started) * 1000, statement, parameters))
 
         from app.models import DONE_STATUSES, Category, District, Finding, User, Walk, WalkStatus
-        from app.services import scale
+        from app.seeding import scale
 
         s = db.session
         district = s.scalar(select(District.id).where(

@@ -308,7 +308,7 @@ def seeded_demo(app):
     """The demo data set (`flask seed-demo`, photos_every=1000), seeded once per database
     for tests that read it; what a test changes in it is rolled back after the test. Such
     tests run last (see above): the demo's transaction holds SQLite's write lock."""
-    from app.services import demo as demo_data
+    from app.seeding import demo as demo_data
     from app.storage import get_storage
 
     SharedRows.close_all()  # set up before the test's own fixtures: let go of the lock first

@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 from app import backup as backup_module
 from app import create_app
 from app.extensions import db
+from app.media.photos import process_photo, save_photo
 from app.models import Finding, Photo, PhotoKind
-from app.services.photos import process_photo, save_photo
 from app.storage import commit_or_discard, get_storage
 from tests.conftest import TEST_PASSWORD
 

@@ -1,6 +1,6 @@
 from app.extensions import db
 from app.models import Building, District, Finding, Photo, User, Walk, WalkStatus
-from app.services import demo
+from app.seeding import demo
 from app.timeutil import local_today, to_local
 
 

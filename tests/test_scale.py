@@ -15,7 +15,7 @@ from app.models import (
     User,
     Walk,
 )
-from app.services import scale
+from app.seeding import scale
 
 
 def test_seed_scale_makes_three_years_of_realistic_findings(app, runner):

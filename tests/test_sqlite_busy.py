@@ -14,8 +14,8 @@ import pytest
 
 from app import sqlite_tuning
 from app.extensions import db
+from app.media import photos as photo_service
 from app.models import Finding, Photo
-from app.services import photos as photo_service
 from app.storage import LocalStorage
 from tests.api.test_api import jpeg_bytes
 

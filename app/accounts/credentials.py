@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.errors import DomainError
 from app.models import District, Role, User
-from app.services import DomainError
 
 
 @cache

@@ -20,6 +20,7 @@ from werkzeug.security import generate_password_hash
 
 from app import page_cache
 from app.accounts.credentials import create_user
+from app.errors import DomainError
 from app.models import (
     AccountToken,
     AppSetting,
@@ -31,7 +32,6 @@ from app.models import (
     utcnow,
 )
 from app.policy import is_manager
-from app.services import DomainError
 
 REQUIRE_2FA = "require_2fa_staff"
 # last_seen_at is written at most this often, not on every request.

@@ -9,11 +9,11 @@ from flask_login import current_user
 from app.accounts import bp, queries
 from app.accounts import operations as ops
 from app.accounts.forms import ActionForm, InviteForm, SecurityForm, SetPasswordForm, UserForm
+from app.errors import DomainError
 from app.extensions import db
 from app.models import Role, User
 from app.places.queries import district_choices
 from app.policy import get_or_404, require
-from app.services import DomainError
 
 AUDIT_LABELS = {
     "invite": _l("Invited"),

@@ -32,8 +32,8 @@ from collections.abc import Mapping
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
 
+from app.errors import DomainError
 from app.extensions import limiter
-from app.services import DomainError
 
 
 class Throttled(DomainError):

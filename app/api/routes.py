@@ -20,18 +20,17 @@ from app import page_cache
 from app.api import bp
 from app.api import schemas as api
 from app.api.spec import InvalidInput, document, responses, spec
-from app.errors import api_error
+from app.errors import DomainError, api_error
 from app.extensions import db
 from app.findings import operations as finding_service
 from app.findings.photos import attach_photo, photo_by_client_uuid, photo_keys
 from app.findings.queries import finding_or_404
 from app.findings.schemas import FindingInput
 from app.i18n import human_size, locale_code
+from app.media import photos as photo_service
 from app.models import Building, Category, Finding, Photo, PhotoKind, Walk, WalkStatus
+from app.places.geo import nearest_buildings
 from app.policy import can, can_add_captured_finding, capture_walks_clause, visible_findings_clause
-from app.services import DomainError
-from app.services import photos as photo_service
-from app.services.geo import nearest_buildings
 from app.sqlite_tuning import begin_writes, end_reads, reads_first
 from app.storage import commit_or_discard, delete_files, get_storage
 from app.walks.queries import visible_findings, walk_or_404

@@ -22,12 +22,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from app.errors import DomainError
 from app.exports import writers as export_service
 from app.exports.forms import NOT_FILTERS
 from app.extensions import db
 from app.models import ExportJob, ExportStatus, User, utcnow
 from app.policy import can
-from app.services import DomainError
 
 log = logging.getLogger(__name__)
 

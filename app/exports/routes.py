@@ -6,6 +6,7 @@ from flask import abort, current_app, redirect, render_template, request, send_f
 from flask_login import current_user
 
 from app import jobs
+from app.errors import DomainError
 from app.exports import bp, queries
 from app.exports import operations as ops
 from app.exports.forms import RetryForm, StartExportForm
@@ -14,7 +15,6 @@ from app.htmx import add_vary, wants_fragment
 from app.i18n import locale_code
 from app.models import ExportJob, ExportStatus
 from app.policy import can, get_or_404
-from app.services import DomainError
 
 MIMETYPES = {
     "csv": "text/csv",

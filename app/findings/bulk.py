@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 from app.models import Finding
-from app.services import DomainError
 
 
 @dataclass

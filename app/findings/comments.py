@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 from app.models import Comment, Finding, User
-from app.services import DomainError
 
 
 def add_comment(session: Session, finding: Finding, *, author: User, body: str) -> Comment:

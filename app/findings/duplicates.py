@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.findings.filters import open_clause
 from app.models import Finding
-from app.services.geo import bounding_box, distance_m, flat_distance_m, valid_position
+from app.places.geo import bounding_box, distance_m, flat_distance_m, valid_position
 
 DUPLICATE_RADIUS_M = 30.0
 # Rows read per place on the list: equal or near-equal flat distances (findings reported

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 from app.findings.schemas import FindingInput
 from app.models import (
     Building,
@@ -17,9 +18,8 @@ from app.models import (
     Walk,
     utcnow,
 )
+from app.places.geo import valid_position
 from app.policy import may_be_assigned
-from app.services import DomainError
-from app.services.geo import valid_position
 
 
 def new_uuid() -> str:

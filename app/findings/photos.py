@@ -1,7 +1,7 @@
 """The one photo operation: a processed photo attached to a finding, or taken off it.
 
 Used by the capture form, the fixer's after-photo, a comment's photo, the follow-up check
-and the API. Processing (limits, decoding, face blurring) is services/photos.py's; this adds
+and the API. Processing (limits, decoding, face blurring) is media/photos.py's; this adds
 the finding's rules: idempotency by the client's UUID, the race of two requests with the
 same UUID, and a capture photo's GPS placing the finding.
 """
@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 from app.findings.operations import use_photo_position
+from app.media.photos import ProcessedPhoto, save_photo
 from app.models import Finding, Photo, PhotoKind
-from app.services import DomainError
-from app.services.photos import ProcessedPhoto, save_photo
 from app.storage import Storage, delete_files
 
 

@@ -28,7 +28,7 @@ from werkzeug.wsgi import LimitedStream
 
 from app import jobs, page_cache
 from app import mail as mail_service
-from app.errors import too_large_message
+from app.errors import DomainError, too_large_message
 from app.extensions import db
 from app.findings import assignment, bp, comments, duplicates, listing, queries, workflow
 from app.findings import filters as lists
@@ -51,6 +51,7 @@ from app.findings.timeline import record_changes, snapshot
 from app.htmx import wants_fragment
 from app.i18n import human_size, locale_code
 from app.labels import label, options
+from app.media import photos as photo_service
 from app.models import (
     Building,
     Category,
@@ -63,10 +64,8 @@ from app.models import (
     User,
     Walk,
 )
+from app.places.geo import nearest_buildings
 from app.policy import can, get_or_404, require, visible_findings_clause
-from app.services import DomainError
-from app.services import photos as photo_service
-from app.services.geo import nearest_buildings
 from app.storage import commit_or_discard, delete_files, get_storage
 from app.walks.queries import finding_counts, walk_or_404
 

@@ -28,8 +28,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from app.errors import DomainError
 from app.models import PlaceType, Severity, UnsafeFor
-from app.services import DomainError
 
 DESCRIPTION_MAX = 5000
 LATITUDE_RANGE = (-90.0, 90.0)

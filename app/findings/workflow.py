@@ -18,10 +18,10 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 from app.findings.timeline import record_event
 from app.models import Finding, FindingStatus, Role, User, utcnow
 from app.policy import can_transition, is_reopen
-from app.services import DomainError
 
 # Where a finding that is "not ours" was referred to.
 REFERRALS = {

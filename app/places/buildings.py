@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Building, District
-from app.services.geo import valid_position
+from app.places.geo import valid_position
 
 COLUMNS = ("code", "address", "district", "lat", "lon")
 ALIASES = {"latitude": "lat", "longitude": "lon", "lng": "lon", "street_address": "address"}

@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     unblurred (against the installation's own setting) or rejecting every photo walkers
     take in the field, which they would only notice when the walk is over.
     """
-    from app.services.faces import FaceDetector, FaceModelMissing, default_model_path
+    from app.media.faces import FaceDetector, FaceModelMissing, default_model_path
 
     if not app.config.get("FACE_BLUR"):
         app.extensions[_DETECTOR] = None

@@ -15,13 +15,13 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 from app.findings.timeline import record_event
+from app.media.photos import redact_stored
 from app.models import Finding, Photo, User
 from app.models.types import utcnow
 from app.policy import can
 from app.privacy import MIN_REGION_PIXELS, queries
-from app.services import DomainError
-from app.services.photos import redact_stored
 from app.storage import Storage, delete_files
 
 MAX_REGIONS = 20

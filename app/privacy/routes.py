@@ -6,11 +6,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.errors import DomainError
 from app.extensions import db
 from app.models import Photo
 from app.policy import can, get_or_404
 from app.privacy import PHOTO_FLASH, bp, operations, queries
-from app.services import DomainError
 from app.storage import commit_or_discard, delete_files, get_storage
 
 

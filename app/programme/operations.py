@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 from app.models import District, DistrictPlan, Measure, MeasureType, PlanTarget, User
 from app.places.buildings import ImportFailed, parse_number, read_records, upload_text
-from app.services import DomainError
 from app.walks.operations import set_walk_target
 
 MIN_YEAR, MAX_YEAR = 2000, 2100

@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.errors import DomainError
 from app.extensions import db
 from app.forms import FlaskForm
 from app.i18n import locale_code
@@ -26,7 +27,6 @@ from app.programme.forms import (
     target_field_name,
 )
 from app.programme.pdf import render_analysis
-from app.services import DomainError
 from app.timeutil import local_today
 
 

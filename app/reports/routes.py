@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import page_cache
+from app.errors import DomainError
 from app.exports import forms as export_forms
 from app.extensions import db
 from app.i18n import locale_code
@@ -32,7 +33,6 @@ from app.reports.forms import (
     SurveyImportForm,
     SurveyResultForm,
 )
-from app.services import DomainError
 from app.timeutil import local_today
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 from app.findings.photos import attach_photo
 from app.models import (
     DONE_STATUSES,
@@ -20,7 +21,6 @@ from app.models import (
     WalkStatus,
     utcnow,
 )
-from app.services import DomainError
 from app.storage import Storage
 
 

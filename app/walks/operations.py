@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 from app.models import (
     LightCondition,
     ParticipantRole,
@@ -16,7 +17,6 @@ from app.models import (
     WalkTarget,
     utcnow,
 )
-from app.services import DomainError
 
 
 def plan_walk(

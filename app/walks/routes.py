@@ -7,17 +7,17 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.errors import DomainError
 from app.extensions import db
 from app.findings.photos import photo_keys
 from app.htmx import wants_fragment
 from app.labels import options
+from app.media import photos as photo_service
 from app.models import FollowUpItem, Walk, WalkStatus
 from app.navigation import home_for
 from app.places.queries import district_choices, districts_by_name
 from app.policy import can, require, visible_findings_clause
 from app.reports.protocol import render_protocol
-from app.services import DomainError
-from app.services import photos as photo_service
 from app.storage import commit_or_discard, get_storage
 from app.timeutil import local_to_utc, local_today, to_local
 from app.walks import bp, queries

@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 
 from app.extensions import db
+from app.media.photos import process_photo, save_photo
 from app.models import Finding, FindingStatus, PhotoKind
-from app.services.photos import process_photo, save_photo
 from app.storage import get_storage
 from tests.browser.conftest import log_in
 

@@ -1,7 +1,7 @@
 """Managers, fixers and admins on a phone (390×844, Swedish): no page scrolls sideways, axe-core
 finds nothing serious, and the triage flow works from cards and the selection bar.
 
-The pages come from the demo data (app/services/demo.py): three districts with Fittja first,
+The pages come from the demo data (app/seeding/demo.py): three districts with Fittja first,
 walks, findings with photos, survey results, mail in the outbox. `PHONE_PAGES` is the list to
 extend when a branch adds a page: (role, path or a function of the seeded ids → path).
 """
@@ -26,7 +26,7 @@ from app.models import (
     Walk,
     WalkStatus,
 )
-from app.services import demo
+from app.seeding import demo
 
 WIDTH = 390
 

@@ -7,12 +7,12 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from app.errors import DomainError
 from app.extensions import db
 from app.findings import photos
 from app.findings.photos import attach_photo, delete_photo, photo_keys
+from app.media.photos import process_photo
 from app.models import Finding, Photo, PhotoKind
-from app.services import DomainError
-from app.services.photos import process_photo
 from app.storage import LocalStorage
 
 

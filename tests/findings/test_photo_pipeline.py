@@ -20,8 +20,7 @@ from flask import Flask
 from PIL import ExifTags, Image, ImageChops, ImageCms, ImageDraw, ImageOps, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
-from app.models import Finding, Photo, PhotoKind
-from app.services.photos import (
+from app.media.photos import (
     MAX_SIDE,
     THUMB_SIDE,
     PhotoRejected,
@@ -29,6 +28,7 @@ from app.services.photos import (
     process_photo,
     save_photo,
 )
+from app.models import Finding, Photo, PhotoKind
 from app.storage import LocalStorage, get_storage
 from tests.conftest import SHARED_PHOTOS
 

@@ -365,7 +365,7 @@ def test_comment_with_photo(client, make, app, fittja):
 
 
 def test_mark_duplicate_keeps_photos_visible_on_original(client, make, app, fittja):
-    from app.services.photos import process_photo, save_photo
+    from app.media.photos import process_photo, save_photo
     from app.storage import get_storage
 
     original, copy = fittja["lighting"][0], fittja["lighting"][1]
@@ -499,7 +499,7 @@ def test_map_page_has_markers_for_the_filtered_findings(client, login, make, fit
 
 
 def test_map_markers_show_each_findings_first_reported_photo(client, login, make, app, fittja):
-    from app.services.photos import process_photo, save_photo
+    from app.media.photos import process_photo, save_photo
     from app.storage import get_storage
 
     with_photos, without = fittja["lighting"][0], fittja["lighting"][1]

@@ -316,7 +316,7 @@ def test_duplicates_in_a_crowd_are_the_ten_nearest(app, ctx, make):
     """Many open findings at one spot and around it: the ten nearest (ties by number), the
     same as measuring every one geodesically."""
     from app.findings.duplicates import possible_duplicates
-    from app.services.geo import distance_m
+    from app.places.geo import distance_m
 
     lat0, lon0 = 59.2472, 17.8610
     author = make.user("walker")

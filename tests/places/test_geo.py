@@ -1,7 +1,7 @@
 import pytest
 
 from app.extensions import db
-from app.services.geo import bounding_box, distance_m, nearest_buildings
+from app.places.geo import bounding_box, distance_m, nearest_buildings
 
 
 def test_distance_is_geodesic_metres():
@@ -40,7 +40,7 @@ def test_flat_distance_is_within_the_bound_duplicates_rely_on():
     import random
 
     from app.findings.duplicates import FLAT_LOWER_BOUND
-    from app.services.geo import flat_distance_m
+    from app.places.geo import flat_distance_m
 
     rng = random.Random(7)
     for _ in range(3000):

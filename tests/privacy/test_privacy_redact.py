@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from app.extensions import db
+from app.media.photos import process_photo, save_photo
 from app.models import Finding, FindingEvent, Photo, PhotoKind, WalkStatus
-from app.services.photos import process_photo, save_photo
 from app.storage import get_storage
 
 

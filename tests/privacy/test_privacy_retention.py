@@ -8,10 +8,10 @@ import pytest
 from PIL import Image
 
 from app.extensions import db
+from app.media.photos import process_photo, save_photo
 from app.models import Comment, Finding, FindingStatus, Photo, PhotoKind
 from app.privacy.queries import months_before
 from app.reports import queries as reports
-from app.services.photos import process_photo, save_photo
 from app.storage import get_storage
 
 NOW = datetime.now(UTC)

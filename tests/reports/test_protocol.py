@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.extensions import db
+from app.media import photos as photo_service
 from app.models import (
     Finding,
     FindingEvent,
@@ -22,8 +23,7 @@ from app.models import (
     WalkParticipant,
     WalkStatus,
 )
-from app.services import photos as photo_service
-from app.services.demo import demo_image
+from app.seeding.demo import demo_image
 from app.storage import get_storage
 from tests.conftest import TEST_PASSWORD
 

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.labels import LABELS
+from app.media import photos as photo_service
 from app.models import FindingStatus, PhotoKind
-from app.services import demo
-from app.services import photos as photo_service
+from app.seeding import demo
 from app.storage import get_storage
 
 ROOT = Path(__file__).resolve().parents[2]

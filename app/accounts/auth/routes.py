@@ -34,10 +34,10 @@ from app.accounts.auth.forms import (
 )
 from app.accounts.credentials import LoginRefused, authenticate
 from app.accounts.devices import device_label
+from app.errors import DomainError
 from app.extensions import db, login_manager
 from app.models import User, UserSession, utcnow
 from app.navigation import home_for
-from app.services import DomainError
 
 PENDING_2FA = "pending_2fa"
 PENDING_2FA_SECONDS = 300

@@ -43,7 +43,7 @@ from app.storage import delete_files
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from app.services.faces import FaceDetector
+    from app.media.faces import FaceDetector
     from app.storage import Storage
 
 MAX_SIDE = 1600
@@ -220,7 +220,7 @@ def _process(data: bytes, max_pixels: int, detector: FaceDetector | None) -> Pro
             raise _unsupported() from None
         faces = None
         if detector is not None:
-            from app.services.faces import blur_faces
+            from app.media.faces import blur_faces
 
             try:
                 image, faces = blur_faces(image, detector)
@@ -253,7 +253,7 @@ def redact_stored(data: bytes, regions: list[tuple[float, float, float, float]])
     The input is a JPEG this pipeline wrote, never an upload. The result is a new image and
     thumbnail made from the redacted pixels: nothing of the old ones is reused.
     """
-    from app.services.faces import redact
+    from app.media.faces import redact
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

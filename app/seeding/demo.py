@@ -12,6 +12,7 @@ from werkzeug.security import generate_password_hash
 
 from app.findings.catalog import ensure_defaults
 from app.findings.operations import new_uuid
+from app.media import photos as photo_service
 from app.models import (
     Building,
     Category,
@@ -37,7 +38,6 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.services import photos as photo_service
 from app.timeutil import local_to_utc, local_today
 
 DEMO_PASSWORD = "trygg-demo"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -33,7 +34,7 @@ from app.models import (
     Role,
     Severity,
 )
-from app.services.demo import FINDING_TEXTS, PLACE_FOR
+from app.seeding.demo import FINDING_TEXTS, PLACE_FOR
 
 SCALE_PASSWORD = "trygg-scale"
 SCALE_MANAGER = "scale-manager@example.org"
@@ -147,12 +148,24 @@ def _naive(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(UTC).replace(tzinfo=None)
 
 
+@dataclass
+class _People:
+    """The scale users by role (ids), and the benchmark's walker."""
+
+    walkers: list[int]
+    fixers: list[int]
+    managers: list[int]
+    bench_walker: int
+
+
+# One walk: (id, district id, planned start, leader id).
+_Walk = tuple[int, int, datetime, int]
+
+
 def seed_scale(session: Session, *, findings: int, buildings: int, districts: int,
                now: datetime | None = None, seed: int = 11) -> ScaleSummary:
     """Add the scale data set to the database (flushes; the caller commits)."""
-    import time as timer
-
-    started = timer.monotonic()
+    started = time.monotonic()
     rnd = random.Random(seed)
     now = now or datetime.now(UTC)
     ensure_defaults(session)
@@ -160,33 +173,62 @@ def seed_scale(session: Session, *, findings: int, buildings: int, districts: in
     priorities = list(session.scalars(select(Priority).order_by(Priority.days)))
     writer = _Writer(session)
 
-    # Districts and buildings (ORM-sized, but inserted in bulk too).
-    district_id0 = _next_id(session, "districts")
-    district_rows = []
-    centres = []
-    for n in range(districts):
-        district_rows.append((district_id0 + n, f"Skalområde {n + 1:03d}",
-                              f"{CODE_PREFIX}{n + 1:03d}"))
-        # Spread the districts over greater Stockholm, ~2 km apart.
-        centres.append((59.20 + (n // 10) * 0.02, 17.80 + (n % 10) * 0.035))
-    writer.write("districts", ("id", "name", "code"), district_rows)
+    district_ids, centres = _write_districts(session, writer, districts)
+    district_buildings = _write_buildings(session, writer, rnd, buildings, district_ids,
+                                          centres)
+    people = _write_people(session, writer, now, district_ids)
+    walks = _plan_walks(session, rnd, now, findings, district_ids, people)
+    writer.write("walks", WALK_COLUMNS, _walk_rows(walks, now))
+    written = _write_findings(session, writer, rnd, now, findings, walks, categories,
+                              priorities, district_buildings, people)
 
+    writer.reset_sequences(["districts", "buildings", "users", "walks", "findings",
+                            "finding_events"])
+    # Fresh statistics: before autovacuum gets to it, the planner would guess (measured:
+    # 60 rows estimated for a search that matched 10,507, and a sort of all of them).
+    session.execute(text("ANALYZE"))
+    session.flush()
+    return ScaleSummary(districts=districts, buildings=buildings, walks=len(walks),
+                        findings=written["findings"], events=written["events"],
+                        seconds=time.monotonic() - started)
+
+
+def _write_districts(session: Session, writer: _Writer,
+                     districts: int) -> tuple[list[int], list[tuple[float, float]]]:
+    """The districts' ids and their centres, spread over greater Stockholm ~2 km apart."""
+    district_id0 = _next_id(session, "districts")
+    ids = [district_id0 + n for n in range(districts)]
+    centres = [(59.20 + (n // 10) * 0.02, 17.80 + (n % 10) * 0.035) for n in range(districts)]
+    writer.write("districts", ("id", "name", "code"),
+                 [(ids[n], f"Skalområde {n + 1:03d}", f"{CODE_PREFIX}{n + 1:03d}")
+                  for n in range(districts)])
+    return ids, centres
+
+
+def _write_buildings(session: Session, writer: _Writer, rnd: random.Random, buildings: int,
+                     district_ids: list[int], centres: list[tuple[float, float]]
+                     ) -> dict[int, list[tuple[int, float, float]]]:
+    """Buildings dealt round the districts; (id, lat, lon) of each, per district id."""
     building_id0 = _next_id(session, "buildings")
-    building_rows = []
-    district_buildings: dict[int, list[tuple[int, float, float]]] = {}
+    rows = []
+    per_district: dict[int, list[tuple[int, float, float]]] = {}
     for n in range(buildings):
-        d = n % districts
+        d = n % len(district_ids)
         lat = centres[d][0] + rnd.uniform(-0.008, 0.008)
         lon = centres[d][1] + rnd.uniform(-0.015, 0.015)
         building_id = building_id0 + n
-        building_rows.append((building_id, f"S{n + 1:06d}",
-                              f"{rnd.choice(STREETS)} {rnd.randint(1, 120)}",
-                              district_id0 + d, lat, lon))
-        district_buildings.setdefault(district_id0 + d, []).append((building_id, lat, lon))
+        rows.append((building_id, f"S{n + 1:06d}", f"{rnd.choice(STREETS)} {rnd.randint(1, 120)}",
+                     district_ids[d], lat, lon))
+        per_district.setdefault(district_ids[d], []).append((building_id, lat, lon))
     writer.write("buildings", ("id", "code", "address", "district_id", "latitude",
-                               "longitude"), building_rows)
+                               "longitude"), rows)
+    return per_district
 
-    # People: one password hash for all (hashing a thousand would take minutes).
+
+def _write_people(session: Session, writer: _Writer, now: datetime,
+                  district_ids: list[int]) -> _People:
+    """Walkers, fixers and managers; one password hash for all (a thousand take minutes)."""
+    districts = len(district_ids)
     password = generate_password_hash(SCALE_PASSWORD, method="pbkdf2:sha256:10000")
     user_id0 = _next_id(session, "users")
     people = ([(SCALE_MANAGER, "Skala Chef", Role.MANAGER),
@@ -198,113 +240,127 @@ def seed_scale(session: Session, *, findings: int, buildings: int, districts: in
               + [(f"scale-manager{n}@example.org", f"Chef {n}", Role.MANAGER)
                  for n in range(max(1, districts // 10))])
     created = _naive(now - timedelta(days=365 * YEARS + 30))
-    user_rows = [(user_id0 + n, email, name, role.value, password, True, "sv", False,
-                  created) for n, (email, name, role) in enumerate(people)]
+    rows = [(user_id0 + n, email, name, role.value, password, True, "sv", False, created)
+            for n, (email, name, role) in enumerate(people)]
     writer.write("users", ("id", "email", "name", "role", "password_hash", "active",
-                           "language", "notify_email", "created_at"), user_rows)
-    walkers = [row[0] for row in user_rows if row[3] == Role.WALKER.value]
-    fixers = [row[0] for row in user_rows if row[3] == Role.FIXER.value]
-    managers = [row[0] for row in user_rows if row[3] == Role.MANAGER.value]
+                           "language", "notify_email", "created_at"), rows)
     # The benchmark's walker belongs to two districts (the API lists their walks).
     bench_walker = user_id0 + 1
     writer.write("user_districts", ("user_id", "district_id"),
-                 [(bench_walker, district_id0 + d) for d in range(min(2, districts))])
+                 [(bench_walker, district_ids[d]) for d in range(min(2, districts))])
+    return _People(
+        walkers=[row[0] for row in rows if row[3] == Role.WALKER.value],
+        fixers=[row[0] for row in rows if row[3] == Role.FIXER.value],
+        managers=[row[0] for row in rows if row[3] == Role.MANAGER.value],
+        bench_walker=bench_walker,
+    )
 
-    # Walks spread evenly over the three years, most completed.
+
+def _plan_walks(session: Session, rnd: random.Random, now: datetime, findings: int,
+                district_ids: list[int], people: _People) -> list[_Walk]:
+    """Walks spread evenly over the three years; the last one is going on now."""
     walk_count = max(1, math.ceil(findings / FINDINGS_PER_WALK))
     walk_id0 = _next_id(session, "walks")
     span = timedelta(days=365 * YEARS)
     first = now - span
     walks = []
     for n in range(walk_count):
-        d = rnd.randrange(districts)
+        d = rnd.randrange(len(district_ids))
         start = first + span * (n + rnd.random()) / walk_count
         start = start.replace(hour=rnd.choice([10, 13, 17, 19]), minute=0, second=0,
                               microsecond=0)
-        walks.append((walk_id0 + n, district_id0 + d, start, rnd.choice(walkers)))
-    # The last walk is going on now, led by the benchmark's walker, who posts findings to it.
+        walks.append((walk_id0 + n, district_ids[d], start, rnd.choice(people.walkers)))
+    # Led by the benchmark's walker, who posts findings to it.
     walk_id, _district, start, _leader = walks[-1]
-    walks[-1] = (walk_id, district_id0, min(start, now - timedelta(hours=3)), bench_walker)
+    walks[-1] = (walk_id, district_ids[0], min(start, now - timedelta(hours=3)),
+                 people.bench_walker)
+    return walks
 
-    def walk_rows() -> Iterator[tuple]:
-        for walk_id, district_id, start, leader in walks:
-            done = start + timedelta(hours=2)
-            completed = done < now and walk_id != walks[-1][0]
-            status = "completed" if completed else "planned"
-            if walk_id == walks[-1][0]:
-                status = "in_progress"
-            yield (walk_id, district_id, f"Trygghetsvandring {walk_id}", "", _naive(start),
-                   "dark" if start.hour >= 17 else "daylight", leader, status,
-                   _naive(start) if status != "planned" else None,
-                   _naive(done) if completed else None,
-                   "", None, leader, _naive(start - timedelta(days=14)))
 
-    writer.write("walks", WALK_COLUMNS, walk_rows())
+def _walk_rows(walks: list[_Walk], now: datetime) -> Iterator[tuple]:
+    """The walks as rows: past ones completed, the last one in progress."""
+    last_id = walks[-1][0]
+    for walk_id, district_id, start, leader in walks:
+        done = start + timedelta(hours=2)
+        completed = done < now and walk_id != last_id
+        status = "completed" if completed else "planned"
+        if walk_id == last_id:
+            status = "in_progress"
+        yield (walk_id, district_id, f"Trygghetsvandring {walk_id}", "", _naive(start),
+               "dark" if start.hour >= 17 else "daylight", leader, status,
+               _naive(start) if status != "planned" else None,
+               _naive(done) if completed else None,
+               "", None, leader, _naive(start - timedelta(days=14)))
 
+
+def _write_findings(session: Session, writer: _Writer, rnd: random.Random, now: datetime,
+                    findings: int, walks: list[_Walk], categories, priorities,
+                    district_buildings: dict[int, list[tuple[int, float, float]]],
+                    people: _People) -> dict[str, int]:
+    """The findings and their timelines, written BATCH findings at a time."""
     finding_id0 = _next_id(session, "findings")
-    event_id0 = _next_id(session, "finding_events")
+    next_event = _next_id(session, "finding_events")
     finding_rows: list[tuple] = []
     event_rows: list[tuple] = []
-    totals = {"findings": 0, "events": 0}
-    next_event = [event_id0]
+    written = {"findings": 0, "events": 0}
 
-    def flush_rows() -> None:
-        totals["findings"] += writer.write("findings", FINDING_COLUMNS, finding_rows)
-        totals["events"] += writer.write("finding_events", EVENT_COLUMNS, event_rows)
+    def write_batch() -> None:
+        written["findings"] += writer.write("findings", FINDING_COLUMNS, finding_rows)
+        written["events"] += writer.write("finding_events", EVENT_COLUMNS, event_rows)
         finding_rows.clear()
         event_rows.clear()
 
-    def event(finding_id: int, actor: int | None, at: datetime, field: str, old, new,
-              note: str = "") -> None:
-        event_rows.append((next_event[0], finding_id, actor, _naive(at), field, old, new,
-                           note))
-        next_event[0] += 1
-
-    severities = [s.value for s in Severity]
-    weights = [3, 5, 2, 1]
-    tags = ["children", "elderly", "women", "disabilities", "everyone"]
     for n in range(findings):
         finding_id = finding_id0 + n
-        walk_id, district_id, start, leader = walks[n % walk_count]
-        created = start + timedelta(minutes=rnd.uniform(1, 110))
-        if created > now:
-            created = now - timedelta(minutes=rnd.uniform(1, 600))
-        category = categories[min(int(rnd.expovariate(0.35)), len(categories) - 1)]
-        building_id, blat, blon = rnd.choice(district_buildings[district_id])
-        lat = blat + rnd.uniform(-0.0003, 0.0003)
-        lon = blon + rnd.uniform(-0.0005, 0.0005)
-        texts = FINDING_TEXTS.get(category.slug) or ["Iakttagelse"]
-        description = rnd.choice(texts) + rnd.choice(EXTRA_TEXTS)
-        author = leader if rnd.random() < 0.6 else rnd.choice(walkers)
-        state = _history(rnd, created, now, fixers, managers, priorities)
-        for at, actor, field, old, new in state["events"]:
-            event(finding_id, actor, at, field, old, new)
-        finding_rows.append((
-            finding_id, _uuid(rnd), walk_id, building_id,
-            PLACE_FOR.get(category.slug, PlaceType.OTHER).value, lat, lon,
-            round(rnd.uniform(3, 40), 1), category.id,
-            rnd.choices(severities, weights)[0], rnd.randint(1, 3),
-            json.dumps(rnd.sample(tags, rnd.randint(0, 2))), description,
-            rnd.random() < CONFIDENTIAL_SHARE, author, _naive(created),
-            _naive(state["updated_at"]), state["status"], state["assignee_id"],
-            state["responsible_party"], state["planned_action"], state["priority_id"],
-            state["due_date"], None, state["close_reason"],
-            _naive(state["acknowledged_at"]), _naive(state["assigned_at"]),
-            _naive(state["fixed_at"]), _naive(state["verified_at"]),
-            _naive(state["closed_at"]), 1 + len(state["events"]),
-        ))
+        row, history = _finding_row(rnd, now, finding_id, walks[n % len(walks)], categories,
+                                    priorities, district_buildings, people)
+        for at, actor, field, old, new in history:
+            event_rows.append((next_event, finding_id, actor, _naive(at), field, old, new, ""))
+            next_event += 1
+        finding_rows.append(row)
         if len(finding_rows) >= BATCH:
-            flush_rows()
-    flush_rows()
-    writer.reset_sequences(["districts", "buildings", "users", "walks", "findings",
-                            "finding_events"])
-    # Fresh statistics: before autovacuum gets to it, the planner would guess (measured:
-    # 60 rows estimated for a search that matched 10,507, and a sort of all of them).
-    session.execute(text("ANALYZE"))
-    session.flush()
-    return ScaleSummary(districts=districts, buildings=buildings, walks=walk_count,
-                        findings=totals["findings"], events=totals["events"],
-                        seconds=timer.monotonic() - started)
+            write_batch()
+    write_batch()
+    return written
+
+
+_SEVERITIES = [s.value for s in Severity]
+_SEVERITY_WEIGHTS = [3, 5, 2, 1]
+_UNSAFE_FOR = ["children", "elderly", "women", "disabilities", "everyone"]
+
+
+def _finding_row(rnd: random.Random, now: datetime, finding_id: int, walk: _Walk,
+                 categories, priorities,
+                 district_buildings: dict[int, list[tuple[int, float, float]]],
+                 people: _People) -> tuple[tuple, list[tuple]]:
+    """One finding found on `walk`, as a row, and the events of its history."""
+    walk_id, district_id, start, leader = walk
+    created = start + timedelta(minutes=rnd.uniform(1, 110))
+    if created > now:
+        created = now - timedelta(minutes=rnd.uniform(1, 600))
+    category = categories[min(int(rnd.expovariate(0.35)), len(categories) - 1)]
+    building_id, blat, blon = rnd.choice(district_buildings[district_id])
+    lat = blat + rnd.uniform(-0.0003, 0.0003)
+    lon = blon + rnd.uniform(-0.0005, 0.0005)
+    texts = FINDING_TEXTS.get(category.slug) or ["Iakttagelse"]
+    description = rnd.choice(texts) + rnd.choice(EXTRA_TEXTS)
+    author = leader if rnd.random() < 0.6 else rnd.choice(people.walkers)
+    state = _history(rnd, created, now, people.fixers, people.managers, priorities)
+    row = (
+        finding_id, _uuid(rnd), walk_id, building_id,
+        PLACE_FOR.get(category.slug, PlaceType.OTHER).value, lat, lon,
+        round(rnd.uniform(3, 40), 1), category.id,
+        rnd.choices(_SEVERITIES, _SEVERITY_WEIGHTS)[0], rnd.randint(1, 3),
+        json.dumps(rnd.sample(_UNSAFE_FOR, rnd.randint(0, 2))), description,
+        rnd.random() < CONFIDENTIAL_SHARE, author, _naive(created),
+        _naive(state["updated_at"]), state["status"], state["assignee_id"],
+        state["responsible_party"], state["planned_action"], state["priority_id"],
+        state["due_date"], None, state["close_reason"],
+        _naive(state["acknowledged_at"]), _naive(state["assigned_at"]),
+        _naive(state["fixed_at"]), _naive(state["verified_at"]),
+        _naive(state["closed_at"]), 1 + len(state["events"]),
+    )
+    return row, state["events"]
 
 
 def _uuid(rnd: random.Random) -> str:

@@ -1,0 +1,1 @@
+"""Media: the photo pipeline (limits, decoding, the stored copy) and face blurring."""

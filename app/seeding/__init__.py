@@ -1,0 +1,1 @@
+"""Seed data: the demo (`flask seed-demo`) and the scale data set (`flask seed-scale`)."""
