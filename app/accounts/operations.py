@@ -116,6 +116,23 @@ def set_password(session: Session, user: User, password: str, *, hash_method: st
     session.flush()
 
 
+def change_password(session: Session, user: User, password: str, *, hash_method: str,
+                    device: str) -> str:
+    """The user's own new password: logged out everywhere, then a fresh session for the
+    device they changed it on; returns its token."""
+    set_password(session, user, password, hash_method=hash_method)
+    return start_session(session, user, device=device)
+
+
+def save_settings(session: Session, user: User, *, language: str,
+                  notify_email: bool | None = None) -> None:
+    """The user's own settings: their language, and (given) whether they get e-mail."""
+    user.language = language
+    if notify_email is not None:
+        user.notify_email = notify_email
+    session.flush()
+
+
 def issue_token(session: Session, user: User, *, purpose: str, valid_for: timedelta) -> str:
     """A one-time link token. Earlier unused links of the same kind stop working."""
     session.execute(delete(AccountToken).where(

@@ -36,3 +36,11 @@ def audit_page(session: Session, page: int, per_page: int = 50):
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
         page=page, per_page=per_page, error_out=False,
     )
+
+
+def login_sessions(session: Session, user: User) -> list[UserSession]:
+    """The user's devices logged in, last used first."""
+    return session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    ).all()

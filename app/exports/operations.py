@@ -45,8 +45,11 @@ def file_path(job: ExportJob) -> Path:
 
 
 def start_export(session: Session, *, user: User, kind: str, file_format: str,
-                 args: MultiDict, locale: str) -> ExportJob:
-    """A queued export job for `user` with the filters in `args` (enqueue it after commit)."""
+                 args: MultiDict, locale: str, keep: timedelta | None = None) -> ExportJob:
+    """A queued export job for `user` with the filters in `args` (enqueue it after commit);
+    given `keep`, jobs older than that go first, with their files."""
+    if keep is not None:
+        purge_expired(session, keep=keep)
     if kind not in KINDS:
         raise DomainError("Unknown export.", field="kind")
     if file_format not in FORMATS:

@@ -43,12 +43,11 @@ def start():
     form = StartExportForm()
     if not form.validate_on_submit():
         abort(400)
-    ops.purge_expired(db.session,
-                      keep=timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"]))
     try:
         job = ops.start_export(
             db.session, user=current_user, kind=form.kind.data, file_format=form.file_format.data,
             args=request.form, locale=locale_code(),
+            keep=timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"]),
         )
     except DomainError:
         abort(400)

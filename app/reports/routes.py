@@ -13,7 +13,6 @@ from flask import (
 )
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import page_cache
@@ -22,9 +21,9 @@ from app.exports import forms as export_forms
 from app.extensions import db
 from app.i18n import locale_code
 from app.labels import label, options
-from app.models import District, SurveyResult
+from app.models import District
 from app.places.queries import district_choices, districts_by_name
-from app.policy import require
+from app.policy import get_or_404, require
 from app.reports import bp
 from app.reports import queries as report_service
 from app.reports import surveys as survey_service
@@ -104,11 +103,9 @@ def surveys():
 
 def _survey_page(form: SurveyResultForm, import_form: SurveyImportForm, *, errors=None,
                  status=200):
-    results = db.session.scalars(
-        select(SurveyResult).join(District).order_by(District.name, SurveyResult.year.desc())
-    ).all()
     return render_template(
-        "reports/admin_surveys.html", form=form, import_form=import_form, results=results,
+        "reports/admin_surveys.html", form=form, import_form=import_form,
+        results=survey_service.saved_results(db.session),
         import_errors=errors or [], columns=survey_service.CSV_COLUMNS,
         max_bytes=survey_service.MAX_FILE_BYTES,
     ), status
@@ -130,7 +127,7 @@ def admin_surveys():
         try:
             survey_service.save_result(
                 db.session,
-                district=db.session.get(District, form.district_id.data),
+                district=get_or_404(District, form.district_id.data),
                 year=form.year.data,
                 respondents=form.respondents.data,
                 safe_share=form.safe_share.data,

@@ -77,6 +77,13 @@ def series(session: Session, goal: float, district_id: int | None = None) -> lis
     return list(grouped.values())
 
 
+def saved_results(session: Session) -> list[SurveyResult]:
+    """Every saved result, by district name, latest year first (the admin page's table)."""
+    return session.scalars(
+        select(SurveyResult).join(District).order_by(District.name, SurveyResult.year.desc())
+    ).all()
+
+
 def yearly_activity(session: Session, years: list[int]) -> dict[tuple[int, int], tuple[int, int]]:
     """(district, year) → (completed walks, findings fixed) in that local calendar year."""
     from datetime import date

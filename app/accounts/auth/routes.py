@@ -16,13 +16,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from werkzeug.security import check_password_hash
 
 from app import sqlite_tuning
 from app.accounts import operations as ops
-from app.accounts import throttle
+from app.accounts import queries, throttle
 from app.accounts.auth import bp
 from app.accounts.auth.forms import (
     ChangePasswordForm,
@@ -36,7 +35,7 @@ from app.accounts.credentials import LoginRefused, authenticate
 from app.accounts.devices import device_label
 from app.errors import DomainError
 from app.extensions import db, login_manager
-from app.models import User, UserSession, utcnow
+from app.models import User, utcnow
 from app.navigation import home_for
 
 PENDING_2FA = "pending_2fa"
@@ -195,16 +194,13 @@ def set_language():
     if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
-            current_user.language = form.lang.data
+            ops.save_settings(db.session, current_user, language=form.lang.data)
             db.session.commit()
     return redirect(_safe_next(request.form.get("next")) or url_for("walks.home"), code=303)
 
 
 def _settings_page(form=None, password_form=None, status=200):
-    sessions = db.session.scalars(
-        select(UserSession).where(UserSession.user_id == current_user.id)
-        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
-    ).all()
+    sessions = queries.login_sessions(db.session, current_user)
     return render_template(
         "auth/settings.html", form=form or SettingsForm(obj=current_user),
         password_form=password_form or ChangePasswordForm(),
@@ -219,8 +215,8 @@ def _settings_page(form=None, password_form=None, status=200):
 def settings():
     form = SettingsForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.language = form.language.data
-        current_user.notify_email = form.notify_email.data
+        ops.save_settings(db.session, current_user, language=form.language.data,
+                          notify_email=form.notify_email.data)
         db.session.commit()
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.settings"), code=303)
@@ -239,9 +235,9 @@ def change_password():
         else:
             remembered = bool(request.cookies.get(current_app.config.get(
                 "REMEMBER_COOKIE_NAME", "remember_token")))
-            ops.set_password(db.session, user, form.new_password.data,
-                             hash_method=current_app.config["PASSWORD_HASH_METHOD"])
-            ops.start_session(db.session, user, device=device_label(request.user_agent.string))
+            ops.change_password(db.session, user, form.new_password.data,
+                                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+                                device=device_label(request.user_agent.string))
             db.session.commit()
             login_user(user, remember=remembered)
             flash(_("Your password is changed. You are logged out on your other devices."),
