@@ -34,9 +34,13 @@ from app.timeutil import local_day_bounds, local_today
 BUILDING_COLOURS = {"building": "#546e7a", "open_elsewhere": "#b3261e"}
 
 
-def walk_or_404(walk_id: int) -> Walk:
-    """The walk, if the current user may see it; else 404 (hidden, not forbidden)."""
-    return get_or_404(Walk, walk_id, "view_walk")
+def walk_or_404(walk_id: int, action: str | None = None) -> Walk:
+    """The walk, if the current user may see it; else 404 (hidden, not forbidden). Given an
+    `action` (edit_walk, walk_protocol…) they may not do to it: 403."""
+    walk = get_or_404(Walk, walk_id, "view_walk")
+    if action is not None and not can(current_user, action, walk):
+        abort(403)
+    return walk
 
 
 def checklist_item_or_404(walk: Walk, item_id: int) -> FollowUpItem:

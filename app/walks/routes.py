@@ -123,9 +123,7 @@ def _fill_from_walk(form: WalkForm, walk: Walk) -> None:
 
 @bp.route("/walks/<int:walk_id>/edit", methods=["GET", "POST"])
 def edit(walk_id: int):
-    walk = walk_or_404(walk_id)
-    if not can(current_user, "edit_walk", walk):
-        abort(403)
+    walk = walk_or_404(walk_id, "edit_walk")
     form = _walk_form(obj=walk)
     if request.method == "GET":
         _fill_from_walk(form, walk)
@@ -219,9 +217,7 @@ def targets():
 
 @bp.get("/walks/<int:walk_id>/protocol.pdf")
 def protocol(walk_id: int):
-    walk = walk_or_404(walk_id)
-    if not can(current_user, "walk_protocol", walk):
-        abort(403)
+    walk = walk_or_404(walk_id, "walk_protocol")
     public = request.args.get("public") == "1"
     pdf = render_protocol(walk, public=public, storage=get_storage())
     day = to_local(walk.started_at or walk.planned_start).date().isoformat()
@@ -237,9 +233,7 @@ def protocol(walk_id: int):
 
 @bp.post("/walks/<int:walk_id>/follow-up")
 def follow_up(walk_id: int):
-    walk = walk_or_404(walk_id)
-    if not can(current_user, "plan_follow_up", walk):
-        abort(403)
+    walk = walk_or_404(walk_id, "plan_follow_up")
     form = FollowUpForm()
     if not form.planned_date.raw_data:  # the one-button form: in four weeks, same time
         form.planned_date.data = local_today() + timedelta(days=28)
