@@ -437,6 +437,12 @@ def create_finding(walk_id: int):
         finding, created = finding_service.insert_finding(
             db.session, walk=walk, author=current_user, data=body, finding_uuid=finding_uuid
         )
+    except finding_service.SentTwiceAtOnce as race:
+        db.session.rollback()  # the other request's insert came first: answer its finding
+        answer = _replayed(walk, race.finding_uuid)
+        if answer is None:
+            raise
+        return answer
     except DomainError as error:
         db.session.rollback()
         # A replay of what was valid then (a category since retired) is still the finding.

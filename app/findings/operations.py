@@ -1,25 +1,47 @@
-"""Recording findings on a walk: created once per client UUID, edited, deleted."""
+"""Every change to a finding and what hangs off it: recorded once per client UUID, edited
+(its timeline kept), deleted; assigned, moved to another status, fixed, commented, changed
+in bulk; and the categories and priorities it is filed under.
+
+Each operation takes validated values, changes the session and flushes; it never commits or
+rolls back: the view (or command) decides. Storage keys of files an operation wrote come
+back, for the caller's `commit_or_discard`. The rules themselves live beside it: workflow.py
+(the status handlers), assignment.py, comments.py, timeline.py, bulk.py, photos.py."""
 
 import uuid as uuidlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app import mail
 from app.errors import DomainError
+from app.findings.assignment import Assignment, assign
+from app.findings.bulk import BulkResult, bulk_apply
+from app.findings.comments import add_comment
+from app.findings.photos import attach_photo, delete_photo, photo_keys
 from app.findings.schemas import FindingInput
+from app.findings.timeline import record_changes, snapshot
+from app.findings.workflow import transition
+from app.media.photos import ProcessedPhoto
 from app.models import (
     Building,
     Category,
     Finding,
+    FindingStatus,
+    Photo,
+    PhotoKind,
     PositionSource,
+    Priority,
     User,
     Walk,
     utcnow,
 )
-from app.places.geo import valid_position
-from app.policy import may_be_assigned
+from app.policy import can, may_be_assigned
+from app.storage import Storage
 
 
 def new_uuid() -> str:
@@ -109,14 +131,21 @@ def insert_finding(
         session.flush()
     except IntegrityError:
         # The same UUID arrived twice at once and the other request's insert came first.
-        # Callers write nothing before the finding, so the whole transaction goes (a
-        # SAVEPOINT around every insert cost two statements on each of them).
-        session.rollback()
-        existing = find_by_uuid(session, finding_uuid)
-        if existing is None:
-            raise
-        return _same_sender(existing, author, walk), False
+        # Callers write nothing before the finding, so the caller rolls the whole
+        # transaction back and reads the other one (a SAVEPOINT around every insert cost
+        # two statements on each of them).
+        raise SentTwiceAtOnce(finding_uuid) from None
     return finding, True
+
+
+class SentTwiceAtOnce(Exception):
+    """The same finding UUID was inserted by another request at the same moment, and that
+    one came first. The transaction is lost: the caller rolls it back, then
+    `replayed_finding` gives the other request's finding."""
+
+    def __init__(self, finding_uuid: str):
+        super().__init__(finding_uuid)
+        self.finding_uuid = finding_uuid
 
 
 def _same_sender(finding: Finding, author: User, walk: Walk) -> Finding:
@@ -125,7 +154,11 @@ def _same_sender(finding: Finding, author: User, walk: Walk) -> Finding:
     return finding
 
 
-def update_finding(session: Session, finding: Finding, data: FindingInput) -> Finding:
+def update_finding(session: Session, finding: Finding, data: FindingInput, *,
+                   actor: User | None) -> Finding:
+    """Change the finding's own fields; a changed category or building goes on its
+    timeline."""
+    before = snapshot(finding)
     values = _column_values(session, data)
     if (values["latitude"], values["longitude"]) == (finding.latitude, finding.longitude):
         values["position_source"] = finding.position_source  # the same place, the same source
@@ -140,6 +173,7 @@ def update_finding(session: Session, finding: Finding, data: FindingInput) -> Fi
         setattr(finding, name, value)
     finding.updated_at = utcnow()
     session.flush()
+    record_changes(session, finding, before, actor=actor)
     return finding
 
 
@@ -166,21 +200,167 @@ def delete_finding(session: Session, finding: Finding) -> list[str]:
     return keys
 
 
-# A phone fix worse than this gives way to the position in a photo's EXIF.
-POOR_ACCURACY_M = 100
+# --- with their photos --------------------------------------------------------------------
 
 
-def use_photo_position(finding: Finding, latitude: float | None, longitude: float | None) -> None:
-    """A photo's EXIF GPS places the finding when the phone gave no position, or only a poor
-    one. A good fix from the phone wins; the first photo with a position wins over later ones.
-    """
-    if not valid_position(latitude, longitude):
-        return
-    if finding.position_source == PositionSource.PHOTO:
-        return
-    poor = finding.accuracy_m is not None and finding.accuracy_m > POOR_ACCURACY_M
-    if finding.latitude is None or poor:
-        finding.latitude = latitude
-        finding.longitude = longitude
-        finding.accuracy_m = None
-        finding.position_source = PositionSource.PHOTO
+def _attach_all(session: Session, storage: Storage, finding: Finding,
+                photos: list[ProcessedPhoto], *, uploader: User) -> list[str]:
+    keys = []
+    for processed in photos:
+        photo, _created = attach_photo(session, storage, finding, processed,
+                                       kind=PhotoKind.FINDING, uploaded_by_id=uploader.id)
+        keys += photo_keys(photo)
+    return keys
+
+
+def record_finding(session: Session, storage: Storage, *, walk: Walk, author: User,
+                   data: FindingInput, finding_uuid: str | None,
+                   photos: list[ProcessedPhoto]) -> tuple[Finding, list[str]]:
+    """create_finding with the photos sent beside it (a replay stores none again):
+    (finding, storage keys written)."""
+    finding, created = create_finding(session, walk=walk, author=author, data=data,
+                                      finding_uuid=finding_uuid)
+    keys = _attach_all(session, storage, finding, photos, uploader=author) if created else []
+    return finding, keys
+
+
+def edit_finding(session: Session, storage: Storage, finding: Finding, data: FindingInput, *,
+                 actor: User, photos: list[ProcessedPhoto]) -> list[str]:
+    """update_finding, and the photos added on the edit form: the storage keys written."""
+    update_finding(session, finding, data, actor=actor)
+    return _attach_all(session, storage, finding, photos, uploader=actor)
+
+
+def _optional_photo(session: Session, storage: Storage, finding: Finding,
+                    processed: ProcessedPhoto | None, kind: PhotoKind, *, uploader: User,
+                    **extra) -> list[str]:
+    if processed is None:
+        return []
+    photo, _created = attach_photo(session, storage, finding, processed, kind=kind,
+                                   uploaded_by_id=uploader.id, **extra)
+    return photo_keys(photo)
+
+
+def remove_photo(session: Session, photo: Photo) -> list[str]:
+    """The photo's row gone: its files, for the caller to delete after commit."""
+    return delete_photo(session, photo)
+
+
+# --- remediation --------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentInput:
+    """What the assign forms (one finding, or the selected ones) send, by id."""
+
+    assignee_id: int | None
+    priority_id: int | None = None
+    due_date: date | None = None
+    responsible_party: str | None = None
+    planned_action: str | None = None
+    note: str = ""
+
+
+def _assignment(session: Session, data: AssignmentInput) -> Assignment:
+    return Assignment(
+        assignee=session.get(User, data.assignee_id) if data.assignee_id else None,
+        priority=session.get(Priority, data.priority_id) if data.priority_id else None,
+        due_date=data.due_date, responsible_party=data.responsible_party,
+        planned_action=data.planned_action, note=data.note)
+
+
+def assign_finding(session: Session, finding: Finding, data: AssignmentInput, *, actor: User,
+                   expected_version: int | str | None, config: Mapping) -> bool:
+    """assignment.assign, and a mail to a new assignee queued in the outbox. True when the
+    assignee changed."""
+    changed = assign(session, finding, actor=actor, expected_version=expected_version,
+                     assignment=_assignment(session, data))
+    if changed:
+        mail.notify_assignment(session, finding, actor=actor, config=config)
+    return changed
+
+
+def change_status(session: Session, finding: Finding, *, actor: User, to: str, note: str = "",
+                  reason: str = "", referred_to: str = "", duplicate_of_id: int | None = None,
+                  expected_version: int | str | None = None) -> Finding:
+    """workflow.transition; the original of a duplicate given by its number, which the actor
+    must be able to see."""
+    duplicate_of = None
+    if duplicate_of_id:
+        duplicate_of = session.get(Finding, duplicate_of_id)
+        if duplicate_of is None or not can(actor, "view_finding", duplicate_of):
+            raise DomainError(_l("There is no finding with that number."),
+                              field="duplicate_of_id")
+    return transition(session, finding, actor=actor, to=to, note=note, reason=reason,
+                      referred_to=referred_to, duplicate_of=duplicate_of,
+                      expected_version=expected_version)
+
+
+def mark_fixed(session: Session, storage: Storage, finding: Finding, *, actor: User,
+               note: str, expected_version: int | str | None,
+               photo: ProcessedPhoto | None) -> list[str]:
+    """Fixed, with the optional photo after the fix: the storage keys written."""
+    transition(session, finding, actor=actor, to=FindingStatus.FIXED, note=note,
+               expected_version=expected_version)
+    return _optional_photo(session, storage, finding, photo, PhotoKind.AFTER, uploader=actor)
+
+
+def comment_finding(session: Session, storage: Storage, finding: Finding, *, author: User,
+                    body: str, photo: ProcessedPhoto | None) -> list[str]:
+    """A comment, with its optional photo: the storage keys written."""
+    item = add_comment(session, finding, author=author, body=body)
+    return _optional_photo(session, storage, finding, photo, PhotoKind.COMMENT,
+                           uploader=author, comment_id=item.id)
+
+
+def bulk_change(session: Session, ids: list[int], versions: dict[int, str | None], *,
+                actor: User, action: str, assignment: AssignmentInput, to: str,
+                config: Mapping) -> BulkResult:
+    """Assign the findings (`action` "assign") or move them to status `to` ("status"), each
+    under the same rules as one at a time; new assignees get their mail."""
+    findings = session.scalars(
+        select(Finding).where(Finding.id.in_(ids)).order_by(Finding.id)).all()
+    notify: set[int] = set()
+    if action == "assign":
+        chosen = _assignment(session, assignment)
+        if chosen.assignee is None:
+            raise DomainError(_l("Choose whom to assign the findings to."), field="assignee_id")
+
+        def act(finding: Finding, version: str | None) -> None:
+            if assign(session, finding, actor=actor, expected_version=version,
+                      assignment=chosen):
+                notify.add(finding.id)
+    elif action == "status" and to:
+        def act(finding: Finding, version: str | None) -> None:
+            transition(session, finding, actor=actor, to=to, reason=assignment.note,
+                       expected_version=version)
+    else:
+        raise DomainError(_l("Choose a new status."), field="to")
+    result = bulk_apply(session, findings, versions, act)
+    for finding in findings:
+        if finding.id in notify:
+            mail.notify_assignment(session, finding, actor=actor, config=config)
+    return result
+
+
+# --- what findings are filed under (the admin pages) --------------------------------------
+
+
+def save_category(session: Session, category: Category, values: Mapping) -> Category:
+    """A new or edited category; its code unique."""
+    clash = session.scalar(select(Category).where(Category.slug == values["slug"]))
+    if clash is not None and clash is not category:
+        raise DomainError(_l("Another category has that code."), field="slug")
+    return _save(session, category, values)
+
+
+def save_priority(session: Session, priority: Priority, values: Mapping) -> Priority:
+    return _save(session, priority, values)
+
+
+def _save(session: Session, item, values: Mapping):
+    for name, value in values.items():
+        setattr(item, name, value)
+    session.add(item)
+    session.flush()
+    return item

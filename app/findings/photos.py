@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.findings.operations import use_photo_position
 from app.media.photos import ProcessedPhoto, save_photo
-from app.models import Finding, Photo, PhotoKind
+from app.models import Finding, Photo, PhotoKind, PositionSource
+from app.places.geo import valid_position
 from app.storage import Storage, delete_files
 
 
@@ -94,3 +94,23 @@ def delete_photo(session: Session, photo: Photo) -> list[str]:
     session.delete(photo)
     session.flush()
     return keys
+
+
+# A phone fix worse than this gives way to the position in a photo's EXIF.
+POOR_ACCURACY_M = 100
+
+
+def use_photo_position(finding: Finding, latitude: float | None, longitude: float | None) -> None:
+    """A photo's EXIF GPS places the finding when the phone gave no position, or only a poor
+    one. A good fix from the phone wins; the first photo with a position wins over later ones.
+    """
+    if not valid_position(latitude, longitude):
+        return
+    if finding.position_source == PositionSource.PHOTO:
+        return
+    poor = finding.accuracy_m is not None and finding.accuracy_m > POOR_ACCURACY_M
+    if finding.latitude is None or poor:
+        finding.latitude = latitude
+        finding.longitude = longitude
+        finding.accuracy_m = None
+        finding.position_source = PositionSource.PHOTO

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import case, false, func, select
 from sqlalchemy.orm import Session
 
@@ -16,14 +18,75 @@ from app.findings.filters import (
     open_clause,
     overdue_condition,
 )
-from app.models import Finding, FindingStatus, Photo, PhotoKind, User
-from app.policy import get_or_404
+from app.models import (
+    Building,
+    Category,
+    Finding,
+    FindingStatus,
+    OutboxMail,
+    Photo,
+    PhotoKind,
+    Priority,
+    User,
+)
+from app.policy import can, get_or_404
 from app.timeutil import local_today
 
 
-def finding_or_404(finding_id: int) -> Finding:
-    """The finding, if the current user may see it; else 404 (hidden, not forbidden)."""
-    return get_or_404(Finding, finding_id, "view_finding")
+def finding_or_404(finding_id: int, may: str | None = None) -> Finding:
+    """The finding, if the current user may see it; else 404 (hidden, not forbidden). With
+    `may`, a policy action: 403 unless the user may also do that to it."""
+    finding = get_or_404(Finding, finding_id, "view_finding")
+    if may is not None and not can(current_user, may, finding):
+        abort(403)
+    return finding
+
+
+def finding_photo_or_404(finding: Finding, photo_id: int) -> Photo:
+    """One of the finding's photos; 404 for another finding's."""
+    photo = db.session.get(Photo, photo_id)
+    if photo is None or photo.finding_id != finding.id:
+        abort(404)
+    return photo
+
+
+# --- what the forms offer ----------------------------------------------------------------
+
+
+def categories(*, active_only: bool = False) -> list[Category]:
+    """In their order on the forms (the admin page shows the retired ones too)."""
+    query = select(Category).order_by(Category.position, Category.id)
+    if active_only:
+        query = query.where(Category.active)
+    return list(db.session.scalars(query))
+
+
+def priorities() -> list[Priority]:
+    return list(db.session.scalars(select(Priority).order_by(Priority.position, Priority.days)))
+
+
+def building_choices(district_id: int, chosen_id: int | None) -> list[tuple[int, str]]:
+    """(id, label) of the district's buildings, and the one already chosen when it lies
+    elsewhere (a finding whose building is in another district keeps it)."""
+    buildings = db.session.scalars(
+        select(Building).where(Building.district_id == district_id).order_by(Building.address)
+    ).all()
+    pairs = [(b.id, b.label) for b in buildings]
+    if chosen_id and chosen_id not in {b.id for b in buildings}:
+        chosen = db.session.get(Building, chosen_id)
+        if chosen is not None:
+            pairs.append((chosen.id, chosen.label))
+    return pairs
+
+
+def outbox_page():
+    """The mail outbox, newest first, fifty a page."""
+    return db.paginate(
+        select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
+        per_page=50, error_out=False)
+
+
+# --- inboxes ------------------------------------------------------------------------------
 
 
 INBOX_LIMIT = 100

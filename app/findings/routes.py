@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -27,13 +26,11 @@ from werkzeug.formparser import FormDataParser
 from werkzeug.wsgi import LimitedStream
 
 from app import jobs, page_cache
-from app import mail as mail_service
 from app.errors import DomainError, too_large_message
 from app.extensions import db
-from app.findings import assignment, bp, comments, duplicates, listing, queries, workflow
+from app.findings import bp, duplicates, listing, queries, workflow
 from app.findings import filters as lists
 from app.findings import operations as finding_service
-from app.findings.bulk import bulk_apply
 from app.findings.forms import (
     AssignForm,
     CategoryForm,
@@ -44,24 +41,17 @@ from app.findings.forms import (
     TransitionForm,
 )
 from app.findings.page import fill_assign_form, finding_page
-from app.findings.photos import attach_photo, photo_keys
-from app.findings.photos import delete_photo as delete_photo_operation
 from app.findings.queries import finding_or_404
-from app.findings.timeline import record_changes, snapshot
 from app.htmx import wants_fragment
 from app.i18n import human_size, locale_code
 from app.labels import label, options
 from app.media import photos as photo_service
+from app.media.photos import ProcessedPhoto
 from app.models import (
-    Building,
     Category,
     Finding,
-    FindingStatus,
     OutboxMail,
-    Photo,
-    PhotoKind,
     Priority,
-    User,
     Walk,
 )
 from app.places.geo import nearest_buildings
@@ -71,20 +61,12 @@ from app.walks.queries import finding_counts, walk_or_404
 
 
 def _prepare(form: FindingForm, walk: Walk) -> list[Category]:
-    categories = db.session.scalars(
-        select(Category).where(Category.active).order_by(Category.position, Category.id)
-    ).all()
+    categories = queries.categories(active_only=True)
     locale = locale_code()
     form.category_id.choices = options((c.id, c.name(locale)) for c in categories)
-    buildings = db.session.scalars(
-        select(Building).where(Building.district_id == walk.district_id).order_by(Building.address)
-    ).all()
-    pairs = [(0, _("— not at a building / don't know —"))] + [(b.id, b.label) for b in buildings]
-    if form.building_id.data and form.building_id.data not in {b.id for b in buildings}:
-        chosen = db.session.get(Building, form.building_id.data)
-        if chosen is not None:
-            pairs.append((chosen.id, chosen.label))
-    form.building_id.choices = options(pairs)
+    form.building_id.choices = options(
+        [(0, _("— not at a building / don't know —"))]
+        + queries.building_choices(walk.district_id, form.building_id.data))
     return categories
 
 
@@ -182,16 +164,6 @@ def _process_uploads(form: FindingForm) -> list | None:
     return processed
 
 
-def _save_photos(finding: Finding, processed: list) -> list[str]:
-    keys = []
-    storage = get_storage()
-    for item in processed:
-        photo, _created = attach_photo(db.session, storage, finding, item,
-                                       kind=PhotoKind.FINDING, uploaded_by_id=current_user.id)
-        keys += photo_keys(photo)
-    return keys
-
-
 def _form_response(form, walk, categories, finding=None, status=200):
     template = "findings/_form.html" if wants_fragment() else "findings/form.html"
     return (
@@ -201,6 +173,12 @@ def _form_response(form, walk, categories, finding=None, status=200):
         ),
         status,
     )
+
+
+def _service_error(form: FindingForm, error: DomainError) -> None:
+    """The operation's error under the field it names (the description when none)."""
+    target = getattr(form, f"{error.field}_id", None) or getattr(form, error.field or "", None)
+    (target or form.description).errors = [str(error.message)]
 
 
 @bp.route("/walks/<int:walk_id>/findings/new", methods=["GET", "POST"])
@@ -221,18 +199,29 @@ def new(walk_id: int):
     if processed is None:
         return _form_response(form, walk, categories, status=422)
     try:
-        finding, created = finding_service.create_finding(
-            db.session, walk=walk, author=current_user, data=form.input(),
-            finding_uuid=form.uuid.data,
-        )
-        keys = _save_photos(finding, processed) if created else []
+        finding, keys = finding_service.record_finding(
+            db.session, get_storage(), walk=walk, author=current_user, data=form.input(),
+            finding_uuid=form.uuid.data, photos=processed)
+    except finding_service.SentTwiceAtOnce:
+        db.session.rollback()  # the other request's finding is the one: no photos again
+        finding, keys = _sent_at_once(form, walk), []
     except DomainError as error:
         db.session.rollback()
-        target = getattr(form, f"{error.field}_id", None) or getattr(form, error.field or "", None)
-        (target or form.description).errors = [str(error.message)]
+        _service_error(form, error)
         return _form_response(form, walk, categories, status=422)
     commit_or_discard(db.session, keys)
+    return _created(walk, finding)
 
+
+def _sent_at_once(form: FindingForm, walk: Walk) -> Finding:
+    finding = finding_service.replayed_finding(db.session, form.uuid.data, walk=walk,
+                                               author=current_user)
+    if finding is None:
+        raise RuntimeError("a finding uuid clashed, and no finding has it")
+    return finding
+
+
+def _created(walk: Walk, finding: Finding):
     if wants_fragment():
         counts = finding_counts(db.session, [walk.id], visible_findings_clause(current_user))
         return render_template("findings/_created.html", walk=walk, finding=finding,
@@ -265,9 +254,7 @@ def show(finding_id: int):
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
 def edit(finding_id: int):
-    finding = finding_or_404(finding_id)
-    if not can(current_user, "edit_finding", finding):
-        abort(403)
+    finding = finding_or_404(finding_id, may="edit_finding")
     walk = finding.walk
     form = FindingForm(obj=finding)
     categories = _prepare(form, walk)
@@ -282,15 +269,12 @@ def edit(finding_id: int):
     processed = _process_uploads(form)
     if processed is None:
         return _form_response(form, walk, categories, finding, status=422)
-    before = snapshot(finding)
     try:
-        finding_service.update_finding(db.session, finding, form.input())
-        record_changes(db.session, finding, before, actor=current_user)  # category, building
-        keys = _save_photos(finding, processed)
+        keys = finding_service.edit_finding(db.session, get_storage(), finding, form.input(),
+                                            actor=current_user, photos=processed)
     except DomainError as error:
         db.session.rollback()
-        target = getattr(form, f"{error.field}_id", None) or getattr(form, error.field or "", None)
-        (target or form.description).errors = [str(error.message)]
+        _service_error(form, error)
         return _form_response(form, walk, categories, finding, status=422)
     commit_or_discard(db.session, keys)
     flash(_("The finding is saved."), "success")
@@ -299,9 +283,7 @@ def edit(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/delete")
 def delete(finding_id: int):
-    finding = finding_or_404(finding_id)
-    if not can(current_user, "delete_finding", finding):
-        abort(403)
+    finding = finding_or_404(finding_id, may="delete_finding")
     walk_id = finding.walk_id
     try:
         keys = finding_service.delete_finding(db.session, finding)
@@ -317,12 +299,10 @@ def delete(finding_id: int):
 @bp.post("/findings/<int:finding_id>/photos/<int:photo_id>/delete")
 def delete_photo(finding_id: int, photo_id: int):
     finding = finding_or_404(finding_id)
-    photo = db.session.get(Photo, photo_id)
-    if photo is None or photo.finding_id != finding.id:
-        abort(404)
+    photo = queries.finding_photo_or_404(finding, photo_id)
     if not can(current_user, "edit_finding", finding):
         abort(403)
-    keys = delete_photo_operation(db.session, photo)
+    keys = finding_service.remove_photo(db.session, photo)
     db.session.commit()
     delete_files(keys)
     flash(_("The photo is deleted."), "success")
@@ -366,6 +346,12 @@ def _safe_next(target: str | None, fallback: str) -> str:
     return fallback
 
 
+_BULK_DONE = {
+    "assign": lambda n: ngettext("%(num)d finding assigned.", "%(num)d findings assigned.", n),
+    "status": lambda n: ngettext("%(num)d finding changed.", "%(num)d findings changed.", n),
+}
+
+
 @bp.post("/findings/bulk")
 def bulk():
     if not can(current_user, "assign_finding"):
@@ -373,55 +359,27 @@ def bulk():
     form = listing.bulk_form()
     back = _safe_next(form.next.data, url_for("findings.findings"))
     ids = [i for i in (form.ids.data or []) if i]
-    if not form.validate() or not ids:
-        if not ids:
-            flash(_("Select at least one finding."), "error")
-        else:
-            flash(_("The bulk action could not be done: %(errors)s",
-                    errors="; ".join(e for errs in form.errors.values() for e in errs)),
-                  "error")
+    if not ids:
+        flash(_("Select at least one finding."), "error")
         return redirect(back, code=303)
-    findings = db.session.scalars(
-        select(Finding).where(Finding.id.in_(ids)).order_by(Finding.id)).all()
-    versions = {f.id: request.form.get(f"v-{f.id}") for f in findings}
+    if not form.validate():
+        flash(_("The bulk action could not be done: %(errors)s",
+                errors="; ".join(e for errs in form.errors.values() for e in errs)), "error")
+        return redirect(back, code=303)
     action = request.form.get("action") or form.action.data
-    notify: list[int] = []
-
-    if action == "assign":
-        assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
-        priority = db.session.get(Priority, form.priority_id.data) if form.priority_id.data \
-            else None
-        if assignee is None:
-            flash(_("Choose whom to assign the findings to."), "error")
-            return redirect(back, code=303)
-
-        def act(finding, version):
-            changed = assignment.assign(
-                db.session, finding, actor=current_user, expected_version=version,
-                assignment=assignment.Assignment(assignee=assignee, priority=priority,
-                                              due_date=form.due_date.data,
-                                              note=form.reason.data or ""))
-            if changed:
-                notify.append(finding.id)
-        def done_message(n):
-            return ngettext("%(num)d finding assigned.", "%(num)d findings assigned.", n)
-    elif action == "status" and form.to.data:
-        def act(finding, version):
-            workflow.transition(db.session, finding, actor=current_user, to=form.to.data,
-                               reason=form.reason.data or "", expected_version=version)
-        def done_message(n):
-            return ngettext("%(num)d finding changed.", "%(num)d findings changed.", n)
-    else:
-        flash(_("Choose a new status."), "error")
-        return redirect(back, code=303)
-
-    result = bulk_apply(db.session, findings, versions, act)
-    for finding in findings:
-        if finding.id in notify:
-            mail_service.notify_assignment(db.session, finding, actor=current_user,
-                                           config=current_app.config)
     try:
+        result = finding_service.bulk_change(
+            db.session, ids, {i: request.form.get(f"v-{i}") for i in ids},
+            actor=current_user, action=action, to=form.to.data or "",
+            assignment=finding_service.AssignmentInput(
+                assignee_id=form.assignee_id.data, priority_id=form.priority_id.data,
+                due_date=form.due_date.data, note=form.reason.data or ""),
+            config=current_app.config)
         db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(back, code=303)
     except StaleDataError:
         db.session.rollback()
         flash(_("Someone else changed these findings at the same time. Nothing was saved; "
@@ -429,7 +387,7 @@ def bulk():
         return redirect(back, code=303)
     _deliver_mail()
     if result.done:
-        flash(done_message(len(result.done)), "success")
+        flash(_BULK_DONE[action](len(result.done)), "success")
     for finding_id, reason in result.failed:
         flash(_("#%(id)d not changed: %(reason)s", id=finding_id, reason=reason), "error")
     return redirect(back, code=303)
@@ -477,10 +435,10 @@ _FORMS = {"assign": "assign_form", "status": "transition_form", "fix": "fix_form
 
 
 def _submit(finding: Finding, form, name: str, change, error_field):
-    """One workflow form on a finding's page: validate, `change()` (returns the storage keys
-    it wrote, if any), commit. None once committed, else the page to answer: 409 when
-    someone else changed the finding, else 422 with the form open and the service's error
-    on `error_field(error)`."""
+    """One workflow form on a finding's page: validate, `change()` (one operation; a list it
+    returns is the storage keys it wrote), commit. None once committed, else the page to
+    answer: 409 when someone else changed the finding, else 422 with the form open and the
+    service's error on `error_field(error)`."""
     finding_id = finding.id
 
     def again(finding: Finding):
@@ -489,7 +447,7 @@ def _submit(finding: Finding, form, name: str, change, error_field):
     if not form.validate_on_submit():
         return again(finding)
     try:
-        keys = change() or ()
+        done = change()
     except workflow.ConflictError as error:
         return _conflict(finding_id, error.message)
     except StaleDataError:
@@ -499,7 +457,7 @@ def _submit(finding: Finding, form, name: str, change, error_field):
         db.session.rollback()
         error_field(error).errors = [str(error.message)]
         return again(finding_or_404(finding_id))
-    return _commit_or_conflict(finding_id, keys)
+    return _commit_or_conflict(finding_id, done if isinstance(done, list) else ())
 
 
 def _field_named(form, default: str):
@@ -509,30 +467,17 @@ def _field_named(form, default: str):
 
 @bp.post("/findings/<int:finding_id>/assign")
 def assign(finding_id: int):
-    finding = finding_or_404(finding_id)
-    if not can(current_user, "assign_finding", finding):
-        abort(403)
+    finding = finding_or_404(finding_id, may="assign_finding")
     form = AssignForm()
     fill_assign_form(form, finding)
-
-    def assign_it() -> None:
-        changed = assignment.assign(
-            db.session, finding, actor=current_user, expected_version=form.version.data,
-            assignment=assignment.Assignment(
-                assignee=db.session.get(User, form.assignee_id.data),
-                priority=db.session.get(Priority, form.priority_id.data)
-                if form.priority_id.data else None,
-                due_date=form.due_date.data,
-                responsible_party=form.responsible_party.data or "",
-                planned_action=form.planned_action.data or "",
-                note=form.note.data or "",
-            ),
-        )
-        if changed:
-            mail_service.notify_assignment(db.session, finding, actor=current_user,
-                                           config=current_app.config)
-
-    failed = _submit(finding, form, "assign", assign_it, _field_named(form, "assignee_id"))
+    failed = _submit(finding, form, "assign", lambda: finding_service.assign_finding(
+        db.session, finding, finding_service.AssignmentInput(
+            assignee_id=form.assignee_id.data, priority_id=form.priority_id.data,
+            due_date=form.due_date.data,
+            responsible_party=form.responsible_party.data or "",
+            planned_action=form.planned_action.data or "", note=form.note.data or ""),
+        actor=current_user, expected_version=form.version.data, config=current_app.config,
+    ), _field_named(form, "assignee_id"))
     if failed:
         return failed
     _deliver_mail()
@@ -541,24 +486,8 @@ def assign(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/status")
 def change_status(finding_id: int):
-    finding = finding_or_404(finding_id)
-    if not can(current_user, "transition_finding", finding):
-        abort(403)
+    finding = finding_or_404(finding_id, may="transition_finding")
     form = TransitionForm()
-
-    def move() -> None:
-        duplicate_of = None
-        if form.duplicate_of_id.data:
-            duplicate_of = db.session.get(Finding, form.duplicate_of_id.data)
-            if duplicate_of is None or not can(current_user, "view_finding", duplicate_of):
-                raise DomainError(_("There is no finding with that number."),
-                                  field="duplicate_of_id")
-        workflow.transition(
-            db.session, finding, actor=current_user, to=form.to.data,
-            note=form.note.data or "", reason=form.reason.data or "",
-            referred_to=form.referred_to.data or "", duplicate_of=duplicate_of,
-            expected_version=form.version.data,
-        )
 
     def status_error_field(error: DomainError):
         target = getattr(form, error.field or "to", None)
@@ -568,14 +497,18 @@ def change_status(finding_id: int):
             target = form.to
         return target
 
-    failed = _submit(finding, form, "status", move, status_error_field)
+    failed = _submit(finding, form, "status", lambda: finding_service.change_status(
+        db.session, finding, actor=current_user, to=form.to.data, note=form.note.data or "",
+        reason=form.reason.data or "", referred_to=form.referred_to.data or "",
+        duplicate_of_id=form.duplicate_of_id.data, expected_version=form.version.data,
+    ), status_error_field)
     if failed:
         return failed
     return _after_action(finding, _("The status is now “%(status)s”.",
                                     status=label(finding.status)))
 
 
-def _processed_photo(form) -> object | None:
+def _processed_photo(form) -> ProcessedPhoto | None:
     """The optional photo sent with the form, processed; DomainError on `photo` if rejected."""
     upload = request.files.get(form.photo.name)
     if not upload or not upload.filename:
@@ -587,30 +520,14 @@ def _processed_photo(form) -> object | None:
                             reason=str(rejected.message)), field="photo") from rejected
 
 
-def _save_optional_photo(finding: Finding, processed, kind: PhotoKind, **extra) -> list[str]:
-    """Store the photo if one came with the form; the storage keys to remove on failure."""
-    if processed is None:
-        return []
-    photo, _created = attach_photo(db.session, get_storage(), finding, processed, kind=kind,
-                                   uploaded_by_id=current_user.id, **extra)
-    return photo_keys(photo)
-
-
 @bp.post("/findings/<int:finding_id>/fixed")
 def mark_fixed(finding_id: int):
-    finding = finding_or_404(finding_id)
-    if not can(current_user, "transition_finding", finding):
-        abort(403)
+    finding = finding_or_404(finding_id, may="transition_finding")
     form = FixForm()
-
-    def mark() -> list[str]:
-        processed = _processed_photo(form)
-        workflow.transition(db.session, finding, actor=current_user, to=FindingStatus.FIXED,
-                           note=form.note.data or "", expected_version=form.version.data)
-        return _save_optional_photo(finding, processed, PhotoKind.AFTER)
-
-    failed = _submit(finding, form, "fix", mark,
-                     lambda error: form.photo if error.field == "photo" else form.note)
+    failed = _submit(finding, form, "fix", lambda: finding_service.mark_fixed(
+        db.session, get_storage(), finding, actor=current_user, note=form.note.data or "",
+        expected_version=form.version.data, photo=_processed_photo(form),
+    ), lambda error: form.photo if error.field == "photo" else form.note)
     if failed:
         return failed
     flash(_("Marked as fixed. Thank you!"), "success")
@@ -621,19 +538,12 @@ def mark_fixed(finding_id: int):
 
 @bp.post("/findings/<int:finding_id>/comments")
 def comment(finding_id: int):
-    finding = finding_or_404(finding_id)
-    if not can(current_user, "comment_finding", finding):
-        abort(403)
+    finding = finding_or_404(finding_id, may="comment_finding")
     form = CommentForm()
-
-    def add() -> list[str]:
-        processed = _processed_photo(form)
-        item = comments.add_comment(db.session, finding, author=current_user,
-                                   body=form.body.data)
-        return _save_optional_photo(finding, processed, PhotoKind.COMMENT, comment_id=item.id)
-
-    failed = _submit(finding, form, "comment", add,
-                     lambda error: form.photo if error.field == "photo" else form.body)
+    failed = _submit(finding, form, "comment", lambda: finding_service.comment_finding(
+        db.session, get_storage(), finding, author=current_user, body=form.body.data,
+        photo=_processed_photo(form),
+    ), lambda error: form.photo if error.field == "photo" else form.body)
     if failed:
         return failed
     flash(_("The comment is saved."), "success")
@@ -716,10 +626,7 @@ def tasks():
 @bp.get("/admin/outbox")
 def outbox():
     require("read_outbox")
-    page = db.paginate(
-        select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc()),
-        per_page=50, error_out=False)
-    return render_template("findings/outbox.html", page=page)
+    return render_template("findings/outbox.html", page=queries.outbox_page())
 
 
 @bp.get("/admin/outbox/<int:mail_id>")
@@ -729,11 +636,32 @@ def outbox_mail(mail_id: int):
     return render_template("findings/outbox_mail.html", mail=item)
 
 
+def _admin_edit(item, form, save, *, template: str, saved: str, back: str):
+    """An admin's edit page for one thing findings are filed under (a category, a
+    priority): validate, `save(session, item, values)`, commit, back to the list; else the
+    form again (422) with the operation's error under the field it names."""
+    if form.validate_on_submit():
+        try:
+            save(db.session, item, {f.name: f.data for f in form if f.name != "csrf_token"})
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None)
+            if field is None:
+                flash(str(error.message), "error")
+            else:
+                field.errors = [*field.errors, str(error.message)]
+        else:
+            db.session.commit()
+            flash(saved, "success")
+            return redirect(back, code=303)
+    status = 422 if form.errors else 200
+    return render_template(template, form=form, item=item), status
+
+
 @bp.get("/admin/priorities")
 def priorities():
     require("admin")
-    rows = db.session.scalars(select(Priority).order_by(Priority.position, Priority.days)).all()
-    return render_template("findings/priorities.html", priorities=rows)
+    return render_template("findings/priorities.html", priorities=queries.priorities())
 
 
 @bp.route("/admin/priorities/new", methods=["GET", "POST"], defaults={"priority_id": None})
@@ -741,22 +669,15 @@ def priorities():
 def priority(priority_id: int | None):
     require("admin")
     item = get_or_404(Priority, priority_id) if priority_id else Priority(position=0)
-    form = PriorityForm(obj=item)
-    if form.validate_on_submit():
-        form.populate_obj(item)
-        db.session.add(item)
-        db.session.commit()
-        flash(_("The priority is saved."), "success")
-        return redirect(url_for("findings.priorities"), code=303)
-    status = 422 if form.errors else 200
-    return render_template("findings/priority_form.html", form=form, item=item), status
+    return _admin_edit(item, PriorityForm(obj=item), finding_service.save_priority,
+                       template="findings/priority_form.html",
+                       saved=_("The priority is saved."), back=url_for("findings.priorities"))
 
 
 @bp.get("/admin/categories")
 def categories():
     require("admin")
-    rows = db.session.scalars(select(Category).order_by(Category.position, Category.id)).all()
-    return render_template("findings/categories.html", categories=rows)
+    return render_template("findings/categories.html", categories=queries.categories())
 
 
 @bp.route("/admin/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
@@ -764,16 +685,6 @@ def categories():
 def category(category_id: int | None):
     require("admin")
     item = get_or_404(Category, category_id) if category_id else Category(active=True)
-    form = CategoryForm(obj=item)
-    if form.validate_on_submit():
-        clash = db.session.scalar(select(Category).where(Category.slug == form.slug.data))
-        if clash is not None and clash.id != item.id:
-            form.slug.errors.append(_("Another category has that code."))
-        else:
-            form.populate_obj(item)
-            db.session.add(item)
-            db.session.commit()
-            flash(_("The category is saved."), "success")
-            return redirect(url_for("findings.categories"), code=303)
-    status = 422 if form.errors else 200
-    return render_template("findings/category_form.html", form=form, item=item), status
+    return _admin_edit(item, CategoryForm(obj=item), finding_service.save_category,
+                       template="findings/category_form.html",
+                       saved=_("The category is saved."), back=url_for("findings.categories"))
