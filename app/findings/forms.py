@@ -24,6 +24,7 @@ from app.findings.schemas import (
     LONGITUDE_RANGE,
     FindingInput,
     finding_input,
+    outbox_fields,
 )
 from app.forms import FlaskForm, Form
 from app.labels import UNSAFE_RATINGS, choices, options
@@ -81,6 +82,11 @@ class FindingForm(FlaskForm):
     def input(self) -> FindingInput:
         """The form's data as the schema's FindingInput (DomainError naming a bad field)."""
         return finding_input({name: self[name].data for name in FindingInput.model_fields})
+
+    @staticmethod
+    def outbox_fields() -> list[dict]:
+        """What the offline outbox reads from this form and sends: FindingInput's fields."""
+        return outbox_fields()
 
 class CategoryForm(FlaskForm):
     slug = StringField(

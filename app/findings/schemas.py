@@ -6,7 +6,9 @@ with it (and it writes the API's OpenAPI schema), the web form's data passes thr
 updates a finding takes it. Rules that need the database (the category is active, the
 building exists) stay in the operation.
 
-To add a field: the model, a migration, a field here, and one in FindingForm.
+To add a field: the model, a migration, a field here, and one in FindingForm (named alike).
+Nothing in JavaScript: the capture form carries `outbox_fields()` (this schema's fields and
+how to read each from the form), and the offline outbox sends exactly those.
 """
 
 from __future__ import annotations
@@ -99,6 +101,36 @@ class FindingInput(BaseModel):
         if self.latitude is None:
             self.accuracy_m = None
         return self
+
+
+JSON_KINDS = ("integer", "number", "boolean", "string", "array")
+
+
+def _kind(prop: dict[str, Any], defs: dict[str, Any]) -> str:
+    """How the client reads a field from the form: its JSON type (of the non-null choice)."""
+    choices = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
+    chosen = choices[0] if len(choices) == 1 else {}
+    if "$ref" in chosen:
+        chosen = defs[chosen["$ref"].rsplit("/", 1)[1]]
+    kind = chosen.get("type")
+    return {"array": "list"}.get(kind, kind) if kind in JSON_KINDS else "string"
+
+
+def outbox_fields() -> list[dict[str, Any]]:
+    """FindingInput's fields as the offline outbox reads them from the capture form and
+    sends them (static/js/outbox/form.js): name, kind (integer, number, boolean, string, or
+    list of `items`) and the value an empty control sends (the schema's default, or null)."""
+    schema = FindingInput.model_json_schema()
+    defs = schema.get("$defs", {})
+    fields = []
+    for name, prop in schema["properties"].items():
+        kind = _kind(prop, defs)
+        default = prop.get("default", [] if kind == "list" else None)
+        field = {"name": name, "kind": kind, "default": default}
+        if kind == "list":
+            field["items"] = _kind(prop.get("items", {}), defs)
+        fields.append(field)
+    return fields
 
 
 # The message a person reads for a bad field (the library's own texts are English only).

@@ -5,7 +5,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import current_app, make_response, render_template, send_from_directory, url_for
+from flask import (
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from app.pwa import bp
@@ -14,7 +21,6 @@ from app.pwa import bp
 SHELL_STATIC = [
     "css/app.css",
     "js/app.js",
-    "js/outbox.js",
     "js/sw-register.js",
     "js/capture.js",
     "vendor/exifr-7.1.3/lite.umd.js",  # read by capture on demand, offline too
@@ -22,6 +28,17 @@ SHELL_STATIC = [
     # itself when the app is installed; caching them here cost every first visit.
     "icons/apple-touch-icon.png",
 ]
+# ES modules: a page loads their entry, which imports the others by plain URL (the worker
+# answers those from the shell as well, see templates/pwa/sw.js). Every module of these
+# folders is in the shell, so a new one works offline without being listed.
+MODULE_DIRS = ["js/outbox"]
+
+
+def shell_static() -> list[str]:
+    static = Path(current_app.static_folder)
+    modules = sorted(p.relative_to(static).as_posix()
+                     for folder in MODULE_DIRS for p in (static / folder).glob("*.js"))
+    return [name for name in SHELL_STATIC if (static / name).exists()] + modules
 
 _version_cache: dict[str, str] = {}
 
@@ -49,20 +66,22 @@ def asset_version() -> str:
 def _shell_urls() -> list[str]:
     urls = [url_for("pwa.offline"), url_for("pwa.manifest")]
     urls.append(url_for("static", filename=current_app.config["HTMX_PATH"]))
-    static = Path(current_app.static_folder)
-    urls += [url_for("static", filename=name) for name in SHELL_STATIC if (static / name).exists()]
+    urls += [url_for("static", filename=name) for name in shell_static()]
     return urls
 
 
 @bp.get("/sw.js")
 def service_worker():
+    # ?module=1: registered as a module worker where Background Sync exists (Chrome, Edge),
+    # it imports the outbox's sending module to send with no Trygg tab open.
     body = render_template(
         "pwa/sw.js",
+        module=request.args.get("module") == "1",
         version=asset_version(),
         shell=_shell_urls(),
         offline_url=url_for("pwa.offline"),
         static_prefix=url_for("static", filename=""),
-        outbox_url=url_for("static", filename="js/outbox.js"),
+        outbox_send_url=url_for("static", filename="js/outbox/send.js"),
     )
     response = make_response(body)
     response.mimetype = "text/javascript"

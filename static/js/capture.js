@@ -1,5 +1,5 @@
 // Trygg capture screen (issue 8): the photo tray, the save bar, validation where the eye is,
-// the one-line "where", and a silent duplicate check offline. The outbox (outbox.js) saves;
+// the one-line "where", and a silent duplicate check offline. The outbox (static/js/outbox/) saves;
 // this file only keeps what the walker chose and shows it.
 (function () {
   "use strict";

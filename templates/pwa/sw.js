@@ -5,7 +5,7 @@
  * The outbox lives in IndexedDB: nothing here ever deletes it, activating a new version
  * included.
  *
- * Cached pages belong to one user: outbox.js records the user /api/v1/csrf names (cache
+ * Cached pages belong to one user: the outbox (static/js/outbox/user.js) records the user /api/v1/csrf names (cache
  * "trygg-user") and deletes the pages cache when that user changes; logging out deletes it
  * too. A worker that finds no recorded user (first install, or a version from before users
  * were recorded) cannot tell whose pages it holds, and deletes them when it activates.
@@ -14,8 +14,8 @@
 
 const VERSION = {{ version|tojson }};
 const SHELL_CACHE = "trygg-shell-" + VERSION;
-const PAGES_CACHE = "trygg-pages-v1";  // also named in static/js/outbox.js
-const USER_CACHE = "trygg-user";        // the last user /api/v1/csrf named (outbox.js)
+const PAGES_CACHE = "trygg-pages-v1";  // also named in static/js/outbox/user.js
+const USER_CACHE = "trygg-user";        // the last user /api/v1/csrf named (outbox/user.js)
 const SHELL = {{ shell|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const STATIC_PREFIX = {{ static_prefix|tojson }};
@@ -25,13 +25,18 @@ const CACHED_API = [/^\/api\/v1\/walks\/\d+$/, /^\/api\/v1\/walks\/\d+\/building
 // A photo's thumbnail is the one exception under /photos/ (below).
 const NEVER_CACHE = [/^\/login/, /^\/logout/, /^\/language/, /^\/sw\.js$/, /^\/photos\/(?!\d+\/thumb\.jpg$)/];
 // Thumbnails in a walk's list: network first (a photo masked since keeps its URL), the last
-// copy offline, in the pages cache (one user's, deleted with it). outbox.js puts the phone's
+// copy offline, in the pages cache (one user's, deleted with it). The outbox puts the phone's
 // own small copy there when it sends a photo, so a finding sent from this phone shows its
 // thumbnail offline even if its page was never opened online afterwards.
 const THUMB = /^\/photos\/\d+\/thumb\.jpg$/;
 
-// The outbox's sending code, shared with the page (no DOM needed for sending).
-try { importScripts({{ outbox_url|tojson }}); } catch (e) { /* sync then waits for a page */ }
+{% if module %}
+// The outbox's sending code, shared with the page (no DOM needed for sending). Only a module
+// worker can import it; it is registered as one where Background Sync exists (Chrome, Edge).
+import { sendAll as sendOutbox } from {{ outbox_send_url|tojson }};
+{% else %}
+const sendOutbox = null;  // no Background Sync here: the page sends (online, on opening)
+{% endif %}
 
 // Static URLs carry their content hash (?v=…) and are immutable: the copy the page just
 // loaded into the HTTP cache is the right one, so take it from there instead of downloading
@@ -136,9 +141,14 @@ function cacheFirst(request) {
   });
 }
 
+// The outbox's modules import each other by plain URL (no ?v=): the shell holds each at this
+// version's URL, and this worker's shell is this version's, so the plain URL takes that copy.
 function cacheFirstIn(cache, request) {
   return Promise.resolve(cache).then(function (cache) {
     return cache.match(request, { ignoreVary: true }).then(function (cached) {
+      if (cached || new URL(request.url).search) return cached;
+      return cache.match(request, { ignoreVary: true, ignoreSearch: true });
+    }).then(function (cached) {
       if (cached) return cached;
       return fetch(request).then(function (response) {
         if (cacheable(response)) cache.put(request, response.clone());
@@ -208,7 +218,7 @@ self.addEventListener("sync", function (event) {
         clients.forEach(function (client) { client.postMessage({ type: "outbox-sync" }); });
         return null;
       }
-      return self.TryggOutbox ? self.TryggOutbox.sendAll() : null;
+      return sendOutbox ? sendOutbox() : null;
     })
   );
 });

@@ -4,6 +4,7 @@ empty or differently spelt UUID, a field it does not know, a photo part it does 
 photo parts were dropped without a word. What the outbox itself sends stays valid."""
 
 import io
+import json
 import re
 import uuid
 from pathlib import Path
@@ -11,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from app.api.schemas import NewFinding, PhotoUpload
-from app.models import Finding, Photo
+from app.extensions import db
+from app.findings.schemas import FindingInput
+from app.models import Finding, Photo, Walk
 from tests.api.test_api import body, count, jpeg_bytes
 
-OUTBOX = Path(__file__).resolve().parents[2] / "static" / "js" / "outbox.js"
+OUTBOX = Path(__file__).resolve().parents[2] / "static" / "js" / "outbox"
 SAMPLE = "6f1c1b36-5b2e-4a8c-9d3e-2f4a5b6c7d8e"
 
 
@@ -122,16 +125,46 @@ def test_a_photo_part_the_document_does_not_name_is_refused(
     assert count(app, Photo) == 0
 
 
-def test_what_the_outbox_sends_is_accepted(client, app, make, walker_walk):
-    # The fields of outbox.js's formBody(), the uuid and captured_at it adds, then its photo.
+def outbox_fields(client, walk) -> list[dict]:
+    """The fields the capture form gives the outbox to send (static/js/outbox/form.js)."""
+    page = client.get(f"/walks/{walk}/findings/new").get_data(as_text=True)
+    found = re.search(r'<script type="application/json" class="outbox-fields">(.*?)</script>',
+                      page, re.S)
+    return json.loads(found.group(1))
+
+
+# What a walker may enter; a field added without a sample here goes with its empty value.
+SAMPLES = {"severity": "high", "place_type": "stairwell", "unsafe_rating": 3,
+           "unsafe_for": ["children", "women"], "description": "Mörk trappa",
+           "confidential": True, "latitude": 59.2472, "longitude": 17.861, "accuracy_m": 8.0}
+
+
+def test_the_capture_form_gives_the_outbox_every_field_of_a_finding(client, walker_walk):
     _, walk = walker_walk
-    sent = {"uuid": str(uuid.uuid4()), "category_id": make.category_id(),
-            "severity": "medium", "place_type": "other", "unsafe_rating": 2,
-            "unsafe_for": [], "description": "", "confidential": False, "building_id": None,
-            "latitude": 59.2472, "longitude": 17.861, "accuracy_m": 8.0,
-            "captured_at": "2026-12-05T21:00:00.000Z"}
-    finding = client.post(f"/api/v1/walks/{walk}/findings", json=sent)
+    fields = outbox_fields(client, walk)
+    assert [f["name"] for f in fields] == list(FindingInput.model_fields)
+    kinds = {f["name"]: f["kind"] for f in fields}
+    assert kinds["category_id"] == "integer" and kinds["latitude"] == "number"
+    assert kinds["unsafe_for"] == "list" and kinds["confidential"] == "boolean"
+    assert {f["name"]: f["default"] for f in fields}["severity"] == "medium"
+
+
+def test_what_the_outbox_sends_is_accepted(client, app, make, walker_walk):
+    # Each field the capture form names, as the outbox types it, the uuid and captured_at
+    # it adds, then its photo: the finding stored has every value sent.
+    _, walk = walker_walk
+    with app.app_context():
+        district = db.session.get(Walk, walk).district_id
+    samples = dict(SAMPLES, category_id=make.category_id(), building_id=make.building(district))
+    sent = {f["name"]: samples.get(f["name"], f["default"]) for f in outbox_fields(client, walk)}
+    finding = client.post(f"/api/v1/walks/{walk}/findings", json=dict(
+        sent, uuid=str(uuid.uuid4()), captured_at="2026-12-05T21:00:00.000Z"))
     assert finding.status_code == 201, finding.json
+    with app.app_context():
+        stored = db.session.get(Finding, finding.json["id"])
+        values = {name: getattr(stored, name) for name in sent}
+    values = {name: getattr(value, "value", value) for name, value in values.items()}
+    assert values == dict(sent, unsafe_for=sorted(sent["unsafe_for"]))
     photo = photo_post(client, finding.json["id"], exif_latitude="59.2472",
                        exif_longitude="17.861", exif_direction="90",
                        exif_taken_at="2026:12:05 21:00:00", exif_offset="+01:00")
@@ -139,11 +172,10 @@ def test_what_the_outbox_sends_is_accepted(client, app, make, walker_walk):
     assert count(app, Photo) == 1
 
 
-def test_the_outbox_sends_only_fields_the_document_names():
-    source = OUTBOX.read_text()
-    body = source[source.index("function formBody("):]
-    body = body[body.index("return {"):body.index("};")]
-    finding_fields = set(re.findall(r"^\s*(\w+):", body, re.M))
+def test_the_outbox_sends_only_fields_the_document_names(client, walker_walk):
+    _, walk = walker_walk
+    source = "\n".join(p.read_text() for p in sorted(OUTBOX.glob("*.js")))
+    finding_fields = {f["name"] for f in outbox_fields(client, walk)}
     finding_fields |= set(re.findall(r"\bbody\.(\w+)\s*=", source))
     photo_parts = set(re.findall(r'form\.append\("(\w+)"', source))
     assert {"category_id", "uuid", "captured_at"} <= finding_fields

@@ -14,6 +14,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.findings.schemas import FindingInput
 from app.models import Finding, Photo, Walk
 from app.storage import get_storage
 from tests.browser.conftest import log_in
@@ -390,3 +391,60 @@ def test_new_worker_version_while_findings_wait_loses_nothing(phone, app, setup_
         page.locator("#outbox-badge").wait_for(state="hidden")
     finally:
         app.config.pop("ASSET_VERSION", None)
+
+
+def test_a_finding_captured_offline_arrives_with_every_field_the_server_names(
+    phone, app, setup_walk
+):
+    """The outbox sends the fields the capture form names (FindingInput's, from the server):
+    each one set on the phone offline is on the finding the server stores."""
+    walk = setup_walk["walk"]
+    page = phone(latitude=59.2472 + 10 * METRE_LAT, longitude=17.8610, accuracy=7)
+    log_in(page, app, setup_walk["walker"])
+    page.goto(f"/walks/{walk}")
+    wait_for_worker(page, walk)
+
+    page.context.set_offline(True)
+    open_form(page, walk)
+    form = page.locator("form[data-outbox-walk]")
+    named = page.evaluate(
+        "() => JSON.parse(document.querySelector('form[data-outbox-walk] script.outbox-fields')"
+        ".textContent).map(f => f.name)")
+    assert set(named) == set(FindingInput.model_fields)
+    open_where(page)
+    form.locator(f".building-choice[data-building-id='{setup_walk['building']}']").wait_for()
+    form.locator(f"label:has(input[name=category_id][value='{setup_walk['category']}'])").click()
+    form.locator("label:has(input[name=severity][value=high])").click()
+    form.locator("select[name=place_type]").select_option("stairwell")
+    form.locator("label:has(input[name=unsafe_rating][value='3'])").click()
+    for group in ("children", "women"):
+        form.locator(f"label:has(input[name=unsafe_for][value={group}])").click()
+    form.locator("textarea[name=description]").fill("Trapphuset är mörkt")
+    form.locator("input[name=confidential]").check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "() => document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
+    )
+    assert counts(app, walk) == (0, 0)
+
+    page.context.set_offline(False)
+    wait_until(page, lambda: counts(app, walk)[0] == 1, message="the finding")
+    with app.app_context():
+        finding = db.session.scalar(select(Finding).where(Finding.walk_id == walk))
+        sent = {
+            "category_id": finding.category_id, "severity": finding.severity.value,
+            "place_type": finding.place_type.value, "unsafe_rating": finding.unsafe_rating,
+            "unsafe_for": sorted(finding.unsafe_for), "description": finding.description,
+            "confidential": finding.confidential, "building_id": finding.building_id,
+            "accuracy_m": finding.accuracy_m,
+        }
+        position = (finding.latitude, finding.longitude)
+        db.session.remove()
+    assert sent == {
+        "category_id": setup_walk["category"], "severity": "high", "place_type": "stairwell",
+        "unsafe_rating": 3, "unsafe_for": ["children", "women"],
+        "description": "Trapphuset är mörkt", "confidential": True,
+        "building_id": setup_walk["building"], "accuracy_m": 7,
+    }
+    assert position == pytest.approx((59.2472 + 10 * METRE_LAT, 17.8610), abs=1e-6)
+    assert set(sent) | {"latitude", "longitude"} == set(FindingInput.model_fields)

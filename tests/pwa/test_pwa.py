@@ -128,7 +128,7 @@ def test_pages_link_the_manifest_worker_and_outbox(client, login):
     page = client.get("/walks/mine").get_data(as_text=True)
     assert 'rel="manifest" href="/manifest.webmanifest"' in page
     assert "apple-touch-icon" in page
-    assert "js/sw-register.js" in page and "js/outbox.js" in page
+    assert "js/sw-register.js" in page and "js/outbox/index.js" in page
     assert 'id="outbox-badge"' in page and 'id="a2hs-hint"' in page
     messages = page.split('id="outbox-i18n">', 1)[1].split("</script>", 1)[0]
     assert json.loads(messages)["waitingMany"] == "%(num)d waiting to send"
@@ -148,3 +148,32 @@ def test_new_finding_form_goes_through_the_outbox_edit_form_does_not(client, log
 def test_shell_files_exist():
     for name in pwa_routes.SHELL_STATIC:
         assert (STATIC / name).is_file(), name
+
+
+def _module_imports(path: Path) -> list[str]:
+    return re.findall(r'^import [^;]* from "\./([\w-]+\.js)";$', path.read_text(), re.M)
+
+
+def test_every_module_of_the_outbox_is_kept_for_offline_use(client):
+    """The page loads the outbox's entry module, which imports the others by plain URL: a
+    module missing from the shell would break the capture page offline."""
+    worker = client.get("/sw.js").get_data(as_text=True)
+    shell = {url.split("?")[0] for url in _worker_constant(worker, "SHELL")}
+    folder = STATIC / "js" / "outbox"
+    seen, todo = set(), ["index.js"]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += _module_imports(folder / name)
+    assert {"store.js", "send.js", "form.js", "panel.js"} <= seen
+    assert {f"/static/js/outbox/{name}" for name in seen} <= shell
+
+
+def test_the_module_worker_imports_the_outbox_sending_the_classic_one_does_not(client):
+    module = client.get("/sw.js?module=1").get_data(as_text=True)
+    imported = r'^import \{ sendAll as sendOutbox \} from "/static/js/outbox/send\.js\?v=\w+";$'
+    assert re.search(imported, module, re.M)
+    classic = client.get("/sw.js").get_data(as_text=True)
+    assert not re.search(r"^\s*(import|export)\b", classic, re.M)
+    assert "importScripts" not in classic
