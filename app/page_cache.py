@@ -1,6 +1,6 @@
 """Pages (or parts of pages) computed once per state of the data they are computed from.
 
-A scope names a set of tables: `dashboard` what app.reports.queries.dashboard reads,
+A scope names a set of tables: `dashboard` what app.reports.dashboard.dashboard reads,
 `filters` what the findings list's filter form and bulk actions offer (districts,
 buildings, walks, categories, people, priorities), `settings` the admin's settings (read
 on every request), `findings` what the findings list, map

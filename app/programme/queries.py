@@ -1,7 +1,7 @@
 """Reads for the safety programme: measures against the plan, and the district analysis.
 
 Every number is a SQL aggregate; the walk and finding figures come from the dashboard's own
-functions in `app.reports.queries` (one year at a time), so the two pages always agree.
+functions in `app.reports` (one year at a time), so the two pages always agree.
 Python only stitches rows together and says whether a survey change exceeds the noise.
 """
 
@@ -25,8 +25,11 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.reports import queries as reports
-from app.reports.queries import Filters, Period, bucket
+from app.reports.districts import district_comparison
+from app.reports.finding_stats import finding_totals, findings_by_category, recurring
+from app.reports.periods import Filters, Period, bucket
+from app.reports.time_to_fix import days_to_fix
+from app.reports.walk_stats import walk_counts
 from app.timeutil import local_today
 
 # The survey questions: (key, column). Labels live in app/programme/labels.py.
@@ -285,9 +288,9 @@ def walks_and_findings(session: Session, district_id: int, years: list[int]) -> 
     rows = []
     for year in years:
         filters = Filters(year_period(year), district_id)
-        walks = reports.walk_counts(session, filters)
-        totals = reports.finding_totals(session, filters)
-        days = reports.days_to_fix(session, filters)
+        walks = walk_counts(session, filters)
+        totals = finding_totals(session, filters)
+        days = days_to_fix(session, filters)
         rows.append({
             "year": year,
             "walks": walks["completed"],
@@ -305,7 +308,7 @@ def categories_by_year(session: Session, district_id: int, years: list[int]) -> 
     """Findings per category and year: [{"category", "counts": {year: n}, "total"}]."""
     table: dict[int, dict] = {}
     for year in years:
-        for category, n in reports.findings_by_category(
+        for category, n in findings_by_category(
             session, Filters(year_period(year), district_id)
         ):
             entry = table.setdefault(category.id, {"category": category, "counts": {},
@@ -319,7 +322,7 @@ def recurring_places(session: Session, district_id: int, years: list[int]) -> li
     if not years:
         return []
     span = Period("range", date(years[0], 1, 1), date(years[-1] + 1, 1, 1), years[0])
-    return reports.recurring(session, Filters(span, district_id), limit=10)
+    return recurring(session, Filters(span, district_id), limit=10)
 
 
 def data_years(session: Session, district_id: int | None = None) -> list[int]:
@@ -387,7 +390,7 @@ def comparison(session: Session, year: int, today: date | None = None) -> dict:
     goal = targets(session, [year])
     types = [t for t in measure_types(session)
              if any((d.id, t.id, year) in done or (d.id, t.id, year) in goal for d in districts)]
-    table = reports.district_comparison(session, Filters(year_period(year), None))
+    table = district_comparison(session, Filters(year_period(year), None))
     survey = {(r["district_id"], r["year"]): r for r in survey_rows(session)}
     combined = {r["year"]: r for r in survey_combined(session)}
     return {

@@ -50,6 +50,7 @@ from app.models import (
     RollupState,
     Walk,
 )
+from app.reports.periods import bucket, days_between, utc_bound
 from app.timeutil import LOCAL
 
 FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)
@@ -79,8 +80,6 @@ def came_back_clause(building_id, category_id, created_at, finding_id):
 
 def facts_select(*where):
     """The facts of the findings matching `where`, in the columns of `finding_facts`."""
-    from app.reports.queries import days_between  # reports imports this module
-
     fixed = and_(Finding.status.in_(FIXED_STATUSES), Finding.fixed_at.is_not(None))
     return (
         select(
@@ -133,8 +132,6 @@ def month_of(moment: datetime) -> date:
 
 
 def _rebuild_months(connection) -> None:
-    from app.reports.queries import bucket  # reports imports this module
-
     connection.execute(delete(FindingRollup))
     first, last = connection.execute(
         select(func.min(FindingFact.created_at), func.max(FindingFact.created_at))).one()
@@ -226,8 +223,6 @@ def _rebuild_fixes(connection) -> None:
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    from app.reports.queries import utc_bound  # reports imports this module
-
     return utc_bound(date(year, 1, 1)), utc_bound(date(year + 1, 1, 1))
 
 
@@ -274,8 +269,6 @@ def _recount(connection, buildings: set, recurring: set) -> None:
 
 
 def _rebuild_years(connection) -> None:
-    from app.reports.queries import bucket  # reports imports this module
-
     connection.execute(delete(BuildingRollup))
     connection.execute(delete(RecurringRollup))
     first, last = connection.execute(

@@ -25,20 +25,21 @@ from app.models import District
 from app.places.queries import district_choices, districts_by_name
 from app.policy import get_or_404, require
 from app.reports import bp
-from app.reports import queries as report_service
 from app.reports import surveys as survey_service
+from app.reports.dashboard import dashboard as dashboard_figures
 from app.reports.forms import (
     SurveyApplyForm,
     SurveyImportForm,
     SurveyResultForm,
 )
+from app.reports.periods import PERIOD_KINDS, Filters, period_from_args
 from app.timeutil import local_today
 
 
-def _filters() -> report_service.Filters:
+def _filters() -> Filters:
     district_id = request.args.get("district", type=int)
-    return report_service.Filters(
-        period=report_service.period_from_args(request.args),
+    return Filters(
+        period=period_from_args(request.args),
         district_id=district_id if district_id and db.session.get(District, district_id) else None,
     )
 
@@ -59,7 +60,7 @@ def dashboard():
 
 def _dashboard_body() -> str:
     filters = _filters()
-    data = report_service.dashboard(db.session, filters)
+    data = dashboard_figures(db.session, filters)
     one_year = len(filters.period.years) == 1
     month_labels = [
         (format_date(date(int(key[:4]), int(key[5:]), 1), "LLL" if one_year else "LLL yy"), n)
@@ -77,7 +78,7 @@ def _dashboard_body() -> str:
         category_rows=[(c.name(locale_code()), n) for c, n in data["by_category"]],
         status_rows=[(label(s), n) for s, n in data["by_status"]],
         districts=districts_by_name(),
-        period_kinds=report_service.PERIOD_KINDS,
+        period_kinds=PERIOD_KINDS,
         export_args=export_args,
         years=list(range(local_today().year, 2017, -1)),
         month_names=[format_date(date(2000, m, 1), "LLLL") for m in range(1, 13)],

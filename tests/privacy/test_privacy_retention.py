@@ -11,7 +11,7 @@ from app.extensions import db
 from app.media.photos import process_photo, save_photo
 from app.models import Comment, Finding, FindingStatus, Photo, PhotoKind
 from app.privacy.queries import months_before
-from app.reports import queries as reports
+from app.reports import dashboard, periods
 from app.storage import get_storage
 
 NOW = datetime.now(UTC)
@@ -69,7 +69,7 @@ def photo_files(app, finding_id):
 
 def report_numbers():
     """Every number the dashboard shows for the last four years, objects as their ids."""
-    period = reports.period_from_args({
+    period = periods.period_from_args({
         "period": "range", "from": (date.today() - timedelta(days=1460)).isoformat(),
         "to": date.today().isoformat()})
 
@@ -82,7 +82,7 @@ def report_numbers():
             return value.id
         return value
 
-    return plain(reports.dashboard(db.session, reports.Filters(period)))
+    return plain(dashboard.dashboard(db.session, periods.Filters(period)))
 
 
 def test_dry_run_lists_then_purge_deletes_only_expired(app, runner, aged, client, login):

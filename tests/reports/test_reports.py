@@ -13,7 +13,7 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.reports import queries as reports
+from app.reports import districts, finding_stats, periods, time_to_fix, walk_stats
 from app.timeutil import local_today
 
 Y = 2025
@@ -25,7 +25,7 @@ def at(month: int, day: int, hour: int = 12, year: int = Y) -> datetime:
 
 def filters(district_id=None, today=date(Y, 12, 1), **args):
     args = {"period": "year", "year": str(Y), **args}
-    return reports.Filters(reports.period_from_args(args), district_id, today)
+    return periods.Filters(periods.period_from_args(args), district_id, today)
 
 
 @pytest.fixture
@@ -92,15 +92,15 @@ def world(app, make):
 
 
 def test_walk_counts_target_and_light(ctx, world):
-    counts = reports.walk_counts(db.session, filters(world["a"]))
+    counts = walk_stats.walk_counts(db.session, filters(world["a"]))
     assert counts == {"planned": 4, "completed": 3, "daylight": 1, "evening": 2, "target": 6}
-    everywhere = reports.walk_counts(db.session, filters())
+    everywhere = walk_stats.walk_counts(db.session, filters())
     assert everywhere == {"planned": 5, "completed": 4, "daylight": 2, "evening": 2,
                           "target": 9}
 
 
 def test_walks_per_month_lists_every_month(ctx, world):
-    per_month = reports.walks_per_month(db.session, filters())
+    per_month = walk_stats.walks_per_month(db.session, filters())
     assert len(per_month) == 12
     assert dict(per_month) == {
         "2025-01": 1, "2025-02": 0, "2025-03": 2, "2025-04": 0, "2025-05": 0, "2025-06": 1,
@@ -109,63 +109,64 @@ def test_walks_per_month_lists_every_month(ctx, world):
 
 
 def test_findings_by_category_and_status(ctx, world):
-    by_category = [(c.slug, n) for c, n in reports.findings_by_category(db.session, filters())]
+    by_category = [
+        (c.slug, n) for c, n in finding_stats.findings_by_category(db.session, filters())]
     assert by_category == [("lighting", 5), ("graffiti", 2), ("litter", 2), ("other", 1)]
-    by_status = dict(reports.findings_by_status(db.session, filters(world["a"])))
+    by_status = dict(finding_stats.findings_by_status(db.session, filters(world["a"])))
     assert by_status == {FindingStatus.ASSIGNED: 1, FindingStatus.FIXED: 3,
                          FindingStatus.VERIFIED: 2, FindingStatus.WONT_FIX: 1}
 
 
 def test_totals_share_fixed_and_overdue(ctx, world):
-    assert reports.finding_totals(db.session, filters(world["a"])) == {
+    assert finding_stats.finding_totals(db.session, filters(world["a"])) == {
         "total": 7, "fixed": 5, "fixed_share": 71.4, "overdue": 1,  # f6; f7 is done
     }
     # Overdue ignores the period and depends on today.
-    assert reports.finding_totals(db.session, filters(world["b"]))["overdue"] == 1
+    assert finding_stats.finding_totals(db.session, filters(world["b"]))["overdue"] == 1
     late = filters(world["b"], today=date(Y, 12, 25))
-    assert reports.finding_totals(db.session, late)["overdue"] == 2
+    assert finding_stats.finding_totals(db.session, late)["overdue"] == 2
     early = filters(world["b"], today=date(Y, 7, 1))  # due today is not overdue yet
-    assert reports.finding_totals(db.session, early)["overdue"] == 0
+    assert finding_stats.finding_totals(db.session, early)["overdue"] == 0
 
 
 def test_median_and_p90_days_to_fix(ctx, world):
-    assert reports.days_to_fix(db.session, filters(world["a"])) == {
+    assert time_to_fix.days_to_fix(db.session, filters(world["a"])) == {
         "median": 3.0, "p90": 10.0, "count": 5,
     }
     # An even count: the median is the mean of the two middle values (3 and 4 → 3.5).
-    assert reports.days_to_fix(db.session, filters()) == {"median": 3.5, "p90": 10.0,
+    assert time_to_fix.days_to_fix(db.session, filters()) == {"median": 3.5, "p90": 10.0,
                                                           "count": 6}
-    assert reports.days_to_fix(db.session, filters(world["b"])) == {
+    assert time_to_fix.days_to_fix(db.session, filters(world["b"])) == {
         "median": 5.0, "p90": 5.0, "count": 1,
     }
     nothing = filters(period="month", month="12")
-    assert reports.days_to_fix(db.session, nothing) == {"median": None, "p90": None,
+    assert time_to_fix.days_to_fix(db.session, nothing) == {"median": None, "p90": None,
                                                         "count": 0}
 
 
 def test_days_between_counts_fractions_of_days(ctx, world):
     value = db.session.scalar(
-        db.select(reports.days_between(Finding.created_at, Finding.fixed_at))
+        db.select(periods.days_between(Finding.created_at, Finding.fixed_at))
         .where(Finding.id == world["ids"]["f1"])
     )
     assert float(value) == pytest.approx(1.0)
 
 
 def test_hotspots_and_findings_that_came_back(ctx, world):
-    hot = [(b.code, n) for b, n in reports.hotspots(db.session, filters())]
+    hot = [(b.code, n) for b, n in finding_stats.hotspots(db.session, filters())]
     assert hot == [("A-1", 3), ("A-2", 1)]
-    back = reports.recurring(db.session, filters())
+    back = finding_stats.recurring(db.session, filters())
     assert [(r["building"].code, r["category"].slug, r["count"]) for r in back] == [
         # f1 and f2 (after f11, fixed last year) and f6 (after f1, f2, f11)
         ("A-1", "lighting", 3),
     ]
     # Last year nothing had been fixed before f11 was found.
-    assert reports.recurring(db.session, filters(year=str(Y - 1))) == []
+    assert finding_stats.recurring(db.session, filters(year=str(Y - 1))) == []
 
 
 def test_district_comparison_and_latest_score(ctx, world):
     table = {row["district"].name: row for row in
-             reports.district_comparison(db.session, filters())}
+             districts.district_comparison(db.session, filters())}
     alfa, beta = table["Alfa"], table["Beta"]
     assert (alfa["planned"], alfa["completed"], alfa["target"]) == (4, 3, 6)
     assert (alfa["findings"], alfa["fixed_share"], alfa["median_days"]) == (7, 71.4, 3.0)
@@ -175,7 +176,7 @@ def test_district_comparison_and_latest_score(ctx, world):
     assert (beta["fixed_share"], beta["median_days"], beta["overdue"]) == (33.3, 5.0, 1)
     assert beta["score"] == {"year": Y, "safe_share": 70.0, "change": None}
     last_year = {row["district"].name: row for row in
-                 reports.district_comparison(db.session, filters(year=str(Y - 1)))}
+                 districts.district_comparison(db.session, filters(year=str(Y - 1)))}
     assert last_year["Alfa"]["score"]["year"] == Y - 1
     assert last_year["Beta"]["score"] is None
 
@@ -191,7 +192,7 @@ def test_district_comparison_and_latest_score(ctx, world):
     ({"period": "nonsense", "year": "x"}, date(2025, 1, 1), date(2026, 1, 1)),
 ])
 def test_periods_from_the_query_string(args, start, end):
-    period = reports.period_from_args(args, today=date(2025, 6, 1))
+    period = periods.period_from_args(args, today=date(2025, 6, 1))
     assert (period.start, period.end) == (start, end)
 
 
@@ -203,10 +204,10 @@ def test_periods_follow_local_time(ctx, make):
         walk = db.session.get(Walk, walk_id)
         walk.completed_at = datetime(2025, 12, 31, 22, 30, tzinfo=UTC)  # 23:30 local
     db.session.commit()
-    assert reports.walk_counts(db.session, filters())["completed"] == 1
-    assert dict(reports.walks_per_month(db.session, filters()))["2025-12"] == 1
+    assert walk_stats.walk_counts(db.session, filters())["completed"] == 1
+    assert dict(walk_stats.walks_per_month(db.session, filters()))["2025-12"] == 1
     next_year = filters(year="2026")
-    assert reports.walk_counts(db.session, next_year)["completed"] == 0
+    assert walk_stats.walk_counts(db.session, next_year)["completed"] == 0
 
 
 def test_dashboard_page_shows_the_numbers(client, login, world):

@@ -30,8 +30,7 @@ from app.models import (
     User,
     Walk,
 )
-from app.reports import queries as reports
-from app.reports import rollups
+from app.reports import dashboard, finding_stats, periods, rollups
 
 Y = 2025
 TODAY = date(Y, 6, 1)
@@ -42,7 +41,7 @@ def at(month, day, hour=12):
 
 
 def filters(district_id=None, today=TODAY):
-    return reports.Filters(reports.period_from_args({"period": "year", "year": str(Y)}),
+    return periods.Filters(periods.period_from_args({"period": "year", "year": str(Y)}),
                            district_id, today)
 
 
@@ -91,7 +90,7 @@ def _facts_rows(rows):
 
 def expected(district_id=None, today=TODAY):
     """The dashboard's finding numbers, counted in Python from the findings."""
-    start, end = reports.utc_bound(date(Y, 1, 1)), reports.utc_bound(date(Y + 1, 1, 1))
+    start, end = periods.utc_bound(date(Y, 1, 1)), periods.utc_bound(date(Y + 1, 1, 1))
     every = db.session.scalars(select(Finding)).all()
     district_of = dict(db.session.execute(select(Walk.id, Walk.district_id)).all())
 
@@ -150,7 +149,7 @@ def expected(district_id=None, today=TODAY):
 
 
 def shown(district_id=None, today=TODAY):
-    data = reports.dashboard(db.session, filters(district_id, today))
+    data = dashboard.dashboard(db.session, filters(district_id, today))
     return {
         "total": data["totals"]["total"],
         "fixed": data["totals"]["fixed"],
@@ -199,13 +198,13 @@ def check(world, today=TODAY):
     assert stored == dict(per_building)
     # A month from the rollups equals the same days as a range read from the facts.
     for district_id in (None, world["a"]):
-        month = reports.Filters(reports.period_from_args(
+        month = periods.Filters(periods.period_from_args(
             {"period": "month", "year": str(Y), "month": "3"}), district_id, today)
-        days = reports.Filters(reports.period_from_args(
+        days = periods.Filters(periods.period_from_args(
             {"period": "range", "from": f"{Y}-03-01", "to": f"{Y}-03-31"}), district_id, today)
         for part in ("finding_totals", "findings_by_category", "findings_by_status"):
-            assert getattr(reports, part)(db.session, month) == getattr(reports, part)(
-                db.session, days)
+            question = getattr(finding_stats, part)
+            assert question(db.session, month) == question(db.session, days)
 
 
 def _user(world, key="manager"):

@@ -1,0 +1,50 @@
+"""The numbers on the dashboard: walks, findings and fixes per district and period.
+
+Every number is a SQL aggregate (GROUP BY, window functions), written so that SQLite (≥ 3.25)
+and PostgreSQL give the same answer. Python only stitches a few rows per district together.
+Each question has its module: walk_stats, finding_stats, time_to_fix, districts.
+
+Definitions (shown on the dashboard too):
+- A walk counts as *planned* in a period when its planned start lies in it (any status), and
+  as *completed* when it was completed in it.
+- A finding belongs to the period in which it was found (``created_at``). It is *fixed* when
+  its status is fixed or verified; days to fix run from ``created_at`` to ``fixed_at``.
+- *Overdue now* ignores the period: due date before today (Europe/Stockholm) and not done.
+- Median: the middle value (mean of the two middle ones for an even count). 90th percentile:
+  nearest rank (the smallest value at or above which 10 % of the values lie).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.reports.districts import district_comparison
+from app.reports.finding_stats import (
+    finding_totals,
+    findings_by_category,
+    findings_by_status,
+    hotspots,
+    recurring,
+)
+from app.reports.periods import Filters
+from app.reports.time_to_fix import days_to_fix
+from app.reports.walk_stats import walk_counts, walks_per_month
+
+
+def dashboard(session: Session, filters: Filters) -> dict:
+    """Everything the dashboard shows, for one period and district (or all)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # The days-to-fix windows sort a year of fixed findings: in memory, not on disk.
+        session.execute(text("SET LOCAL work_mem = '32MB'"))
+    return {
+        "walks": walk_counts(session, filters),
+        "per_month": walks_per_month(session, filters),
+        "totals": finding_totals(session, filters),
+        "by_category": findings_by_category(session, filters),
+        "by_status": findings_by_status(session, filters),
+        "days_to_fix": days_to_fix(session, filters),
+        "hotspots": hotspots(session, filters),
+        "recurring": recurring(session, filters),
+        "districts": district_comparison(session, filters),
+    }

@@ -1,0 +1,64 @@
+"""Where a report reads findings from: their facts, or the monthly rollups.
+
+Findings are read from their facts (app.reports.rollups): one narrow row per finding with
+its walk's district, its days to fix and whether it came back, kept in step on every write.
+While the facts are marked stale the same columns are computed live from the findings; the
+monthly rollups answer whole months while the facts are current.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.orm import Session
+
+from app.models import Finding, FindingFact, FindingRollup
+from app.reports import rollups
+from app.reports.periods import Filters
+
+FIXED_STATUSES = rollups.FIXED_STATUSES
+
+
+def fixed_clause() -> ColumnElement[bool]:
+    """A finding (read from its row) is fixed: fixed or verified."""
+    return Finding.status.in_(FIXED_STATUSES)
+
+
+def facts_of(session: Session, filters: Filters):
+    """The facts table, or while it is stale the same columns computed live (once per Filters)."""
+    if filters.facts is None:
+        filters.facts = (
+            rollups.facts_select().subquery("facts") if rollups.is_stale(session)
+            else FindingFact.__table__
+        )
+    return filters.facts
+
+
+def month_rollups(session: Session, filters: Filters):
+    """The monthly rollups when the period is whole months and they are current, else None."""
+    if filters.period.kind == "range" or facts_of(session, filters) is not FindingFact.__table__:
+        return None
+    return FindingRollup
+
+
+def month_scope(filters: Filters):
+    """The monthly rollups' rows of the period and district."""
+    period = filters.period
+    conditions = [FindingRollup.month >= period.start, FindingRollup.month < period.end]
+    if filters.district_id:
+        conditions.append(FindingRollup.district_id == filters.district_id)
+    return conditions
+
+
+def finding_scope(facts, filters: Filters, *, in_period: bool = True):
+    """The facts of the district, found in the period unless `in_period` is False."""
+    conditions = []
+    if in_period:
+        conditions.append(filters.period.contains(facts.c.created_at))
+    if filters.district_id:
+        conditions.append(facts.c.district_id == filters.district_id)
+    return conditions
+
+
+def is_fixed(facts) -> ColumnElement[bool]:
+    """A fact is of a fixed finding."""
+    return facts.c.status.in_(FIXED_STATUSES)

@@ -1,0 +1,168 @@
+"""Time to fix: median and 90th percentile of the days from finding to fix.
+
+Median: the middle value (mean of the two middle ones for an even count). 90th percentile:
+nearest rank (the smallest value at or above which 10 % of the values lie). Ranked by window
+functions over the facts, or read exactly from the monthly whole-day histogram (FixRollup)
+and the few facts of the days the ranks fall in.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import FixRollup
+from app.reports.facts import facts_of, finding_scope, month_rollups
+from app.reports.periods import Filters
+
+
+def _days_to_fix_ranked(facts, filters: Filters, *, per_district: bool = False):
+    """Each fixed finding's days to fix, ranked within its group by window functions."""
+    days = facts.c.fix_days
+    partition = [facts.c.district_id] if per_district else []
+    return (
+        select(
+            facts.c.district_id.label("district_id"),
+            days.label("days"),
+            func.row_number().over(partition_by=partition, order_by=days).label("rn"),
+            func.count(facts.c.finding_id).over(partition_by=partition).label("n"),
+        )
+        .where(days.is_not(None), *finding_scope(facts, filters))
+        .subquery()
+    )
+
+
+def _percentile_columns(ranked):
+    # Integer division is the same in both databases: (n+1)/2 and (n+2)/2 are the middle
+    # ranks (equal when n is odd). Nearest rank for p90: the first rank ≥ 0.9 · n.
+    middle = or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
+    return (
+        func.avg(case((middle, ranked.c.days), else_=None)).label("median"),
+        func.min(case((ranked.c.rn >= 0.9 * ranked.c.n, ranked.c.days), else_=None)).label(
+            "p90"
+        ),
+        func.count().label("n"),
+    )
+
+
+def _ranks(n: int) -> tuple[int, int, int]:
+    """The middle ranks (equal when n is odd) and the nearest rank of the 90th percentile."""
+    return (n + 1) // 2, (n + 2) // 2, (9 * n + 9) // 10
+
+
+def _exact_values(session: Session, filters: Filters, reads: list[tuple]) -> dict:
+    """The days to fix at given ranks, read from the facts of the whole days they lie in.
+
+    Each read is (district or None for all, lowest day, highest day, rank of the lowest
+    day's first fact, ranks); the answer maps (district, rank) to the value. The histogram
+    found the days; ordering the facts of those days alone gives the exact values.
+    """
+    facts = facts_of(session, filters)
+    period = filters.period.contains(facts.c.created_at)
+    values = {}
+    per_district = [read for read in reads if read[0] is not None]
+    for _all, low, high, first, ranks in (r for r in reads if r[0] is None):
+        scope = [period, facts.c.fix_days >= low, facts.c.fix_days < high + 1]
+        if filters.district_id:
+            scope.append(facts.c.district_id == filters.district_id)
+        start = min(ranks) - first
+        rows = session.scalars(
+            select(facts.c.fix_days).where(*scope).order_by(facts.c.fix_days)
+            .offset(start).limit(max(ranks) - min(ranks) + 1)).all()
+        values.update({(None, rank): rows[rank - first - start] for rank in ranks})
+    if per_district:
+        # All districts in one statement: each district's days, ranked within the district.
+        ranked = (
+            select(facts.c.district_id, facts.c.fix_days,
+                   func.row_number().over(partition_by=facts.c.district_id,
+                                          order_by=facts.c.fix_days).label("rn"))
+            .where(period, or_(*[
+                and_(facts.c.district_id == district_id, facts.c.fix_days >= low,
+                     facts.c.fix_days < high + 1)
+                for district_id, low, high, _first, _ranks in per_district]))
+            .subquery()
+        )
+        positions = or_(*[
+            and_(ranked.c.district_id == district_id,
+                 ranked.c.rn.in_(sorted({rank - first + 1 for rank in ranks})))
+            for district_id, _low, _high, first, ranks in per_district])
+        firsts = {read[0]: read[3] for read in per_district}
+        for district_id, days, rn in session.execute(select(ranked).where(positions)):
+            values[(district_id, rn + firsts[district_id] - 1)] = days
+    return values
+
+
+def _percentiles_from_rollups(session: Session, filters: Filters, *, per_district: bool,
+                              p90: bool = True) -> dict:
+    """Median, 90th percentile and count of days to fix per district (or None: all), exact,
+    from the whole-day histogram of the period's months and a few facts."""
+    group = [FixRollup.district_id] if per_district else []
+    scope = [FixRollup.month >= filters.period.start, FixRollup.month < filters.period.end]
+    if filters.district_id:
+        scope.append(FixRollup.district_id == filters.district_id)
+    histogram: dict = {}
+    for *key, day, n in session.execute(
+        select(*group, FixRollup.whole_days, func.sum(FixRollup.fixed))
+        .where(*scope).group_by(*group, FixRollup.whole_days)
+        .order_by(*group, FixRollup.whole_days)
+    ):
+        if n:
+            histogram.setdefault(key[0] if key else None, []).append((day, int(n)))
+    reads, counts = [], {}
+    for district_id, days in histogram.items():
+        n = counts[district_id] = sum(count for _day, count in days)
+        first, second, nearest = _ranks(n)
+        wanted = [[first, second]] + ([[nearest]] if p90 else [])
+        for ranks in wanted:  # the middle ranks are neighbours; p90 is read on its own
+            below, low = 0, None
+            for day, count in days:
+                if low is None and below < min(ranks) <= below + count:
+                    low, low_first = day, below + 1
+                if below < max(ranks) <= below + count:
+                    reads.append((district_id, low, day, low_first, ranks))
+                    break
+                below += count
+    values = _exact_values(session, filters, reads)
+    answer = {}
+    for district_id, n in counts.items():
+        first, second, nearest = _ranks(n)
+        answer[district_id] = {
+            "median": (values[(district_id, first)] + values[(district_id, second)]) / 2,
+            "p90": values.get((district_id, nearest)),
+            "count": n,
+        }
+    return answer
+
+
+def days_to_fix(session: Session, filters: Filters) -> dict:
+    if month_rollups(session, filters):
+        found = _percentiles_from_rollups(session, filters, per_district=False).get(None)
+        if not found:
+            return {"median": None, "p90": None, "count": 0}
+        return {"median": rounded(found["median"]), "p90": rounded(found["p90"]),
+                "count": found["count"]}
+    ranked = _days_to_fix_ranked(facts_of(session, filters), filters)
+    median, p90, n = session.execute(select(*_percentile_columns(ranked))).one()
+    return {"median": rounded(median), "p90": rounded(p90), "count": n}
+
+
+def median_days_per_district(session: Session, filters: Filters) -> dict:
+    """Each district's median days to fix in the period (districts without a fix left out)."""
+    if month_rollups(session, filters):
+        return {
+            district_id: found["median"]
+            for district_id, found in _percentiles_from_rollups(
+                session, filters, per_district=True, p90=False).items()
+        }
+    ranked = _days_to_fix_ranked(facts_of(session, filters), filters, per_district=True)
+    median_col = _percentile_columns(ranked)[0]
+    return dict(
+        session.execute(
+            select(ranked.c.district_id, median_col).group_by(ranked.c.district_id)
+        ).all()
+    )
+
+
+def rounded(value) -> float | None:
+    """A figure as shown: one decimal, or None."""
+    return None if value is None else round(float(value), 1)
