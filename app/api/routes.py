@@ -13,27 +13,29 @@ from flask import abort, current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import case, select
+from pydantic import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import page_cache
-from app.api import bp
+from app.api import bp, queries
 from app.api import schemas as api
 from app.api.spec import InvalidInput, document, responses, spec
 from app.errors import DomainError, api_error
 from app.extensions import db
 from app.findings import operations as finding_service
+from app.findings import queries as finding_queries
 from app.findings.photos import attach_photo, photo_by_client_uuid, photo_keys
 from app.findings.queries import finding_or_404
-from app.findings.schemas import FindingInput
+from app.findings.schemas import FindingInput, first_error
 from app.i18n import human_size, locale_code
 from app.media import photos as photo_service
-from app.models import Building, Category, Finding, Photo, PhotoKind, Walk, WalkStatus
+from app.models import Building, Finding, Photo, PhotoKind, Walk
 from app.places.geo import nearest_buildings
-from app.policy import can, can_add_captured_finding, capture_walks_clause, visible_findings_clause
+from app.places.queries import district_buildings
+from app.policy import can, can_add_captured_finding, visible_findings_clause
 from app.sqlite_tuning import begin_writes, end_reads, reads_first
 from app.storage import commit_or_discard, delete_files, get_storage
-from app.walks.queries import visible_findings, walk_or_404
+from app.walks.queries import finding_counts, visible_findings, walk_or_404
 
 # Service field names → the API's field names.
 _API_FIELDS = {"category": "category_id", "building": "building_id", "photos": "photo"}
@@ -67,30 +69,25 @@ def _error(status: int, code: str, message: str, field: str | None = None, **ext
     return api_error(status, code, message, field, **extra)
 
 
-def _exif_number(name: str, low: float, high: float) -> float | None:
-    """An EXIF value the phone read from the photo before downscaling it; unusable → None."""
-    raw = request.form.get(name, "")
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and low <= value <= high else None
+def _in_range(value: float | None, low: float, high: float) -> float | None:
+    """An EXIF number the phone read from the photo before downscaling it; unusable → None."""
+    return value if value is not None and math.isfinite(value) and low <= value <= high \
+        else None
 
 
-def _exif_fields(processed: photo_service.ProcessedPhoto) -> tuple:
+def _exif_fields(processed: photo_service.ProcessedPhoto, sent: api.PhotoUpload) -> tuple:
     """The photo as processed, with the EXIF fields the phone sent filling what the uploaded
     copy no longer carries (a canvas-downscaled JPEG has no EXIF); and the direction."""
-    latitude = _exif_number("exif_latitude", -90, 90)
-    longitude = _exif_number("exif_longitude", -180, 180)
+    latitude = _in_range(sent.exif_latitude, -90, 90)
+    longitude = _in_range(sent.exif_longitude, -180, 180)
     if processed.gps_latitude is None and latitude is not None and longitude is not None:
         processed = dataclasses.replace(processed, gps_latitude=latitude, gps_longitude=longitude)
     if processed.taken_at is None:
-        text = request.form.get("exif_taken_at", "")[:40] or None
-        offset = request.form.get("exif_offset", "")[:10] or None
-        taken_at = photo_service.taken_at_from_text(text, offset)
+        taken_at = photo_service.taken_at_from_text(sent.exif_taken_at or None,
+                                                    sent.exif_offset or None)
         if taken_at is not None:
             processed = dataclasses.replace(processed, taken_at=taken_at)
-    direction = _exif_number("exif_direction", 0, 360)
+    direction = _in_range(sent.exif_direction, 0, 360)
     return processed, (direction % 360 if direction is not None else None)
 
 
@@ -223,16 +220,7 @@ def walks():
 
 
 def _my_walks() -> list[dict]:
-    query = select(Walk).where(capture_walks_clause(current_user))
-    status = request.context.query.status
-    if status is not None:
-        query = query.where(Walk.status == status)
-    query = query.order_by(
-        case((Walk.status == WalkStatus.IN_PROGRESS, 0), else_=1), Walk.planned_start.desc()
-    ).limit(50)
-    found = db.session.scalars(query).all()
-    from app.walks.queries import finding_counts
-
+    found = queries.capture_walks(current_user, request.context.query.status)
     counts = finding_counts(
         db.session, [w.id for w in found], visible_findings_clause(current_user)
     )
@@ -256,9 +244,7 @@ def walk(walk_id: int):
 def walk_buildings(walk_id: int):
     """Every building of the walk's district: the phone keeps it for offline suggestions."""
     walk = walk_or_404(walk_id)
-    buildings = db.session.scalars(
-        select(Building).where(Building.district_id == walk.district_id).order_by(Building.address)
-    ).all()
+    buildings = district_buildings(walk.district_id)
     return jsonify(district_id=walk.district_id, buildings=[building_json(b) for b in buildings])
 
 
@@ -280,9 +266,7 @@ def buildings_near():
 @spec.validate(resp=responses(HTTP_200=api.CategoryList), operation_id="listCategories")
 def categories():
     """Active categories, in the user's language"""
-    found = db.session.scalars(
-        select(Category).where(Category.active).order_by(Category.position, Category.id)
-    ).all()
+    found = finding_queries.categories(active_only=True)
     locale = locale_code()
     return jsonify(
         categories=[
@@ -369,9 +353,10 @@ _PHOTO_FILES = {"photo"}
 _PHOTO_TEXTS = set(api.PhotoUpload.model_fields) - _PHOTO_FILES
 
 
-def _check_photo_parts() -> None:
-    """Each part of a photo upload is one the document names, sent once: anything else is
-    refused with its name, never dropped."""
+def _photo_upload() -> api.PhotoUpload:
+    """The multipart body checked against PhotoUpload, as spectree checks a JSON body: each
+    part one the document names, sent once, each value of its kind; else 422 naming it.
+    (The photo itself is read later, after the permission check.)"""
     for parts, known in ((request.form, _PHOTO_TEXTS), (request.files, _PHOTO_FILES)):
         for name in parts:
             if name not in known:
@@ -379,6 +364,25 @@ def _check_photo_parts() -> None:
                                            "/api/v1/openapi.json)."))
             if len(parts.getlist(name)) > 1:
                 raise InvalidInput(name, _("Send this field once (one photo per request)."))
+    client_uuid = _uuid_field(request.form.get("client_uuid"), "client_uuid")
+    try:
+        return api.PhotoUpload.model_validate({**request.form.to_dict(), "photo": b"",
+                                               "client_uuid": client_uuid})
+    except ValidationError as error:
+        field, _message = first_error(error)
+        raise InvalidInput(field, _PHOTO_MESSAGES.get(field or "", _a_number)()) \
+            from None
+
+
+def _a_number() -> str:
+    return _("Send a number.")
+
+
+_PHOTO_MESSAGES = {
+    "exif_taken_at": lambda: _("Send the time as the EXIF writes it, in at most 40 "
+                               "characters."),
+    "exif_offset": lambda: _("Send the offset as the EXIF writes it (+01:00)."),
+}
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -465,7 +469,7 @@ def create_finding(walk_id: int):
         HTTP_200=(api.Photo, "Already there: the same client_uuid"),
     ),
     operation_id="addPhoto",
-    # The view reads the multipart body itself (unusable EXIF numbers are ignored).
+    # The view checks the multipart body against PhotoUpload itself (_photo_upload).
     skip_validation=True,
 )
 @reads_first
@@ -475,8 +479,8 @@ def add_photo(finding_id: int):
     No transaction is open while the photo is decoded, blurred and written: only its row's
     insert takes SQLite's write lock (a few ms instead of the whole processing)."""
     finding = finding_or_404(finding_id)
-    _check_photo_parts()
-    client_uuid = _uuid_field(request.form.get("client_uuid"), "client_uuid")
+    sent = _photo_upload()
+    client_uuid = str(sent.client_uuid) if sent.client_uuid is not None else None
     try:
         # A replay is answered before the permission check, as a finding's is.
         existing = photo_by_client_uuid(db.session, finding, client_uuid)
@@ -497,7 +501,7 @@ def add_photo(finding_id: int):
         return _error(
             422, "photo_rejected", str(rejected.message), "photo", reason=rejected.reason
         )
-    processed, direction = _exif_fields(processed)
+    processed, direction = _exif_fields(processed, sent)
     storage, user_id = get_storage(), current_user.id
     stored = photo_service.store_photo_files(storage, finding_id, processed)
     begin_writes(db.session)

@@ -109,8 +109,9 @@ class NearQuery(BaseModel):
 
 
 class PhotoUpload(BaseModel):
-    """The multipart body, for the document: the view reads it itself. A part not named here,
-    a second `photo` or a part sent twice is refused (422 naming it), not dropped."""
+    """The multipart body. The view checks it against this model itself (spectree reads no
+    file parts): a part not named here, a second `photo`, a part sent twice or a value of
+    the wrong kind is refused (422 naming it), not dropped."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -123,13 +124,15 @@ class PhotoUpload(BaseModel):
         "spelling: refused (422).",
         json_schema_extra={"pattern": UUID_PATTERN},
     )
-    # Lenient on purpose: the photo matters more than its EXIF, so an unusable value is
-    # ignored rather than refusing the photo (the ranges are said, not enforced).
+    # The EXIF values must be what they say (a number, a short text: else 422 naming the
+    # field, as everywhere in the API); a number outside its range, or a time no clock could
+    # show, is ignored rather than refusing the photo: the photo matters more than its EXIF.
     exif_latitude: float | None = Field(
         None,
         description="GPSLatitude from the photo's EXIF, read on the phone before it was "
         "downscaled (the copy sent has no EXIF). Used when the photo itself carries no GPS. "
-        "Send with exif_longitude. Ignored unless between -90 and 90.",
+        "Send with exif_longitude. Not a number: refused (422); ignored unless between -90 "
+        "and 90.",
     )
     exif_longitude: float | None = Field(
         None, description="GPSLongitude from the EXIF, as above; ignored unless between -180 "
@@ -138,15 +141,15 @@ class PhotoUpload(BaseModel):
     exif_direction: float | None = Field(
         None,
         description="GPSImgDirection: where the camera pointed, degrees clockwise from north; "
-        "ignored unless between 0 and 360.",
+        "not a number: refused (422); ignored unless between 0 and 360.",
     )
     exif_taken_at: str | None = Field(
-        None, examples=["2026:12:01 17:05:12"],
+        None, max_length=40, examples=["2026:12:01 17:05:12"],
         description="DateTimeOriginal as written in the EXIF (YYYY:MM:DD HH:MM:SS, the "
-        "camera's local time); ISO 8601 is accepted too.",
+        "camera's local time); ISO 8601 is accepted too. A time that cannot be is ignored.",
     )
     exif_offset: str | None = Field(
-        None, examples=["+01:00"],
+        None, max_length=10, examples=["+01:00"],
         description="OffsetTimeOriginal; without it the time is read as Swedish local time.",
     )
 

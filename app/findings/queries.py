@@ -29,6 +29,7 @@ from app.models import (
     Priority,
     User,
 )
+from app.places.queries import district_buildings
 from app.policy import can, get_or_404
 from app.timeutil import local_today
 
@@ -68,9 +69,7 @@ def priorities() -> list[Priority]:
 def building_choices(district_id: int, chosen_id: int | None) -> list[tuple[int, str]]:
     """(id, label) of the district's buildings, and the one already chosen when it lies
     elsewhere (a finding whose building is in another district keeps it)."""
-    buildings = db.session.scalars(
-        select(Building).where(Building.district_id == district_id).order_by(Building.address)
-    ).all()
+    buildings = district_buildings(district_id)
     pairs = [(b.id, b.label) for b in buildings]
     if chosen_id and chosen_id not in {b.id for b in buildings}:
         chosen = db.session.get(Building, chosen_id)

@@ -125,6 +125,22 @@ def test_a_photo_part_the_document_does_not_name_is_refused(
     assert count(app, Photo) == 0
 
 
+@pytest.mark.parametrize("parts, field", [
+    ({"exif_latitude": "north", "exif_longitude": "17.8"}, "exif_latitude"),
+    ({"exif_direction": "90°"}, "exif_direction"),
+    ({"exif_taken_at": "2026:12:05 21:00:00" * 3}, "exif_taken_at"),
+    ({"exif_offset": "+01:00 Europe/Stockholm"}, "exif_offset"),
+])
+def test_a_photo_part_of_the_wrong_kind_is_refused_by_its_name(
+        client, app, make, walker_walk, parts, field):
+    # Before, the photo upload alone skipped the document's check: such values were
+    # silently dropped (or cut to 40 characters) and the photo stored.
+    walker, walk = walker_walk
+    finding = make.finding(walk, walker)
+    assert_refused(photo_post(client, finding, **parts), field)
+    assert count(app, Photo) == 0
+
+
 def outbox_fields(client, walk) -> list[dict]:
     """The fields the capture form gives the outbox to send (static/js/outbox/form.js)."""
     page = client.get(f"/walks/{walk}/findings/new").get_data(as_text=True)
