@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from app.navigation import ADMIN_ITEMS
 
 
@@ -21,7 +23,12 @@ def test_every_admin_page_opens_from_the_menu_and_marks_itself(client, login):
         assert [h for h, current in _menu(page.get_data(as_text=True)) if current] == [href]
 
 
-def test_a_page_under_an_admin_page_marks_that_one(client, login):
+@pytest.mark.parametrize(("page", "marked"), [
+    ("/admin/users/invite", "/admin/users"),
+    ("/admin/categories/new", "/admin/categories"),
+    ("/admin/priorities/new", "/admin/priorities"),
+])
+def test_a_page_under_an_admin_page_marks_that_one(client, login, page, marked):
     login("admin")
-    html = client.get("/admin/users/invite").get_data(as_text=True)
-    assert [href for href, current in _menu(html) if current] == ["/admin/users"]
+    html = client.get(page).get_data(as_text=True)
+    assert [href for href, current in _menu(html) if current] == [marked]
