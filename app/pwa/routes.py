@@ -22,7 +22,6 @@ SHELL_STATIC = [
     "css/app.css",
     "js/app.js",
     "js/sw-register.js",
-    "js/capture.js",
     "vendor/exifr-7.1.3/lite.umd.js",  # read by capture on demand, offline too
     # Only the icon pages link to. The manifest's icons (25 KB) are fetched by the browser
     # itself when the app is installed; caching them here cost every first visit.
@@ -31,7 +30,7 @@ SHELL_STATIC = [
 # ES modules: a page loads their entry, which imports the others by plain URL (the worker
 # answers those from the shell as well, see templates/pwa/sw.js). Every module of these
 # folders is in the shell, so a new one works offline without being listed.
-MODULE_DIRS = ["js/outbox"]
+MODULE_DIRS = ["js/outbox", "js/capture"]
 
 
 def shell_static() -> list[str]:

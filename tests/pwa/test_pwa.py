@@ -154,20 +154,24 @@ def _module_imports(path: Path) -> list[str]:
     return re.findall(r'^import [^;]* from "\./([\w-]+\.js)";$', path.read_text(), re.M)
 
 
-def test_every_module_of_the_outbox_is_kept_for_offline_use(client):
-    """The page loads the outbox's entry module, which imports the others by plain URL: a
-    module missing from the shell would break the capture page offline."""
+@pytest.mark.parametrize(("folder", "some"), [
+    ("outbox", {"store.js", "send.js", "form.js", "panel.js"}),
+    ("capture", {"tray.js", "checks.js", "position.js"}),
+])
+def test_every_module_of_the_outbox_and_capture_is_kept_for_offline_use(client, folder, some):
+    """A page loads the entry module, which imports the others by plain URL: a module
+    missing from the shell would break the capture page offline."""
     worker = client.get("/sw.js").get_data(as_text=True)
     shell = {url.split("?")[0] for url in _worker_constant(worker, "SHELL")}
-    folder = STATIC / "js" / "outbox"
+    assert f"/static/js/{folder}/index.js" in shell
     seen, todo = set(), ["index.js"]
     while todo:
         name = todo.pop()
         if name not in seen:
             seen.add(name)
-            todo += _module_imports(folder / name)
-    assert {"store.js", "send.js", "form.js", "panel.js"} <= seen
-    assert {f"/static/js/outbox/{name}" for name in seen} <= shell
+            todo += _module_imports(STATIC / "js" / folder / name)
+    assert some <= seen
+    assert {f"/static/js/{folder}/{name}" for name in seen} <= shell
 
 
 def test_the_module_worker_imports_the_outbox_sending_the_classic_one_does_not(client):

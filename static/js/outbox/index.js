@@ -1,6 +1,6 @@
 // Trygg's outbox in the page: loaded as <script type="module"> by templates/base.html.
 // Every new finding is kept on the phone first (store.js), then sent (send.js); the modules
-// of this folder are listed in events.js. `TryggOutbox` is what capture.js and the browser
+// of this folder are listed in events.js. `TryggOutbox` is what static/js/capture/ and the browser
 // tests use.
 import { listeners, progress, state } from "./events.js";
 import { formStatus, refreshFindings, rememberFields } from "./form.js";
