@@ -14,8 +14,6 @@ from flask import g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.findings import assignment, duplicates, queries, workflow
@@ -24,13 +22,8 @@ from app.findings.forms import AssignForm, CommentForm, FixForm, TransitionForm
 from app.i18n import local_date, locale_code
 from app.labels import STATUS_COLOURS, label, options
 from app.models import (
-    Building,
-    Category,
     Finding,
     FindingStatus,
-    Photo,
-    PhotoKind,
-    Priority,
     User,
 )
 from app.policy import (
@@ -62,20 +55,7 @@ def describe_events(events) -> list[dict]:
         for value in (event.from_value, event.to_value):
             if value and value.isdigit():
                 ids[event.field].add(int(value))
-    names: dict[str, dict[int, str]] = {}
-    locale = locale_code()
-    if ids["assignee"]:
-        names["assignee"] = dict(db.session.execute(
-            select(User.id, User.name).where(User.id.in_(ids["assignee"]))).all())
-    if ids["priority"]:
-        names["priority"] = {p.id: p.name(locale) for p in db.session.scalars(
-            select(Priority).where(Priority.id.in_(ids["priority"])))}
-    if ids["category"]:
-        names["category"] = {c.id: c.name(locale) for c in db.session.scalars(
-            select(Category).where(Category.id.in_(ids["category"])))}
-    if ids["building"]:
-        names["building"] = {b.id: b.label for b in db.session.scalars(
-            select(Building).where(Building.id.in_(ids["building"])))}
+    names = queries.names_of(ids, locale_code())
 
     def text(field: str, value: str | None) -> str:
         if value is None or value == "":
@@ -130,7 +110,7 @@ def fill_assign_form(form: AssignForm, finding: Finding) -> None:
         [(0, _l("— choose —"))]
         + [(u.id, f"{u.name} ({roles[u.role]})") for u in users]
     )
-    priorities = db.session.scalars(select(Priority).order_by(Priority.position, Priority.days))
+    priorities = queries.priorities()
     form.priority_id.choices = options(
         [(0, _l("— no priority —"))] + [(p.id, p.name(locale)) for p in priorities]
     )
@@ -148,36 +128,29 @@ def fill_transition_form(form: TransitionForm, finding: Finding) -> None:
     )
 
 
-def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = None,
-                 assign_form: AssignForm | None = None,
-                 transition_form: TransitionForm | None = None,
-                 fix_form: FixForm | None = None, comment_form: CommentForm | None = None,
-                 open_form: str | None = None):
-    version = str(finding.version)
+def _action_forms(finding: Finding, conflict: str | None, assign_form: AssignForm | None,
+                  transition_form: TransitionForm | None, fix_form: FixForm | None,
+                  comment_form: CommentForm | None) -> dict:
+    """The workflow forms on the page: the one sent again (with its errors) as it came, the
+    others empty; all carry the finding's version (the current one after a conflict)."""
     if assign_form is None:
         assign_form = AssignForm(formdata=None, obj=finding)
         assign_form.assignee_id.data = finding.assignee_id or 0
         assign_form.priority_id.data = finding.priority_id or 0
         assign_form.note.data = ""
-    if transition_form is None:
-        transition_form = TransitionForm(formdata=None)
-    if fix_form is None:
-        fix_form = FixForm(formdata=None)
-    if comment_form is None:
-        comment_form = CommentForm(formdata=None)
+    transition_form = transition_form or TransitionForm(formdata=None)
+    fix_form = fix_form or FixForm(formdata=None)
     for form in (assign_form, transition_form, fix_form):
         if conflict or not form.version.data:
-            form.version.data = version
+            form.version.data = str(finding.version)
     fill_assign_form(assign_form, finding)
     fill_transition_form(transition_form, finding)
+    return {"assign_form": assign_form, "transition_form": transition_form,
+            "fix_form": fix_form, "comment_form": comment_form or CommentForm(formdata=None)}
 
-    before, after = queries.before_after(finding)
-    duplicates_here = [
-        f for f in db.session.scalars(
-            select(Finding).where(Finding.duplicate_of_id == finding.id)
-            .options(selectinload(Finding.photos)).order_by(Finding.id))
-        if can(current_user, "view_finding", f)
-    ]
+
+def _related(finding: Finding) -> dict:
+    """Its duplicates and the open findings near it, as far as the user may see them."""
     near = []
     if not finding.is_done:
         near = [
@@ -186,24 +159,32 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
                 exclude_id=finding.id)
             if can(current_user, "view_finding", n.finding)
         ]
-    comments = []
-    if can(current_user, "comment_finding", finding):
-        comments = finding.comments
-    comment_photos = db.session.scalars(
-        select(Photo).where(Photo.finding_id == finding.id, Photo.kind == PhotoKind.COMMENT)
-    ).all()
-    photos_by_comment = defaultdict(list)
-    for photo in comment_photos:
-        photos_by_comment[photo.comment_id].append(photo)
+    return {
+        "duplicates_here": [f for f in queries.duplicates_of(finding)
+                            if can(current_user, "view_finding", f)],
+        "possible_duplicates": near,
+    }
 
-    point = []
-    if finding.latitude is not None and finding.longitude is not None:
-        point = [{
-            "id": finding.id, "lat": finding.latitude, "lon": finding.longitude,
-            "status": finding.status.value, "label": label(finding.status),
-            "title": finding.category.name(locale_code()),
-        }]
 
+def _map_point(finding: Finding) -> list[dict]:
+    if finding.latitude is None or finding.longitude is None:
+        return []
+    return [{
+        "id": finding.id, "lat": finding.latitude, "lon": finding.longitude,
+        "status": finding.status.value, "label": label(finding.status),
+        "title": finding.category.name(locale_code()),
+    }]
+
+
+def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = None,
+                 assign_form: AssignForm | None = None,
+                 transition_form: TransitionForm | None = None,
+                 fix_form: FixForm | None = None, comment_form: CommentForm | None = None,
+                 open_form: str | None = None):
+    forms = _action_forms(finding, conflict, assign_form, transition_form, fix_form,
+                          comment_form)
+    before, after = queries.before_after(finding)
+    comments = finding.comments if can(current_user, "comment_finding", finding) else []
     allowed = allowed_transitions(current_user, finding)
     return render_template(
         "findings/show.html",
@@ -213,16 +194,12 @@ def finding_page(finding: Finding, *, status: int = 200, conflict: str | None = 
         after_photos=after,
         timeline=describe_events(finding.events),
         comments=comments,
-        photos_by_comment=photos_by_comment,
-        duplicates_here=duplicates_here,
-        possible_duplicates=near,
-        assign_form=assign_form,
-        transition_form=transition_form,
-        fix_form=fix_form,
-        comment_form=comment_form,
+        photos_by_comment=queries.comment_photos(finding),
+        **_related(finding),
+        **forms,
         conflict=conflict,
         open_form=open_form,
-        map_points=point,
+        map_points=_map_point(finding),
         min_region_pixels=MIN_REGION_PIXELS,
         status_colours=STATUS_COLOURS,
         can_fix=FindingStatus.FIXED in allowed,

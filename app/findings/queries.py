@@ -3,13 +3,14 @@ and the one loader of a finding (load + may-view check)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import case, false, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.extensions import db
 from app.findings.filters import (
@@ -155,3 +156,38 @@ def before_after(finding: Finding) -> tuple[list[Photo], list[Photo]]:
     before = [p for p in finding.photos if p.kind == PhotoKind.FINDING]
     after = [p for p in finding.photos if p.kind == PhotoKind.AFTER]
     return before, after
+
+
+def duplicates_of(finding: Finding) -> list[Finding]:
+    """The findings closed as duplicates of this one, their photos loaded."""
+    return list(db.session.scalars(
+        select(Finding).where(Finding.duplicate_of_id == finding.id)
+        .options(selectinload(Finding.photos)).order_by(Finding.id)))
+
+
+def comment_photos(finding: Finding) -> dict[int, list[Photo]]:
+    """The photos sent with the finding's comments, by comment id."""
+    by_comment: dict[int, list[Photo]] = defaultdict(list)
+    for photo in db.session.scalars(select(Photo).where(
+            Photo.finding_id == finding.id, Photo.kind == PhotoKind.COMMENT)):
+        by_comment[photo.comment_id].append(photo)
+    return by_comment
+
+
+def names_of(ids: dict[str, set[int]], locale: str) -> dict[str, dict[int, str]]:
+    """The names the timeline shows for the people, priorities, categories and buildings
+    whose ids its events hold, by field."""
+    names: dict[str, dict[int, str]] = {}
+    if ids.get("assignee"):
+        names["assignee"] = dict(db.session.execute(
+            select(User.id, User.name).where(User.id.in_(ids["assignee"]))).all())
+    if ids.get("priority"):
+        names["priority"] = {p.id: p.name(locale) for p in db.session.scalars(
+            select(Priority).where(Priority.id.in_(ids["priority"])))}
+    if ids.get("category"):
+        names["category"] = {c.id: c.name(locale) for c in db.session.scalars(
+            select(Category).where(Category.id.in_(ids["category"])))}
+    if ids.get("building"):
+        names["building"] = {b.id: b.label for b in db.session.scalars(
+            select(Building).where(Building.id.in_(ids["building"])))}
+    return names
