@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, request
 from flask_login import current_user
 
+from app.extensions import csrf
+
 
 def tile_source(tile_url: str | None) -> str | None:
     """The CSP source for the configured map tiles: `https://{s}.tile.x/{z}/…` → `https://*.tile.x`."""
@@ -101,8 +103,6 @@ def private_answers(response) -> None:
 def configure_csrf_after_login(app: Flask) -> None:
     """Flask-WTF checks CSRF in the first before_request, ahead of the login check; switch
     its own check off and run the same check after every blueprint's (login) check."""
-    from app.extensions import csrf
-
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
 
     @app.before_request

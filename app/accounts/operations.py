@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import generate_password_hash
 
 from app import page_cache
+from app.accounts import mail
 from app.accounts.credentials import create_user
 from app.errors import DomainError
 from app.models import (
@@ -195,8 +196,6 @@ def invite_user(session: Session, actor: User, *, email: str, name: str, role: R
     )
     token = issue_token(session, user, purpose="invite",
                         valid_for=timedelta(days=config["INVITE_LINK_DAYS"]))
-    from app.accounts import mail
-
     mail.send_link(session, user, token=token, purpose="invite", config=config)
     audit(session, actor, "invite", user, f"role={role.value}")
     return user
@@ -237,8 +236,6 @@ def reactivate_user(session: Session, actor: User, user: User) -> None:
 def send_password_reset(session: Session, actor: User, user: User, *, config: Mapping) -> None:
     token = issue_token(session, user, purpose="reset",
                         valid_for=timedelta(hours=config["RESET_LINK_HOURS"]))
-    from app.accounts import mail
-
     mail.send_link(session, user, token=token, purpose="reset", config=config)
     audit(session, actor, "password_reset_sent", user)
 

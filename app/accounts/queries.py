@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.extensions import db
 from app.models import AuditEntry, District, User, UserSession
 
 
@@ -29,8 +30,6 @@ def districts_by_ids(session: Session, ids: list[int]) -> list[District]:
 
 
 def audit_page(session: Session, page: int, per_page: int = 50):
-    from app.extensions import db
-
     return db.paginate(
         select(AuditEntry).options(selectinload(AuditEntry.actor), selectinload(AuditEntry.target))
         .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),

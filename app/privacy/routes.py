@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.errors import DomainError
 from app.extensions import db
-from app.models import Photo
+from app.models import Photo, utcnow
 from app.policy import can, get_or_404
 from app.privacy import PHOTO_FLASH, bp, operations, queries
 from app.storage import commit_or_discard, delete_files, get_storage
@@ -74,8 +74,6 @@ def overview():
     """Managers: photos flagged as not blurred well, and what the retention rule will delete."""
     if not can(current_user, "review_privacy"):
         abort(403)
-    from app.models.types import utcnow
-
     config = current_app.config
     due = operations.purge_expired(
         db.session, now=utcnow(), photo_months=config.get("PHOTO_RETENTION_MONTHS"),

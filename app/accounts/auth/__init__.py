@@ -1,5 +1,10 @@
 from flask import Blueprint, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+
+from app.accounts.operations import needs_2fa_enrolment
+from app.errors import api_error
+from app.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
 
@@ -23,13 +28,7 @@ def require_login():
     if current_user.is_authenticated:
         return _require_two_factor()
     if request.path.startswith("/api/"):
-        from flask_babel import gettext as _
-
-        from app.errors import api_error
-
         return api_error(401, "unauthenticated", _("Log in again; nothing waiting was lost."))
-    from app.extensions import login_manager
-
     return login_manager.unauthorized()
 
 
@@ -38,16 +37,9 @@ def _require_two_factor():
     on before reaching anything else."""
     if request.endpoint in ENROLMENT_ENDPOINTS:
         return None
-    from app.accounts.operations import needs_2fa_enrolment
-    from app.extensions import db
-
     if not needs_2fa_enrolment(db.session, current_user):
         return None
     if request.path.startswith("/api/"):
-        from flask_babel import gettext as _
-
-        from app.errors import api_error
-
         return api_error(403, "forbidden", _("Turn on two-factor login first."))
     return redirect(url_for("auth.two_factor"))
 
