@@ -448,3 +448,24 @@ def test_a_finding_captured_offline_arrives_with_every_field_the_server_names(
     }
     assert position == pytest.approx((59.2472 + 10 * METRE_LAT, 17.8610), abs=1e-6)
     assert set(sent) | {"latitude", "longitude"} == set(FindingInput.model_fields)
+
+
+def test_each_finding_captured_from_the_form_kept_offline_is_its_own(phone, app, setup_walk):
+    """The walk's form kept for offline use carries the uuid it was rendered with: findings
+    captured from it, one per visit, are as many findings (the second replaced the first on
+    the phone, and the server took it as the first)."""
+    walk = setup_walk["walk"]
+    page = phone()
+    log_in(page, app, setup_walk["walker"])
+    page.goto(f"/walks/{walk}")
+    wait_for_worker(page, walk)
+    page.context.set_offline(True)
+    for number, description in enumerate(["Första", "Andra"], start=1):
+        page.reload()
+        open_form(page, walk)
+        fill_finding(page, setup_walk["category"], None, description=description)
+        page.wait_for_function(
+            "(n) => document.querySelector('#outbox-badge .outbox-count')"
+            ".textContent.startsWith(n + ' ')", arg=number)
+    page.context.set_offline(False)
+    wait_until(page, lambda: counts(app, walk) == (2, 0), message="two findings")

@@ -122,9 +122,10 @@ document.addEventListener("submit", function (event) {
   event.stopPropagation();  // htmx listens on the form itself; this is the capture phase
   var button = form.querySelector("button[type=submit]");
   if (button) button.disabled = true;
+  // A new uuid for every finding saved (queue() makes it), never the form's: a form kept for
+  // offline use is shown again and again with the uuid it was rendered with, and a second
+  // finding under the first one's uuid replaced it on the phone and was taken as it there.
   var body = formBody(form);
-  var uuidField = form.querySelector("input[name=uuid]");
-  if (uuidField && uuidField.value) body.uuid = uuidField.value;
   queue(parseInt(form.dataset.outboxWalk, 10), body, chosenFiles(form), formLabel(form), undefined,
     { ignorePhotoPosition: form.dataset.photoPosition === "ignore" })
     .then(function (item) {
