@@ -114,12 +114,13 @@ def send_reminders() -> None:
 
     With Redis (JOBS_MODE=rq) this only enqueues the job and a worker does it."""
     from app import jobs, mail
+    from app.findings.mail import queue_reminders
 
     if current_app.config["JOBS_MODE"] == "rq":
         jobs.enqueue("send_reminders")
         click.echo("Reminders enqueued for the worker (flask worker).")
         return
-    queued = mail.queue_reminders(db.session, config=current_app.config)
+    queued = queue_reminders(db.session, config=current_app.config)
     db.session.commit()
     sent, failed = mail.deliver_pending(db.session, current_app.config)
     db.session.commit()

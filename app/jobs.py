@@ -37,7 +37,7 @@ QUEUE_NAME = "trygg"
 TASKS = {
     "export": "app.exports.operations:run_export",
     "deliver_mail": "app.mail:deliver_pending_job",
-    "send_reminders": "app.mail:send_reminders_job",
+    "send_reminders": "app.findings.mail:send_reminders_job",
 }
 
 _executor: ThreadPoolExecutor | None = None

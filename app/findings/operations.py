@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app import mail
 from app.errors import DomainError
+from app.findings import mail
 from app.findings.assignment import Assignment, assign
 from app.findings.bulk import BulkResult, bulk_apply
 from app.findings.comments import add_comment
@@ -32,6 +32,7 @@ from app.models import (
     Category,
     Finding,
     FindingStatus,
+    FollowUpItem,
     Photo,
     PhotoKind,
     PositionSource,
@@ -182,8 +183,6 @@ def delete_finding(session: Session, finding: Finding) -> list[str]:
 
     A finding that others refer to (as their original, or on a follow-up checklist) stays.
     """
-    from app.models import FollowUpItem
-
     referred = session.scalar(
         select(func.count(Finding.id)).where(Finding.duplicate_of_id == finding.id)
     ) or session.scalar(

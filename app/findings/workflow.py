@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.findings.timeline import record_event
+from app.labels import label
 from app.models import Finding, FindingStatus, Role, User, utcnow
 from app.policy import can_transition, is_reopen
 
@@ -91,8 +92,6 @@ def transition(
     if target == old:
         raise DomainError(_l("The finding already has that status."), field="to")
     if not can_transition(actor, finding, target):
-        from app.labels import label
-
         raise DomainError(
             _l("A finding cannot go from “%(old)s” to “%(new)s”%(who)s.",
                old=label(old), new=label(target),

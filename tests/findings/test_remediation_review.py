@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from app import mail as mail_service
 from app.extensions import db
+from app.findings import mail as mail_service
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Role, User
 from app.timeutil import local_today
 from tests.conftest import TEST_PASSWORD
