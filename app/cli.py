@@ -66,7 +66,7 @@ def rollups_rebuild() -> None:
 @click.password_option()
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Create a user who can log in."""
-    from app.accounts.credentials import create_user as create
+    from app.accounts.operations import create_user as create
     from app.errors import DomainError
 
     try:

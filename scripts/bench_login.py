@@ -19,7 +19,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from app import create_app  # noqa: E402
-from app.accounts.credentials import create_user  # noqa: E402
+from app.accounts.operations import create_user  # noqa: E402
 from app.extensions import db, limiter  # noqa: E402
 from app.models import Role  # noqa: E402
 

@@ -1,4 +1,5 @@
-"""Users: creating them and checking their passwords."""
+"""Checking who someone is: finding a user by e-mail and checking their password (creating
+one is an operation: accounts/operations.py)."""
 
 from functools import cache
 
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.errors import DomainError
-from app.models import District, Role, User
+from app.models import User
 
 
 @cache
@@ -29,38 +30,6 @@ def normalise_email(email: str) -> str:
 
 def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
-
-
-def create_user(
-    session: Session,
-    *,
-    email: str,
-    name: str,
-    role: Role,
-    password: str,
-    hash_method: str = "scrypt",
-    language: str | None = None,
-    districts: list[District] | None = None,
-) -> User:
-    email = normalise_email(email)
-    if "@" not in email:
-        raise DomainError(_l("Enter a valid e-mail address."), field="email")
-    if len(password) < 8:
-        raise DomainError(_l("The password must be at least 8 characters."), field="password")
-    if find_user(session, email) is not None:
-        raise DomainError(_l("A user with that e-mail already exists."), field="email")
-    user = User(
-        email=email,
-        name=name.strip(),
-        role=role,
-        password_hash=generate_password_hash(password, method=hash_method),
-        language=language,
-        districts=list(districts or []),
-        active=True,
-    )
-    session.add(user)
-    session.flush()
-    return user
 
 
 def authenticate(session: Session, email: str, password: str, *, hash_method: str) -> User:

@@ -20,7 +20,7 @@ from werkzeug.security import generate_password_hash
 
 from app import page_cache
 from app.accounts import mail
-from app.accounts.credentials import create_user
+from app.accounts.credentials import find_user, normalise_email
 from app.errors import DomainError
 from app.models import (
     AccountToken,
@@ -185,6 +185,38 @@ def audit(session: Session, actor: User | None, action: str, target: User | None
     session.add(entry)
     session.flush()
     return entry
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    hash_method: str = "scrypt",
+    language: str | None = None,
+    districts: list[District] | None = None,
+) -> User:
+    email = normalise_email(email)
+    if "@" not in email:
+        raise DomainError(_l("Enter a valid e-mail address."), field="email")
+    if len(password) < 8:
+        raise DomainError(_l("The password must be at least 8 characters."), field="password")
+    if find_user(session, email) is not None:
+        raise DomainError(_l("A user with that e-mail already exists."), field="email")
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=generate_password_hash(password, method=hash_method),
+        language=language,
+        districts=list(districts or []),
+        active=True,
+    )
+    session.add(user)
+    session.flush()
+    return user
 
 
 def invite_user(session: Session, actor: User, *, email: str, name: str, role: Role,

@@ -21,7 +21,6 @@ from app.reports.protocol import render_protocol
 from app.storage import commit_or_discard, get_storage
 from app.timeutil import local_to_utc, local_today, to_local
 from app.walks import bp, queries
-from app.walks import followup as followup_service
 from app.walks import operations as walk_service
 from app.walks.forms import (
     CheckItemForm,
@@ -242,7 +241,7 @@ def follow_up(walk_id: int):
         flash(_("Give a date and a time for the follow-up walk."), "error")
         return redirect(url_for("walks.show", walk_id=walk.id), code=303)
     try:
-        follow = followup_service.plan_follow_up(
+        follow = walk_service.plan_follow_up(
             db.session, walk,
             planned_start=local_to_utc(form.planned_date.data, form.planned_time.data or time(18)),
             created_by=current_user,
@@ -274,7 +273,7 @@ def check_item(walk_id: int, item_id: int):
         return _item_error(walk, item, form)
     keys = []
     try:
-        photo = followup_service.check_item(
+        photo = walk_service.check_item(
             db.session, item, outcome=form.outcome.data, note=form.note.data or "",
             user=current_user, storage=get_storage(), processed_photo=processed,
         )
