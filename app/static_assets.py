@@ -68,19 +68,19 @@ def _choose(accept_encoding: str) -> str | None:
     return None
 
 
-def init_app(app: Flask) -> None:
-    app.config.setdefault("COMPRESS_MIMETYPES", sorted(COMPRESSIBLE))
-    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    # Streamed responses (none of ours is HTML/JSON) stay as they are.
-    app.config.setdefault("COMPRESS_STREAMS", False)
-    compress.init_app(app)
+class StaticFiles:
+    """The static folder's files by content: their hash (re-read when a file changes on disk)
+    and their compressed bodies, kept per process."""
 
-    hashes: dict[str, tuple[tuple[int, int], str]] = {}
-    compressed: dict[tuple[str, str, str], bytes] = {}
-    lock = threading.Lock()
+    def __init__(self, app: Flask, *, minify: bool):
+        self.app, self.minify = app, minify
+        self.hashes: dict[str, tuple[tuple[int, int], str]] = {}
+        self.compressed: dict[tuple[str, str, str], bytes] = {}
+        self.lock = threading.Lock()
 
-    def content_hash(filename: str) -> str | None:
-        path = safe_join(app.static_folder, filename)
+    def content_hash(self, filename: str) -> str | None:
+        """The first 12 hex of the file's SHA-256; None if it is not a file of static/."""
+        path = safe_join(self.app.static_folder, filename)
         if path is None:
             return None
         try:
@@ -90,38 +90,36 @@ def init_app(app: Flask) -> None:
         if not stat.S_ISREG(info.st_mode):
             return None
         key = (info.st_mtime_ns, info.st_size)
-        known = hashes.get(filename)
+        known = self.hashes.get(filename)
         if known is None or known[0] != key:
             with open(path, "rb") as fh:
                 known = (key, hashlib.sha256(fh.read()).hexdigest()[:12])
-            hashes[filename] = known
+            self.hashes[filename] = known
         return known[1]
 
-    minify = app.config.get("STATIC_MINIFY", not app.debug)
-
-    def compressed_static(filename: str, digest: str, algorithm: str, data: bytes) -> bytes:
+    def compressed_body(self, filename: str, digest: str, algorithm: str, data: bytes) -> bytes:
         key = (filename, digest, algorithm)
-        if key not in compressed:
-            if minify:
+        if key not in self.compressed:
+            if self.minify:
                 data = minified(filename, data)
             body = (brotli.compress(data, quality=11) if algorithm == "br"
                     else gzip.compress(data, compresslevel=9, mtime=0))
-            with lock:
-                compressed[key] = body
-        return compressed[key]
+            with self.lock:
+                self.compressed[key] = body
+        return self.compressed[key]
 
-    app.extensions["static_hash"] = content_hash
-
-    @app.url_defaults
-    def hashed_static_url(endpoint: str, values: dict) -> None:
+    def hashed_url(self, endpoint: str, values: dict) -> None:
+        """url_for("static", filename=…) with ?v=<hash>."""
         if endpoint == "static" and values.get("filename") and "v" not in values:
-            digest = content_hash(values["filename"])
+            digest = self.content_hash(values["filename"])
             if digest:
                 values["v"] = digest
 
-    def static_response(response):
+    def respond(self, response):
+        """A static file: a year's cache for its hashed URL, else revalidate; compressed
+        (and minified) once, with an ETag per encoding."""
         filename = (request.view_args or {}).get("filename", "")
-        digest = content_hash(filename)
+        digest = self.content_hash(filename)
         version = request.args.get("v")
         hashed = bool(version) and version == digest
         response.headers["Cache-Control"] = IMMUTABLE if hashed else "no-cache"
@@ -134,22 +132,38 @@ def init_app(app: Flask) -> None:
             return response
         response.direct_passthrough = False
         data = response.get_data()  # a small file, read whole (and closed)
-        response.set_data(compressed_static(filename, digest, algorithm, data))
+        response.set_data(self.compressed_body(filename, digest, algorithm, data))
         response.headers["Content-Encoding"] = algorithm
         response.set_etag(f"{digest}-{algorithm}")
         response.make_conditional(request)
         return response
 
+
+def _with_etag(response):
+    """Pages, JSON and /sw.js: an ETag, so revalidating costs a 304 when nothing changed."""
+    if (request.method in ("GET", "HEAD") and response.status_code == 200
+            and response.mimetype in REVALIDATED and not response.is_streamed
+            and "no-store" not in response.headers.get("Cache-Control", "")
+            and not response.get_etag()[0]):
+        # Flask-Compress suffixes the ETag with the encoding and answers If-None-Match
+        # itself; make_conditional here serves clients that get it uncompressed.
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("COMPRESS_MIMETYPES", sorted(COMPRESSIBLE))
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    # Streamed responses (none of ours is HTML/JSON) stay as they are.
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    compress.init_app(app)
+    files = StaticFiles(app, minify=app.config.get("STATIC_MINIFY", not app.debug))
+    app.extensions["static_hash"] = files.content_hash
+    app.url_defaults(files.hashed_url)
+
     @app.after_request
     def delivery_headers(response):
         if request.endpoint == "static" and response.status_code in (200, 206, 304):
-            return static_response(response)
-        if (request.method in ("GET", "HEAD") and response.status_code == 200
-                and response.mimetype in REVALIDATED and not response.is_streamed
-                and "no-store" not in response.headers.get("Cache-Control", "")
-                and not response.get_etag()[0]):
-            # Flask-Compress suffixes the ETag with the encoding and answers If-None-Match
-            # itself; make_conditional here serves clients that get it uncompressed.
-            response.add_etag()
-            response.make_conditional(request)
-        return response
+            return files.respond(response)
+        return _with_etag(response)
