@@ -171,46 +171,11 @@ def backup(database_url: str, upload_folder: str | os.PathLike, destination: str
     target.mkdir(parents=True, exist_ok=True)
     kind = _kind(database_url)
     started = datetime.now(UTC)
-
-    if kind == "sqlite":
-        source_path = _sqlite_path(database_url)
-        if not source_path.exists():
-            raise BackupError(f"The database {source_path} does not exist.")
-        db_file = target / "database.sqlite3"
-        source = sqlite3.connect(source_path)
-        copy = sqlite3.connect(db_file)
-        try:
-            source.backup(copy)  # one step: a consistent snapshot, WAL included
-        finally:
-            copy.close()
-            source.close()
-        counts, keys, revision = _sqlite_facts(db_file)
-        server_version = sqlite3.sqlite_version
-    else:
-        db_file = target / "database.dump"
-        engine = create_engine(database_url)
-        try:
-            with engine.connect() as connection:
-                server_version = connection.execute(text("SHOW server_version")).scalar_one()
-            pg_dump = pg_tool("pg_dump", server_version)
-            # Count and list the photo keys in the very snapshot pg_dump copies.
-            repeatable = engine.connect().execution_options(isolation_level="REPEATABLE READ")
-            with repeatable as connection:
-                snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-                counts, keys, revision = _facts(connection)
-                done = subprocess.run(
-                    [pg_dump, "-Fc", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
-                     "-f", str(db_file), "-d", _libpq_url(database_url)],
-                    capture_output=True, text=True,
-                )
-                connection.rollback()
-        finally:
-            engine.dispose()
-        if done.returncode != 0:
-            raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
-
-    photos = _copy_photos(Path(upload_folder), target / PHOTOS, set(keys))
-    missing = sorted(k for k in set(keys) if k not in photos)
+    snapshot = (_snapshot_sqlite if kind == "sqlite" else _snapshot_postgres)(database_url,
+                                                                              target)
+    keys = set(snapshot.keys)
+    photos = _copy_photos(Path(upload_folder), target / PHOTOS, keys)
+    missing = sorted(k for k in keys if k not in photos)
     # Files no row of the snapshot names: written for photos committed after it (or left by a
     # failed write). Restored, they would be orphans.
     left_out = max(0, _stored_files(Path(upload_folder)) - len(photos))
@@ -220,19 +185,71 @@ def backup(database_url: str, upload_folder: str | os.PathLike, destination: str
         "finished_at": datetime.now(UTC).isoformat(),
         "database": {
             "kind": kind,
-            "file": db_file.name,
-            "sha256": _sha256(db_file),
-            "bytes": db_file.stat().st_size,
-            "server_version": server_version,
-            "schema_revision": revision,
+            "file": snapshot.file.name,
+            "sha256": _sha256(snapshot.file),
+            "bytes": snapshot.file.stat().st_size,
+            "server_version": snapshot.server_version,
+            "schema_revision": snapshot.revision,
         },
-        "counts": counts,
+        "counts": snapshot.counts,
         "photos": photos,
         "missing_photos": missing,
         "files_left_out": left_out,
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return Result(manifest, missing)
+
+
+@dataclass
+class _Snapshot:
+    """The database copied into the backup, and what its rows said at that moment."""
+
+    file: Path
+    counts: dict[str, int]
+    keys: list[str]
+    revision: str | None
+    server_version: str
+
+
+def _snapshot_sqlite(database_url: str, target: Path) -> _Snapshot:
+    source_path = _sqlite_path(database_url)
+    if not source_path.exists():
+        raise BackupError(f"The database {source_path} does not exist.")
+    db_file = target / "database.sqlite3"
+    source = sqlite3.connect(source_path)
+    copy = sqlite3.connect(db_file)
+    try:
+        source.backup(copy)  # one step: a consistent snapshot, WAL included
+    finally:
+        copy.close()
+        source.close()
+    counts, keys, revision = _sqlite_facts(db_file)
+    return _Snapshot(db_file, counts, keys, revision, sqlite3.sqlite_version)
+
+
+def _snapshot_postgres(database_url: str, target: Path) -> _Snapshot:
+    db_file = target / "database.dump"
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            server_version = connection.execute(text("SHOW server_version")).scalar_one()
+        pg_dump = pg_tool("pg_dump", server_version)
+        # Count and list the photo keys in the very snapshot pg_dump copies.
+        repeatable = engine.connect().execution_options(isolation_level="REPEATABLE READ")
+        with repeatable as connection:
+            snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+            counts, keys, revision = _facts(connection)
+            done = subprocess.run(
+                [pg_dump, "-Fc", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
+                 "-f", str(db_file), "-d", _libpq_url(database_url)],
+                capture_output=True, text=True,
+            )
+            connection.rollback()
+    finally:
+        engine.dispose()
+    if done.returncode != 0:
+        raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
+    return _Snapshot(db_file, counts, keys, revision, server_version)
 
 
 # --- restore -----------------------------------------------------------------------------
@@ -279,6 +296,26 @@ def restore(database_url: str, upload_folder: str | os.PathLike, source: str | o
     source = Path(source)
     manifest = read_manifest(source)
     kind = _kind(database_url)
+    _check_restorable(source, manifest, kind, Path(upload_folder))
+    database_file = source / manifest["database"]["file"]
+    if kind == "sqlite":
+        _restore_sqlite(database_url, database_file)
+    else:
+        _restore_postgres(database_url, database_file)
+    keys = set(_restored_keys(database_url, kind))
+    skipped = []
+    for relative in manifest["photos"]:
+        if relative not in keys:
+            skipped.append(relative)
+            continue
+        destination = Path(upload_folder) / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / PHOTOS / relative, destination)
+    return Restored(manifest, sorted(skipped))
+
+
+def _check_restorable(source: Path, manifest: dict, kind: str, uploads: Path) -> None:
+    """The backup is of this kind of database, undamaged, and the photo folder is empty."""
     if manifest["database"]["kind"] != kind:
         raise BackupError(
             f"This backup is of a {manifest['database']['kind']} database; the instance "
@@ -288,55 +325,45 @@ def restore(database_url: str, upload_folder: str | os.PathLike, source: str | o
     if bad:
         raise BackupError("Checksums do not match (damaged or changed backup): "
                           + ", ".join(bad[:10]) + (" …" if len(bad) > 10 else ""))
-    uploads = Path(upload_folder)
     if uploads.is_dir() and any(p.is_file() for p in uploads.rglob("*")):
         raise BackupError(f"The photo folder {uploads} is not empty: restore only into an "
                           "empty instance.")
-    if kind == "sqlite":
-        target = _sqlite_path(database_url)
-        if target.exists() and _non_empty_tables(database_url):
-            raise BackupError(f"The database {target} is not empty: restore only into an "
-                              "empty instance.")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        backup_copy = sqlite3.connect(f"file:{source / manifest['database']['file']}?mode=ro",
-                                      uri=True)
-        destination = sqlite3.connect(target)
-        try:
-            backup_copy.backup(destination)  # replaces whatever (empty) schema was there
-        finally:
-            destination.close()
-            backup_copy.close()
-    else:
-        not_empty = _non_empty_tables(database_url)
-        if not_empty:
-            raise BackupError("The database is not empty (" + ", ".join(not_empty[:5])
-                              + "): restore only into an empty instance.")
-        engine = create_engine(database_url)
-        try:
-            with engine.connect() as connection:
-                server_version = connection.execute(text("SHOW server_version")).scalar_one()
-        finally:
-            engine.dispose()
-        pg_restore = pg_tool("pg_restore", server_version)
-        done = subprocess.run(
-            [pg_restore, "--no-owner", "--no-privileges", "--clean", "--if-exists",
-             "--single-transaction", "-d", _libpq_url(database_url),
-             str(source / manifest["database"]["file"])],
-            capture_output=True, text=True,
-        )
-        if done.returncode != 0:
-            raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
-    keys = set(_restored_keys(database_url, kind))
-    target_photos = Path(upload_folder)
-    skipped = []
-    for relative in manifest["photos"]:
-        if relative not in keys:
-            skipped.append(relative)
-            continue
-        destination = target_photos / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / PHOTOS / relative, destination)
-    return Restored(manifest, sorted(skipped))
+
+
+def _restore_sqlite(database_url: str, database_file: Path) -> None:
+    target = _sqlite_path(database_url)
+    if target.exists() and _non_empty_tables(database_url):
+        raise BackupError(f"The database {target} is not empty: restore only into an "
+                          "empty instance.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    backup_copy = sqlite3.connect(f"file:{database_file}?mode=ro", uri=True)
+    destination = sqlite3.connect(target)
+    try:
+        backup_copy.backup(destination)  # replaces whatever (empty) schema was there
+    finally:
+        destination.close()
+        backup_copy.close()
+
+
+def _restore_postgres(database_url: str, database_file: Path) -> None:
+    not_empty = _non_empty_tables(database_url)
+    if not_empty:
+        raise BackupError("The database is not empty (" + ", ".join(not_empty[:5])
+                          + "): restore only into an empty instance.")
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            server_version = connection.execute(text("SHOW server_version")).scalar_one()
+    finally:
+        engine.dispose()
+    pg_restore = pg_tool("pg_restore", server_version)
+    done = subprocess.run(
+        [pg_restore, "--no-owner", "--no-privileges", "--clean", "--if-exists",
+         "--single-transaction", "-d", _libpq_url(database_url), str(database_file)],
+        capture_output=True, text=True,
+    )
+    if done.returncode != 0:
+        raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
 
 
 def _restored_keys(database_url: str, kind: str) -> list[str]:
