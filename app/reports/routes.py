@@ -25,6 +25,7 @@ from app.models import District
 from app.places.queries import district_choices, districts_by_name
 from app.policy import get_or_404, require
 from app.reports import bp
+from app.reports import operations as report_ops
 from app.reports import surveys as survey_service
 from app.reports.dashboard import dashboard as dashboard_figures
 from app.reports.forms import (
@@ -126,7 +127,7 @@ def admin_surveys():
         form.year.data = local_today().year
     if form.validate_on_submit():
         try:
-            survey_service.save_result(
+            report_ops.save_result(
                 db.session,
                 district=get_or_404(District, form.district_id.data),
                 year=form.year.data,
@@ -184,7 +185,7 @@ def apply_survey_import():
               "error")
         return redirect(url_for("reports.admin_surveys"), code=303)
     try:
-        report = survey_service.apply_csv(db.session, text, apply_form.digest.data)
+        report = report_ops.apply_csv(db.session, text, apply_form.digest.data)
     except survey_service.StalePreview as stale:
         db.session.rollback()
         return _preview_page(stale.plan, stale=str(stale.message), status=409)

@@ -1,9 +1,9 @@
-"""The tenants' yearly safety survey: results per district and year, entered or imported."""
+"""The tenants' yearly safety survey: results per district and year, their rules, and the
+CSV import's reading and preview (saving them is reports/operations.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from enum import StrEnum
@@ -112,41 +112,10 @@ def yearly_activity(session: Session, years: list[int]) -> dict[tuple[int, int],
     return {key: (walks.get(key, 0), fixed.get(key, 0)) for key in walks.keys() | fixed.keys()}
 
 
-# --- writing ---------------------------------------------------------------------------------
+# --- the rules of one result --------------------------------------------------------------
 
 
-def save_result(
-    session: Session,
-    *,
-    district: District,
-    year: int,
-    respondents: int,
-    safe_share: float,
-    evening_safe_share: float | None,
-    stairwell_safe_share: float | None = None,
-    outdoor_safe_share: float | None = None,
-) -> SurveyResult:
-    """Add the district's result for the year, or replace the one already there."""
-    _check(year, respondents, safe_share, evening_safe_share, stairwell_safe_share,
-           outdoor_safe_share)
-    result = session.scalar(
-        select(SurveyResult).where(
-            SurveyResult.district_id == district.id, SurveyResult.year == year
-        )
-    )
-    if result is None:
-        result = SurveyResult(district=district, year=year)
-        session.add(result)
-    result.respondents = respondents
-    result.safe_share = safe_share
-    result.evening_safe_share = evening_safe_share
-    result.stairwell_safe_share = stairwell_safe_share
-    result.outdoor_safe_share = outdoor_safe_share
-    session.flush()
-    return result
-
-
-def _check(year, respondents, safe_share, *optional_shares) -> None:
+def check_result(year, respondents, safe_share, *optional_shares) -> None:
     """The rules of one result; `optional_shares` in the order of OPTIONAL_SHARES."""
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise DomainError(
@@ -326,31 +295,6 @@ def _field_plan(name: str, existing: SurveyResult | None, values: dict, present)
     return FieldPlan(name, old, new, Action.CLEAR if new is None else Action.CHANGE)
 
 
-def apply_csv(session: Session, data: bytes | str, digest: str) -> ImportReport:
-    """Import the CSV as its preview (with this `digest`) showed it: every row or none.
-
-    Raises StalePreview, writing nothing, when the file no longer gives that preview against
-    the saved results; SurveyImportError when it no longer reads (a district removed)."""
-    plan = preview_csv(session, data, lock=True)
-    if not hmac.compare_digest(plan.digest, digest):
-        raise StalePreview(plan)
-    report = ImportReport()
-    for result in plan.results:
-        if result.existing is None:
-            session.add(SurveyResult(
-                district=result.district, year=result.year,
-                **{f.name: f.new for f in result.fields}))
-            report.created += 1
-            continue
-        changed = [f for f in result.fields if f.action in (Action.CHANGE, Action.CLEAR)]
-        for field in changed:
-            setattr(result.existing, field.name, field.new)
-        report.updated += bool(changed)
-        report.cleared += len(result.cleared)
-    session.flush()
-    return report
-
-
 def _read_rows(session: Session, text: str) -> tuple[list[tuple], set[str]]:
     """The file's results as (line, district, year, {column: value}) with only the columns
     the file has, and those columns; SurveyImportError listing every bad line."""
@@ -386,7 +330,7 @@ def _read_rows(session: Session, text: str) -> tuple[list[tuple], set[str]]:
                     "Year and respondents must be whole numbers, shares numbers."
                 ))) from None
             year = values.pop("year")
-            _check(year, values["respondents"], values["safe_share"],
+            check_result(year, values["respondents"], values["safe_share"],
                    *(values.get(column) for column in OPTIONAL_SHARES))
             key = (district.id, year)
             if key in seen:

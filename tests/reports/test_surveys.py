@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import District, FindingStatus, SurveyResult, Walk
-from app.reports import surveys
+from app.reports import operations, surveys
 
 EN = {"Accept-Language": "en"}
 SV = {"Accept-Language": "sv"}
@@ -45,8 +45,8 @@ def test_series_compares_with_the_year_before_and_counts_walks_and_fixes(ctx, ma
     walk_id = make.walk(district_id, "completed")
     district = db.session.get(District, district_id)
     for year, share, evening in [(2018, 65.0, 52.0), (2019, 66.0, 57.7), (2021, 67.5, None)]:
-        surveys.save_result(db.session, district=district, year=year, respondents=400,
-                            safe_share=share, evening_safe_share=evening)
+        operations.save_result(db.session, district=district, year=year, respondents=400,
+                               safe_share=share, evening_safe_share=evening)
     walk = db.session.get(Walk, walk_id)
     walk.completed_at = datetime(2019, 5, 1, 10, tzinfo=UTC)
     db.session.commit()
