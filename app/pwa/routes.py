@@ -9,7 +9,6 @@ from flask import (
     current_app,
     make_response,
     render_template,
-    request,
     send_from_directory,
     url_for,
 )
@@ -21,23 +20,14 @@ from app.pwa import bp
 SHELL_STATIC = [
     "css/app.css",
     "js/app.js",
+    "js/build/outbox.js",  # static/js/outbox/ and capture/ bundled: scripts/bundle_js.py
+    "js/build/capture.js",
     "js/sw-register.js",
     "vendor/exifr-7.1.3/lite.umd.js",  # read by capture on demand, offline too
     # Only the icon pages link to. The manifest's icons (25 KB) are fetched by the browser
     # itself when the app is installed; caching them here cost every first visit.
     "icons/apple-touch-icon.png",
 ]
-# ES modules: a page loads their entry, which imports the others by plain URL (the worker
-# answers those from the shell as well, see templates/pwa/sw.js). Every module of these
-# folders is in the shell, so a new one works offline without being listed.
-MODULE_DIRS = ["js/outbox", "js/capture"]
-
-
-def shell_static() -> list[str]:
-    static = Path(current_app.static_folder)
-    modules = sorted(p.relative_to(static).as_posix()
-                     for folder in MODULE_DIRS for p in (static / folder).glob("*.js"))
-    return [name for name in SHELL_STATIC if (static / name).exists()] + modules
 
 _version_cache: dict[str, str] = {}
 
@@ -65,22 +55,20 @@ def asset_version() -> str:
 def _shell_urls() -> list[str]:
     urls = [url_for("pwa.offline"), url_for("pwa.manifest")]
     urls.append(url_for("static", filename=current_app.config["HTMX_PATH"]))
-    urls += [url_for("static", filename=name) for name in shell_static()]
+    static = Path(current_app.static_folder)
+    urls += [url_for("static", filename=name) for name in SHELL_STATIC if (static / name).exists()]
     return urls
 
 
 @bp.get("/sw.js")
 def service_worker():
-    # ?module=1: registered as a module worker where Background Sync exists (Chrome, Edge),
-    # it imports the outbox's sending module to send with no Trygg tab open.
     body = render_template(
         "pwa/sw.js",
-        module=request.args.get("module") == "1",
         version=asset_version(),
         shell=_shell_urls(),
         offline_url=url_for("pwa.offline"),
         static_prefix=url_for("static", filename=""),
-        outbox_send_url=url_for("static", filename="js/outbox/send.js"),
+        outbox_url=url_for("static", filename="js/build/outbox-worker.js"),
     )
     response = make_response(body)
     response.mimetype = "text/javascript"

@@ -8,12 +8,7 @@
     var register = function () {
       if (registered) return;
       registered = true;
-      // Where Background Sync exists (Chrome, Edge: module workers since 2021) the worker is a
-      // module that imports the outbox's sending code, to send with no Trygg tab open.
-      var sync = "SyncManager" in window;
-      var worker = sync ? navigator.serviceWorker.register("/sw.js?module=1", { scope: "/", type: "module" })
-        : navigator.serviceWorker.register("/sw.js", { scope: "/" });
-      worker.then(function (registration) {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (registration) {
         // Look for a new version when the walker comes back to the app.
         document.addEventListener("visibilitychange", function () {
           if (document.visibilityState === "visible") registration.update().catch(function () {});

@@ -30,13 +30,9 @@ const NEVER_CACHE = [/^\/login/, /^\/logout/, /^\/language/, /^\/sw\.js$/, /^\/p
 // thumbnail offline even if its page was never opened online afterwards.
 const THUMB = /^\/photos\/\d+\/thumb\.jpg$/;
 
-{% if module %}
-// The outbox's sending code, shared with the page (no DOM needed for sending). Only a module
-// worker can import it; it is registered as one where Background Sync exists (Chrome, Edge).
-import { sendAll as sendOutbox } from {{ outbox_send_url|tojson }};
-{% else %}
-const sendOutbox = null;  // no Background Sync here: the page sends (online, on opening)
-{% endif %}
+// The outbox's sending code, shared with the page (static/js/outbox/send.js and what it
+// imports, bundled without the page's modules: no DOM needed for sending).
+try { importScripts({{ outbox_url|tojson }}); } catch (e) { /* sync then waits for a page */ }
 
 // Static URLs carry their content hash (?v=…) and are immutable: the copy the page just
 // loaded into the HTTP cache is the right one, so take it from there instead of downloading
@@ -141,14 +137,9 @@ function cacheFirst(request) {
   });
 }
 
-// The outbox's modules import each other by plain URL (no ?v=): the shell holds each at this
-// version's URL, and this worker's shell is this version's, so the plain URL takes that copy.
 function cacheFirstIn(cache, request) {
   return Promise.resolve(cache).then(function (cache) {
     return cache.match(request, { ignoreVary: true }).then(function (cached) {
-      if (cached || new URL(request.url).search) return cached;
-      return cache.match(request, { ignoreVary: true, ignoreSearch: true });
-    }).then(function (cached) {
       if (cached) return cached;
       return fetch(request).then(function (response) {
         if (cacheable(response)) cache.put(request, response.clone());
@@ -218,7 +209,7 @@ self.addEventListener("sync", function (event) {
         clients.forEach(function (client) { client.postMessage({ type: "outbox-sync" }); });
         return null;
       }
-      return sendOutbox ? sendOutbox() : null;
+      return self.TryggOutboxWorker ? self.TryggOutboxWorker.sendAll() : null;
     })
   );
 });

@@ -128,7 +128,7 @@ def test_pages_link_the_manifest_worker_and_outbox(client, login):
     page = client.get("/walks/mine").get_data(as_text=True)
     assert 'rel="manifest" href="/manifest.webmanifest"' in page
     assert "apple-touch-icon" in page
-    assert "js/sw-register.js" in page and "js/outbox/index.js" in page
+    assert "js/sw-register.js" in page and "js/build/outbox.js" in page
     assert 'id="outbox-badge"' in page and 'id="a2hs-hint"' in page
     messages = page.split('id="outbox-i18n">', 1)[1].split("</script>", 1)[0]
     assert json.loads(messages)["waitingMany"] == "%(num)d waiting to send"
@@ -150,34 +150,10 @@ def test_shell_files_exist():
         assert (STATIC / name).is_file(), name
 
 
-def _module_imports(path: Path) -> list[str]:
-    return re.findall(r'^import [^;]* from "\./([\w-]+\.js)";$', path.read_text(), re.M)
-
-
-@pytest.mark.parametrize(("folder", "some"), [
-    ("outbox", {"store.js", "send.js", "form.js", "panel.js"}),
-    ("capture", {"tray.js", "checks.js", "position.js"}),
-])
-def test_every_module_of_the_outbox_and_capture_is_kept_for_offline_use(client, folder, some):
-    """A page loads the entry module, which imports the others by plain URL: a module
-    missing from the shell would break the capture page offline."""
+def test_the_outbox_and_capture_bundles_are_kept_for_offline_use(client):
+    """Pages load static/js/outbox/ and capture/ bundled (scripts/bundle_js.py): the shell
+    holds both bundles, and the worker sends with the outbox's sending part."""
     worker = client.get("/sw.js").get_data(as_text=True)
     shell = {url.split("?")[0] for url in _worker_constant(worker, "SHELL")}
-    assert f"/static/js/{folder}/index.js" in shell
-    seen, todo = set(), ["index.js"]
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo += _module_imports(STATIC / "js" / folder / name)
-    assert some <= seen
-    assert {f"/static/js/{folder}/{name}" for name in seen} <= shell
-
-
-def test_the_module_worker_imports_the_outbox_sending_the_classic_one_does_not(client):
-    module = client.get("/sw.js?module=1").get_data(as_text=True)
-    imported = r'^import \{ sendAll as sendOutbox \} from "/static/js/outbox/send\.js\?v=\w+";$'
-    assert re.search(imported, module, re.M)
-    classic = client.get("/sw.js").get_data(as_text=True)
-    assert not re.search(r"^\s*(import|export)\b", classic, re.M)
-    assert "importScripts" not in classic
+    assert {"/static/js/build/outbox.js", "/static/js/build/capture.js"} <= shell
+    assert re.search(r'importScripts\("/static/js/build/outbox-worker\.js\?v=\w+"\)', worker)

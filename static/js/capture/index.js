@@ -1,7 +1,7 @@
 // Trygg capture screen (issue 8): the photo tray (tray.js), the save bar, validation where the
 // eye is and the one-line "where" (checks.js), the photo's own position (position.js), and a
 // silent duplicate check offline. The outbox (static/js/outbox/) saves; these modules only keep
-// what the walker chose and show it. Loaded as <script type="module"> by the capture pages.
+// what the walker chose and show it. The capture pages load it bundled (static/js/build/capture.js).
 import { alertBox, clearErrors, focusServerError, followKeyboard, showError, toast, validate, whereLine } from "./checks.js";
 import { checkPhotoPositions, forgetPhotoPosition } from "./position.js";
 import { filesOf, renderTray, updateSaveLabel } from "./tray.js";

@@ -1,5 +1,6 @@
 // The outbox's shared state and its notices between the page, other tabs and the worker.
-// Trygg's outbox, one module per job (all in this folder; the page loads index.js):
+// Trygg's outbox, one module per job (all in this folder; pages load them bundled from
+// index.js as static/js/build/outbox.js, the worker from send.js: scripts/bundle_js.py):
 //   store.js   IndexedDB: every new finding (with its photos) under a client UUID
 //   user.js    whose phone it is: /api/v1/csrf, the last user, the page's user
 //   photos.js  downscaling, EXIF read before it, thumbnails
@@ -8,7 +9,7 @@
 //   send.js    a run: what next, one sender at a time, back-off
 //   queue.js   saving a finding, retry, drop or replace a photo, export
 //   ui.js, rows.js, panel.js, form.js   the page: messages, the walk's list, the panel, the form
-// The sending modules use no DOM: the service worker imports send.js (Background Sync).
+// The sending modules use no DOM: the service worker sends with them (Background Sync).
 
 export var isWindow = typeof document !== "undefined";
 export var channel = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("trygg-outbox") : null;

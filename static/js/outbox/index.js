@@ -1,4 +1,4 @@
-// Trygg's outbox in the page: loaded as <script type="module"> by templates/base.html.
+// Trygg's outbox in the page: templates/base.html loads it bundled (static/js/build/outbox.js).
 // Every new finding is kept on the phone first (store.js), then sent (send.js); the modules
 // of this folder are listed in events.js. `TryggOutbox` is what static/js/capture/ and the browser
 // tests use.

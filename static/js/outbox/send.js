@@ -1,6 +1,6 @@
 // A sending run: what waits goes, findings before photos, one sender at a time across tabs
 // and the worker, and after a run that left something, a next try that waits longer each
-// time. No DOM: the service worker imports this module for Background Sync.
+// time. No DOM: the service worker sends with it (Background Sync), bundled alone.
 import { emit, state } from "./events.js";
 import { config } from "./http.js";
 import { afterStep, sendFinding, sendPhoto, unsentPhotos, waits } from "./steps.js";
