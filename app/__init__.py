@@ -19,9 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     configure_settings(app, test_config)
-    configure_privacy(app)
-
-
+    configure_face_detector(app)
     configure_url_converters(app)
     configure_extensions(app)
     configure_blueprints(app)
@@ -70,10 +68,10 @@ def configure_settings(app: Flask, test_config: dict | None) -> None:
             )
 
 
-def configure_privacy(app: Flask) -> None:
-    from app import privacy
+def configure_face_detector(app: Flask) -> None:
+    from app.media import detector
 
-    privacy.init_app(app)  # refuses to start when faces should be blurred but cannot be
+    detector.init_app(app)  # refuses to start when faces should be blurred but cannot be
 
 
 class IdConverter(IntegerConverter):

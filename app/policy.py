@@ -10,6 +10,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import and_, false, or_, select, true
+
+from app.extensions import db
 from app.models import (
     DONE_STATUSES,
     Finding,
@@ -19,8 +24,11 @@ from app.models import (
     Role,
     User,
     Walk,
+    WalkParticipant,
     WalkStatus,
+    user_districts,
 )
+from app.models.types import MAX_ID
 
 Policy = Callable[[User, Any], bool]
 POLICIES: dict[str, Policy] = {}
@@ -28,7 +36,6 @@ POLICIES: dict[str, Policy] = {}
 
 def policy(*names: str) -> Callable[[Policy], Policy]:
     """Register `fn` as the rule of each action in `names` (actions that share one rule)."""
-
     def register(fn: Policy) -> Policy:
         for name in names:
             POLICIES[name] = fn
@@ -45,9 +52,6 @@ def can(user: User | None, action: str, obj: Any = None) -> bool:
 
 def require(action: str, obj: Any = None) -> None:
     """For views: answer 404 unless the current user may do `action` (hidden, not forbidden)."""
-    from flask import abort
-    from flask_login import current_user
-
     if not can(current_user, action, obj):
         abort(404)
 
@@ -55,12 +59,6 @@ def require(action: str, obj: Any = None) -> None:
 def get_or_404(model: type, ident: int, action: str | None = None) -> Any:
     """For views: the row `ident` of `model`, if it exists and (given an `action`) the current
     user may do it to the row; else 404, as if absent."""
-    from flask import abort
-    from flask_login import current_user
-
-    from app.extensions import db
-    from app.findings.schemas import MAX_ID
-
     # Past the 64-bit range the database drivers overflow: no such row either way.
     row = db.session.get(model, ident) if ident <= MAX_ID else None
     if row is None or (action is not None and not can(current_user, action, row)):
@@ -89,8 +87,6 @@ def is_assignable(user: User) -> bool:
 
 def assignable_clause():
     """`is_assignable` as a SQL condition on User."""
-    from sqlalchemy import and_
-
     return and_(User.active, User.role.in_(STAFF_ROLES))
 
 
@@ -103,8 +99,6 @@ def may_be_assigned(user: User, confidential: bool) -> bool:
 def walk_leaders_clause():
     """Who may lead a walk, as a SQL condition on User: active, and not a fixer (fixers do
     not see walks: view_walk)."""
-    from sqlalchemy import and_
-
     return and_(User.active, User.role != Role.FIXER)
 
 
@@ -168,10 +162,6 @@ def takes_part(user: User, walk: Walk) -> bool:
 def my_walks_clause(user: User):
     """Walks this user leads, takes part in with an account, or that are in their districts:
     `takes_part` as a SQL condition on Walk, without the managers' everything."""
-    from sqlalchemy import or_, select
-
-    from app.models import WalkParticipant, user_districts
-
     return or_(
         Walk.leader_id == user.id,
         Walk.district_id.in_(
@@ -183,8 +173,6 @@ def my_walks_clause(user: User):
 
 def capture_walks_clause(user: User):
     """`takes_part` as a SQL condition on Walk, for the lists walkers capture from."""
-    from sqlalchemy import false, true
-
     if not getattr(user, "is_authenticated", False) or not user.active:
         return false()
     if is_manager(user):
@@ -244,8 +232,6 @@ def _view_finding(user: User, finding: Finding) -> bool:
 
 def visible_findings_clause(user: User):
     """The `view_finding` policy as a SQL condition, for lists and counts."""
-    from sqlalchemy import and_, false, or_, true
-
     if not getattr(user, "is_authenticated", False) or not user.active:
         return false()
     if is_manager(user):

@@ -21,6 +21,7 @@ from app.findings import filters as lists
 from app.findings.forms import AssignForm, CommentForm, FixForm, TransitionForm
 from app.i18n import local_date, locale_code
 from app.labels import STATUS_COLOURS, label, options
+from app.media.photos import MIN_REGION_PIXELS
 from app.models import (
     Finding,
     FindingStatus,
@@ -32,7 +33,6 @@ from app.policy import (
     is_reopen,
     may_be_assigned,
 )
-from app.privacy import MIN_REGION_PIXELS
 
 FIELD_LABELS = {
     "status": _l("Status"),

@@ -32,6 +32,7 @@ from pydantic_core import PydanticCustomError
 
 from app.errors import DomainError
 from app.models import PlaceType, Severity, UnsafeFor
+from app.models.types import MAX_ID
 
 DESCRIPTION_MAX = 5000
 LATITUDE_RANGE = (-90.0, 90.0)
@@ -40,8 +41,6 @@ LONGITUDE_RANGE = (-180.0, 180.0)
 ACCURACY_MAX_M = 100_000
 UNSAFE_RATINGS = (1, 2, 3)
 DEFAULT_UNSAFE_RATING = 2
-# Ids beyond a 64-bit integer would overflow the database driver.
-MAX_ID = 2**63 - 1
 
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 

@@ -20,6 +20,7 @@ from numbers import Real
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from PIL import ExifTags, Image
@@ -37,13 +38,14 @@ else:
     pillow_heif.register_heif_opener()
 
 from app.i18n import human_size
+from app.media.detector import face_detector
+from app.media.faces import FaceDetector, blur_faces, redact
 from app.models import Finding, Photo, PhotoKind
 from app.storage import delete_files
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from app.media.faces import FaceDetector
     from app.storage import Storage
 
 MAX_SIDE = 1600
@@ -220,8 +222,6 @@ def _process(data: bytes, max_pixels: int, detector: FaceDetector | None) -> Pro
             raise _unsupported() from None
         faces = None
         if detector is not None:
-            from app.media.faces import blur_faces
-
             try:
                 image, faces = blur_faces(image, detector)
             except Exception:
@@ -247,14 +247,17 @@ def _process(data: bytes, max_pixels: int, detector: FaceDetector | None) -> Pro
     )
 
 
+# A rectangle masked by hand thinner than this on the stored photo is a slip of the finger
+# (and JPEG's 8-pixel blocks would smear what little it covers). The page says it too.
+MIN_REGION_PIXELS = 8
+
+
 def redact_stored(data: bytes, regions: list[tuple[float, float, float, float]]) -> ProcessedPhoto:
     """A stored photo with each region (x, y, width, height as 0..1 fractions) filled solid.
 
     The input is a JPEG this pipeline wrote, never an upload. The result is a new image and
     thumbnail made from the redacted pixels: nothing of the old ones is reused.
     """
-    from app.media.faces import redact
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Image.open(io.BytesIO(data), formats=("JPEG",)) as im:
@@ -542,10 +545,6 @@ def save_photo(
 
 def process_upload(data: bytes) -> ProcessedPhoto:
     """`process_photo` with the limits and the face blurring the app is configured with."""
-    from flask import current_app
-
-    from app.privacy import face_detector
-
     return process_photo(
         data,
         max_bytes=current_app.config["MAX_PHOTO_BYTES"],

@@ -5,6 +5,9 @@ from enum import StrEnum
 
 from sqlalchemy import DateTime, Enum, TypeDecorator
 
+# Ids beyond a 64-bit integer would overflow the database driver.
+MAX_ID = 2**63 - 1
+
 
 class UTCDateTime(TypeDecorator):
     """Stores naive UTC, returns aware UTC, on SQLite and PostgreSQL alike."""

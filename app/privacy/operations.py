@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.findings.timeline import record_event
-from app.media.photos import redact_stored
+from app.media.photos import MIN_REGION_PIXELS, redact_stored
 from app.models import Finding, Photo, User
 from app.models.types import utcnow
 from app.policy import can
-from app.privacy import MIN_REGION_PIXELS, queries
+from app.privacy import queries
 from app.storage import Storage, delete_files
 
 MAX_REGIONS = 20

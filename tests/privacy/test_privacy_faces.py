@@ -8,10 +8,10 @@ from PIL import Image
 
 from app import create_app
 from app.extensions import db
+from app.media.detector import face_detector
 from app.media.faces import DEFAULT_THRESHOLD, FaceDetector, default_model_path
 from app.media.photos import PhotoRejected, process_photo
 from app.models import Photo
-from app.privacy import face_detector
 from app.storage import get_storage
 from tests.conftest import SHARED_PHOTOS
 from tests.privacy.faceimages import drawn_face, encode, group_photo, photo_with_small_face
