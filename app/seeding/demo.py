@@ -3,8 +3,11 @@
 import io
 import math
 import random
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from flask import current_app
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +41,7 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
+from app.storage import get_storage
 from app.timeutil import local_to_utc, local_today
 
 DEMO_PASSWORD = "trygg-demo"
@@ -193,60 +197,99 @@ def _buildings(session: Session, district: District, centre, streets, rnd) -> li
     return buildings
 
 
+@dataclass
+class _Demo:
+    """What the seeding steps share: the catalogue, places and people made so far, the
+    random numbers, and the counts the summary gives."""
+
+    session: Session
+    storage: Any
+    rnd: random.Random
+    today: date
+    photos_every: int
+    categories: dict[str, Category]
+    priorities: list[Priority]
+    districts: dict[str, District] = field(default_factory=dict)
+    buildings: dict[str, list[Building]] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    walks: int = 0
+    findings: int = 0
+    photos: int = 0
+
+
 def seed(session: Session, upload_storage=None, *, today: date | None = None,
          photos_every: int = 3) -> str:
     """Create the demo data. Returns a one-line summary."""
-    from flask import current_app
-
-    from app.storage import get_storage
-
     storage = upload_storage or get_storage()
     hash_method = current_app.config["PASSWORD_HASH_METHOD"]  # scrypt, except in tests
     rnd = random.Random(20181119)
-    today = today or local_today()
     ensure_defaults(session)
-    categories = {c.slug: c for c in session.scalars(select(Category))}
-    priorities = list(session.scalars(select(Priority).order_by(Priority.days)))
+    demo = _Demo(
+        session=session, storage=storage, rnd=rnd, today=today or local_today(),
+        photos_every=photos_every,
+        categories={c.slug: c for c in session.scalars(select(Category))},
+        priorities=list(session.scalars(select(Priority).order_by(Priority.days))),
+    )
+    _places(demo)
+    _people(demo, hash_method)
+    _surveys_and_targets(demo)
+    _past_walks(demo)
+    _lighting_to_assign(demo)
+    _planned_walk(demo)
+    _programme(demo)
+    return (f"Demo data: {len(demo.districts)} districts, "
+            f"{BUILDINGS_PER_DISTRICT * len(demo.districts)} buildings, {len(demo.users)} users, "
+            f"{demo.walks} walks, {demo.findings} findings, {demo.photos} photos.")
 
-    districts, buildings = {}, {}
+
+def _places(demo: _Demo) -> None:
     for name, code, centre, streets in DISTRICTS:
         district = District(name=name, code=code)
-        session.add(district)
-        districts[name] = district
-        buildings[name] = _buildings(session, district, centre, streets, rnd)
+        demo.session.add(district)
+        demo.districts[name] = district
+        demo.buildings[name] = _buildings(demo.session, district, centre, streets, demo.rnd)
 
-    users = {}
+
+def _people(demo: _Demo, hash_method: str) -> None:
+    """One user per role; the walker belongs to Fittja, the others to every district."""
     for email, role in DEMO_USERS:
         user = User(
             email=email, name=_NAMES[role], role=Role(role), active=True,
             password_hash=generate_password_hash(DEMO_PASSWORD, method=hash_method),
-            districts=list(districts.values()) if role != "walker" else [districts["Fittja"]],
+            districts=(list(demo.districts.values()) if role != "walker"
+                       else [demo.districts["Fittja"]]),
         )
-        session.add(user)
-        users[role] = user
-    session.flush()
+        demo.session.add(user)
+        demo.users[role] = user
+    demo.session.flush()
 
+
+def _surveys_and_targets(demo: _Demo) -> None:
+    """The safety survey since 2018, and nine walks a year per district as the target."""
     for name, rows in SURVEY.items():
         for offset, (safe, evening) in enumerate(rows):
             stairwell, outdoors = SURVEY_MORE[name][offset]
-            session.add(SurveyResult(
-                district=districts[name], year=2018 + offset,
+            demo.session.add(SurveyResult(
+                district=demo.districts[name], year=2018 + offset,
                 respondents=RESPONDENTS[offset], safe_share=safe, evening_safe_share=evening,
                 stairwell_safe_share=stairwell, outdoor_safe_share=outdoors,
             ))
-    for year in sorted({2019, today.year - 1, today.year}):
-        for district in districts.values():
-            session.add(WalkTarget(district=district, year=year, target=9))
+    for year in sorted({2019, demo.today.year - 1, demo.today.year}):
+        for district in demo.districts.values():
+            demo.session.add(WalkTarget(district=district, year=year, target=9))
 
-    walk_count = finding_count = photo_count = 0
-    # About 27 walks over the past year, day and evening, spread over the districts.
+
+def _past_walks(demo: _Demo) -> None:
+    """About 27 walks over the past year, day and evening, spread over the districts, each
+    with three to seven findings; every `photos_every`-th finding has a photo."""
+    rnd, users = demo.rnd, demo.users
     for n in range(27):
         district_name = ["Fittja", "Alby", "Norsborg"][n % 3]
-        day = today - timedelta(days=12 + n * 13 + rnd.randint(0, 5))
+        day = demo.today - timedelta(days=12 + n * 13 + rnd.randint(0, 5))
         evening = n % 2 == 0
         start = local_to_utc(day, time(18, 30) if evening else time(10, 0))
         walk = _completed_walk(
-            districts[district_name], start, evening,
+            demo.districts[district_name], start, evening,
             route="Samling vid centrum, runt gårdarna, garagen och gångtunneln.",
             leader=users["walker"] if n % 2 else users["manager"], created_by=users["manager"],
             participants=[
@@ -256,52 +299,68 @@ def seed(session: Session, upload_storage=None, *, today: date | None = None,
                 ("Botkyrka kommun", ParticipantRole.MUNICIPALITY),
             ],
         )
-        session.add(walk)
-        walk_count += 1
+        demo.session.add(walk)
+        demo.walks += 1
         for k in range(rnd.randint(3, 7)):
-            slug = rnd.choice(list(FINDING_TEXTS))
-            building = rnd.choice(buildings[district_name])
             created = start + timedelta(minutes=10 + k * 12)
-            finding = Finding(
-                uuid=new_uuid(), walk=walk, building=building, category=categories[slug],
-                place_type=PLACE_FOR[slug],
-                latitude=building.latitude + rnd.uniform(-0.0001, 0.0001),
-                longitude=building.longitude + rnd.uniform(-0.0002, 0.0002),
-                accuracy_m=rnd.choice([5.0, 8.0, 12.0, 20.0]),
-                severity=rnd.choice(list(Severity)),
-                unsafe_rating=rnd.randint(1, 3),
-                unsafe_for=rnd.sample(["children", "elderly", "women", "everyone"], k=1),
-                description=rnd.choice(FINDING_TEXTS[slug]),
-                confidential=(slug == "other" and k % 2 == 0),
-                author=walk.leader, created_at=created, updated_at=created,
-            )
-            _demo_history(finding, created, today, users, priorities, rnd)
-            session.add(finding)
-            finding_count += 1
-            session.flush()
-            if finding_count % photos_every == 0:
-                processed = photo_service.process_photo(
-                    demo_image(finding_count, finding.description),
-                    max_bytes=15 * 1024 * 1024, max_pixels=40_000_000,
-                )
-                photo_service.save_photo(
-                    session, storage, finding=finding, processed=processed,
-                    kind=PhotoKind.FINDING, uploaded_by_id=finding.author_id,
-                )
-                photo_count += 1
+            finding = _past_finding(demo, walk, district_name, created, k)
+            demo.session.add(finding)
+            demo.findings += 1
+            demo.session.flush()
+            if demo.findings % demo.photos_every == 0:
+                _add_photo(demo, finding, demo.findings)
 
-    # Four new lighting findings in Fittja, far apart: the remediation demo assigns them.
+
+def _past_finding(demo: _Demo, walk: Walk, district_name: str, created: datetime,
+                  k: int) -> Finding:
+    """The k-th finding of a past walk, moved along the workflow by its age."""
+    rnd = demo.rnd
+    slug = rnd.choice(list(FINDING_TEXTS))
+    building = rnd.choice(demo.buildings[district_name])
+    finding = Finding(
+        uuid=new_uuid(), walk=walk, building=building, category=demo.categories[slug],
+        place_type=PLACE_FOR[slug],
+        latitude=building.latitude + rnd.uniform(-0.0001, 0.0001),
+        longitude=building.longitude + rnd.uniform(-0.0002, 0.0002),
+        accuracy_m=rnd.choice([5.0, 8.0, 12.0, 20.0]),
+        severity=rnd.choice(list(Severity)),
+        unsafe_rating=rnd.randint(1, 3),
+        unsafe_for=rnd.sample(["children", "elderly", "women", "everyone"], k=1),
+        description=rnd.choice(FINDING_TEXTS[slug]),
+        confidential=(slug == "other" and k % 2 == 0),
+        author=walk.leader, created_at=created, updated_at=created,
+    )
+    _demo_history(finding, created, demo.today, demo.users, demo.priorities, rnd)
+    return finding
+
+
+def _add_photo(demo: _Demo, finding: Finding, picture: int) -> None:
+    """A drawn photo (number `picture`, the description written on it) through the pipeline."""
+    processed = photo_service.process_photo(
+        demo_image(picture, finding.description),
+        max_bytes=15 * 1024 * 1024, max_pixels=40_000_000,
+    )
+    photo_service.save_photo(
+        demo.session, demo.storage, finding=finding, processed=processed,
+        kind=PhotoKind.FINDING, uploaded_by_id=finding.author_id,
+    )
+    demo.photos += 1
+
+
+def _lighting_to_assign(demo: _Demo) -> None:
+    """Four new lighting findings in Fittja, far apart: the remediation demo assigns them."""
+    session = demo.session
     latest_fittja = session.scalars(
-        select(Walk).where(Walk.district_id == districts["Fittja"].id,
+        select(Walk).where(Walk.district_id == demo.districts["Fittja"].id,
                            Walk.status == WalkStatus.COMPLETED)
         .order_by(Walk.planned_start.desc()).limit(1)
     ).one()
     for n, index in enumerate((5, 17, 29, 41)):
-        building = buildings["Fittja"][index]
+        building = demo.buildings["Fittja"][index]
         created = latest_fittja.started_at + timedelta(minutes=95 + n * 5)
         finding = Finding(
             uuid=new_uuid(), walk=latest_fittja, building=building,
-            category=categories["lighting"], place_type=PlaceType.PATH,
+            category=demo.categories["lighting"], place_type=PlaceType.PATH,
             latitude=building.latitude, longitude=building.longitude, accuracy_m=6.0,
             severity=Severity.HIGH, unsafe_rating=3, unsafe_for=["women", "elderly"],
             description=FINDING_TEXTS["lighting"][n % 2], author=latest_fittja.leader,
@@ -309,38 +368,28 @@ def seed(session: Session, upload_storage=None, *, today: date | None = None,
         )
         session.add(finding)
         session.flush()
-        finding_count += 1
-        photo_service.save_photo(
-            session, storage, finding=finding, kind=PhotoKind.FINDING,
-            uploaded_by_id=finding.author_id,
-            processed=photo_service.process_photo(
-                demo_image(1000 + n, finding.description),
-                max_bytes=15 * 1024 * 1024, max_pixels=40_000_000),
-        )
-        photo_count += 1
+        demo.findings += 1
+        _add_photo(demo, finding, 1000 + n)
 
-    session.add(Walk(
-        district=districts["Fittja"],
+
+def _planned_walk(demo: _Demo) -> None:
+    """Tonight's walk in Fittja, planned."""
+    demo.session.add(Walk(
+        district=demo.districts["Fittja"],
         title="Trygghetsvandring Fittja kväll",
         route="Samling vid Fittja centrum kl 18. Krögarvägen, garagen, gångtunneln.",
-        planned_start=local_to_utc(today, time(18, 0)),
+        planned_start=local_to_utc(demo.today, time(18, 0)),
         light_condition=LightCondition.DARK,
-        leader=users["walker"], status=WalkStatus.PLANNED, created_by=users["manager"],
+        leader=demo.users["walker"], status=WalkStatus.PLANNED,
+        created_by=demo.users["manager"],
         participants=[
             WalkParticipant(name="Amina Walker", role=ParticipantRole.STAFF),
             WalkParticipant(name="Hyresgästföreningen", role=ParticipantRole.TENANT),
             WalkParticipant(name="Kommunpolis", role=ParticipantRole.POLICE),
         ],
     ))
-    walk_count += 1
-    session.flush()
-    walks_2019, findings_2019 = _programme(session, districts, buildings, categories, users,
-                                           priorities, today)
-    walk_count += walks_2019
-    finding_count += findings_2019
-    return (f"Demo data: {len(districts)} districts, {BUILDINGS_PER_DISTRICT * len(districts)} "
-            f"buildings, {len(users)} users, {walk_count} walks, {finding_count} findings, "
-            f"{photo_count} photos.")
+    demo.walks += 1
+    demo.session.flush()
 
 
 # Fixes older than this are verified in the demo; younger ones wait for the manager.
@@ -397,72 +446,87 @@ def _demo_history(finding: Finding, created: datetime, today: date, users, prior
     finding.events = events
 
 
-def _programme(session: Session, districts, buildings, categories, users, priorities,
-               today: date) -> tuple[int, int]:
+def _programme(demo: _Demo) -> None:
     """The 2019 programme (27 walks, the measures) and the 2020 plan. Own random numbers, so
     the rest of the demo stays as it was."""
-    rnd = random.Random(2019)
-    types = {t.slug: t for t in session.scalars(select(MeasureType))}
+    types = {t.slug: t for t in demo.session.scalars(select(MeasureType))}
+    _measures(demo, types)
+    _plan_2020(demo, types)
+    _walks_2019(demo, random.Random(2019))
+    demo.session.flush()
+
+
+def _measures(demo: _Demo, types: dict[str, MeasureType]) -> None:
+    """The measures of 2019 and 2020: monthly for hours and cases, one by one otherwise."""
     for year, table in ((2019, MEASURES_2019), (2020, MEASURES_2020)):
         for slug, per_district in table.items():
             for name, total in per_district.items():
-                # Spread over the year: monthly for hours and cases, one by one otherwise.
                 parts = 12 if slug in ("guard_hours", "subletting") else total
                 for n in range(parts):
                     share = total // parts + (1 if n < total % parts else 0)
                     if not share:
                         continue
                     month = 1 + n * 12 // parts
-                    session.add(Measure(
-                        measure_type=types[slug], district=districts[name],
+                    demo.session.add(Measure(
+                        measure_type=types[slug], district=demo.districts[name],
                         done_on=date(year, month, 5 + (n * 7) % 20), amount=share,
-                        note=MEASURE_NOTES[slug], recorded_by=users["manager"],
+                        note=MEASURE_NOTES[slug], recorded_by=demo.users["manager"],
                     ))
-    for name, district in districts.items():
+
+
+def _plan_2020(demo: _Demo, types: dict[str, MeasureType]) -> None:
+    for name, district in demo.districts.items():
         plan = DistrictPlan(district=district, year=2020, survey_goal=78.0)
         for slug, per_district in PLAN_2020.items():
             if name in per_district:
                 plan.targets.append(PlanTarget(measure_type=types[slug],
                                                target=per_district[name]))
-        session.add(plan)
+        demo.session.add(plan)
 
-    walk_count = finding_count = 0
-    for n in range(27):  # 27 walks in 2019, nine per district, all followed up long since
+
+def _walks_2019(demo: _Demo, rnd: random.Random) -> None:
+    """27 walks in 2019, nine per district, all followed up long since."""
+    manager = demo.users["manager"]
+    for n in range(27):
         name = ["Fittja", "Alby", "Norsborg"][n % 3]
         evening = n % 2 == 0
         day = date(2019, 2, 4) + timedelta(days=n * 12 + rnd.randint(0, 4))
         start = local_to_utc(day, time(18, 30) if evening else time(10, 0))
         walk = _completed_walk(
-            districts[name], start, evening,
+            demo.districts[name], start, evening,
             route="Samling vid centrum, runt gårdarna och garagen.",
-            leader=users["manager"], created_by=users["manager"],
+            leader=manager, created_by=manager,
             participants=[("Maria Manager", ParticipantRole.STAFF),
                           ("Hyresgästföreningen", ParticipantRole.TENANT)],
         )
-        session.add(walk)
-        walk_count += 1
+        demo.session.add(walk)
+        demo.walks += 1
         for k in range(rnd.randint(3, 6)):
-            slug = rnd.choice(list(FINDING_TEXTS))
-            # The first lamp of a district's first and fourth walks is the same one: it broke
-            # again after it was fixed, a recurring place.
-            if k == 0 and n // 3 in (0, 3):
-                slug, building = "lighting", buildings[name][7]
-            else:
-                building = rnd.choice(buildings[name])
-            created = start + timedelta(minutes=10 + k * 12)
-            finding = Finding(
-                uuid=new_uuid(), walk=walk, building=building, category=categories[slug],
-                place_type=PLACE_FOR[slug], latitude=building.latitude,
-                longitude=building.longitude, accuracy_m=8.0,
-                severity=rnd.choice(list(Severity)), unsafe_rating=rnd.randint(1, 3),
-                unsafe_for=["everyone"], description=rnd.choice(FINDING_TEXTS[slug]),
-                confidential=False, author=walk.leader, created_at=created, updated_at=created,
-            )
-            _demo_history(finding, created, today, users, priorities, rnd)
-            session.add(finding)
-            finding_count += 1
-    session.flush()
-    return walk_count, finding_count
+            demo.session.add(_finding_2019(demo, rnd, walk, name, start, n, k))
+            demo.findings += 1
+
+
+def _finding_2019(demo: _Demo, rnd: random.Random, walk: Walk, name: str, start: datetime,
+                  n: int, k: int) -> Finding:
+    """The k-th finding of the n-th walk of 2019."""
+    slug = rnd.choice(list(FINDING_TEXTS))
+    # The first lamp of a district's first and fourth walks is the same one: it broke
+    # again after it was fixed, a recurring place.
+    if k == 0 and n // 3 in (0, 3):
+        slug, building = "lighting", demo.buildings[name][7]
+    else:
+        building = rnd.choice(demo.buildings[name])
+    created = start + timedelta(minutes=10 + k * 12)
+    finding = Finding(
+        uuid=new_uuid(), walk=walk, building=building, category=demo.categories[slug],
+        place_type=PLACE_FOR[slug], latitude=building.latitude,
+        longitude=building.longitude, accuracy_m=8.0,
+        severity=rnd.choice(list(Severity)), unsafe_rating=rnd.randint(1, 3),
+        unsafe_for=["everyone"], description=rnd.choice(FINDING_TEXTS[slug]),
+        confidential=False, author=walk.leader, created_at=created, updated_at=created,
+    )
+    _demo_history(finding, created, demo.today, demo.users, demo.priorities, rnd)
+    return finding
 
 
 def _completed_walk(district, start, evening: bool, *, route: str, leader, created_by,

@@ -16,7 +16,7 @@ import json
 import math
 import random
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -26,13 +26,17 @@ from werkzeug.security import generate_password_hash
 
 from app.findings.catalog import ensure_defaults
 from app.models import (
+    Building,
     Category,
     District,
+    Finding,
+    FindingEvent,
     FindingStatus,
     PlaceType,
     Priority,
     Role,
     Severity,
+    Walk,
 )
 from app.seeding.demo import FINDING_TEXTS, PLACE_FOR
 
@@ -378,15 +382,7 @@ def _history(rnd: random.Random, created: datetime, now: datetime, fixers, manag
              "close_reason": "", "acknowledged_at": None, "assigned_at": None,
              "fixed_at": None, "verified_at": None, "closed_at": None,
              "updated_at": created, "events": []}
-
-    def step(at: datetime, status: str, actor: int) -> bool:
-        if at >= now:
-            return False
-        state["events"].append((at, actor, "status", state["status"], status))
-        state["status"] = status
-        state["updated_at"] = at
-        return True
-
+    step = _stepper(state, now)
     at = created + timedelta(hours=rnd.uniform(2, 72))
     roll = rnd.random()
     # Half are acknowledged first; the others are assigned straight away.
@@ -396,19 +392,50 @@ def _history(rnd: random.Random, created: datetime, now: datetime, fixers, manag
     elif at >= now:
         return state
     state["acknowledged_at"] = at
-    if roll < 0.04:  # closed without a fix
-        at += timedelta(days=rnd.uniform(1, 20))
-        closing = rnd.choice([FindingStatus.WONT_FIX.value, FindingStatus.NOT_OURS.value])
-        if step(at, closing, manager):
-            state["closed_at"] = at
-            state["close_reason"] = "Ingen åtgärd" if closing == "wont_fix" else "Kommunen"
-            if closing == "not_ours":
-                state["responsible_party"] = "Kommunen"
+    if roll < 0.04:
+        _close_unfixed(rnd, state, step, at, manager)
         return state
     at += timedelta(days=rnd.uniform(0.5, 7))
     fixer = rnd.choice(fixers)
     if at >= now:
         return state
+    _assign(rnd, state, at, manager, fixer, priorities)
+    step(at, FindingStatus.ASSIGNED.value, manager)
+    state["assigned_at"] = at
+    if roll < 0.12:  # stays open for a long time
+        return state
+    _fix_and_verify(rnd, state, step, at, manager, fixer)
+    return state
+
+
+def _stepper(state: dict, now: datetime) -> Callable[[datetime, str, int], bool]:
+    """A status change recorded in `state` if it happened before `now`."""
+
+    def step(at: datetime, status: str, actor: int) -> bool:
+        if at >= now:
+            return False
+        state["events"].append((at, actor, "status", state["status"], status))
+        state["status"] = status
+        state["updated_at"] = at
+        return True
+
+    return step
+
+
+def _close_unfixed(rnd: random.Random, state: dict, step, at: datetime, manager: int) -> None:
+    """Closed without a fix: nothing to do, or not the housing company's."""
+    at += timedelta(days=rnd.uniform(1, 20))
+    closing = rnd.choice([FindingStatus.WONT_FIX.value, FindingStatus.NOT_OURS.value])
+    if step(at, closing, manager):
+        state["closed_at"] = at
+        state["close_reason"] = "Ingen åtgärd" if closing == "wont_fix" else "Kommunen"
+        if closing == "not_ours":
+            state["responsible_party"] = "Kommunen"
+
+
+def _assign(rnd: random.Random, state: dict, at: datetime, manager: int, fixer: int,
+            priorities) -> None:
+    """The fixer, and for some a priority and the due date it gives."""
     priority = rnd.choice(priorities) if priorities else None
     state["events"].append((at, manager, "assignee", None, str(fixer)))
     state["assignee_id"] = fixer
@@ -418,29 +445,27 @@ def _history(rnd: random.Random, created: datetime, now: datetime, fixers, manag
         due = (at + timedelta(days=priority.days)).date()
         state["events"].append((at, manager, "due_date", None, due.isoformat()))
         state["due_date"] = due
-    step(at, FindingStatus.ASSIGNED.value, manager)
-    state["assigned_at"] = at
-    if roll < 0.12:  # stays open for a long time
-        return state
+
+
+def _fix_and_verify(rnd: random.Random, state: dict, step, at: datetime, manager: int,
+                    fixer: int) -> None:
+    """Fixed after a lognormal number of days (some started first); most fixes verified."""
     at += timedelta(days=rnd.lognormvariate(2.3, 0.9))
     if rnd.random() < 0.3:  # some fixers mark the work started first
         if not step(at, FindingStatus.IN_PROGRESS.value, fixer):
-            return state
+            return
         at += timedelta(days=rnd.uniform(0.1, 5))
     if not step(at, FindingStatus.FIXED.value, fixer):
-        return state
+        return
     state["fixed_at"] = at
     if rnd.random() < 0.75:
         at += timedelta(days=rnd.uniform(1, 14))
         if step(at, FindingStatus.VERIFIED.value, manager):
             state["verified_at"] = state["closed_at"] = at
-    return state
 
 
 def counts(session: Session) -> dict[str, int]:
     """Rows per table of interest (for the command's report and the tests)."""
-    from app.models import Building, Finding, FindingEvent, Walk
-
     return {
         "districts": session.scalar(select(func.count(District.id))),
         "buildings": session.scalar(select(func.count(Building.id))),
