@@ -34,7 +34,7 @@ from app.models import (
     User,
     Walk,
 )
-from app.reports.periods import Period, period_from_args
+from app.periods import Period, period_from_args
 from app.timeutil import LOCAL, to_local
 
 CSV_DELIMITER = ";"

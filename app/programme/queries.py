@@ -25,9 +25,9 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
+from app.periods import Filters, Period, bucket
 from app.reports.districts import district_comparison
 from app.reports.finding_stats import finding_totals, findings_by_category, recurring
-from app.reports.periods import Filters, Period, bucket
 from app.reports.time_to_fix import days_to_fix
 from app.reports.walk_stats import walk_counts
 from app.timeutil import local_today

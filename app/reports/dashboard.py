@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.periods import Filters
 from app.reports.districts import district_comparison
 from app.reports.finding_stats import (
     finding_totals,
@@ -27,7 +28,6 @@ from app.reports.finding_stats import (
     hotspots,
     recurring,
 )
-from app.reports.periods import Filters
 from app.reports.time_to_fix import days_to_fix
 from app.reports.walk_stats import walk_counts, walks_per_month
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import District, FindingRollup, SurveyResult, Walk, WalkStatus, WalkTarget
+from app.periods import Filters
 from app.reports.facts import FIXED_STATUSES, facts_of, is_fixed, month_rollups, month_scope
-from app.reports.periods import Filters
 from app.reports.time_to_fix import median_days_per_district, rounded
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from app.models import Finding, FindingFact, FindingRollup
+from app.periods import Filters
 from app.reports import rollups
-from app.reports.periods import Filters
 
 FIXED_STATUSES = rollups.FIXED_STATUSES
 

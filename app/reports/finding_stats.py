@@ -14,6 +14,7 @@ from app.models import (
     FindingStatus,
     RecurringRollup,
 )
+from app.periods import Filters
 from app.reports.facts import (
     FIXED_STATUSES,
     facts_of,
@@ -22,7 +23,6 @@ from app.reports.facts import (
     month_rollups,
     month_scope,
 )
-from app.reports.periods import Filters
 
 
 def finding_totals(session: Session, filters: Filters) -> dict:

@@ -50,7 +50,7 @@ from app.models import (
     RollupState,
     Walk,
 )
-from app.reports.periods import bucket, days_between, utc_bound
+from app.periods import bucket, days_between, utc_bound
 from app.timeutil import LOCAL
 
 FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.i18n import locale_code
 from app.labels import label, options
 from app.models import District
+from app.periods import PERIOD_KINDS, Filters, period_from_args
 from app.places.queries import district_choices, districts_by_name
 from app.policy import get_or_404, require
 from app.reports import bp
@@ -33,7 +34,6 @@ from app.reports.forms import (
     SurveyImportForm,
     SurveyResultForm,
 )
-from app.reports.periods import PERIOD_KINDS, Filters, period_from_args
 from app.timeutil import local_today
 
 

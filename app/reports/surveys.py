@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from app.errors import DomainError
 from app.i18n import human_size
 from app.models import District, Finding, SurveyResult, Walk, WalkStatus
+from app.periods import bucket
 from app.places.buildings import parse_number, parse_whole, read_records, upload_text
 from app.reports.facts import fixed_clause
-from app.reports.periods import bucket
 
 CSV_COLUMNS = ("district", "year", "respondents", "safe_share", "evening_safe_share",
                "stairwell_safe_share", "outdoor_safe_share")

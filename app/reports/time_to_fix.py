@@ -12,8 +12,8 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import FixRollup
+from app.periods import Filters
 from app.reports.facts import facts_of, finding_scope, month_rollups
-from app.reports.periods import Filters
 
 
 def _days_to_fix_ranked(facts, filters: Filters, *, per_district: bool = False):

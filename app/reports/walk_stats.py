@@ -6,7 +6,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.models import LightCondition, Walk, WalkStatus, WalkTarget
-from app.reports.periods import Filters, bucket
+from app.periods import Filters, bucket
 
 
 def _walk_scope(filters: Filters):

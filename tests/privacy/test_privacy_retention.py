@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
+from app import periods
 from app.extensions import db
 from app.media.photos import process_photo, save_photo
 from app.models import Comment, Finding, FindingStatus, Photo, PhotoKind
 from app.privacy.queries import months_before
-from app.reports import dashboard, periods
+from app.reports import dashboard
 from app.storage import get_storage
 
 NOW = datetime.now(UTC)

@@ -164,7 +164,7 @@ def test_demo_matches_the_published_figures(client, login, app, seeded):
 
 
 def to_local_start(year: int):
-    from app.reports.periods import utc_bound
+    from app.periods import utc_bound
 
     return utc_bound(date(year, 1, 1))
 

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app import periods
 from app.extensions import db
 from app.models import (
     Finding,
@@ -13,7 +14,7 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.reports import districts, finding_stats, periods, time_to_fix, walk_stats
+from app.reports import districts, finding_stats, time_to_fix, walk_stats
 from app.timeutil import local_today
 
 Y = 2025

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app import periods
 from app.extensions import db
 from app.findings.operations import delete_finding
 from app.findings.workflow import transition
@@ -30,7 +31,7 @@ from app.models import (
     User,
     Walk,
 )
-from app.reports import dashboard, finding_stats, periods, rollups
+from app.reports import dashboard, finding_stats, rollups
 
 Y = 2025
 TODAY = date(Y, 6, 1)
