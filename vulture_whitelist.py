@@ -19,8 +19,9 @@ _.direct_passthrough, _.footer, _.core_fonts_encoding,
 _.log_severity_level, _.intra_op_num_threads, _.isolation_level, _.connection_record,
 _.kwargs,
 
-# Jobs run by name (app/jobs.py maps "export" → "app.exports.operations:run_export").
-_.run_export, _.send_reminders_job
+# Jobs run by name (app/jobs.py maps "export" → "app.exports.operations:run_export"), and
+# what an RQ worker runs for each (app/jobs.py WORKER_ENTRY).
+_.run_export, _.send_reminders_job, _.perform
 
 # Read only by templates (Jinja) or sent to the browser.
 _.confirm, _.reported_photos, _.percent, _.prev_num, _.next_num, _.close_reason,

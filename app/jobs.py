@@ -27,7 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib import import_module
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,12 @@ TASKS = {
     "send_reminders": "app.findings.mail:send_reminders_job",
 }
 
+# What an RQ worker runs for each job (app/worker.py: it may make the app, so it stands
+# above the factory; named, not imported, here).
+WORKER_ENTRY = "app.worker.perform"
+
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
-_worker_app: Flask | None = None
 
 
 def init_app(app: Flask) -> None:
@@ -82,7 +85,7 @@ def enqueue(name: str, *args, timeout: int | None = None) -> bool:
 
         try:
             queue(app).enqueue(
-                perform, name, *args,
+                WORKER_ENTRY, name, *args,
                 job_timeout=timeout or app.config.get("JOB_TIMEOUT", 600),
                 result_ttl=3600, failure_ttl=7 * 24 * 3600,
             )
@@ -110,27 +113,14 @@ def _task(name: str) -> Callable:
     return getattr(import_module(module), function)
 
 
-def _run(app: Flask, name: str, args) -> None:
+def run(app: Flask, name: str, args) -> None:
+    """Run task `name` in its own application context."""
     with app.app_context():
         _task(name)(*args)
 
 
 def _run_logged(app: Flask, name: str, args) -> None:
     try:
-        _run(app, name, args)
+        run(app, name, args)
     except Exception:  # the task records its own failure; this keeps the thread alive
         log.exception("job %s%r failed", name, tuple(args))
-
-
-def perform(name: str, *args) -> None:
-    """What the RQ worker runs. `flask worker` has the app already; `rq worker` makes one."""
-    global _worker_app
-    if has_app_context():
-        app = current_app._get_current_object()
-    else:
-        if _worker_app is None:
-            from app import create_app
-
-            _worker_app = create_app()
-        app = _worker_app
-    _run(app, name, args)
