@@ -46,6 +46,20 @@ class ProtocolPDF(FPDF):
             return text
         return text.encode("cp1252", "replace").decode("cp1252")
 
+    def paragraph(self, value, size=10, style="", height=5.5, color=(0, 0, 0)) -> None:
+        """A block of text across the page."""
+        self.set_font(self.font_family, style, size)
+        self.set_text_color(*color)
+        self.multi_cell(self.epw, height, self.safe(str(value)), new_x="LMARGIN", new_y="NEXT")
+
+    def pair(self, key, value) -> None:
+        """A bold key and its value (a dash when there is none) on one line."""
+        self.set_font(self.font_family, "B", 10)
+        self.cell(45, 6, self.safe(str(key)))
+        self.set_font(self.font_family, "", 10)
+        self.multi_cell(self.epw - 45, 6, self.safe(str(value or "–")), new_x="LMARGIN",
+                        new_y="NEXT")
+
 
 def setup_fonts(pdf: ProtocolPDF) -> None:
     folder = current_app.config.get("PDF_FONT_DIR", DEFAULT_FONT_DIR)
@@ -71,75 +85,80 @@ def protocol_findings(walk: Walk, *, public: bool) -> list[Finding]:
 
 def render_protocol(walk: Walk, *, public: bool, storage: Storage,
                     compress: bool = True) -> bytes:
+    """The walk's protocol as PDF bytes; `public` leaves out confidential findings and names."""
     locale = locale_code()
+    title = _("Safety walk protocol")
+    pdf = _document(walk, title, compress)
+    _walk_facts(pdf, walk, title, public=public)
+    findings = protocol_findings(walk, public=public)
+    _participants(pdf, walk, public=public)
+    _summary(pdf, walk, findings, locale)
+    pdf.ln(3)
+    pdf.paragraph(_("Findings"), size=13, style="B", height=7)
+    for number, finding in enumerate(findings, start=1):
+        _finding_block(pdf, number, finding, storage, locale, public=public)
+    if not findings:
+        pdf.paragraph(_("No findings."))
+    return bytes(pdf.output())
+
+
+def _document(walk: Walk, title: str, compress: bool) -> ProtocolPDF:
+    """An A4 document with its fonts, title and footer, on its first page."""
     pdf = ProtocolPDF(format="A4")
     pdf.set_compression(compress)
     pdf.set_auto_page_break(True, margin=16)
     pdf.set_margins(16, 16, 16)
     setup_fonts(pdf)
-    title = _("Safety walk protocol")
     pdf.set_title(title)
     pdf.set_creator("Trygg")
     pdf.footer_text = f"{title} · {walk.district.name} · {local_date(walk.planned_start)}"
     pdf.add_page()
-    width = pdf.epw
+    return pdf
 
-    def text(value, size=10, style="", height=5.5, color=(0, 0, 0)):
-        pdf.set_font(pdf.font_family, style, size)
-        pdf.set_text_color(*color)
-        pdf.multi_cell(width, height, pdf.safe(str(value)), new_x="LMARGIN", new_y="NEXT")
 
-    def pair(key, value):
-        pdf.set_font(pdf.font_family, "B", 10)
-        pdf.cell(45, 6, pdf.safe(str(key)))
-        pdf.set_font(pdf.font_family, "", 10)
-        pdf.multi_cell(width - 45, 6, pdf.safe(str(value or "–")), new_x="LMARGIN",
-                       new_y="NEXT")
-
-    text(title, size=18, style="B", height=9)
-    text(walk.title, size=13, height=7)
+def _walk_facts(pdf: ProtocolPDF, walk: Walk, title: str, *, public: bool) -> None:
+    """The title, and the walk's district, date, light, completion and leader."""
+    pdf.paragraph(title, size=18, style="B", height=9)
+    pdf.paragraph(walk.title, size=13, height=7)
     if public:
-        text(_("Public version: confidential findings and names are left out."), size=9,
-             color=(80, 80, 80))
+        pdf.paragraph(_("Public version: confidential findings and names are left out."),
+                      size=9, color=(80, 80, 80))
     pdf.ln(2)
-    pair(_("District"), walk.district.name)
-    pair(_("Date"), local_datetime(walk.started_at or walk.planned_start))
-    pair(_("Light"), label(walk.light_condition))
+    pdf.pair(_("District"), walk.district.name)
+    pdf.pair(_("Date"), local_datetime(walk.started_at or walk.planned_start))
+    pdf.pair(_("Light"), label(walk.light_condition))
     if walk.completed_at:
-        pair(_("Completed"), local_datetime(walk.completed_at))
+        pdf.pair(_("Completed"), local_datetime(walk.completed_at))
     if not public and walk.leader:
-        pair(_("Leader"), walk.leader.name)
+        pdf.pair(_("Leader"), walk.leader.name)
 
-    findings = protocol_findings(walk, public=public)
+
+def _participants(pdf: ProtocolPDF, walk: Walk, *, public: bool) -> None:
+    """Who took part: by name and role, or (public) a count per role."""
     pdf.ln(3)
-    text(_("Participants"), size=13, style="B", height=7)
+    pdf.paragraph(_("Participants"), size=13, style="B", height=7)
     if public:
         roles = Counter(p.role for p in walk.participants)
         lines = [f"{label(role)}: {count}" for role, count in roles.items()]
     else:
         lines = [f"{p.name} ({label(p.role)})" for p in walk.participants]
-    text("\n".join(lines) if lines else _("No participants recorded."))
+    pdf.paragraph("\n".join(lines) if lines else _("No participants recorded."))
 
+
+def _summary(pdf: ProtocolPDF, walk: Walk, findings: list[Finding], locale: str) -> None:
+    """The number of findings per category, the walk's notes and its route."""
     pdf.ln(3)
-    text(_("Summary"), size=13, style="B", height=7)
+    pdf.paragraph(_("Summary"), size=13, style="B", height=7)
     per_category = Counter(f.category.name(locale) for f in findings)
     summary = [_("Findings: %(num)d", num=len(findings))]
     summary += [f"• {name}: {count}" for name, count in per_category.most_common()]
-    text("\n".join(summary))
+    pdf.paragraph("\n".join(summary))
     if walk.notes:
         pdf.ln(1)
-        text(walk.notes)
+        pdf.paragraph(walk.notes)
     if walk.route:
         pdf.ln(1)
-        text(_("Route: %(route)s", route=walk.route), size=9, color=(60, 60, 60))
-
-    pdf.ln(3)
-    text(_("Findings"), size=13, style="B", height=7)
-    for number, finding in enumerate(findings, start=1):
-        _finding_block(pdf, number, finding, storage, locale, public=public)
-    if not findings:
-        text(_("No findings."))
-    return bytes(pdf.output())
+        pdf.paragraph(_("Route: %(route)s", route=walk.route), size=9, color=(60, 60, 60))
 
 
 def _finding_block(pdf: ProtocolPDF, number: int, finding: Finding, storage: Storage,
