@@ -42,7 +42,7 @@ def utc_bound(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LOCAL).astimezone(UTC)
 
 
-def bucket(column, edges: list[tuple[str, date, date]]):
+def bucket(column, edges: list[tuple[object, date, date]]):
     """A CASE that names the local-time bucket (month, year …) a UTC timestamp falls in.
 
     Time zones differ between the databases (SQLite has none), so the local bucket edges are
