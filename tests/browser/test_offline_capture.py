@@ -469,3 +469,29 @@ def test_each_finding_captured_from_the_form_kept_offline_is_its_own(phone, app,
             ".textContent.startsWith(n + ' ')", arg=number)
     page.context.set_offline(False)
     wait_until(page, lambda: counts(app, walk) == (2, 0), message="two findings")
+
+
+def test_the_service_worker_sends_what_waits_with_no_page_open(phone, app, setup_walk, tmp_path):
+    """Background Sync with no Trygg tab: the worker sends the outbox itself (its own bundle
+    of the sending modules, static/js/build/outbox-worker.js), photo included."""
+    walk = setup_walk["walk"]
+    page = phone()
+    log_in(page, app, setup_walk["walker"])
+    page.goto(f"/walks/{walk}")
+    wait_for_worker(page, walk)
+    page.context.set_offline(True)
+    open_form(page, walk)
+    fill_finding(page, setup_walk["category"], write_jpeg(tmp_path / "w.jpg", size=(800, 600)),
+                 description="Skickad av arbetaren")
+    page.wait_for_function(
+        "() => document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')"
+    )
+    context = page.context
+    [worker] = context.service_workers
+    page.close()
+    context.set_offline(False)
+    assert worker.evaluate("self.TryggOutboxWorker.sendAll()") == "done"
+    assert counts(app, walk) == (1, 1)
+    with app.app_context():
+        assert db.session.scalar(select(Finding.description)) == "Skickad av arbetaren"
+        db.session.remove()
