@@ -9,12 +9,12 @@ from app import jobs
 from app.errors import DomainError
 from app.exports import bp, queries
 from app.exports import operations as ops
-from app.exports.forms import RetryForm, StartExportForm
+from app.exports.forms import RetryForm, StartExportForm, start_page
 from app.extensions import db
 from app.htmx import add_vary, wants_fragment
 from app.i18n import locale_code
 from app.models import ExportJob, ExportStatus
-from app.policy import can, get_or_404
+from app.policy import can, get_or_404, require
 
 MIMETYPES = {
     "csv": "text/csv",
@@ -97,3 +97,23 @@ def download(export_id: int):
     response.headers["X-Row-Count"] = str(job.row_count)
     return response
 
+
+# --- the export links (from the findings list and the dashboard) ---------------------------
+# They land on a page whose button starts the export as a job: a million rows take longer
+# than a request may, and a GET must not start work.
+
+
+def _export_start(kind: str, file_format: str):
+    require("export_data")
+    return render_template("exports/start.html",
+                           **start_page(kind, file_format, request.args))
+
+
+@bp.get("/exports/<any(findings, walks):kind>.csv")
+def export_csv(kind: str):
+    return _export_start(kind, "csv")
+
+
+@bp.get("/exports/<any(findings, walks):kind>.xlsx")
+def export_xlsx(kind: str):
+    return _export_start(kind, "xlsx")

@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app import page_cache
 from app.errors import DomainError
-from app.exports import forms as export_forms
 from app.extensions import db
 from app.i18n import locale_code
 from app.labels import label, options
@@ -213,24 +212,3 @@ def _previewed_text(apply_form: SurveyApplyForm) -> str | None:
         return base64.b64decode(apply_form.content.data, validate=True).decode()
     except ValueError:  # not base64, or not UTF-8
         return None
-
-
-# --- exports ---------------------------------------------------------------------------------
-# The export links land on a page whose button starts the export as a job (app/exports): a
-# million rows take longer than a request may, and a GET must not start work.
-
-
-def _export_start(kind: str, file_format: str):
-    require("export_data")
-    return render_template("exports/start.html",
-                           **export_forms.start_page(kind, file_format, request.args))
-
-
-@bp.get("/exports/<any(findings, walks):kind>.csv")
-def export_csv(kind: str):
-    return _export_start(kind, "csv")
-
-
-@bp.get("/exports/<any(findings, walks):kind>.xlsx")
-def export_xlsx(kind: str):
-    return _export_start(kind, "xlsx")
