@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
-from markupsafe import escape
+from markupsafe import Markup, escape
 from wtforms import Field, FieldList, FormField, StringField, widgets
 from wtforms import Form as _Form
 from wtforms.i18n import messages_path
@@ -48,6 +48,29 @@ class Select(widgets.Select):
 
 
 _FAST_SELECT = {False: Select(), True: Select(multiple=True)}
+
+
+class WrittenSelect:
+    """A <select> whose options were written once, as HTML with none selected (see
+    option_html), kept while what they list stays the same: this marks the field's value
+    selected. A form of hundreds of options costs a string replace, not an object and an
+    escape per option on every request."""
+
+    def __init__(self, options: str):
+        self.options = options
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        value = escape(field.data or "")
+        html = self.options.replace(f'<option value="{value}">',
+                                    f'<option selected value="{value}">', 1)
+        return Markup(f"<select {widgets.html_params(name=field.name, **kwargs)}>{html}</select>")
+
+
+def option_html(pairs) -> str:
+    """(value, label) pairs as <option>s, none selected, for WrittenSelect."""
+    return "".join(f'<option value="{escape(value)}">{escape(text)}</option>'
+                   for value, text in pairs)
 
 
 class _FastSelectMeta:

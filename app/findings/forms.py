@@ -105,10 +105,12 @@ class CategoryForm(FlaskForm):
 
 
 class FindingFilterForm(Form):
-    """The list's GET filters; choices are filled by the view. No CSRF: it changes nothing."""
+    """The list's GET filters; choices are filled by the view. No CSRF: it changes nothing.
+    The building is typed (an address or code; suggestions as one types), or a building's
+    id in a link."""
 
     district = SelectField(_l("District"), validate_choice=False)
-    building = SelectField(_l("Building"), validate_choice=False)
+    building = StringField(_l("Building"), validators=[Optional(), Length(max=200)])
     walk = SelectField(_l("Walk"), validate_choice=False)
     category = SelectField(_l("Category"), validate_choice=False)
     severity = SelectField(_l("Severity"), validate_choice=False)

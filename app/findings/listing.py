@@ -1,5 +1,5 @@
-"""The findings list and map pages: the filter form (rendered once per state of what it
-offers), a page of rows, the map's markers and their text alternative."""
+"""The findings list and map pages: the filter form (its option lists kept per state of
+what they offer), a page of rows, the map's markers and their text alternative."""
 
 from __future__ import annotations
 
@@ -16,10 +16,12 @@ from app.extensions import db
 from app.findings import filters as lists
 from app.findings.forms import BulkForm, FindingFilterForm
 from app.findings.page import assignable_staff, fill_assign_form
+from app.forms import WrittenSelect, option_html
 from app.htmx import wants_fragment
 from app.i18n import local_date, locale_code
 from app.labels import STATUS_COLOURS, choices, label, options
 from app.models import Building, Category, District, Finding, FindingStatus, Severity, Walk
+from app.search import building_text_query, dialect_name
 
 PER_PAGE = 25
 MAP_LIMIT = 2000
@@ -34,85 +36,155 @@ def _int(value) -> int | None:
 
 @dataclass(frozen=True)
 class FilterPart:
-    """What the filter form adds to the list and map pages, rendered once per state of the
-    districts, buildings, walks, categories and people it offers (page_cache scope
-    "filters"), language and filter values: building its ~600 options was half of the
-    list's time at a million findings."""
+    """What the filter form adds to the list and map pages. Rendered on every request from
+    option lists kept per state of what they offer (FilterChoices): a filter combination
+    never seen before costs ~2 ms, not a new form (~150 ms at a million findings, and a
+    kept copy per combination in every worker)."""
 
     html: Markup  # findings/_filters.html
-    building_html: Markup  # its building select, refreshed out of band by htmx
+    building_html: Markup  # its building and walk fields, refreshed out of band by htmx
     active: list[str]  # the filters in use, in words
-    building: str  # the building filter as kept (dropped when not in the district)
     categories: dict[int, tuple[str, str]]  # id: (icon, name), for rows and markers
+
+
+@dataclass(frozen=True)
+class Choices:
+    """One select's options: as HTML once (forms.WrittenSelect marks the chosen one), and
+    each value's words for the summary of the filters in use."""
+
+    html: str
+    words: dict[str, str]
+
+    @classmethod
+    def of(cls, pairs) -> Choices:
+        pairs = [(str(value), str(text)) for value, text in pairs]
+        return cls(option_html(pairs), dict(pairs))
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The filter form's option lists in one language, kept per state of the districts,
+    categories and people they offer (page_cache scope "filters")."""
+
+    selects: dict[str, Choices]
+    categories: dict[int, tuple[str, str]]
+
+
+def _filter_choices() -> FilterChoices:
+    locale = locale_code()
+    every = [("", _l("All"))]
+    # Plain columns, not ORM objects.
+    districts = db.session.execute(select(District.id, District.name).order_by(District.name))
+    categories = {c.id: (c.icon, c.name(locale)) for c in db.session.scalars(
+        select(Category).order_by(Category.position, Category.id))}
+    words = {
+        "district": every + [(id_, name) for id_, name in districts],
+        "category": every + [(id_, name) for id_, (_icon, name) in categories.items()],
+        "severity": every + [(c.value, c.label) for c in choices(Severity)],
+        "status": every + [("open", _l("Open (not done)")), ("done", _l("Done or closed"))]
+        + [(c.value, c.label) for c in choices(FindingStatus)],
+        "assignee": every + [("-1", _l("Nobody"))]
+        + [(u.id, u.name) for u in assignable_staff()],
+        "confidential": every + [("no", _l("Not confidential")),
+                                 ("yes", _l("Only confidential"))],
+        "sort": [(key, text) for key, (text, _order) in lists.SORTS.items()],
+    }
+    return FilterChoices({name: Choices.of(pairs) for name, pairs in words.items()},
+                         categories)
+
+
+def filter_choices() -> FilterChoices:
+    return page_cache.cached(db.session, "filters", ("filter-choices", locale_code()),
+                             _filter_choices)
+
+
+WALK_OPTIONS = 300
+
+
+def _walk_choices(district_id: int | None, walk_id: int | None) -> Choices:
+    """The walks of the chosen district, newest first, kept per district; without a
+    district only the walk a link filters on (a walk's findings are linked from its page)."""
+    def walks(query) -> Choices:
+        return Choices.of([("", _l("All"))] + [
+            (id_, f"{title} · {planned_start.date().isoformat()}")
+            for id_, title, planned_start in db.session.execute(query)])
+
+    query = select(Walk.id, Walk.title, Walk.planned_start)
+    if district_id:
+        return page_cache.cached(
+            db.session, "filters", ("filter-walks", locale_code(), district_id),
+            lambda: walks(query.where(Walk.district_id == district_id)
+                          .order_by(Walk.planned_start.desc()).limit(WALK_OPTIONS)))
+    return walks(query.where(Walk.id == (walk_id or 0)))
+
+
+def _kept_building(form: FindingFilterForm) -> str:
+    """The building filter as the form shows it: a building's id (from a link) becomes its
+    label, and is dropped when it lies outside the chosen district; typed text stays."""
+    value = (form.building.data or "").strip()
+    if not value.isdigit():
+        return value
+    row = db.session.execute(
+        select(Building.address, Building.code, Building.district_id)
+        .where(Building.id == int(value[:18]))).first()
+    district_id = _int(form.district.data)
+    if row is None or (district_id and row.district_id != district_id):
+        return ""
+    return Building.label_of(row.address, row.code)
+
+
+def filters_of(form: FindingFilterForm) -> lists.FindingFilters:
+    """The request's filters (the map's answer needs no form)."""
+    form.building.data = _kept_building(form)
+    return lists.FindingFilters.from_form(form)
 
 
 def _filters_and_part(endpoint: str) -> tuple[lists.FindingFilters, FilterPart]:
     form = FindingFilterForm(request.args)
-    key = (endpoint, locale_code(), tuple(sorted(
-        (name, value) for name, value in request.args.items(multi=True)
-        if name not in ("page", "bbox"))))
-    part = page_cache.cached(db.session, "filters", key,
-                             lambda: _filter_part(form, endpoint))
-    form.building.data = part.building
-    return lists.FindingFilters.from_form(form), part
-
-
-def _filter_part(form: FindingFilterForm, endpoint: str) -> FilterPart:
     form.validate()  # says what is wrong with a bad date; the filters ignore it
-    locale = locale_code()
-    every = [("", _l("All"))]
-    # Plain columns, not ORM objects: hundreds of options on every list and map page.
-    districts = db.session.execute(select(District.id, District.name).order_by(District.name))
-    form.district.choices = options(every + [(str(id_), name) for id_, name in districts])
-    district_id = _int(form.district.data)
-    walks = (select(Walk.id, Walk.title, Walk.planned_start)
-             .order_by(Walk.planned_start.desc()).limit(300))
-    if district_id:
-        walks = walks.where(Walk.district_id == district_id)
-    buildings = _building_choices(district_id, _int(form.building.data))
-    form.building.choices = options(every + buildings)
-    if form.building.data not in {value for value, _label in buildings}:
-        form.building.data = ""  # e.g. a building of another district: the select says "All"
-    form.walk.choices = options(every + [
-        (str(id_), f"{title} · {planned_start.date().isoformat()}")
-        for id_, title, planned_start in db.session.execute(walks)])
-    categories = {c.id: (c.icon, c.name(locale)) for c in db.session.scalars(
-        select(Category).order_by(Category.position, Category.id))}
-    form.category.choices = options(every + [
-        (str(id_), name) for id_, (_icon, name) in categories.items()])
-    form.severity.choices = options(every) + choices(Severity)
-    form.status.choices = options(
-        every + [("open", _l("Open (not done)")), ("done", _l("Done or closed"))]
-    ) + choices(FindingStatus)
-    form.assignee.choices = options(
-        every + [("-1", _l("Nobody"))]
-        + [(str(u.id), u.name) for u in assignable_staff()])
-    form.confidential.choices = options(
-        [("", _l("All")), ("no", _l("Not confidential")), ("yes", _l("Only confidential"))])
-    form.sort.choices = options((key, text) for key, (text, _order) in lists.SORTS.items())
-    active = active_filters(form)
+    filters = filters_of(form)
+    kept = filter_choices()
+    selects = dict(kept.selects)
+    selects["walk"] = _walk_choices(_int(form.district.data), _int(form.walk.data))
+    for name, choices_ in selects.items():
+        form[name].widget = WrittenSelect(choices_.html)
+    active = active_filters(form, selects)
     target = "#finding-results" if endpoint == "findings.findings" else None
-    return FilterPart(
+    part = FilterPart(
         html=Markup(render_template("findings/_filters.html", form=form, active=active,
                                     action=url_for(endpoint), target=target)),
         building_html=Markup(render_template("findings/_building_filter.html", form=form,
                                              building_oob=True)),
-        active=active, building=form.building.data or "", categories=categories,
+        active=active, categories=kept.categories,
     )
+    return filters, part
 
 
-def active_filters(form: FindingFilterForm) -> list[str]:
+def building_suggestions(text: str, district_id: int | None) -> list[str]:
+    """Labels of up to 20 buildings whose address or code contains `text` (of the district,
+    if one is chosen), for the building field's suggestions."""
+    text = text.strip()
+    if len(text) < 2 or (not district_id and len(text) < 3):
+        return []
+    query = select(Building.address, Building.code).where(
+        Building.id.in_(building_text_query(text, dialect_name(db.session))))
+    if district_id:
+        query = query.where(Building.district_id == district_id)
+    return [Building.label_of(address, code) for address, code in db.session.execute(
+        query.order_by(Building.address, Building.code).limit(20))]
+
+
+def active_filters(form: FindingFilterForm, selects: dict[str, Choices]) -> list[str]:
     """The filters in use, in words, for the one-line summary above the folded form."""
     words = []
     if form.q.data:
         words.append(f"“{form.q.data}”")
     for name in ("district", "building", "walk", "category", "status", "severity", "assignee",
                  "confidential"):
-        field = form[name]
-        if field.data:
-            text = next((str(c.label) for c in field.choices if c.value == field.data), None)
-            if text:
-                words.append(text)
+        value = form[name].data
+        text = value if name == "building" else selects[name].words.get(value or "")
+        if value and text:
+            words.append(text)
     if form.responsible.data:
         words.append(f"{form.responsible.label.text}: {form.responsible.data}")
     if form.overdue.data:
@@ -122,20 +194,6 @@ def active_filters(form: FindingFilterForm) -> list[str]:
     if form.date_to.data:
         words.append(f"{form.date_to.label.text} {local_date(form.date_to.data)}")
     return words
-
-
-def _building_choices(district_id: int | None, building_id: int | None) -> list[tuple[str, str]]:
-    """(id, label) of the buildings of the chosen district. Without a district there are
-    tens of thousands: offer none, except the one a bookmarked URL filters on."""
-    query = select(Building.id, Building.address, Building.code)
-    if district_id:
-        query = query.where(Building.district_id == district_id).order_by(Building.address)
-    elif building_id:
-        query = query.where(Building.id == building_id)
-    else:
-        return []
-    return [(str(id_), Building.label_of(address, code))
-            for id_, address, code in db.session.execute(query)]
 
 
 def bulk_form() -> BulkForm:
@@ -156,7 +214,9 @@ def findings_page() -> str:
     filters, part = _filters_and_part("findings.findings")
     query = lists.filtered_findings(filters)
     page = lists.capped_page(
-        db.session, lists.list_rows(query), query,
+        db.session, lambda limit, offset, among: lists.list_rows(lists.chosen_first(
+            query, filters.sort, limit=limit, offset=offset, among=among,
+            bounded=bool(filters.district_id))), query,
         page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE,
         cap=lists.count_cap(filters))
     bulk = BulkForm()  # its token and where to come back; the rest is kept as HTML
@@ -172,18 +232,22 @@ def findings_page() -> str:
     )
 
 
-def map_request() -> tuple[lists.FindingFilters, FilterPart, dict, Select]:
-    """The map's filters, filter form, markers and matching query for this request."""
-    filters, part = _filters_and_part("findings.findings_map")
-    matching = lists.filtered_findings(filters)
+def map_answer() -> dict:
+    """The map's markers after a pan or zoom (map.js asks for JSON): no filter form."""
+    filters = filters_of(FindingFilterForm(request.args))
+    return _map_points(lists.filtered_findings(filters), filters, _last_bbox(),
+                       filter_choices().categories)
+
+
+def _last_bbox():
     # The last box wins: map.js appends its box to the page's own URL.
-    points = _map_points(matching, _bbox((request.args.getlist("bbox") or [None])[-1]),
-                         part.categories)
-    return filters, part, points, matching
+    return _bbox((request.args.getlist("bbox") or [None])[-1])
 
 
 def map_page() -> str:
-    filters, part, points, matching = map_request()
+    filters, part = _filters_and_part("findings.findings_map")
+    matching = lists.filtered_findings(filters)
+    points = _map_points(matching, filters, _last_bbox(), part.categories)
     total, capped = lists.capped_count(db.session, matching, lists.count_cap(filters))
     return render_template(
         "findings/map.html", part=part, points=points, total=total, capped=capped,
@@ -204,23 +268,22 @@ def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return south, west, north, east
 
 
-def _map_points(matching: Select, bbox, categories: dict[int, tuple[str, str]]) -> dict:
+def _map_points(matching: Select, filters: lists.FindingFilters, bbox,
+                categories: dict[int, tuple[str, str]]) -> dict:
     """The markers of the matching findings, compactly: each a row [id, lat, lon, status,
     category id, overdue (0/1), thumbnail photo id or 0], and once per page the link
     patterns, the categories' titles and the statuses' words (map.js expands them). Read as
-    plain columns, thumbnails in the same query."""
-    query = (
-        matching
-        .with_only_columns(Finding.id, Finding.latitude, Finding.longitude, Finding.status,
-                           Finding.category_id, lists.overdue_condition().label("overdue"),
-                           lists.first_photo_id().label("thumb"))
-        .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
-        .limit(MAP_LIMIT)
-    )
+    plain columns, thumbnails in the same query; the first MAP_LIMIT in the list's order,
+    chosen by their ids (a box may hold tens of thousands)."""
+    matching = matching.where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
     if bbox is not None:
         south, west, north, east = bbox
-        query = query.where(Finding.latitude.between(south, north),
-                            Finding.longitude.between(west, east))
+        matching = matching.where(Finding.latitude.between(south, north),
+                                  Finding.longitude.between(west, east))
+    query = lists.chosen_first(matching, filters.sort, limit=MAP_LIMIT,
+                               bounded=bool(filters.district_id)).with_only_columns(
+        Finding.id, Finding.latitude, Finding.longitude, Finding.status, Finding.category_id,
+        lists.overdue_condition().label("overdue"), lists.first_photo_id().label("thumb"))
     rows = [[id_, lat, lon, status.value, category_id, 1 if overdue else 0, thumb or 0]
             for id_, lat, lon, status, category_id, overdue, thumb
             in db.session.execute(query)]

@@ -333,10 +333,20 @@ def findings_map():
     if not can(current_user, "list_findings"):
         abort(404)
     if request.accept_mimetypes.best == "application/json":  # map.js, after a pan or zoom
-        response = jsonify(points=page_cache.answer("findings", lambda: listing.map_request()[2]))
+        response = jsonify(points=page_cache.answer("findings", listing.map_answer))
         response.vary.add("Accept")
         return response
     return page_cache.page("findings", listing.map_page)
+
+
+@bp.get("/findings/buildings")
+def building_suggestions():
+    """The building filter's suggestions as one types (htmx fills its <datalist>)."""
+    if not can(current_user, "list_findings"):
+        abort(404)
+    labels = listing.building_suggestions(request.args.get("building", "")[:200],
+                                          request.args.get("district", type=int))
+    return render_template("findings/_building_options.html", labels=labels)
 
 
 

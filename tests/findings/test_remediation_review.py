@@ -239,33 +239,75 @@ def test_responsible_filter_folds_swedish_capitals_and_escapes(client, login, ma
     assert re.findall(r'name="ids" value="(\d+)"', page.get_data(as_text=True)) == []
 
 
-# --- item 14a: buildings only once a district is chosen ----------------------------------------
+# --- item 14a / issue 22: the building is typed, with suggestions -----------------------------
 
 
-def building_options(page: str) -> list[str]:
-    select = page[page.index('id="building"'):]
-    select = select[:select.index("</select>")]
-    return re.findall(r'value="([^"]*)"', select)
+def building_input(page: str) -> str:
+    return re.search(r'<input[^>]*name="building"[^>]*>', page).group(0)
+
+
+def building_value(page: str) -> str:
+    return re.search(r'value="([^"]*)"', building_input(page)).group(1)
+
+
+def listed_ids(page: str) -> list[str]:
+    return re.findall(r'name="ids" value="(\d+)"', page)
 
 
 @pytest.mark.parametrize("path", ["/findings", "/findings/map"])
-def test_no_building_options_without_a_district(client, login, make, people, path):
-    other = make.district("Alby")
-    in_alby = make.building(other, address="Albyvägen 1")
+def test_the_building_is_typed_not_picked_from_every_building(client, login, make, people,
+                                                              path):
+    make.building(make.district("Alby"), address="Albyvägen 1")
     login("manager")
-    page = client.get(path).get_data(as_text=True)
-    assert building_options(page) == [""]
-    assert "Choose a district first to pick a building." in page
-    assert "Krögarvägen 7" not in page
+    page = client.get(path, query_string={"district": people["district"]}).get_data(
+        as_text=True)
+    field = building_input(page)
+    assert 'list="f-building-list"' in field and building_value(page) == ""
+    assert "Albyvägen 1" not in page and "Krögarvägen 7" not in page  # no list of buildings
 
-    page = client.get(path, query_string={"district": people["district"]}).get_data(as_text=True)
-    assert building_options(page) == ["", str(people["building"])]
-    assert "Choose a district first" not in page
 
-    # A bookmarked building filter without a district keeps just that building.
-    page = client.get(path, query_string={"building": in_alby}).get_data(as_text=True)
-    assert building_options(page) == ["", str(in_alby)]
-    assert f'<option selected value="{in_alby}">' in page
+def test_suggestions_name_the_buildings_of_the_chosen_district(client, login, make, people):
+    alby = make.district("Alby")
+    make.building(alby, address="Krögarvägen 9", code="ALBY-9")
+    login("manager")
+    suggest = "/findings/buildings"
+    page = client.get(suggest, query_string={"building": "krögar",
+                                             "district": people["district"]})
+    labels = re.findall(r'<option value="([^"]+)">', page.get_data(as_text=True))
+    assert len(labels) == 1 and labels[0].startswith("Krögarvägen 7 (")
+    # Without a district, all districts' buildings, once three letters are typed.
+    both = client.get(suggest, query_string={"building": "Krögarv"}).get_data(as_text=True)
+    assert "Krögarvägen 7 (" in both and "Krögarvägen 9 (ALBY-9)" in both
+    assert "Krögarvägen" not in client.get(suggest, query_string={"building": "Kr"}).get_data(
+        as_text=True)
+    login("walker")
+    assert client.get(suggest, query_string={"building": "Krögarv"}).status_code == 404
+
+
+def test_a_typed_building_filters_without_javascript(client, login, make, people):
+    other = make.building(people["district"], address="Hallundavägen 2", code="H-2")
+    here = make.finding(people["walk"], people["author"], building_id=people["building"])
+    there = make.finding(people["walk"], people["author"], building_id=other)
+    login("manager")
+    # Part of an address, in any case, as typed into the field and sent by the form.
+    page = client.get("/findings", query_string={"building": "krögarvägen"}).get_data(
+        as_text=True)
+    assert listed_ids(page) == [str(here)]
+    assert building_value(page) == "krögarvägen"
+    # A suggestion picked from the list: its code names the one building.
+    page = client.get("/findings", query_string={"building": "Hallundavägen 2 (H-2)"})
+    assert listed_ids(page.get_data(as_text=True)) == [str(there)]
+
+
+def test_a_linked_building_id_shows_its_address(client, login, make, people):
+    other = make.district("Alby")
+    in_alby = make.building(other, address="Albyvägen 1", code="A-1")
+    found = make.finding(make.walk(other, status="completed"), people["author"],
+                         building_id=in_alby)
+    login("manager")
+    page = client.get("/findings", query_string={"building": in_alby}).get_data(as_text=True)
+    assert building_value(page) == "Albyvägen 1 (A-1)"
+    assert listed_ids(page) == [str(found)]
 
 
 def test_building_of_another_district_is_dropped(client, login, make, people):
@@ -276,15 +318,17 @@ def test_building_of_another_district_is_dropped(client, login, make, people):
     response = client.get("/findings", query_string={"district": people["district"],
                                                       "building": in_alby})
     page = response.get_data(as_text=True)
-    assert building_options(page) == ["", str(people["building"])]
-    assert re.findall(r'name="ids" value="(\d+)"', page) == [str(here)]
+    assert building_value(page) == ""
+    assert listed_ids(page) == [str(here)]
 
 
-def test_htmx_results_refresh_the_building_options(client, login, make, people):
+def test_htmx_results_refresh_the_building_and_walk_fields(client, login, make, people):
     login("manager")
     response = client.get("/findings", query_string={"district": people["district"]},
                           headers={"HX-Request": "true"})
     page = response.get_data(as_text=True)
     assert "<html" not in page
     assert 'id="f-building-wrap" hx-swap-oob="true"' in page
-    assert building_options(page) == ["", str(people["building"])]
+    assert 'name="building"' in page
+    walks = re.search(r'<select[^>]*name="walk"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert f'value="{people["walk"]}"' in walks

@@ -1,0 +1,101 @@
+"""Issue 22: the findings list at a million findings. A search within a district finds that
+district's findings (the district is asked for by its walks, the page chosen from the
+matching ids), every page in the newest-first order; a count past its cap says so."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.findings import filters as lists
+
+
+def listed_ids(page: str) -> list[int]:
+    return [int(x) for x in re.findall(r'name="ids" value="(\d+)"', page)]
+
+
+@pytest.fixture
+def two_districts(login, make):
+    """Fittja (two walks) and Alby, each with lamps and a bench; a manager logged in."""
+    author = make.user("walker")
+    here = {"latitude": 59.2472, "longitude": 17.8610}
+    fittja, alby = make.district("Fittja"), make.district("Alby")
+    start = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    walks = {"fittja": [make.walk(fittja, status="completed"),
+                        make.walk(fittja, status="completed")],
+             "alby": [make.walk(alby, status="completed")]}
+    made = {"fittja": [], "alby": [], "bench": []}
+    for n in range(30):  # Fittja's lamps, a minute apart, over both walks
+        made["fittja"].append(make.finding(
+            walks["fittja"][n % 2], author, description=f"Trasig lampa nr {n}",
+            created_at=start + timedelta(minutes=n), **here))
+    for n in range(3):
+        made["alby"].append(make.finding(walks["alby"][0], author,
+                                         description="Trasig lampa vid porten",
+                                         created_at=start + timedelta(minutes=n), **here))
+    made["bench"].append(make.finding(walks["fittja"][0], author, "vegetation",
+                                      description="Buskage vid bänken", **here))
+    login("manager")
+    return {"in_fittja": fittja, "in_alby": alby, **made}
+
+
+def test_a_search_within_a_district_finds_its_findings_newest_first(client, two_districts):
+    d = two_districts
+    page = client.get("/findings", query_string={"q": "lampa", "district": d["in_alby"]})
+    assert sorted(listed_ids(page.get_data(as_text=True))) == sorted(d["alby"])
+
+    newest_first = list(reversed(d["fittja"]))
+    first = client.get("/findings", query_string={"q": "LAMPA", "district": d["in_fittja"]})
+    text = first.get_data(as_text=True)
+    assert listed_ids(text) == newest_first[:25]
+    assert "30 iakttagelser" in text
+    second = client.get("/findings", query_string={"q": "lampa", "district": d["in_fittja"],
+                                                    "page": 2})
+    assert listed_ids(second.get_data(as_text=True)) == newest_first[25:]
+    # Oldest first: the same findings, the other way round.
+    oldest = client.get("/findings", query_string={"q": "lampa", "district": d["in_fittja"],
+                                                    "sort": "oldest"})
+    assert listed_ids(oldest.get_data(as_text=True)) == d["fittja"][:25]
+
+
+def test_a_district_with_other_filters_and_no_search(client, two_districts):
+    d = two_districts
+    page = client.get("/findings", query_string={"district": d["in_fittja"],
+                                                 "category": _category(client, "vegetation")})
+    assert listed_ids(page.get_data(as_text=True)) == d["bench"]
+    nothing = client.get("/findings", query_string={"district": d["in_alby"], "q": "bänken"})
+    assert listed_ids(nothing.get_data(as_text=True)) == []
+
+
+def _category(client, slug: str) -> int:
+    from app.extensions import db
+    from app.models import Category
+
+    with client.application.app_context():
+        return db.session.scalar(db.select(Category.id).where(Category.slug == slug))
+
+
+def test_a_count_past_its_cap_says_more_than(client, two_districts, monkeypatch):
+    d = two_districts
+    monkeypatch.setattr(lists, "COUNT_CAP", 20)
+    text = client.get("/findings", query_string={"district": d["in_fittja"]}).get_data(
+        as_text=True)
+    assert "Fler än 20 iakttagelser" in text
+    assert len(listed_ids(text)) == 25  # the page is full although the count stops at 20
+    # The pages go on past the cap, each the next 25 newest (the bench was found today).
+    newest_first = d["bench"] + list(reversed(d["fittja"]))
+    assert listed_ids(text) == newest_first[:25]
+    second = client.get("/findings", query_string={"district": d["in_fittja"], "page": 2})
+    assert listed_ids(second.get_data(as_text=True)) == newest_first[25:]
+
+
+def test_the_map_answer_keeps_to_the_district_and_the_box(client, two_districts):
+    d = two_districts
+    box = "59.24,17.85,59.25,17.87"
+    response = client.get("/findings/map", query_string={"district": d["in_alby"], "q": "lampa",
+                                                         "bbox": box},
+                          headers={"Accept": "application/json"})
+    assert sorted(row[0] for row in response.get_json()["points"]["rows"]) == d["alby"]
+    elsewhere = client.get("/findings/map", query_string={"bbox": "59.30,17.85,59.31,17.87"},
+                           headers={"Accept": "application/json"})
+    assert elsewhere.get_json()["points"]["rows"] == []
