@@ -247,7 +247,7 @@ def near(walk_id: int):
 
 @bp.get("/findings/<int:finding_id>")
 def show(finding_id: int):
-    finding = finding_or_404(finding_id)  # who may see it: checked on every request
+    finding = finding_or_404(finding_id, for_page=True)  # who may see it: every request
     # Kept per state of the findings, as this user sees it (their forms, their actions).
     return page_cache.page("findings", lambda: finding_page(finding)[0])
 
