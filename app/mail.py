@@ -17,9 +17,11 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.extensions import db
 from app.models import OutboxMail, User, utcnow
 
 DEFAULT_LANGUAGE = "sv"
@@ -94,9 +96,5 @@ def deliver_pending(session: Session, config: Mapping, *, limit: int = 200) -> t
 
 def deliver_pending_job() -> None:
     """Job: send what the outbox holds (after an assignment, or the reminders)."""
-    from flask import current_app
-
-    from app.extensions import db
-
     deliver_pending(db.session, current_app.config)
     db.session.commit()
