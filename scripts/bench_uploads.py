@@ -43,7 +43,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.accounts.operations import start_session
 from app.extensions import db
-from app.findings.catalog import ensure_defaults
+from app.findings.operations.catalog import ensure_defaults
 from app.models import Category, District, LightCondition, Role, User, Walk, WalkStatus
 from werkzeug.security import generate_password_hash
 

@@ -39,7 +39,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.findings.catalog import ensure_defaults  # noqa: E402
+from app.findings.operations.catalog import ensure_defaults  # noqa: E402
 from app.models import (  # noqa: E402
     Building,
     Category,

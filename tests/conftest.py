@@ -17,7 +17,7 @@ from sqlalchemy.orm import close_all_sessions
 from app import create_app, page_cache
 from app.accounts.operations import start_session
 from app.extensions import db, limiter
-from app.findings.catalog import ensure_defaults
+from app.findings.operations.catalog import ensure_defaults
 from app.models import (
     Building,
     Category,

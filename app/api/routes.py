@@ -24,7 +24,7 @@ from app.errors import DomainError, api_error
 from app.extensions import db
 from app.findings import operations as finding_service
 from app.findings import queries as finding_queries
-from app.findings.photos import attach_photo, photo_by_client_uuid, photo_keys
+from app.findings.operations.photos import attach_photo, photo_by_client_uuid, photo_keys
 from app.findings.queries import finding_or_404
 from app.findings.schemas import FindingInput, first_error
 from app.i18n import human_size, locale_code

@@ -16,9 +16,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.extensions import db
-from app.findings import assignment, duplicates, queries, workflow
+from app.findings import duplicates, queries
 from app.findings import filters as lists
 from app.findings.forms import AssignForm, CommentForm, FixForm, TransitionForm
+from app.findings.operations import assignment, workflow
 from app.i18n import local_date, locale_code
 from app.labels import STATUS_COLOURS, label, options
 from app.media.photos import MIN_REGION_PIXELS

@@ -28,7 +28,7 @@ from werkzeug.wsgi import LimitedStream
 from app import jobs, page_cache
 from app.errors import DomainError, too_large_message
 from app.extensions import db
-from app.findings import bp, duplicates, listing, queries, workflow
+from app.findings import bp, duplicates, listing, queries
 from app.findings import filters as lists
 from app.findings import operations as finding_service
 from app.findings.forms import (
@@ -40,6 +40,7 @@ from app.findings.forms import (
     PriorityForm,
     TransitionForm,
 )
+from app.findings.operations import workflow
 from app.findings.page import fill_assign_form, finding_page
 from app.findings.queries import finding_or_404
 from app.htmx import wants_fragment

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.findings.timeline import record_event
+from app.findings.operations.timeline import record_event
 from app.media.photos import MIN_REGION_PIXELS, redact_stored
 from app.models import Finding, Photo, User
 from app.models.types import utcnow

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from app.findings.catalog import ensure_defaults
 from app.findings.operations import new_uuid
+from app.findings.operations.catalog import ensure_defaults
 from app.media import photos as photo_service
 from app.models import (
     Building,

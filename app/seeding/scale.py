@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from app.bulk import indexes_dropped
-from app.findings.catalog import ensure_defaults
+from app.findings.operations.catalog import ensure_defaults
 from app.models import (
     Building,
     Category,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.findings.photos import attach_photo
+from app.findings.operations.photos import attach_photo
 from app.models import (
     DONE_STATUSES,
     FindingEvent,

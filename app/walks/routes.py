@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.errors import DomainError
 from app.extensions import db
-from app.findings.photos import photo_keys
+from app.findings.operations.photos import photo_keys
 from app.htmx import wants_fragment
 from app.labels import options
 from app.media import photos as photo_service

@@ -1,4 +1,4 @@
-"""The one photo operation (app/findings/photos.py): what every upload path relies on."""
+"""The one photo operation (app/findings/operations/photos.py): what every upload path relies on."""
 
 import io
 import uuid
@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.errors import DomainError
 from app.extensions import db
-from app.findings import photos
-from app.findings.photos import attach_photo, delete_photo, photo_keys
+from app.findings.operations import photos
+from app.findings.operations.photos import attach_photo, delete_photo, photo_keys
 from app.media.photos import process_photo
 from app.models import Finding, Photo, PhotoKind
 from app.storage import LocalStorage

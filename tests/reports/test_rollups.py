@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app import periods
 from app.extensions import db
 from app.findings.operations import delete_finding
-from app.findings.workflow import transition
+from app.findings.operations.workflow import transition
 from app.models import (
     DONE_STATUSES,
     BuildingRollup,

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.findings.timeline import record_event
+from app.findings.operations.timeline import record_event
 from app.labels import label
 from app.models import Finding, FindingStatus, Role, User, utcnow
 from app.policy import can_transition, is_reopen

@@ -10,8 +10,8 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
-from app.findings.timeline import record_event
-from app.findings.workflow import check_version, transition
+from app.findings.operations.timeline import record_event
+from app.findings.operations.workflow import check_version, transition
 from app.models import DONE_STATUSES, Finding, FindingStatus, Priority, Role, User, utcnow
 from app.policy import assignable_clause, is_assignable, may_be_assigned
 from app.timeutil import local_today

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.findings import mail
-from app.findings.assignment import Assignment, assign
-from app.findings.bulk import BulkResult, bulk_apply
-from app.findings.comments import add_comment
-from app.findings.photos import attach_photo, delete_photo, photo_keys
+from app.findings.operations.assignment import Assignment, assign
+from app.findings.operations.bulk import BulkResult, bulk_apply
+from app.findings.operations.comments import add_comment
+from app.findings.operations.photos import attach_photo, delete_photo, photo_keys
+from app.findings.operations.timeline import record_changes, snapshot
+from app.findings.operations.workflow import transition
 from app.findings.schemas import FindingInput
-from app.findings.timeline import record_changes, snapshot
-from app.findings.workflow import transition
 from app.media.photos import ProcessedPhoto
 from app.models import (
     Building,
