@@ -47,7 +47,7 @@ STATUSES = ["open", "done", "new", "acknowledged", "assigned", "in_progress", "f
 
 
 def data(session) -> dict:
-    from app.findings.assignment import assignable_users
+    from app.findings.operations.assignment import assignable_users
     from app.models import Building, Category, District, Finding, User
     from app.seeding import scale
 
