@@ -54,3 +54,6 @@ _.thumb_url
 
 # Flags on flask.g read back with g.get() by app/sqlite_tuning.py's "begin" listener.
 _.trygg_reads, _.trygg_short_wait
+
+# What each process keeps of pages, in bytes (tests/test_page_cache.py checks the bound).
+_.kept_bytes

@@ -108,6 +108,8 @@ class Config:
     # Manager pages kept whole per state of the data (app/page_cache.py); 0 renders them on
     # every request (the kept parts of them stay).
     PAGE_CACHE = _bool("PAGE_CACHE", True)
+    # What each process keeps of pages and their parts, at most (bytes; the oldest go first).
+    PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES", 16 * 1024 * 1024))
 
     # Tenants' safety survey goal: share answering "very or fairly safe", percent.
     SAFETY_GOAL = float(os.environ.get("SAFETY_GOAL", 78))

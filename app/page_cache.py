@@ -9,8 +9,10 @@ changes in every commit that writes to one of its tables (an ORM object added, c
 deleted, or an UPDATE/DELETE/INSERT run through the session). What `cached()` computes is
 kept in this process per (scope's token, today, key): every gunicorn worker recomputes once after a
 change and then answers from memory, and a page never shows data older than the last
-commit. Today is part of the key because "overdue" and "this year" move at midnight without
-any write.
+commit. Each process keeps at most PAGE_CACHE_BYTES (16 MiB; the least recently used go
+first) and 256 entries; an answer that used something kept names it in its Server-Timing
+header (`kept;desc="page"`), so a benchmark can tell cache hits from computed pages. Today
+is part of the key because "overdue" and "this year" move at midnight without any write.
 
 `page()` keeps a whole page as one user sees it at one URL (user, role, language, path and
 query string in the key; the CSRF token put back per request). It is for read-heavy pages
@@ -26,6 +28,8 @@ calls `changed()` before the commit, as `rollups.rebuild()` does (seed-scale end
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 import threading
 import time
 import uuid
@@ -34,7 +38,7 @@ from collections.abc import Callable, Hashable
 from functools import cache
 from typing import TypeVar
 
-from flask import current_app, g, request
+from flask import after_this_request, current_app, g, has_app_context, has_request_context, request
 from flask import session as cookie_session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -80,8 +84,12 @@ SCOPES: dict[str, tuple[type, ...]] = {
 }
 _FLAGS = "data_changed"  # session.info: the scopes this transaction changed
 _SIZE = 256  # entries per process: pages and filters people actually use, a few tokens
+# Bytes per process (PAGE_CACHE_BYTES): 256 entries of ~100 KiB dashboards and list pages
+# and ~50 KiB filter forms grew each worker by ~100 MiB under varied reads (issue 22).
+_BYTES = 16 * 1024 * 1024
 
-_kept: OrderedDict[Hashable, object] = OrderedDict()
+_kept: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()  # value, its size_of()
+_bytes = 0
 T = TypeVar("T")
 _lock = threading.Lock()
 
@@ -131,19 +139,82 @@ def cached(session: Session, scope: str, key: Hashable, compute: Callable[[], T]
         kept = _kept.get(full)
         if kept is not None:
             _kept.move_to_end(full)
-            return kept
+    if kept is not None:
+        _say_kept(scope, key)
+        return kept[0]
     value = compute()
+    size = size_of(value)
+    budget = _budget()
+    if size > budget // 8:
+        return value  # one huge page would push out dozens of others
+    global _bytes
     with _lock:
-        _kept[full] = value
-        while len(_kept) > _SIZE:
-            _kept.popitem(last=False)
+        previous = _kept.pop(full, None)
+        _bytes -= previous[1] if previous else 0
+        _kept[full] = (value, size)
+        _bytes += size
+        while _bytes > budget or len(_kept) > _SIZE:
+            _old, (_value, old_size) = _kept.popitem(last=False)
+            _bytes -= old_size
     return value
+
+
+def kept_bytes() -> int:
+    """What this process keeps, in bytes as size_of() counts them."""
+    return _bytes
+
+
+def _budget() -> int:
+    return (current_app.config.get("PAGE_CACHE_BYTES", _BYTES) if has_app_context()
+            else _BYTES)
+
+
+def size_of(value, depth: int = 0) -> int:
+    """Roughly the bytes a kept value holds: its strings (most of it: HTML), containers and
+    their items, dataclasses' fields. Shared objects are counted once per place."""
+    size = sys.getsizeof(value)
+    if depth > 6 or isinstance(value, str | bytes | int | float | bool) or value is None:
+        return size
+    if isinstance(value, dict):
+        return size + sum(size_of(k, depth + 1) + size_of(v, depth + 1)
+                          for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return size + sum(size_of(item, depth + 1) for item in value)
+    if dataclasses.is_dataclass(value):
+        return size + sum(size_of(getattr(value, f.name), depth + 1)
+                          for f in dataclasses.fields(value))
+    return size + sum(size_of(v, depth + 1) for v in getattr(value, "__dict__", {}).values())
+
+
+_KEPT_HEADER = "_kept_parts"
+
+
+def _say_kept(scope: str, key: Hashable) -> None:
+    """Name what this answer took from memory in its Server-Timing header ("kept";
+    desc="page", "answer", "dashboard", "filters"): a benchmark can then say which of its
+    figures are cache hits. Settings, read on every request, are not named."""
+    if scope == "settings" or not has_request_context():
+        return
+    kind = key[0] if isinstance(key, tuple) and key[:1] in (("page",), ("answer",)) else scope
+    parts = g.get(_KEPT_HEADER)
+    if parts is None:
+        parts = g.setdefault(_KEPT_HEADER, [])
+
+        def header(response):
+            response.headers.add("Server-Timing", f'kept;desc="{",".join(sorted(set(parts)))}"')
+            return response
+
+        after_this_request(header)
+
+    parts.append(kind)
 
 
 def clear() -> None:
     """Forget everything kept in this process (tests: each starts from its own data)."""
+    global _bytes
     with _lock:
         _kept.clear()
+        _bytes = 0
 
 
 # --- whole pages ----------------------------------------------------------------------------

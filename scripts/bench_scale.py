@@ -183,9 +183,12 @@ class Session:
 # --- load ------------------------------------------------------------------------------
 
 JSON = {"Accept": "application/json"}
+# An answer taken whole from app/page_cache.py's memory says so in its Server-Timing header:
+# a kept page or JSON answer, or the dashboard's kept body (all of its figures).
+KEPT = re.compile(r'kept;desc="[^"]*\b(page|answer|dashboard)\b')
 
 
-def _client(port, urls, first, stride, cookie, deadline, out, errors, asked):
+def _client(port, urls, first, stride, cookie, deadline, out, errors, asked, kept):
     """One client: GETs urls[first], urls[first + stride], … until the deadline."""
     n = first
     while time.monotonic() < deadline:
@@ -200,6 +203,8 @@ def _client(port, urls, first, stride, cookie, deadline, out, errors, asked):
             response.read()
             conn.close()
             ok = response.status < 400
+            if KEPT.search(response.getheader("Server-Timing") or ""):
+                kept.append(1)
         except OSError:
             ok = False
         elapsed = time.perf_counter() - started
@@ -212,14 +217,15 @@ def _process(args):
     out: list[float] = []
     errors: list[float] = []
     asked: set[int] = set()
+    kept: list[int] = []
     threads = [threading.Thread(target=_client, args=(
-        port, urls, offset + first_client + i, clients, cookie, deadline, out, errors, asked))
-        for i in range(threads_here)]
+        port, urls, offset + first_client + i, clients, cookie, deadline, out, errors, asked,
+        kept)) for i in range(threads_here)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return out, len(errors), asked
+    return out, len(errors), asked, len(kept)
 
 
 def load(pool, port, urls, cookie, seconds, clients, procs, offset=0) -> dict:
@@ -235,13 +241,14 @@ def load(pool, port, urls, cookie, seconds, clients, procs, offset=0) -> dict:
     started = time.monotonic()
     results = pool.map(_process, jobs)
     wall = time.monotonic() - started
-    latencies = sorted(x for out, _e, _a in results for x in out)
-    asked = set().union(*(a for _o, _e, a in results))
+    latencies = sorted(x for out, _e, _a, _k in results for x in out)
+    asked = set().union(*(a for _o, _e, a, _k in results))
 
     def pct(q: float):
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else None
 
-    return {"n": len(latencies), "errors": sum(e for _o, e, _a in results),
+    return {"n": len(latencies), "errors": sum(e for _o, e, _a, _k in results),
+            "kept": sum(k for _o, _e, _a, k in results),
             "rps": len(latencies) / max(wall, seconds), "distinct": len(asked),
             "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99)}
 
@@ -563,7 +570,9 @@ def main() -> None:
             f"PAGE_CACHE={options.page_cache}; gunicorn {options.workers} sync workers, "
             f"{options.clients} clients, {options.seconds:g} s per page kind and per "
             f"hello-world run; {sum(len(pools[k]) for k in kinds):,} distinct URLs drawn "
-            f"(seed {options.seed}); times in ms")
+            f"(seed {options.seed}); times in ms; kept: answers taken whole from the "
+            f"page cache's memory (a page, a JSON answer or the dashboard's body; "
+            f"PAGE_CACHE_BYTES={os.environ.get('PAGE_CACHE_BYTES', 'default')})")
         with multiprocessing.get_context("fork").Pool(procs) as pool:
             # Imports and first connections, on URLs the measured runs ask last, if at all.
             for kind in kinds:
@@ -574,9 +583,9 @@ def main() -> None:
                 writes = f"a walker posting {rate:g} findings/s" if rate else "no writes"
                 say(f"\n### {writes} (load average at start {load_average()}; "
                     f"workers {_mib(worker_rss(trygg))})\n")
-                say("| page kind | distinct URLs / requests | p50 | p95 | p99 | req/s "
-                    "| hello-world req/s | share | errors |")
-                say("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+                say("| page kind | distinct URLs / requests | kept (cache hits) | p50 | p95 | p99 "
+                    "| req/s | hello-world req/s | share | errors |")
+                say("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
                 posted: list[float] = []
                 post_errors = 0
                 for kind in kinds:
@@ -598,8 +607,10 @@ def main() -> None:
                         posted += writer.latencies
                         post_errors += writer.errors
                     share = 100.0 * page["rps"] / base["rps"] if base["rps"] else 0.0
+                    kept = 100.0 * page["kept"] / max(1, page["n"] + page["errors"])
                     say(f"| {KINDS[kind]} | {page['distinct']:,} / {page['n'] + page['errors']:,}"
-                        f" | {_ms(page['p50'])} | {_ms(page['p95'])} | {_ms(page['p99'])} | "
+                        f" | {kept:.0f} % | {_ms(page['p50'])} | {_ms(page['p95'])} | "
+                        f"{_ms(page['p99'])} | "
                         f"{page['rps']:,.1f} | {base['rps']:,.0f} | {share:.2f} % | "
                         f"{page['errors']} |")
                 if rate:
@@ -623,7 +634,8 @@ def main() -> None:
                                 options.clients, procs, offset=served)
                     served += step["n"] + step["errors"]
                     say(f"- {options.duration - (end - time.monotonic()):.0f} s: "
-                        f"{served:,} requests, p95 {_ms(step['p95'])} ms, "
+                        f"{served:,} requests ({step['kept']:,} kept), "
+                        f"p95 {_ms(step['p95'])} ms, "
                         f"{step['errors']} errors, workers {_mib(worker_rss(trygg))}, "
                         f"load {load_average()}")
                 after = worker_rss(trygg)

@@ -42,6 +42,10 @@ def test_a_reload_runs_only_the_login_queries(client, login, spot, statements, u
     assert again.status_code == first.status_code == 200
     # The login session and the data's state (and the test's SAVEPOINT and its rollback).
     assert statements() <= 4 < first_cost
+    # A benchmark (or an operator) can tell a kept page from a computed one.
+    kept = 'kept;desc="answer"' if url.startswith("/api/") else 'kept;desc="page"'
+    assert kept not in first.headers.get("Server-Timing", "")
+    assert again.headers["Server-Timing"] == kept
 
 
 def test_a_new_finding_shows_in_the_list_and_on_the_map_at_once(client, login, make, spot):
@@ -161,3 +165,19 @@ def test_page_cache_off_renders_every_time(app, client, login, spot, statements,
     statements()
     client.get(f"/findings/{spot['finding']}")
     assert statements() > 4
+
+
+def test_the_kept_pages_stay_within_their_bytes(app, client, login, spot, statements,  # noqa: F811
+                                                monkeypatch):
+    """Each worker keeps at most PAGE_CACHE_BYTES: under many distinct URLs the oldest pages
+    go (and are computed again), memory does not grow with every URL asked."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE_BYTES", 1_000_000)
+    login("manager")
+    for page in range(1, 30):
+        assert client.get(f"/findings?page={page}&sort=newest").status_code == 200
+    assert 0 < page_cache.kept_bytes() <= 1_000_000
+    statements()
+    client.get("/findings?page=29&sort=newest")
+    assert statements() <= 4  # the latest is still kept
+    client.get("/findings?page=1&sort=newest")
+    assert statements() > 4  # the first had to go
