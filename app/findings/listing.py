@@ -43,6 +43,7 @@ class FilterPart:
 
     html: Markup  # findings/_filters.html
     building_html: Markup  # its building and walk fields, refreshed out of band by htmx
+    # (only in the list's htmx fragment; empty otherwise)
     active: list[str]  # the filters in use, in words
     categories: dict[int, tuple[str, str]]  # id: (icon, name), for rows and markers
 
@@ -150,12 +151,14 @@ def _filters_and_part(endpoint: str) -> tuple[lists.FindingFilters, FilterPart]:
         form[name].widget = WrittenSelect(choices_.html)
     active = active_filters(form, selects)
     target = "#finding-results" if endpoint == "findings.findings" else None
+    building_html = Markup()
+    if target and wants_fragment():
+        building_html = Markup(render_template("findings/_building_filter.html", form=form,
+                                               building_oob=True))
     part = FilterPart(
         html=Markup(render_template("findings/_filters.html", form=form, active=active,
                                     action=url_for(endpoint), target=target)),
-        building_html=Markup(render_template("findings/_building_filter.html", form=form,
-                                             building_oob=True)),
-        active=active, categories=kept.categories,
+        building_html=building_html, active=active, categories=kept.categories,
     )
     return filters, part
 
