@@ -174,10 +174,19 @@ def isolation(request, app):
 
     Tests marked `committed` need their rows visible to other connections (a live server,
     threads, a backup, an export read on its own connection, an RQ worker): they commit for
-    real, and the tables are emptied and the default lists put back after them."""
+    real, and the tables are emptied and the default lists put back after them; with
+    `committed(scope="module")` once after their module (see `committed_module`)."""
     limiter.reset()  # login throttling counters (in-memory in tests)
     page_cache.clear()  # a rolled-back test's tokens come back in the next one
     _state["rolled_back"] = not request.node.get_closest_marker("committed")
+    if any(m.kwargs.get("scope") == "module" for m in request.node.iter_markers("committed")):
+        request.getfixturevalue("committed_module")
+        try:
+            yield
+        finally:
+            with app.app_context():
+                db.session.remove()
+        return
     if not _state["rolled_back"]:
         SharedRows.close_all()
         shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
@@ -209,6 +218,25 @@ def isolation(request, app):
             transaction.rollback()
         if not shared:
             connection.close()
+
+
+@pytest.fixture(scope="module")
+def committed_module(app):
+    """For a module marked `pytestmark = pytest.mark.committed(scope="module")`: its tests
+    commit for real and see what the module's earlier tests committed (rows and photo
+    files), so a module-scoped fixture can make rows once for all of them (the demo for
+    tests/browser/test_phone_manager.py: seeded once, not before each test). The tables are
+    emptied and the default lists put back once, after the module; write the tests so that
+    each passes whatever the module's earlier tests did."""
+    SharedRows.close_all()
+    shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        _reset(app)
+        shutil.rmtree(app.config["UPLOAD_FOLDER"], ignore_errors=True)
 
 
 @dataclass
@@ -430,15 +458,28 @@ def login(client, make):
 
     def do_login(role: str = "walker", **kw) -> int:
         user_id = make.user(role, **kw)
-        with client.application.app_context():
-            token = start_session(db.session, db.session.get(User, user_id), device="test")
-            db.session.commit()
-        with client.session_transaction() as cookie:
-            cookie.permanent = True
-            cookie["_user_id"], cookie["_fresh"] = token, True
+        _start_login(client, db.select(User).where(User.id == user_id))
         return user_id
 
     return do_login
+
+
+def log_in_as(client, email: str) -> None:
+    """The client is logged in as the user with this e-mail, as `login` does it: a login
+    session started directly, its token in the session cookie (a login form round trip
+    per test cost ~30 ms of rendering; the form has its own tests)."""
+    _start_login(client, db.select(User).where(User.email == email))
+
+
+def _start_login(client, query) -> None:
+    with client.application.app_context():
+        user = db.session.scalar(query)
+        assert user is not None and user.active, f"no active user for {query}"
+        token = start_session(db.session, user, device="test")
+        db.session.commit()
+    with client.session_transaction() as cookie:
+        cookie.permanent = True
+        cookie["_user_id"], cookie["_fresh"] = token, True
 
 
 def export(client, url: str, *, expect: int = 200):

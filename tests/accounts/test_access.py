@@ -191,12 +191,11 @@ def owned(app, make):
 
 def _login_as(client, app, user_id):
     from app.models import User
-    from tests.conftest import TEST_PASSWORD
+    from tests.conftest import log_in_as
 
     with app.app_context():
         email = db.session.get(User, user_id).email
-    assert client.post("/login", data={"email": email, "password": TEST_PASSWORD}
-                       ).status_code == 303
+    log_in_as(client, email)
 
 
 def _walk_status(app, walk_id):

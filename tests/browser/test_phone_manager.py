@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -29,6 +30,10 @@ from app.models import (
 from app.seeding import demo
 
 WIDTH = 390
+
+# The demo (~2.6 s of CPU to seed, with its photos) is seeded once for the module's tests;
+# the test that changes it (triage) comes last.
+pytestmark = pytest.mark.committed(scope="module")
 
 
 @dataclass
@@ -130,6 +135,11 @@ def _seed(app) -> Seeded:
     return seeded
 
 
+@pytest.fixture(scope="module")
+def seeded(app, committed_module) -> Seeded:
+    return _seed(app)
+
+
 def _log_in(page, role: str) -> None:
     page.goto("/login")
     page.fill("input[name=email]", f"{role}@example.org")
@@ -143,8 +153,7 @@ def _swedish_phone(phone):
     return page
 
 
-def test_every_staff_page_fits_a_phone_and_passes_axe(app, phone, axe):
-    seeded = _seed(app)
+def test_every_staff_page_fits_a_phone_and_passes_axe(app, phone, axe, seeded):
     problems: list[str] = []
     pages = {}
     for role, path in PHONE_PAGES:
@@ -171,8 +180,7 @@ def test_every_staff_page_fits_a_phone_and_passes_axe(app, phone, axe):
     assert not problems, "\n".join(problems)
 
 
-def test_menu_shows_each_roles_destinations(app, phone):
-    _seed(app)
+def test_menu_shows_each_roles_destinations(app, phone, seeded):
     expected = {
         "fixer": ["Mina uppdrag", "Inställningar"],
         "manager": ["Iakttagelser", "Att verifiera", "Nya", "Rapporter"],
@@ -190,8 +198,36 @@ def test_menu_shows_each_roles_destinations(app, phone):
             assert menu.get_by_role("link", name="Iakttagelser", exact=True).count() == 0
 
 
-def test_manager_triages_on_a_phone_and_verifies_the_fix(app, phone):
-    _seed(app)
+def test_filtering_on_a_phone_leaves_the_results_on_screen(app, phone, seeded):
+    manager = _swedish_phone(phone)
+    _log_in(manager, "manager")
+    manager.goto("/findings")
+    fold = manager.locator("#filter-fold")
+    manager.locator("#filter-fold > summary").click()
+    manager.select_option("#status", value="open")
+    manager.wait_for_url(lambda url: "status=open" in url)
+    # A change refreshes the results and leaves the form open for the next filter.
+    assert fold.evaluate("el => el.open")
+    manager.locator("#finding-filters").get_by_role("button", name="Filtrera").click()
+    manager.wait_for_function("() => !document.getElementById('filter-fold').open")
+    count = manager.locator(".result-count")
+    box = count.bounding_box()
+    assert count.is_visible() and 0 <= box["y"] <= manager.viewport_size["height"] - box["height"]
+    assert "iakttagelser" in count.inner_text()
+
+
+def test_the_pages_work_without_javascript(app, phone, seeded):
+    """No script: the selection bar stays hidden and the plain bulk form does the work."""
+    page = phone(locale="sv-SE", java_script_enabled=False, service_workers="block")
+    _log_in(page, "manager")
+    page.goto("/findings")
+    assert not page.locator("#selection-bar").is_visible()
+    assert page.locator("#bulk-actions").is_visible()
+    page.locator(".phone-menu > summary").click()
+    assert page.locator(".menu-panel").get_by_role("link", name="Att verifiera").is_visible()
+
+
+def test_manager_triages_on_a_phone_and_verifies_the_fix(app, phone, seeded):
     with app.app_context():
         fixer_id = db.session.scalar(select(User.id).where(User.role == Role.FIXER))
         fittja = db.session.scalar(select(District.id).where(District.name == "Fittja"))
@@ -271,36 +307,3 @@ def test_manager_triages_on_a_phone_and_verifies_the_fix(app, phone):
     with app.app_context():
         assert db.session.get(Finding, fixed).status == FindingStatus.VERIFIED
         db.session.remove()
-
-
-def test_filtering_on_a_phone_leaves_the_results_on_screen(app, phone):
-    _seed(app)
-    manager = _swedish_phone(phone)
-    _log_in(manager, "manager")
-    manager.goto("/findings")
-    fold = manager.locator("#filter-fold")
-    manager.locator("#filter-fold > summary").click()
-    manager.select_option("#status", value="open")
-    manager.wait_for_url(lambda url: "status=open" in url)
-    # A change refreshes the results and leaves the form open for the next filter.
-    assert fold.evaluate("el => el.open")
-    manager.locator("#finding-filters").get_by_role("button", name="Filtrera").click()
-    manager.wait_for_function("() => !document.getElementById('filter-fold').open")
-    count = manager.locator(".result-count")
-    box = count.bounding_box()
-    assert count.is_visible() and 0 <= box["y"] <= manager.viewport_size["height"] - box["height"]
-    assert "iakttagelser" in count.inner_text()
-
-
-def test_the_pages_work_without_javascript(app, phone):
-    """No script: the selection bar stays hidden and the plain bulk form does the work."""
-    _seed(app)
-    page = phone(locale="sv-SE", java_script_enabled=False, service_workers="block")
-    _log_in(page, "manager")
-    page.goto("/findings")
-    assert not page.locator("#selection-bar").is_visible()
-    assert page.locator("#bulk-actions").is_visible()
-    page.locator(".phone-menu > summary").click()
-    assert page.locator(".menu-panel").get_by_role("link", name="Att verifiera").is_visible()
-
-

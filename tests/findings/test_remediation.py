@@ -11,7 +11,7 @@ from PIL import Image
 from app.extensions import db
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Photo, PhotoKind, User
 from app.timeutil import local_today
-from tests.conftest import TEST_PASSWORD, shared_rows
+from tests.conftest import TEST_PASSWORD, log_in_as, shared_rows
 from tests.findings.test_scale_queries import _markers, expand
 
 
@@ -28,10 +28,7 @@ def jpeg(color=(30, 140, 60)) -> bytes:
 
 
 def log_in(client, email):
-    client.post("/logout")
-    response = client.post("/login", data={"email": email, "password": TEST_PASSWORD})
-    assert response.status_code == 303
-    return response
+    log_in_as(client, email)
 
 
 def get(app, finding_id) -> Finding:

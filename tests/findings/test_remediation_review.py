@@ -11,7 +11,7 @@ from app.extensions import db
 from app.findings import mail as mail_service
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Role, User
 from app.timeutil import local_today
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import log_in_as
 
 SECRET = "Hemlig uppgift om lägenhet 1102, Krögarvägen 7"
 
@@ -23,9 +23,7 @@ def english(client):
 
 
 def log_in(client, email):
-    client.post("/logout")
-    response = client.post("/login", data={"email": email, "password": TEST_PASSWORD})
-    assert response.status_code == 303
+    log_in_as(client, email)
 
 
 def version(app, finding_id) -> int:

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Finding, FindingEvent, FindingStatus, OutboxMail, Role
 from app.policy import TRANSITIONS
 from app.timeutil import local_today
-from tests.conftest import TEST_PASSWORD, shared_rows
+from tests.conftest import log_in_as, shared_rows
 
 S = FindingStatus
 # What the issue asks for, written out independently of app.policy.
@@ -39,9 +39,7 @@ def english(client):
 
 
 def log_in(client, email):
-    client.post("/logout")
-    assert client.post("/login", data={"email": email,
-                                       "password": TEST_PASSWORD}).status_code == 303
+    log_in_as(client, email)
 
 
 def test_policy_table_matches_the_issue():
