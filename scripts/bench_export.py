@@ -172,7 +172,7 @@ def download_through_gunicorn(db_url: str, export_folder: str, export_id: int) -
            "EXPORT_FOLDER": export_folder, "WTF_CSRF_SSL_STRICT": "0", "JOBS_MODE": "sync"}
     env.pop("TRYGG_DEV", None)
     # The repository's gunicorn.conf.py (worker class, timeout), 2 workers.
-    server = start_gunicorn("wsgi:app", port, env, 2, ["--config", "gunicorn.conf.py"])
+    server = start_gunicorn("wsgi:app", port, env, "gunicorn.conf.py", ["--workers", "2"])
     try:
         client = Session(port)
         client.login(SCALE_MANAGER, SCALE_PASSWORD)
