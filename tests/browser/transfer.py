@@ -1,7 +1,7 @@
 """What a phone downloads: bytes on the wire for a first and a repeat visit of a page.
 
 Used by tests/browser/test_transfer.py (targets) and scripts/measure_transfer.py (figures for
-the README). Two views of the same visit:
+docs/performance.md). Two views of the same visit:
 
 - the page, as Chromium's DevTools protocol reports it: `Network.loadingFinished`'s
   encodedDataLength (compressed body + headers) per request, and where each response came
