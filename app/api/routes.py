@@ -25,7 +25,7 @@ from app.extensions import db
 from app.findings import operations as finding_service
 from app.findings import queries as finding_queries
 from app.findings.operations.photos import attach_photo, photo_by_client_uuid, photo_keys
-from app.findings.queries import finding_or_404
+from app.findings.queries import finding_counts, finding_or_404
 from app.findings.schemas import FindingInput, first_error
 from app.i18n import human_size, locale_code
 from app.media import photos as photo_service
@@ -35,7 +35,7 @@ from app.places.queries import district_buildings
 from app.policy import can, can_add_captured_finding, visible_findings_clause
 from app.sqlite_tuning import begin_writes, end_reads, reads_first
 from app.storage import commit_or_discard, delete_files, get_storage
-from app.walks.queries import finding_counts, visible_findings, walk_or_404
+from app.walks.queries import visible_findings, walk_or_404
 
 # Service field names → the API's field names.
 _API_FIELDS = {"category": "category_id", "building": "building_id", "photos": "photo"}

@@ -63,6 +63,12 @@ PAGE_LOADS = (
 )
 
 
+def walk_or_404(walk_id: int) -> Walk:
+    """The walk a finding is recorded on, if the current user may see it; else 404 (the same
+    rule as walks' own loader: the finding views stay below the walks package)."""
+    return get_or_404(Walk, walk_id, "view_walk")
+
+
 def finding_photo_or_404(finding: Finding, photo_id: int) -> Photo:
     """One of the finding's photos; 404 for another finding's."""
     photo = db.session.get(Photo, photo_id)
@@ -211,3 +217,15 @@ def names_of(ids: dict[str, set[int]], locale: str) -> dict[str, dict[int, str]]
         names["building"] = {b.id: b.label for b in db.session.scalars(
             select(Building).where(Building.id.in_(ids["building"])))}
     return names
+
+
+def finding_counts(session: Session, walk_ids: list[int], visible) -> dict[int, int]:
+    """Findings per walk, counting only those that match `visible`."""
+    if not walk_ids:
+        return {}
+    rows = session.execute(
+        select(Finding.walk_id, func.count(Finding.id))
+        .where(Finding.walk_id.in_(walk_ids), visible)
+        .group_by(Finding.walk_id)
+    )
+    return dict(rows.all())

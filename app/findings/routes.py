@@ -42,7 +42,7 @@ from app.findings.forms import (
 )
 from app.findings.operations import workflow
 from app.findings.page import fill_assign_form, finding_page
-from app.findings.queries import finding_or_404
+from app.findings.queries import finding_counts, finding_or_404, walk_or_404
 from app.htmx import wants_fragment
 from app.i18n import human_size, locale_code
 from app.labels import label, options
@@ -58,7 +58,6 @@ from app.models import (
 from app.places.geo import nearest_buildings
 from app.policy import can, get_or_404, require, visible_findings_clause
 from app.storage import commit_or_discard, delete_files, get_storage
-from app.walks.queries import finding_counts, walk_or_404
 
 
 def _prepare(form: FindingForm, walk: Walk) -> list[Category]:

@@ -9,6 +9,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.extensions import db
+from app.findings.queries import finding_counts
 from app.i18n import locale_code
 from app.labels import STATUS_COLOURS, label
 from app.models import (
@@ -133,18 +134,6 @@ def findings_per_category(session: Session, walk: Walk, visible) -> list[tuple[C
         .order_by(func.count(Finding.id).desc(), Category.position)
     )
     return [(category, count) for category, count in rows]
-
-
-def finding_counts(session: Session, walk_ids: list[int], visible) -> dict[int, int]:
-    """Findings per walk, counting only those that match `visible`."""
-    if not walk_ids:
-        return {}
-    rows = session.execute(
-        select(Finding.walk_id, func.count(Finding.id))
-        .where(Finding.walk_id.in_(walk_ids), visible)
-        .group_by(Finding.walk_id)
-    )
-    return dict(rows.all())
 
 
 def visible_findings(walk: Walk, *, internal: bool = False) -> list[Finding]:
