@@ -62,3 +62,10 @@ def finding_scope(facts, filters: Filters, *, in_period: bool = True):
 def is_fixed(facts) -> ColumnElement[bool]:
     """A fact is of a fixed finding."""
     return facts.c.status.in_(FIXED_STATUSES)
+
+
+def overdue_now(facts, filters: Filters) -> list:
+    """Facts of findings overdue today. "IS NOT NULL" says nothing new, but without it SQLite
+    scans every fact in district order to save a sort (197 ms at 100 k; 0.5 ms by the index
+    (open_due, district) it then uses)."""
+    return [facts.c.open_due.is_not(None), facts.c.open_due < filters.today]

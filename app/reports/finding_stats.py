@@ -22,6 +22,7 @@ from app.reports.facts import (
     is_fixed,
     month_rollups,
     month_scope,
+    overdue_now,
 )
 
 
@@ -39,7 +40,7 @@ def finding_totals(session: Session, filters: Filters) -> dict:
         ).one()
     # count(*), not of a column: the index (open_due, district_id) answers it alone.
     overdue = session.scalar(
-        select(func.count()).select_from(facts).where(facts.c.open_due < filters.today,
+        select(func.count()).select_from(facts).where(*overdue_now(facts, filters),
                             *finding_scope(facts, filters, in_period=False))
     )
     return {
