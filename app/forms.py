@@ -158,3 +158,25 @@ class NumberField(StringField):
         if self.data is None:
             return ""
         return str(int(self.data)) if float(self.data).is_integer() else str(self.data)
+
+
+def target_field_name(key: int) -> str:
+    """The name of a target form's field for one row (a district, a measure type)."""
+    return f"target-{key}"
+
+
+def targets_form(base: type[FlaskForm], rows, **number) -> type[FlaskForm]:
+    """`base` with one NumberField (`number` its rules) per (key, label, current) row,
+    named `target-<key>` and showing `current` until posted: a form of one number per row."""
+
+    class TargetsForm(base):
+        pass
+
+    for key, label, current in rows:
+        setattr(TargetsForm, target_field_name(key), NumberField(label, default=current, **number))
+    return TargetsForm
+
+
+def posted_targets(form: FlaskForm, keys) -> dict:
+    """What a targets form holds, by key."""
+    return {key: form[target_field_name(key)].data for key in keys}

@@ -3,7 +3,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import FlaskForm, NumberField
+from app.forms import FlaskForm, NumberField, targets_form
 from app.places.buildings import parse_number
 
 
@@ -34,8 +34,12 @@ class ConfirmForm(FlaskForm):
     """The CSRF token only: for a button that posts (remove, turn on or off)."""
 
 
-def target_field_name(type_id: int) -> str:
-    return f"target-{type_id}"
+class _SurveyGoalForm(FlaskForm):
+    # Labelled in the template, where gettext makes "%%" one sign.
+    survey_goal = NumberField(
+        parse=parse_number,
+        message=_l("A share is a percentage from 0 to 100."), minimum=0, maximum=100,
+    )
 
 
 def plan_form(types, labels: dict[int, str], current: dict[int, float | None],
@@ -43,19 +47,9 @@ def plan_form(types, labels: dict[int, str], current: dict[int, float | None],
     """A district's yearly plan: one target per measure type (`target-<id>`, a number as
     Swedish spreadsheets write it too: 12,5) and the survey goal, showing `current` until
     posted."""
-
-    class PlanForm(FlaskForm):
-        # Labelled in the template, where gettext makes "%%" one sign.
-        survey_goal = NumberField(
-            parse=parse_number,
-            message=_l("A share is a percentage from 0 to 100."), minimum=0, maximum=100,
-            default=goal,
-        )
-
-    for measure_type in types:
-        setattr(PlanForm, target_field_name(measure_type.id), NumberField(
-            labels[measure_type.id], parse=parse_number,
-            message=_l("A number, or empty for no target."), minimum=0, maximum=float("inf"),
-            default=current.get(measure_type.id),
-        ))
-    return PlanForm(**kwargs)
+    form_class = targets_form(
+        _SurveyGoalForm, ((t.id, labels[t.id], current.get(t.id)) for t in types),
+        parse=parse_number, minimum=0, maximum=float("inf"),
+        message=_l("A number, or empty for no target."),
+    )
+    return form_class(survey_goal=goal, **kwargs)

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.errors import DomainError
 from app.extensions import db
-from app.forms import FlaskForm
+from app.forms import FlaskForm, posted_targets
 from app.i18n import locale_code
 from app.labels import options
 from app.models import District, Measure, MeasureType
@@ -24,7 +24,6 @@ from app.programme.forms import (
     MeasureImportForm,
     MeasureTypeForm,
     plan_form,
-    target_field_name,
 )
 from app.programme.pdf import render_analysis
 from app.timeutil import local_today
@@ -185,7 +184,7 @@ def plan():
         try:
             ops.save_plan(
                 db.session, district=district, year=year, survey_goal=form.survey_goal.data,
-                targets={t.id: form[target_field_name(t.id)].data for t in types},
+                targets=posted_targets(form, [t.id for t in types]),
             )
         except DomainError as error:
             db.session.rollback()

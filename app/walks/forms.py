@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import FlaskForm, NumberField
+from app.forms import FlaskForm, targets_form
 from app.labels import choices, options
 from app.models import LightCondition, ParticipantRole
 
@@ -66,20 +66,11 @@ def _whole(text: str) -> int:
     return int(text)
 
 
-def target_field_name(district_id: int) -> str:
-    return f"target-{district_id}"
-
-
-def targets_form(districts, current: dict[int, int], **kwargs) -> FlaskForm:
+def walk_targets_form(districts, current: dict[int, int], **kwargs) -> FlaskForm:
     """One whole-number field per district (`target-<id>`), showing `current` until posted."""
-
-    class TargetsForm(FlaskForm):
-        pass
-
-    for district in districts:
-        setattr(TargetsForm, target_field_name(district.id), NumberField(
-            district.name, parse=_whole, minimum=0, maximum=MAX_WALK_TARGET,
-            message=_l("A whole number from 0 to 1000, or empty."),
-            default=current.get(district.id),
-        ))
-    return TargetsForm(**kwargs)
+    form_class = targets_form(
+        FlaskForm, ((d.id, d.name, current.get(d.id)) for d in districts),
+        parse=_whole, minimum=0, maximum=MAX_WALK_TARGET,
+        message=_l("A whole number from 0 to 1000, or empty."),
+    )
+    return form_class(**kwargs)

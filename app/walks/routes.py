@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.errors import DomainError
 from app.extensions import db
 from app.findings.operations.photos import photo_keys
+from app.forms import posted_targets
 from app.htmx import wants_fragment
 from app.labels import options
 from app.media import photos as photo_service
@@ -27,8 +28,7 @@ from app.walks.forms import (
     CompleteWalkForm,
     FollowUpForm,
     WalkForm,
-    target_field_name,
-    targets_form,
+    walk_targets_form,
 )
 from app.walks.queries import visible_findings, walk_or_404, walk_page
 
@@ -197,10 +197,10 @@ def targets():
     require("admin")
     year = _target_year()
     districts = districts_by_name()
-    form = targets_form(districts, queries.walk_targets(year))
+    form = walk_targets_form(districts, queries.walk_targets(year))
     if form.validate_on_submit():
-        walk_service.save_walk_targets(db.session, year=year, targets={
-            d.id: form[target_field_name(d.id)].data for d in districts})
+        walk_service.save_walk_targets(
+            db.session, year=year, targets=posted_targets(form, [d.id for d in districts]))
         db.session.commit()
         flash(_("The walk targets for %(year)d are saved.", year=year), "success")
         return redirect(url_for("walks.targets", year=year), code=303)
