@@ -100,7 +100,7 @@ def my_walks(user: User) -> dict:
 def walk_list(user: User, *, district_id: int | None, status: str | None):
     """/walks: one page of all walks, newest first, filtered; and the visible findings per
     walk on it."""
-    query = select(Walk).order_by(Walk.planned_start.desc())
+    query = select(Walk).options(selectinload(Walk.leader)).order_by(Walk.planned_start.desc())
     if district_id:
         query = query.where(Walk.district_id == district_id)
     if status in set(WalkStatus):
