@@ -9,8 +9,11 @@ tests/browser/test_transfer.py). tests/test_js_bundles.py fails when a bundle is
 this script makes from the modules.
 
 The modules keep to what this needs: `import { a, b } from "./x.js";` lines, `export function`
-or `export var` (never reassigned by another module), no import cycles. Each module becomes a
-function scope in the bundle, run once, in import order.
+or `export var` (an object or a value never reassigned once the module has run: the bundle
+copies it, where an ES module would share a live binding), no import cycles. Each module
+becomes a function scope in the bundle, run once, in import order. Any other import or export
+line, or a name imported that its module does not export, stops the script: the bundle would
+otherwise be a syntax error in every browser, or a silent `undefined`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 JS = Path(__file__).resolve().parents[1] / "static" / "js"
 IMPORT = re.compile(r'^import \{ ([\w, ]+) \} from "\./([\w-]+)\.js";\n', re.M)
 EXPORT = re.compile(r"^export (function|var) (\w+)", re.M)
+LEFTOVER = re.compile(r"^[ \t]*(import|export)\b.*", re.M)  # what the two above did not take
 
 # bundle → (entry module, global name for the entry's exports or None)
 BUNDLES = {
@@ -66,12 +70,20 @@ def bundle(entry: str, expose: str | None) -> str:
     for module in _order(path):
         source = module.read_text()
         names = [name for _, name in EXPORT.findall(source)]
-        parts.append(f"// --- {module.parent.name}/{module.name}")
+        where = f"{module.parent.name}/{module.name}"
+        body = EXPORT.sub(r"\1 \2", IMPORT.sub("", source)).strip("\n")
+        left = LEFTOVER.search(body)
+        if left:
+            raise ValueError(f"{where}: cannot bundle {left.group(0)!r}")
+        parts.append(f"// --- {where}")
         parts.append(f"var {_scope(module.stem)} = (function () {{")
         for imported, dep in IMPORT.findall(source):
+            exported = {n for _, n in EXPORT.findall((module.parent / f"{dep}.js").read_text())}
             for name in imported.split(", "):
+                if name not in exported:
+                    raise ValueError(f"{where}: {dep}.js exports no {name}")
                 parts.append(f"var {name} = {_scope(dep)}.{name};")
-        parts.append(EXPORT.sub(r"\1 \2", IMPORT.sub("", source)).strip("\n"))
+        parts.append(body)
         parts.append("return { " + ", ".join(f"{n}: {n}" for n in names) + " };")
         parts.append("})();")
     if expose:
@@ -81,10 +93,12 @@ def bundle(entry: str, expose: str | None) -> str:
 
 
 def main() -> int:
-    for target, (entry, expose) in BUNDLES.items():
+    # All built before any is written: a module that cannot be bundled leaves none changed.
+    built = {target: bundle(entry, expose) for target, (entry, expose) in BUNDLES.items()}
+    for target, text in built.items():
         out = JS / target
         out.parent.mkdir(exist_ok=True)
-        out.write_text(bundle(entry, expose))
+        out.write_text(text)
         print(f"{out.relative_to(JS.parent.parent)}: {out.stat().st_size:,} B")
     return 0
 
