@@ -359,6 +359,17 @@ function sentSummary(item) {
     photos: item.photos.length, findingId: item.findingId };
 }
 
+// All of it is on the server: it leaves the outbox, listed with the last ones sent (here and
+// in the other tabs).
+function leaveSent(item) {
+  var summary = sentSummary(item);
+  state.recentlySent.unshift(summary);
+  return removeItem(item.uuid).then(function () {
+    emit("sent", summary);
+    if (channel) channel.postMessage({ type: "sent", item: summary });
+  });
+}
+
 // After each answer: more to send (it stays in the outbox), everything there (it leaves as
 // sent), or all there but a refused photo (it stays, for the walker to replace or drop).
 function afterStep(item) {
@@ -372,13 +383,7 @@ function afterStep(item) {
     });
   }
   item.state = "sent";
-  var summary = sentSummary(item);
-  state.recentlySent.unshift(summary);
-  return removeItem(item.uuid).then(function () {
-    emit("sent", summary);
-    if (channel) channel.postMessage({ type: "sent", item: summary });
-    return "ok";
-  });
+  return leaveSent(item).then(function () { return "ok"; });
 }
 
 function sendFinding(item, token) {
@@ -461,7 +466,7 @@ function keepThumb(item, url) {
     });
   }).catch(function () { /* best effort: online the server's copy shows */ });
 }
-return { waits: waits, unsentPhotos: unsentPhotos, sentSummary: sentSummary, afterStep: afterStep, sendFinding: sendFinding, sendPhoto: sendPhoto };
+return { waits: waits, unsentPhotos: unsentPhotos, leaveSent: leaveSent, afterStep: afterStep, sendFinding: sendFinding, sendPhoto: sendPhoto };
 })();
 // --- outbox/send.js
 var __send = (function () {

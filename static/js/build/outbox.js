@@ -215,6 +215,7 @@ function readExif(file) {
   }).catch(function () { return null; });  // unreadable EXIF: the photo still goes
 }
 
+// Sent as taken when its EXIF could not be read here and it is within the server's limit.
 var KEEP_WHOLE_BYTES = 14 * 1024 * 1024;
 
 // withoutPosition: the photo's GPS position stays on the phone (redrawn, not sent along).
@@ -510,6 +511,17 @@ function sentSummary(item) {
     photos: item.photos.length, findingId: item.findingId };
 }
 
+// All of it is on the server: it leaves the outbox, listed with the last ones sent (here and
+// in the other tabs).
+function leaveSent(item) {
+  var summary = sentSummary(item);
+  state.recentlySent.unshift(summary);
+  return removeItem(item.uuid).then(function () {
+    emit("sent", summary);
+    if (channel) channel.postMessage({ type: "sent", item: summary });
+  });
+}
+
 // After each answer: more to send (it stays in the outbox), everything there (it leaves as
 // sent), or all there but a refused photo (it stays, for the walker to replace or drop).
 function afterStep(item) {
@@ -523,13 +535,7 @@ function afterStep(item) {
     });
   }
   item.state = "sent";
-  var summary = sentSummary(item);
-  state.recentlySent.unshift(summary);
-  return removeItem(item.uuid).then(function () {
-    emit("sent", summary);
-    if (channel) channel.postMessage({ type: "sent", item: summary });
-    return "ok";
-  });
+  return leaveSent(item).then(function () { return "ok"; });
 }
 
 function sendFinding(item, token) {
@@ -612,7 +618,7 @@ function keepThumb(item, url) {
     });
   }).catch(function () { /* best effort: online the server's copy shows */ });
 }
-return { waits: waits, unsentPhotos: unsentPhotos, sentSummary: sentSummary, afterStep: afterStep, sendFinding: sendFinding, sendPhoto: sendPhoto };
+return { waits: waits, unsentPhotos: unsentPhotos, leaveSent: leaveSent, afterStep: afterStep, sendFinding: sendFinding, sendPhoto: sendPhoto };
 })();
 // --- outbox/send.js
 var __send = (function () {
@@ -785,18 +791,14 @@ return { sendAll: sendAll };
 })();
 // --- outbox/queue.js
 var __queue = (function () {
-var channel = __events.channel;
-var emit = __events.emit;
 var isWindow = __events.isWindow;
-var state = __events.state;
 var makeThumb = __photos.makeThumb;
 var photoEntry = __photos.photoEntry;
 var sendAll = __send.sendAll;
-var sentSummary = __steps.sentSummary;
+var leaveSent = __steps.leaveSent;
 var allItems = __store.allItems;
 var getItem = __store.getItem;
 var putItem = __store.putItem;
-var removeItem = __store.removeItem;
 var uuid4 = __store.uuid4;
 var lastUser = __user.lastUser;
 var pageUser = __user.pageUser;
@@ -841,8 +843,6 @@ function queue(walkId, body, files, label, userId, options) {
   });
 }
 
-// Sent as taken when its EXIF could not be read here and it is within the server's limit.
-
 // A refused photo of a saved finding: leave it out, or put another in its place.
 function dropPhoto(uuid, photoUuid) {
   return getItem(uuid).then(function (item) {
@@ -874,12 +874,7 @@ function settle(item) {
     item.state = item.photos.some(function (p) { return p.state === "rejected"; }) ? "partial" : "waiting";
     return putItem(item).then(function () { return item.state === "waiting" ? sendAll(true) : null; });
   }
-  var summary = sentSummary(item);
-  state.recentlySent.unshift(summary);
-  return removeItem(item.uuid).then(function () {
-    emit("sent", summary);
-    if (channel) channel.postMessage({ type: "sent", item: summary });
-  });
+  return leaveSent(item);
 }
 
 function requestBackgroundSync() {
@@ -999,8 +994,6 @@ function rowBadge(item) {
   if (item.state === "sending") return { kind: "sending", text: t("stateSending", "Sending") };
   return { kind: "waiting", text: t("stateWaiting", "Waiting") };
 }
-
-// The walk page lists each finding once. One the server has already (its photos still
 return { loadMessages: loadMessages, t: t, stateLabel: stateLabel, refusedCount: refusedCount, refusedLabel: refusedLabel, el: el, download: download, currentUser: currentUser, rowBadge: rowBadge };
 })();
 // --- outbox/rows.js
@@ -1056,6 +1049,7 @@ function appendPhotoBars(li, item) {
   });
 }
 
+// The walk page lists each finding once. One the server has already (its photos still
 // going, or one refused) shows its state inside the server's row; one only on the phone
 // has a row of its own above the list, with the phone's thumbnail.
 var queueUrls = [];

@@ -100,6 +100,7 @@ export function readExif(file) {
   }).catch(function () { return null; });  // unreadable EXIF: the photo still goes
 }
 
+// Sent as taken when its EXIF could not be read here and it is within the server's limit.
 var KEEP_WHOLE_BYTES = 14 * 1024 * 1024;
 
 // withoutPosition: the photo's GPS position stays on the phone (redrawn, not sent along).

@@ -1,10 +1,10 @@
 // What the walker does with the outbox: save a finding on the phone, try again, leave out or
 // replace a refused photo, save everything as a file.
-import { channel, emit, isWindow, state } from "./events.js";
+import { isWindow } from "./events.js";
 import { makeThumb, photoEntry } from "./photos.js";
 import { sendAll } from "./send.js";
-import { sentSummary } from "./steps.js";
-import { allItems, getItem, putItem, removeItem, uuid4 } from "./store.js";
+import { leaveSent } from "./steps.js";
+import { allItems, getItem, putItem, uuid4 } from "./store.js";
 import { lastUser, pageUser } from "./user.js";
 
 // userId: who captured it (the page's user; a page without one: the last user the server
@@ -45,8 +45,6 @@ export function queue(walkId, body, files, label, userId, options) {
   });
 }
 
-// Sent as taken when its EXIF could not be read here and it is within the server's limit.
-
 // A refused photo of a saved finding: leave it out, or put another in its place.
 export function dropPhoto(uuid, photoUuid) {
   return getItem(uuid).then(function (item) {
@@ -78,12 +76,7 @@ function settle(item) {
     item.state = item.photos.some(function (p) { return p.state === "rejected"; }) ? "partial" : "waiting";
     return putItem(item).then(function () { return item.state === "waiting" ? sendAll(true) : null; });
   }
-  var summary = sentSummary(item);
-  state.recentlySent.unshift(summary);
-  return removeItem(item.uuid).then(function () {
-    emit("sent", summary);
-    if (channel) channel.postMessage({ type: "sent", item: summary });
-  });
+  return leaveSent(item);
 }
 
 function requestBackgroundSync() {

@@ -45,6 +45,7 @@ export function appendPhotoBars(li, item) {
   });
 }
 
+// The walk page lists each finding once. One the server has already (its photos still
 // going, or one refused) shows its state inside the server's row; one only on the phone
 // has a row of its own above the list, with the phone's thumbnail.
 var queueUrls = [];

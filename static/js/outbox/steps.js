@@ -22,9 +22,20 @@ export function unsentPhotos(item) {
   return item.photos.filter(function (p) { return !p.sent && p.state !== "rejected"; });
 }
 
-export function sentSummary(item) {
+function sentSummary(item) {
   return { uuid: item.uuid, walkId: item.walkId, label: item.label, url: item.url,
     photos: item.photos.length, findingId: item.findingId };
+}
+
+// All of it is on the server: it leaves the outbox, listed with the last ones sent (here and
+// in the other tabs).
+export function leaveSent(item) {
+  var summary = sentSummary(item);
+  state.recentlySent.unshift(summary);
+  return removeItem(item.uuid).then(function () {
+    emit("sent", summary);
+    if (channel) channel.postMessage({ type: "sent", item: summary });
+  });
 }
 
 // After each answer: more to send (it stays in the outbox), everything there (it leaves as
@@ -40,13 +51,7 @@ export function afterStep(item) {
     });
   }
   item.state = "sent";
-  var summary = sentSummary(item);
-  state.recentlySent.unshift(summary);
-  return removeItem(item.uuid).then(function () {
-    emit("sent", summary);
-    if (channel) channel.postMessage({ type: "sent", item: summary });
-    return "ok";
-  });
+  return leaveSent(item).then(function () { return "ok"; });
 }
 
 export function sendFinding(item, token) {

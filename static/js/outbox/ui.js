@@ -56,5 +56,3 @@ export function rowBadge(item) {
   if (item.state === "sending") return { kind: "sending", text: t("stateSending", "Sending") };
   return { kind: "waiting", text: t("stateWaiting", "Waiting") };
 }
-
-// The walk page lists each finding once. One the server has already (its photos still
