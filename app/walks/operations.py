@@ -33,33 +33,22 @@ from app.storage import Storage
 def plan_walk(
     session: Session,
     *,
-    district_id: int,
-    title: str,
-    planned_start: datetime,
-    light_condition: LightCondition,
-    leader_id: int | None,
     route: str = "",
     notes: str = "",
-    participants: list[tuple[str, ParticipantRole]] = (),
     created_by: User | None = None,
+    **plan,
 ) -> Walk:
+    """A new planned walk: `plan` as `update_walk` takes it; the route and notes stripped."""
+    _checked_title(plan["title"])
+    walk = Walk(created_by=created_by, status=WalkStatus.PLANNED)
+    session.add(walk)
+    return update_walk(session, walk, route=route.strip(), notes=notes.strip(), **plan)
+
+
+def _checked_title(title: str) -> str:
     if not title.strip():
         raise DomainError(_l("Give the walk a title."), field="title")
-    walk = Walk(
-        district_id=district_id,
-        title=title.strip(),
-        planned_start=planned_start,
-        light_condition=light_condition,
-        leader_id=leader_id or None,
-        route=route.strip(),
-        notes=notes.strip(),
-        created_by=created_by,
-        status=WalkStatus.PLANNED,
-    )
-    session.add(walk)
-    set_participants(walk, participants, session=session)
-    session.flush()
-    return walk
+    return title.strip()
 
 
 def update_walk(
@@ -75,11 +64,9 @@ def update_walk(
     notes: str = "",
     participants: list[tuple[str, ParticipantRole]] = (),
 ) -> Walk:
-    """The planning form saved again: the same rules as `plan_walk`."""
-    if not title.strip():
-        raise DomainError(_l("Give the walk a title."), field="title")
+    """The planning form saved (again)."""
+    walk.title = _checked_title(title)
     walk.district_id = district_id
-    walk.title = title.strip()
     walk.planned_start = planned_start
     walk.light_condition = light_condition
     walk.leader_id = leader_id or None
