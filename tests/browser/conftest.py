@@ -102,6 +102,14 @@ def phone(chromium, live_server):
         context.close()
 
 
+def shot(page, name: str, full_page: bool = False) -> None:
+    """TRYGG_SCREENSHOTS=dir keeps what a test saw there as name.png, to look at; without it,
+    nothing is written."""
+    folder = os.environ.get("TRYGG_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
+
+
 def log_in(page, app, user_id: int) -> None:
     with app.app_context():
         email = db.session.get(User, user_id).email

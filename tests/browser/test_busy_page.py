@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from app import sqlite_tuning
 from app.extensions import db
 from app.models import Finding
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, shot
 from tests.test_sqlite_busy import write_lock_held
 
 TEXT = "Mörk passage under bron, lampan trasig sedan i somras"
@@ -44,9 +42,7 @@ def test_the_busy_page_keeps_the_text_and_sends_it_again(phone, app, make, axe,
     kept = page.locator("main textarea")
     assert kept.input_value() == TEXT
     assert page.locator("label[for=kept-1]").inner_text() == "Din text"
-    if os.environ.get("TRYGG_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["TRYGG_SCREENSHOTS"], "busy.png"),
-                        full_page=True)
+    shot(page, "busy")
     assert axe(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 

@@ -10,14 +10,13 @@ branch adds a page.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User, Walk, WalkStatus
+from tests.browser.conftest import shot
 from tests.browser.test_phone_manager import PHONE_PAGES, _log_in, _seed
 
 WIDTH = 390
@@ -150,8 +149,6 @@ def test_no_box_scrolls_sideways_and_every_target_is_44_px_on_a_phone(app, phone
     walker_walk = _walker_walk(app)
     pages = {}
     problems: list[str] = []
-    # PHONE_SCREENSHOTS=dir keeps a full-page screenshot of each page there, to look at.
-    shots = os.environ.get("PHONE_SCREENSHOTS")
     for number, (role, path) in enumerate(LAYOUT_PAGES):
         url = path(seeded) if callable(path) else path
         url = url.replace("walker-walk", f"/walks/{walker_walk}", 1)
@@ -168,7 +165,6 @@ def test_no_box_scrolls_sideways_and_every_target_is_44_px_on_a_phone(app, phone
         problems += _problems_on(page, f"{role} {url}")
         if number >= len(PHONE_PAGES):  # test_phone_manager runs axe on its own pages
             problems += [f"{role} {url}: {v}" for v in axe(page)]
-        if shots:
-            name = f"{role}{url}".replace("/", "_").replace("?", "_").replace("&", "_")
-            page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=True)
+        shot(page, f"{role}{url}".replace("/", "_").replace("?", "_").replace("&", "_"),
+             full_page=True)
     assert not problems, "\n".join(problems)

@@ -7,7 +7,7 @@ from PIL import Image
 from app.extensions import db
 from app.models import FindingEvent, Photo
 from app.storage import get_storage
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, shot
 from tests.privacy.test_privacy_redact import stored_photo
 
 RECTS = [((0.10, 0.10), (0.40, 0.35)), ((0.55, 0.50), (0.90, 0.85))]
@@ -53,12 +53,12 @@ def test_manager_masks_two_rectangles_with_a_finger(app, make, phone):
                    (box["x"] + x2 * box["width"], box["y"] + y2 * box["height"]))
     assert page.locator(f"#photo-{photo_id} .redact-rect").count() == 2
     assert "Rektanglar: 2" in page.locator(f"#photo-{photo_id} .redact-count").inner_text()
-    page.screenshot(path="/tmp/i13/redact-drawn.png", full_page=False)
+    shot(page, "redact-drawn")
 
     page.locator(f"#photo-{photo_id} .redact-form button[type=submit]").click()
     page.wait_for_selector(".flash-success")
     assert "Fotot är maskerat" in page.locator(".flash-success").inner_text()
-    page.screenshot(path="/tmp/i13/redact-saved.png", full_page=True)
+    shot(page, "redact-saved", full_page=True)
 
     served = page.request.get(f"/photos/{photo_id}/full.jpg")
     assert served.status == 200
@@ -141,5 +141,5 @@ def test_after_masking_on_a_phone_the_message_and_the_photo_line_are_in_view(app
     assert status.bounding_box()["y"] >= 0
     assert page.locator(".flashes").count() == 0, "not repeated at the top"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path="/tmp/i21/redact-saved-in-view.png", full_page=False)
+    shot(page, "redact-saved-in-view")
     assert axe(page) == []

@@ -4,13 +4,9 @@ then imports; at 390 px, without sideways scrolling or serious accessibility vio
 
 from __future__ import annotations
 
-import os
-
 from app.extensions import db
 from app.models import District, SurveyResult
-from tests.browser.conftest import log_in
-
-SHOTS = os.environ.get("TRYGG_SCREENSHOTS")  # a folder: save what the test saw
+from tests.browser.conftest import log_in, shot
 
 
 def _no_sideways_scroll(page) -> None:
@@ -64,13 +60,11 @@ def test_preview_then_import_survey_results_on_a_phone(phone, app, make, axe):
     assert not page.is_visible(f"#plan-{alby}-2018")  # unchanged: folded away
     _no_sideways_scroll(page)
     assert axe(page) == []
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/survey-preview.png", full_page=True)
+    shot(page, "survey-preview", full_page=True)
     assert _results(app) == [(2018, 640, 65.0, 52.0, 55.6), (2019, 650, 66.0, 57.7, 56.9)]
 
     page.get_by_role("button", name="Importera ändringarna").click()
     page.wait_for_selector("text=Importerat. Nya resultat: 1, ändrade: 1, tömda värden: 1.")
     assert _results(app) == [(2018, 640, 65.0, 52.0, 55.6), (2019, 1204, 66.2, None, 56.9),
                              (2020, 610, 67.1, 58.3, None)]
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/survey-imported.png", full_page=False)
+    shot(page, "survey-imported")

@@ -5,7 +5,7 @@ is kept, nothing scrolls sideways, axe-core finds nothing serious."""
 from datetime import UTC, datetime, timedelta
 
 from app.models import FindingStatus, Severity
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, shot
 
 WIDTH, TAP = 390, 44
 
@@ -31,7 +31,7 @@ def test_verify_inbox_on_a_phone(app, make, phone, axe):
     assert "för 2 minuter sedan" in cards.first.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     assert axe(page) == []
-    page.screenshot(path="/tmp/i21/verify-inbox-top.png", full_page=False)
+    shot(page, "verify-inbox-top")
 
     for control in (page.locator("#inbox-sort-select"),
                     page.locator("#inbox-sort button[type=submit]")):
@@ -43,7 +43,7 @@ def test_verify_inbox_on_a_phone(app, make, phone, axe):
     box = next_link.bounding_box()
     assert box["height"] >= TAP and box["width"] >= TAP
     assert "Sida 1 av 3" in page.locator("nav.pagination").inner_text()
-    page.screenshot(path="/tmp/i21/verify-inbox-pages.png", full_page=False)
+    shot(page, "verify-inbox-pages")
 
     # The most severe first, chosen with the form; then page 2 keeps it.
     page.select_option("#inbox-sort-select", "severity")
@@ -57,4 +57,4 @@ def test_verify_inbox_on_a_phone(app, make, phone, axe):
     assert cards.count() == 10
     previous = page.locator("nav.pagination a", has_text="Föregående")
     assert previous.bounding_box()["height"] >= TAP
-    page.screenshot(path="/tmp/i21/verify-inbox-page2.png", full_page=True)
+    shot(page, "verify-inbox-page2", full_page=True)
