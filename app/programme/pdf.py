@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.i18n import locale_code
 from app.programme.labels import QUESTIONS, amount, points, verdict
-from app.reports.protocol import ProtocolPDF, setup_fonts
+from app.reports.protocol import a4_document
 from app.template_helpers import number
 
 
@@ -33,15 +33,7 @@ class _Document:
     """An A4 page set like the walk protocol, and the three things the analysis writes."""
 
     def __init__(self, title: str, compress: bool):
-        pdf = self.pdf = ProtocolPDF(format="A4")
-        pdf.set_compression(compress)
-        pdf.set_auto_page_break(True, margin=16)
-        pdf.set_margins(14, 14, 14)
-        setup_fonts(pdf)
-        pdf.set_title(title)
-        pdf.set_creator("Trygg")
-        pdf.footer_text = title
-        pdf.add_page()
+        self.pdf = a4_document(title, title, compress=compress, margin=14)
 
     def text(self, value, size=10, style="", height=5.5):
         pdf = self.pdf

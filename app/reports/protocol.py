@@ -104,14 +104,21 @@ def render_protocol(walk: Walk, *, public: bool, storage: Storage,
 
 def _document(walk: Walk, title: str, compress: bool) -> ProtocolPDF:
     """An A4 document with its fonts, title and footer, on its first page."""
+    footer = f"{title} · {walk.district.name} · {local_date(walk.planned_start)}"
+    return a4_document(title, footer, compress=compress, margin=16)
+
+
+def a4_document(title: str, footer: str, *, compress: bool, margin: float) -> ProtocolPDF:
+    """An A4 document set like the walk protocol (fonts, title, `footer` with the page
+    number), on its first page."""
     pdf = ProtocolPDF(format="A4")
     pdf.set_compression(compress)
     pdf.set_auto_page_break(True, margin=16)
-    pdf.set_margins(16, 16, 16)
+    pdf.set_margins(margin, margin, margin)
     setup_fonts(pdf)
     pdf.set_title(title)
     pdf.set_creator("Trygg")
-    pdf.footer_text = f"{title} · {walk.district.name} · {local_date(walk.planned_start)}"
+    pdf.footer_text = footer
     pdf.add_page()
     return pdf
 
