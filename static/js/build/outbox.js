@@ -1189,8 +1189,7 @@ function initPanel() {
     var item = button.closest("[data-uuid]");
     if (!item) return;
     var uuid = item.dataset.uuid;
-    if (action === "retry") retry(uuid);
-    else if (action === "export") exportItems([uuid]).then(function (blob) { download(blob, "trygg-" + uuid.slice(0, 8) + ".json"); });
+    if (action === "export") exportItems([uuid]).then(function (blob) { download(blob, "trygg-" + uuid.slice(0, 8) + ".json"); });
     else if (action === "delete" && confirm(t("confirmDelete", "Delete this finding from the phone? It has not reached the server."))) removeItem(uuid);
   });
 }
@@ -1244,11 +1243,11 @@ function renderPanel(items) {
 }
 
 
-// Drop, replace or retry a refused photo, retry a failed finding: from the panel or the list.
+// Drop, replace or retry a refused photo, retry a finding: from the panel or the list.
 function photoAction(event) {
   var target = event.target;
   var holder = target.closest && target.closest("[data-uuid]");
-  if (!holder || (panel && panel.contains(target) && target.dataset.action === "retry")) return;
+  if (!holder) return;
   var action = target.dataset.action;
   if (event.type === "click" && action === "drop-photo") {
     dropPhoto(holder.dataset.uuid, target.dataset.photo);
