@@ -385,7 +385,6 @@ var alertBox = __checks.alertBox;
 var clearErrors = __checks.clearErrors;
 var focusServerError = __checks.focusServerError;
 var followKeyboard = __checks.followKeyboard;
-var showError = __checks.showError;
 var toast = __checks.toast;
 var validate = __checks.validate;
 var whereLine = __checks.whereLine;
@@ -537,8 +536,7 @@ window.TryggCapture = {
   files: function (form) { return filesOf(form).slice(); },
   clear: clear,
   validate: validate,
-  toast: toast,
-  showError: showError
+  toast: toast
 };
 
 document.addEventListener("DOMContentLoaded", function () { placeBadge(); enhanceAll(document); walkerOnMap(); });

@@ -2,7 +2,7 @@
 // eye is and the one-line "where" (checks.js), the photo's own position (position.js), and a
 // silent duplicate check offline. The outbox (static/js/outbox/) saves; these modules only keep
 // what the walker chose and show it. The capture pages load it bundled (static/js/build/capture.js).
-import { alertBox, clearErrors, focusServerError, followKeyboard, showError, toast, validate, whereLine } from "./checks.js";
+import { alertBox, clearErrors, focusServerError, followKeyboard, toast, validate, whereLine } from "./checks.js";
 import { checkPhotoPositions, forgetPhotoPosition } from "./position.js";
 import { filesOf, renderTray, updateSaveLabel } from "./tray.js";
 
@@ -144,8 +144,7 @@ window.TryggCapture = {
   files: function (form) { return filesOf(form).slice(); },
   clear: clear,
   validate: validate,
-  toast: toast,
-  showError: showError
+  toast: toast
 };
 
 document.addEventListener("DOMContentLoaded", function () { placeBadge(); enhanceAll(document); walkerOnMap(); });
