@@ -121,11 +121,16 @@ def _date(value) -> date | None:
         return None
 
 
+def year_from_args(args: Mapping, today: date | None = None) -> int:
+    """The year (2000-2100) a query string or form asks for; this year otherwise."""
+    return _int(args.get("year"), 2000, 2100) or (today or local_today()).year
+
+
 def period_from_args(args: Mapping, today: date | None = None) -> Period:
     """The period a query string asks for; this year when it asks for nothing sensible."""
     today = today or local_today()
     kind = args.get("period") or "year"
-    year = _int(args.get("year"), 2000, 2100) or today.year
+    year = year_from_args(args, today)
     if kind == "quarter":
         quarter = _int(args.get("quarter"), 1, 4) or (today.month - 1) // 3 + 1
         start = date(year, 3 * quarter - 2, 1)

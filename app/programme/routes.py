@@ -13,6 +13,7 @@ from app.forms import FlaskForm, posted_targets
 from app.i18n import locale_code
 from app.labels import options
 from app.models import District, Measure, MeasureType
+from app.periods import year_from_args
 from app.places.buildings import ImportFailed
 from app.places.queries import districts_by_name
 from app.policy import can, get_or_404, require
@@ -27,14 +28,6 @@ from app.programme.forms import (
 )
 from app.programme.pdf import render_analysis
 from app.timeutil import local_today
-
-
-def _year(default: int | None = None) -> int:
-    year = request.values.get("year", type=int)
-    if year is None or not ops.MIN_YEAR <= year <= ops.MAX_YEAR:
-        return default or local_today().year
-    return year
-
 
 # --- measures --------------------------------------------------------------------------------
 
@@ -177,7 +170,7 @@ def plan():
         return render_template("programme/plan.html", districts=[], district=None), 200
     district_id = request.values.get("district", type=int)
     district = get_or_404(District, district_id) if district_id else districts[0]
-    year = _year(local_today().year)
+    year = year_from_args(request.values)
     types = queries.measure_types(db.session)
     form = _plan_form(district, year, types)
     if form.validate_on_submit():
@@ -209,7 +202,7 @@ def plan():
 @bp.get("/programme")
 def compare():
     require("view_programme")
-    year = _year()
+    year = year_from_args(request.values)
     return render_template(
         "programme/compare.html", data=queries.comparison(db.session, year),
         questions=labels.QUESTIONS, years=list(range(local_today().year, 2014, -1)),
@@ -219,7 +212,7 @@ def compare():
 def _analysis(district_id: int) -> dict:
     require("view_programme")
     district = get_or_404(District, district_id)
-    return queries.district_analysis(db.session, district, _year())
+    return queries.district_analysis(db.session, district, year_from_args(request.values))
 
 
 @bp.get("/programme/districts/<int:district_id>")

@@ -16,6 +16,7 @@ from app.labels import options
 from app.media import photos as photo_service
 from app.models import FollowUpItem, Walk, WalkStatus
 from app.navigation import home_for
+from app.periods import year_from_args
 from app.places.queries import district_choices, districts_by_name
 from app.policy import can, require, visible_findings_clause
 from app.reports.protocol import render_protocol
@@ -187,15 +188,10 @@ def complete(walk_id: int):
 # --- walk targets ----------------------------------------------------------------------------
 
 
-def _target_year() -> int:
-    year = request.values.get("year", type=int) or local_today().year
-    return year if 2000 <= year <= 2100 else local_today().year
-
-
 @bp.route("/admin/targets", methods=["GET", "POST"])
 def targets():
     require("admin")
-    year = _target_year()
+    year = year_from_args(request.values)
     districts = districts_by_name()
     form = walk_targets_form(districts, queries.walk_targets(year))
     if form.validate_on_submit():
