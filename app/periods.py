@@ -121,6 +121,11 @@ def _date(value) -> date | None:
         return None
 
 
+def year_period(year: int) -> Period:
+    """The calendar year as a Period."""
+    return Period("year", date(year, 1, 1), date(year + 1, 1, 1), year)
+
+
 def year_from_args(args: Mapping, today: date | None = None) -> int:
     """The year (2000-2100) a query string or form asks for; this year otherwise."""
     return _int(args.get("year"), 2000, 2100) or (today or local_today()).year
@@ -144,7 +149,7 @@ def period_from_args(args: Mapping, today: date | None = None) -> Period:
         first, last = _date(args.get("from")), _date(args.get("to"))
         if first and last and first <= last and (last - first).days <= 3660:
             return Period("range", first, last + timedelta(days=1), first.year)
-    return Period("year", date(year, 1, 1), date(year + 1, 1, 1), year)
+    return year_period(year)
 
 
 @dataclass

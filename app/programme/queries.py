@@ -25,7 +25,7 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.periods import Filters, Period, bucket
+from app.periods import Filters, Period, bucket, year_period
 from app.reports.districts import district_comparison
 from app.reports.finding_stats import finding_totals, findings_by_category, recurring
 from app.reports.time_to_fix import days_to_fix
@@ -40,10 +40,6 @@ QUESTIONS = (
     ("outdoors", SurveyResult.outdoor_safe_share),
 )
 Z_95 = 1.96  # two-sided, 5 % level
-
-
-def year_period(year: int) -> Period:
-    return Period("year", date(year, 1, 1), date(year + 1, 1, 1), year)
 
 
 def _year_case(column, years: list[int]):
