@@ -1,8 +1,9 @@
 // Trygg capture screen (issue 8): the photo tray (tray.js), the save bar, validation where the
-// eye is and the one-line "where" (checks.js), the photo's own position (position.js), and a
-// silent duplicate check offline. The outbox (static/js/outbox/) saves; these modules only keep
+// eye is and the one-line "where" (checks.js), the phone's position and the buildings near it
+// (location.js), the photo's own position (position.js), and a silent duplicate check offline. The outbox (static/js/outbox/) saves; these modules only keep
 // what the walker chose and show it. The capture pages load it bundled (static/js/build/capture.js).
 import { alertBox, clearErrors, focusServerError, followKeyboard, toast, validate, whereLine } from "./checks.js";
+import { initPlace } from "./location.js";
 import { checkPhotoPositions, forgetPhotoPosition } from "./position.js";
 import { filesOf, renderTray, updateSaveLabel } from "./tray.js";
 
@@ -73,6 +74,7 @@ function enhance(form) {
   followKeyboard(form);
   updateSaveLabel(form);
   focusServerError(form);
+  initPlace(form);
 }
 
 function enhanceAll(root) {

@@ -1,4 +1,5 @@
 // The photo's own GPS position, checked against the walk's district and the walker.
+import { metres } from "./location.js";
 import { filesOf } from "./tray.js";
 
 // --- the photo's own position: warn when it is far from the walk ---------------------------
@@ -10,15 +11,6 @@ import { filesOf } from "./tray.js";
 
 var FAR_M = 500;
 var exifOf = new WeakMap();  // File → promise of its position (or null)
-
-function metres(lat1, lon1, lat2, lon2) {
-  var rad = Math.PI / 180;
-  var dlat = (lat2 - lat1) * rad;
-  var dlon = (lon2 - lon1) * rad;
-  var a = Math.sin(dlat / 2) * Math.sin(dlat / 2) +
-    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dlon / 2) * Math.sin(dlon / 2);
-  return 6371008.8 * 2 * Math.atan2(Math.sqrt(a), Math.sqrt(1 - a));
-}
 
 function distanceText(m) {
   var lang = document.documentElement.lang || undefined;
