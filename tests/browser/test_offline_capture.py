@@ -490,6 +490,11 @@ def test_the_service_worker_sends_what_waits_with_no_page_open(phone, app, setup
     [worker] = context.service_workers
     page.close()
     context.set_offline(False)
+    # The worker hears the network is back a moment after the context does (navigator.onLine
+    # still false: sendAll would not even try); a real sync event comes once it is back.
+    deadline = time.monotonic() + 10
+    while not worker.evaluate("self.navigator.onLine") and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert worker.evaluate("self.TryggOutboxWorker.sendAll()") == "done"
     assert counts(app, walk) == (1, 1)
     with app.app_context():
