@@ -113,6 +113,11 @@ class FlaskForm(_FlaskForm):
                 return super().get_translations(form)
             return _WTFORMS_MESSAGES
 
+    def show_error(self, error, default: str) -> None:
+        """An operation's DomainError shown on the field it names, else on `default`."""
+        name = error.field if error.field in self else default
+        self[name].errors.append(str(error.message))
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for top in self:

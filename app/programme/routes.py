@@ -75,7 +75,7 @@ def measures():
             )
         except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field or "amount").errors.append(str(error.message))
+            form.show_error(error, "amount")
         else:
             db.session.commit()
             flash(_("The measure is recorded."), "success")
@@ -131,7 +131,7 @@ def measure_types():
                                  unit_sv=form.unit_sv.data, unit_en=form.unit_en.data)
         except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field or "name_sv").errors.append(str(error.message))
+            form.show_error(error, "name_sv")
         else:
             db.session.commit()
             flash(_("The measure type is added."), "success")
@@ -181,8 +181,7 @@ def plan():
             )
         except DomainError as error:
             db.session.rollback()
-            field = error.field if error.field in form else "survey_goal"
-            form[field].errors.append(str(error.message))
+            form.show_error(error, "survey_goal")
         else:
             db.session.commit()
             flash(_("The plan for %(district)s %(year)d is saved.",

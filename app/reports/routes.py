@@ -137,7 +137,7 @@ def admin_surveys():
                 outdoor_safe_share=form.outdoor_safe_share.data,
             )
         except DomainError as error:
-            getattr(form, error.field or "year").errors.append(str(error.message))
+            form.show_error(error, "year")
         else:
             db.session.commit()
             flash(_("The survey result is saved."), "success")

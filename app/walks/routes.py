@@ -100,7 +100,7 @@ def new():
                 created_by=current_user,
             )
         except DomainError as error:
-            getattr(form, error.field or "title").errors.append(str(error.message))
+            form.show_error(error, "title")
         else:
             db.session.commit()
             flash(_("The walk is planned."), "success")
@@ -134,7 +134,7 @@ def edit(walk_id: int):
                 district_id=form.district_id.data, leader_id=form.leader_id.data,
             )
         except DomainError as error:
-            getattr(form, error.field or "title").errors.append(str(error.message))
+            form.show_error(error, "title")
         else:
             db.session.commit()
             flash(_("The walk is saved."), "success")
