@@ -105,10 +105,11 @@ WALK_OPTIONS = 300
 def _walk_choices(district_id: int | None, walk_id: int | None) -> Choices:
     """The walks of the chosen district, newest first, kept per district; without a
     district only the walk a link filters on (a walk's findings are linked from its page)."""
-    def walks(query) -> Choices:
+    def walks(query=None) -> Choices:
+        rows = db.session.execute(query) if query is not None else ()
         return Choices.of([("", _l("All"))] + [
             (id_, f"{title} · {planned_start.date().isoformat()}")
-            for id_, title, planned_start in db.session.execute(query)])
+            for id_, title, planned_start in rows])
 
     query = select(Walk.id, Walk.title, Walk.planned_start)
     if district_id:
@@ -116,7 +117,7 @@ def _walk_choices(district_id: int | None, walk_id: int | None) -> Choices:
             db.session, "filters", ("filter-walks", locale_code(), district_id),
             lambda: walks(query.where(Walk.district_id == district_id)
                           .order_by(Walk.planned_start.desc()).limit(WALK_OPTIONS)))
-    return walks(query.where(Walk.id == (walk_id or 0)))
+    return walks(query.where(Walk.id == walk_id) if walk_id else None)
 
 
 def _kept_building(form: FindingFilterForm) -> str:
