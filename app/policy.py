@@ -56,11 +56,13 @@ def require(action: str, obj: Any = None) -> None:
         abort(404)
 
 
-def get_or_404(model: type, ident: int, action: str | None = None) -> Any:
+def get_or_404(model: type, ident: int, action: str | None = None, *,
+               options: tuple = ()) -> Any:
     """For views: the row `ident` of `model`, if it exists and (given an `action`) the current
-    user may do it to the row; else 404, as if absent."""
+    user may do it to the row; else 404, as if absent. `options`: loader options for what the
+    view shows of the row (read with it, not one statement each)."""
     # Past the 64-bit range the database drivers overflow: no such row either way.
-    row = db.session.get(model, ident) if ident <= MAX_ID else None
+    row = db.session.get(model, ident, options=options) if ident <= MAX_ID else None
     if row is None or (action is not None and not can(current_user, action, row)):
         abort(404)
     return row
