@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, bindparam, case, false, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 from werkzeug.datastructures import MultiDict
 
+from app.extensions import db
 from app.findings.forms import FindingFilterForm
 from app.models import (
     DONE_STATUSES,
@@ -31,7 +32,7 @@ from app.models import (
     Walk,
 )
 from app.search import buildings_named, contains, dialect_name, finding_text_match
-from app.timeutil import local_today
+from app.timeutil import local_day_bounds, local_today
 
 SEVERITY_ORDER = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
 STATUS_ORDER = {status: n for n, status in enumerate(FindingStatus)}
@@ -194,12 +195,8 @@ def apply_filters(query: Select, filters: FindingFilters, today: date | None = N
     `session` tells which database the query is for (text search differs); default
     Flask-SQLAlchemy's session.
     """
-    from app.timeutil import local_day_bounds
-
     today = today or local_today()
     if session is None:
-        from app.extensions import db
-
         session = db.session
     dialect = dialect_name(session)
     if filters.district_id:
