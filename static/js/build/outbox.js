@@ -989,10 +989,9 @@ function currentUser() {
 
 // The badge of a finding in the walk's list: what the walker needs to know about it.
 function rowBadge(item) {
-  if (item.state === "partial") return { kind: "failed", text: refusedLabel(refusedCount(item)) };
-  if (item.state === "failed") return { kind: "failed", text: t("stateFailed", "Failed") };
-  if (item.state === "sending") return { kind: "sending", text: t("stateSending", "Sending") };
-  return { kind: "waiting", text: t("stateWaiting", "Waiting") };
+  var kind = item.state === "partial" ? "failed" : item.state;
+  if (kind !== "failed" && kind !== "sending") kind = "waiting";
+  return { kind: kind, text: stateLabel(item) };
 }
 return { loadMessages: loadMessages, t: t, stateLabel: stateLabel, refusedCount: refusedCount, refusedLabel: refusedLabel, el: el, download: download, currentUser: currentUser, rowBadge: rowBadge };
 })();
