@@ -5,9 +5,9 @@
  * The outbox lives in IndexedDB: nothing here ever deletes it, activating a new version
  * included.
  *
- * Cached pages belong to one user: the outbox (static/js/outbox/user.js) records the user /api/v1/csrf names (cache
- * "trygg-user") and deletes the pages cache when that user changes; logging out deletes it
- * too. A worker that finds no recorded user (first install, or a version from before users
+ * Cached pages belong to one user: the outbox (static/js/outbox/user.js) records the user
+ * /api/v1/csrf names (cache "trygg-user") and deletes the pages cache when that user changes;
+ * logging out deletes it too. A worker that finds no recorded user (first install, or a version from before users
  * were recorded) cannot tell whose pages it holds, and deletes them when it activates.
  */
 "use strict";
