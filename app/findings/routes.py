@@ -320,8 +320,7 @@ def remediation_helpers():
 
 @bp.get("/findings")
 def findings():
-    if not can(current_user, "list_findings"):
-        abort(404)
+    require("list_findings")
     # Kept per state of the findings: a manager's reload costs a lookup ("5 minutes ago" in
     # its rows: a minute at most).
     return page_cache.page("findings", listing.findings_page, minutes=True)
@@ -330,8 +329,7 @@ def findings():
 
 @bp.get("/findings/map")
 def findings_map():
-    if not can(current_user, "list_findings"):
-        abort(404)
+    require("list_findings")
     if request.accept_mimetypes.best == "application/json":  # map.js, after a pan or zoom
         response = jsonify(points=page_cache.answer("findings", listing.map_answer))
         response.vary.add("Accept")
@@ -342,8 +340,7 @@ def findings_map():
 @bp.get("/findings/buildings")
 def building_suggestions():
     """The building filter's suggestions as one types (htmx fills its <datalist>)."""
-    if not can(current_user, "list_findings"):
-        abort(404)
+    require("list_findings")
     labels = listing.building_suggestions(request.args.get("building", "")[:200],
                                           request.args.get("district", type=int))
     return render_template("findings/_building_options.html", labels=labels)
@@ -563,8 +560,7 @@ def comment(finding_id: int):
 @bp.get("/findings/possible-duplicates")
 def possible_duplicates():
     """Open findings of the same category within 30 m (for the add-finding form)."""
-    if not can(current_user, "find_duplicates"):
-        abort(404)
+    require("find_duplicates")
     lat = request.args.get("lat", type=float, default=request.args.get("latitude", type=float))
     lon = request.args.get("lon", type=float,
                            default=request.args.get("longitude", type=float))
@@ -588,8 +584,7 @@ _VERIFY_SORT = "verify_sort"
 
 @bp.get("/inbox/verify")
 def inbox_verify():
-    if not can(current_user, "list_findings"):
-        abort(404)
+    require("list_findings")
     mine = f"{current_user.id}:"
     sort = request.args.get("sort")
     if sort in queries.VERIFY_SORTS:
@@ -610,8 +605,7 @@ def inbox_verify():
 
 @bp.get("/inbox/new")
 def inbox_new():
-    if not can(current_user, "list_findings"):
-        abort(404)
+    require("list_findings")
     return render_template("findings/inbox.html", kind="new",
                            items=queries.new_findings(db.session),
                            back=url_for("findings.inbox_new"),
@@ -624,8 +618,7 @@ def inbox_new():
 
 @bp.get("/tasks")
 def tasks():
-    if not can(current_user, "list_tasks"):
-        abort(404)
+    require("list_tasks")
     items = queries.my_tasks(db.session, current_user)
     return render_template("findings/tasks.html", tasks=items)
 
