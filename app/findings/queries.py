@@ -58,10 +58,14 @@ PAGE_LOADS = (
 )
 
 
-def walk_or_404(walk_id: int) -> Walk:
+def walk_or_404(walk_id: int, may: str | None = None) -> Walk:
     """The walk a finding is recorded on, if the current user may see it; else 404 (the same
-    rule as walks' own loader: the finding views stay below the walks package)."""
-    return get_or_404(Walk, walk_id, "view_walk")
+    rule as walks' own loader: the finding views stay below the walks package). With `may`,
+    a policy action: 403 unless the user may also do that to it (add_finding)."""
+    walk = get_or_404(Walk, walk_id, "view_walk")
+    if may is not None and not can(current_user, may, walk):
+        abort(403)
+    return walk
 
 
 def finding_photo_or_404(finding: Finding, photo_id: int) -> Photo:

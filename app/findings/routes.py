@@ -119,14 +119,10 @@ def too_large(error):
                                message=too_large_message()), 413
     finding = None
     if endpoint == "findings.edit":
-        finding = finding_or_404(args["finding_id"])
+        finding = finding_or_404(args["finding_id"], may="edit_finding")
         walk = finding.walk
-        allowed = can(current_user, "edit_finding", finding)
     else:
-        walk = walk_or_404(args["walk_id"])
-        allowed = can(current_user, "add_finding", walk)
-    if not allowed:
-        abort(403)
+        walk = walk_or_404(args["walk_id"], may="add_finding")
     form = FindingForm(formdata=fields)
     categories = _prepare(form, walk)
     if not form.uuid.data and finding is None:
@@ -183,9 +179,7 @@ def _service_error(form: FindingForm, error: DomainError) -> None:
 
 @bp.route("/walks/<int:walk_id>/findings/new", methods=["GET", "POST"])
 def new(walk_id: int):
-    walk = walk_or_404(walk_id)
-    if not can(current_user, "add_finding", walk):
-        abort(403)
+    walk = walk_or_404(walk_id, may="add_finding")
     form = FindingForm()
     categories = _prepare(form, walk)
     if request.method == "GET":
