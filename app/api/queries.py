@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import User, Walk, WalkStatus
@@ -10,8 +11,10 @@ from app.policy import capture_walks_clause
 
 
 def capture_walks(user: User, status: WalkStatus | None, limit: int = 50) -> list[Walk]:
-    """The walks the user may capture on, the ones in progress first, then the latest."""
-    query = select(Walk).where(capture_walks_clause(user))
+    """The walks the user may capture on, the ones in progress first, then the latest; with
+    their districts and participants, which each walk's answer reads (can_add_finding)."""
+    query = select(Walk).where(capture_walks_clause(user)).options(
+        joinedload(Walk.district), selectinload(Walk.participants))
     if status is not None:
         query = query.where(Walk.status == status)
     return list(db.session.scalars(query.order_by(
