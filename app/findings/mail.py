@@ -100,7 +100,6 @@ def queue_reminders(session: Session, *, config: Mapping, today=None) -> int:
     return count
 
 
-
 def send_reminders_job() -> None:
     """Job: queue today's digest of overdue findings, then send it."""
     queue_reminders(db.session, config=current_app.config)

@@ -308,7 +308,6 @@ def remediation_helpers():
     return {"is_overdue": lists.is_overdue}
 
 
-
 # --- list, map, bulk ---------------------------------------------------------------------
 
 
@@ -318,7 +317,6 @@ def findings():
     # Kept per state of the findings: a manager's reload costs a lookup ("5 minutes ago" in
     # its rows: a minute at most).
     return page_cache.page("findings", listing.findings_page, minutes=True)
-
 
 
 @bp.get("/findings/map")
@@ -338,7 +336,6 @@ def building_suggestions():
     labels = listing.building_suggestions(request.args.get("building", "")[:200],
                                           request.args.get("district", type=int))
     return render_template("findings/_building_options.html", labels=labels)
-
 
 
 def _safe_next(target: str | None, fallback: str) -> str:
