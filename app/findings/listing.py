@@ -147,7 +147,7 @@ def _filters_and_part(endpoint: str) -> tuple[lists.FindingFilters, FilterPart]:
     filters = filters_of(form)
     kept = filter_choices()
     selects = dict(kept.selects)
-    selects["walk"] = _walk_choices(_int(form.district.data), _int(form.walk.data))
+    selects["walk"] = _walk_choices(filters.district_id, filters.walk_id)
     for name, choices_ in selects.items():
         form[name].widget = WrittenSelect(choices_.html)
     active = active_filters(form, selects)
