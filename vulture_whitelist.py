@@ -57,3 +57,8 @@ _.trygg_reads, _.trygg_short_wait
 
 # What each process keeps of pages, in bytes (tests/test_page_cache.py checks the bound).
 _.kept_bytes
+
+# After the walk (app/afterwalk): read by its templates (the owner's answer) or stored for the
+# record (who answered, who moderated a pin, who finished the meeting).
+_.owner_reply, _.owner_replied_at, _.answered_at, _.answered_by_id, _.completed_by_id,
+_.moderated_at, _.moderated_by_id

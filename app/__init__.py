@@ -115,6 +115,7 @@ def configure_extensions(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.accounts.auth import bp as auth_bp
+    from app.afterwalk import bp as afterwalk_bp
     from app.api import bp as api_bp
     from app.exports import bp as exports_bp
     from app.findings import bp as findings_bp
@@ -128,6 +129,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(walks_bp)
+    app.register_blueprint(afterwalk_bp)
     app.register_blueprint(findings_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(privacy_bp)

@@ -22,16 +22,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import OutboxMail, User, utcnow
+from app.models import MailAttachment, OutboxMail, User, utcnow
 
 DEFAULT_LANGUAGE = "sv"
 
 
 def queue(session: Session, user: User | None, *, to_address: str, subject: str,
-          body: str) -> OutboxMail:
+          body: str, attachments: list[tuple[str, str, bytes]] = ()) -> OutboxMail:
+    """A mail in the outbox; `attachments` as (filename, content type, bytes), sent with it."""
     mail = OutboxMail(
         user_id=user.id if user else None, to_address=to_address, subject=subject[:250],
-        body=body,
+        body=body, attachments=[
+            MailAttachment(filename=name, content_type=content_type, data=data)
+            for name, content_type, data in attachments],
     )
     session.add(mail)
     session.flush()
@@ -70,6 +73,11 @@ def deliver_pending(session: Session, config: Mapping, *, limit: int = 200) -> t
             message["Subject"] = mail.subject
             message["Message-ID"] = make_msgid(domain="trygg")
             message.set_content(mail.body)
+            for attachment in mail.attachments:
+                maintype, _, subtype = attachment.content_type.partition("/")
+                message.add_attachment(attachment.data, maintype=maintype,
+                                       subtype=subtype or "octet-stream",
+                                       filename=attachment.filename)
             try:
                 smtp.send_message(message)
             except (OSError, smtplib.SMTPException) as error:

@@ -28,6 +28,7 @@ ADMIN_ITEMS: list[tuple[str, object, str]] = [
     ("findings.priorities", _l("Priorities"), "admin"),
     ("findings.outbox", _l("Outbox"), "read_outbox"),
     ("walks.targets", _l("Walk targets"), "admin"),
+    ("afterwalk.owners", _l("Owners"), "manage_owners"),
     ("reports.admin_surveys", _l("Safety survey"), "admin"),
     ("accounts.audit", _l("Audit log"), "view_audit_log"),
     ("programme.measure_types", _l("Measure types"), "manage_measure_types"),

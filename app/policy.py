@@ -427,3 +427,36 @@ def _delete_measure(user: User, measure: Any) -> bool:
         is_manager(user) and measure is not None and measure.recorded_by_id == user.id
     )
 
+
+
+# --- after the walk: owners, answers, the public protocol, residents' pins (app/afterwalk) ---
+
+
+@policy("manage_owners")
+def _manage_owners(user: User, _: Any) -> bool:
+    return user.role == Role.ADMIN
+
+
+@policy("after_walk")
+def _after_walk(user: User, walk: Walk) -> bool:
+    """The after-meeting: a manager gives each point of a completed walk its owner and answer."""
+    return is_manager(user) and walk.status == WalkStatus.COMPLETED
+
+
+@policy("publish_protocol")
+def _publish_protocol(user: User, walk: Walk) -> bool:
+    """Its leader or a manager opens (and closes) a completed walk's public protocol."""
+    return walk.status == WalkStatus.COMPLETED and (
+        is_manager(user) or (user.role == Role.WALKER and walk.leader_id == user.id))
+
+
+@policy("open_pins")
+def _open_pins(user: User, walk: Walk) -> bool:
+    """Before the walk its leader or a manager opens the residents' "pin a place" page."""
+    return walk.status != WalkStatus.COMPLETED and (
+        is_manager(user) or (user.role == Role.WALKER and walk.leader_id == user.id))
+
+
+@policy("moderate_pins")
+def _moderate_pins(user: User, walk: Walk) -> bool:
+    return is_manager(user)

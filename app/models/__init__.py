@@ -1,6 +1,17 @@
 """The domain model, one module per part, re-exported here."""
 
 from app.models.accounts import AccountToken, AppSetting, AuditEntry, UserSession
+from app.models.afterwalk import (
+    AfterMeeting,
+    FindingAnswer,
+    LinkKind,
+    Owner,
+    OwnerKind,
+    PinStatus,
+    PublicLink,
+    ResidentPin,
+    TimeOfDay,
+)
 from app.models.findings import (
     DONE_STATUSES,
     OPEN_STATUSES,
@@ -18,7 +29,7 @@ from app.models.findings import (
     UnsafeFor,
 )
 from app.models.jobs import ExportJob, ExportStatus
-from app.models.mail import OutboxMail
+from app.models.mail import MailAttachment, OutboxMail
 from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
 from app.models.rollups import (
@@ -45,6 +56,16 @@ from app.models.walks import (
 )
 
 __all__ = [
+    "AfterMeeting",
+    "FindingAnswer",
+    "LinkKind",
+    "MailAttachment",
+    "Owner",
+    "OwnerKind",
+    "PinStatus",
+    "PublicLink",
+    "ResidentPin",
+    "TimeOfDay",
     "AccountToken",
     "AppSetting",
     "AuditEntry",

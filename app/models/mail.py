@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UTCDateTime, utcnow
@@ -24,3 +24,20 @@ class OutboxMail(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(Text, default="")
+
+    attachments: Mapped[list[MailAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="MailAttachment.id")
+
+
+class MailAttachment(db.Model):
+    """A file sent with an outbox mail (a point's stored, face-blurred photo; a calendar
+    invitation), kept with the mail so that sending later sends exactly what was meant."""
+
+    __tablename__ = "mail_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mail_id: Mapped[int] = mapped_column(ForeignKey("outbox_mails.id", ondelete="CASCADE"),
+                                         index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))  # "image/jpeg", "text/calendar"
+    data: Mapped[bytes] = mapped_column(LargeBinary)

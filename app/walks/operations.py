@@ -125,12 +125,13 @@ def _advance(session: Session, walk: Walk, from_status: WalkStatus, to_status: W
 
 
 def plan_follow_up(session: Session, walk: Walk, *, planned_start: datetime,
-                   created_by: User | None) -> Walk:
-    """A planned walk in the same district with one checklist line per open finding."""
+                   created_by: User | None, exclude: set[int] = frozenset()) -> Walk:
+    """A planned walk in the same district with one checklist line per open finding (but
+    those in `exclude`: the after-meeting's points answered "no action")."""
     if walk.status != WalkStatus.COMPLETED:
         raise DomainError(_l("Only a completed walk can be followed up."))
     open_findings = sorted(
-        (f for f in walk.findings if f.status not in DONE_STATUSES),
+        (f for f in walk.findings if f.status not in DONE_STATUSES and f.id not in exclude),
         key=lambda f: (f.created_at, f.id),
     )
     if not open_findings:

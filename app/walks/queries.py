@@ -18,6 +18,8 @@ from app.models import (
     Category,
     Finding,
     FollowUpItem,
+    PinStatus,
+    ResidentPin,
     User,
     Walk,
     WalkStatus,
@@ -32,7 +34,7 @@ from app.policy import (
 )
 from app.timeutil import local_day_bounds, local_today
 
-BUILDING_COLOURS = {"building": "#546e7a", "open_elsewhere": "#b3261e"}
+BUILDING_COLOURS = {"building": "#546e7a", "open_elsewhere": "#b3261e", "pin": "#00838f"}
 
 
 def walk_or_404(walk_id: int, action: str | None = None) -> Walk:
@@ -195,6 +197,20 @@ def walk_map_points(walk: Walk, findings: list[Finding], user) -> list[dict]:
             "status": "open_elsewhere" if count else "building",
             "label": open_text if count else _("Building"),
             "title": building.label + (f" — {open_text}" if count else ""),
+        })
+    for pin in db.session.scalars(
+            select(ResidentPin).where(ResidentPin.walk_id == walk.id,
+                                      ResidentPin.status == PinStatus.APPROVED)
+            .options(selectinload(ResidentPin.building)).order_by(ResidentPin.id)):
+        place = pin.building if pin.latitude is None else pin
+        if place is None or place.latitude is None:
+            continue
+        points.append({  # a resident's place (app/afterwalk), approved: a route suggestion
+            "lat": place.latitude,
+            "lon": place.longitude,
+            "status": "pin",
+            "label": _("Residents' suggestion"),
+            "title": f"{label(pin.time_of_day)}: {pin.description[:120]}",
         })
     for finding in findings:
         if finding.latitude is None:

@@ -11,6 +11,8 @@ bp = Blueprint("auth", __name__)
 # Everything else needs a logged-in user.
 PUBLIC_ENDPOINTS = {
     "auth.login", "auth.login_code", "auth.set_language", "accounts.set_password", "static",
+    # A walk's public protocol and its residents' pin page: secret links, no account.
+    "afterwalk.public", "afterwalk.public_photo", "afterwalk.pin_page", "afterwalk.pin_thanks",
 }
 PUBLIC_PATHS = {
     "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline", "/api/v1/openapi.json",
