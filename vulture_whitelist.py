@@ -62,3 +62,6 @@ _.kept_bytes
 # record (who answered, who moderated a pin, who finished the meeting).
 _.owner_reply, _.owner_replied_at, _.answered_at, _.answered_by_id, _.completed_by_id,
 _.moderated_at, _.moderated_by_id
+
+# prometheus-client calls collect() on a registered collector (app/monitoring/metrics.py).
+_.collect

@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_face_detector(app)
     configure_url_converters(app)
     configure_extensions(app)
+    configure_monitoring(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_static(app)
@@ -110,6 +111,12 @@ def configure_extensions(app: Flask) -> None:
 
     sqlite_tuning.init_app(app)
     jobs.init_app(app)
+
+
+def configure_monitoring(app: Flask) -> None:
+    from app import monitoring
+
+    monitoring.init_app(app)  # before the blueprints: the request id is set first
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -5,7 +5,7 @@ A backup is a folder:
     manifest.json        what is in it, with a SHA-256 for every file
     database.sqlite3     SQLite: a consistent copy made with the online backup API
     database.dump        PostgreSQL: `pg_dump -Fc`
-    photos/…             the photo store (UPLOAD_FOLDER), same layout
+    photos/…             the photo store (UPLOAD_FOLDER, or the bucket), same layout
 
 The database is copied first, then only the photo files its rows name: a photo's file is
 written before its row is committed, so every photo row in the copy has its file on disk by
@@ -15,7 +15,12 @@ is still in its WAL.) PostgreSQL: the photo keys are read in the same snapshot p
 A restore likewise copies only the files the restored rows name (a backup made before this
 rule may hold others).
 
-No Flask in here: the CLI commands in app/cli.py pass the database URL and folders in.
+The photo store is the local folder or the S3 bucket (app/storage.py): a backup of an
+instance on a bucket holds its photos as files too, and a restore writes them into an
+empty bucket (or folder), whichever the restoring instance uses.
+
+No Flask in here: the CLI commands in app/cli.py pass the database URL, the store and the
+folder in.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from app.storage import LocalStorage
+from app.storage import LocalStorage, Storage
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -113,31 +118,30 @@ def pg_tool(name: str, server_version: str) -> str:
     return path
 
 
-def _copy_photos(upload_folder: Path, target: Path, keys: set[str]) -> dict[str, str]:
+def _store(store: Storage | str | os.PathLike) -> Storage:
+    """A folder given by its path is a LocalStorage."""
+    return LocalStorage(store) if isinstance(store, str | os.PathLike) else store
+
+
+def _copy_photos(store: Storage, target: Path, keys: set[str]) -> dict[str, str]:
     """The files of the photo store named by `keys` → their SHA-256 (a key without a file is
     left out: the caller reports it missing)."""
     files: dict[str, str] = {}
-    store = LocalStorage(upload_folder)
     for key in sorted(keys):
         try:
-            source = Path(store.path(key))
-        except ValueError:  # not a key the app writes: nothing to copy for it
-            continue
-        if not source.is_file():
+            data = store.read(key)
+        except (ValueError, FileNotFoundError):  # not a key the app writes, or gone
             continue
         destination = target / key
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, destination)
+        destination.write_bytes(data)
         files[key] = _sha256(destination)
     return files
 
 
-def _stored_files(upload_folder: Path) -> int:
+def _stored_files(store: Storage) -> int:
     """How many files the photo store holds (not half-written temporary ones)."""
-    if not upload_folder.is_dir():
-        return 0
-    return sum(1 for _folder, _dirs, names in os.walk(upload_folder)
-               for name in names if not name.startswith(".tmp-"))
+    return sum(1 for _key in store.stored_keys())
 
 
 def _sqlite_facts(path: Path) -> tuple[dict[str, int], list[str], str | None]:
@@ -163,8 +167,8 @@ def _facts(connection) -> tuple[dict[str, int], list[str], str | None]:
     return counts, keys, revision
 
 
-def backup(database_url: str, upload_folder: str | os.PathLike, destination: str | os.PathLike
-           ) -> Result:
+def backup(database_url: str, photo_store: Storage | str | os.PathLike,
+           destination: str | os.PathLike) -> Result:
     target = Path(destination)
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty: give a new folder for the backup.")
@@ -174,11 +178,12 @@ def backup(database_url: str, upload_folder: str | os.PathLike, destination: str
     snapshot = (_snapshot_sqlite if kind == "sqlite" else _snapshot_postgres)(database_url,
                                                                               target)
     keys = set(snapshot.keys)
-    photos = _copy_photos(Path(upload_folder), target / PHOTOS, keys)
+    store = _store(photo_store)
+    photos = _copy_photos(store, target / PHOTOS, keys)
     missing = sorted(k for k in keys if k not in photos)
     # Files no row of the snapshot names: written for photos committed after it (or left by a
     # failed write). Restored, they would be orphans.
-    left_out = max(0, _stored_files(Path(upload_folder)) - len(photos))
+    left_out = max(0, _stored_files(store) - len(photos))
     manifest = {
         "format": FORMAT,
         "created_at": started.isoformat(),
@@ -289,14 +294,15 @@ def _non_empty_tables(database_url: str) -> list[str]:
         engine.dispose()
 
 
-def restore(database_url: str, upload_folder: str | os.PathLike, source: str | os.PathLike
-            ) -> Restored:
+def restore(database_url: str, photo_store: Storage | str | os.PathLike,
+            source: str | os.PathLike) -> Restored:
     """Restore a backup into an empty instance: the database, then the photo files its rows
     name (any other file in the backup is skipped)."""
     source = Path(source)
     manifest = read_manifest(source)
     kind = _kind(database_url)
-    _check_restorable(source, manifest, kind, Path(upload_folder))
+    store = _store(photo_store)
+    _check_restorable(source, manifest, kind, store)
     database_file = source / manifest["database"]["file"]
     if kind == "sqlite":
         _restore_sqlite(database_url, database_file)
@@ -308,13 +314,11 @@ def restore(database_url: str, upload_folder: str | os.PathLike, source: str | o
         if relative not in keys:
             skipped.append(relative)
             continue
-        destination = Path(upload_folder) / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / PHOTOS / relative, destination)
+        store.save(relative, (source / PHOTOS / relative).read_bytes())
     return Restored(manifest, sorted(skipped))
 
 
-def _check_restorable(source: Path, manifest: dict, kind: str, uploads: Path) -> None:
+def _check_restorable(source: Path, manifest: dict, kind: str, store: Storage) -> None:
     """The backup is of this kind of database, undamaged, and the photo folder is empty."""
     if manifest["database"]["kind"] != kind:
         raise BackupError(
@@ -325,8 +329,9 @@ def _check_restorable(source: Path, manifest: dict, kind: str, uploads: Path) ->
     if bad:
         raise BackupError("Checksums do not match (damaged or changed backup): "
                           + ", ".join(bad[:10]) + (" …" if len(bad) > 10 else ""))
-    if uploads.is_dir() and any(p.is_file() for p in uploads.rglob("*")):
-        raise BackupError(f"The photo folder {uploads} is not empty: restore only into an "
+    if next(iter(store.stored_keys()), None) is not None:
+        where = store.root if isinstance(store, LocalStorage) else repr(store)
+        raise BackupError(f"The photo store {where} is not empty: restore only into an "
                           "empty instance.")
 
 

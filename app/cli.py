@@ -21,7 +21,7 @@ from app.places.buildings import ImportFailed, decode, import_buildings
 from app.privacy.operations import purge_expired as purge
 from app.reports import rollups
 from app.seeding import demo, scale
-from app.storage import delete_files
+from app.storage import delete_files, get_storage
 
 
 def init_app(app: Flask) -> None:
@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(seed_scale)
     app.cli.add_command(rollups_rebuild)
+    app.cli.add_command(storage_migrate)
 
 
 @click.command("seed-demo")
@@ -169,11 +170,10 @@ def _closed(finding) -> str:
 
 
 def _run_backup_step(step, folder: str):
-    """backup() or restore() between this instance (database, photos) and `folder`; a
-    BackupError becomes the command's error message."""
+    """backup() or restore() between this instance (database, photo folder or bucket) and
+    `folder`; a BackupError becomes the command's error message."""
     try:
-        return step(current_app.config["SQLALCHEMY_DATABASE_URI"],
-                    current_app.config["UPLOAD_FOLDER"], folder)
+        return step(current_app.config["SQLALCHEMY_DATABASE_URI"], get_storage(), folder)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
 
@@ -254,3 +254,35 @@ def seed_scale(findings: int, buildings: int, districts: int) -> None:
         click.echo(f"VACUUM: {time.monotonic() - started:.0f} s.")
     click.echo(f"Log in as {scale.SCALE_MANAGER} or {scale.SCALE_WALKER}, "
                f"password {scale.SCALE_PASSWORD}.")
+
+
+@click.command("storage-migrate")
+@with_appcontext
+@click.option("--to", "direction", type=click.Choice(["bucket", "local"]), required=True,
+              help="bucket: from UPLOAD_FOLDER to S3_BUCKET; local: back.")
+def storage_migrate(direction: str) -> None:
+    """Copy every photo file to the bucket (or back to the local folder), checking each
+    copy's SHA-256. Run it again after an interruption: what is there is skipped."""
+    from app.models import Photo
+    from app.storage import LocalStorage, s3_from_config
+    from app.storage_migration import migrate
+
+    if not current_app.config.get("S3_BUCKET"):
+        raise click.UsageError("Set S3_BUCKET (and S3_ENDPOINT_URL, S3_PREFIX, credentials): "
+                               "the bucket to copy to or from.")
+    local = LocalStorage(current_app.config["UPLOAD_FOLDER"])
+    bucket = s3_from_config(current_app.config)
+    source, target = (local, bucket) if direction == "bucket" else (bucket, local)
+    rows = db.session.execute(select(Photo.storage_key, Photo.thumb_key).order_by(Photo.id))
+    keys = [key for row in rows for key in row if key]
+    db.session.remove()  # no transaction held open during the copy
+    click.echo(f"{len(keys)} files from {source!r} to {target!r}")
+    result = migrate(source, target, keys, progress=lambda n: click.echo(f"  {n} …"))
+    click.echo(f"Copied {result.copied}, already there {result.already_there}, "
+               f"missing in the source {len(result.missing)}.")
+    for key in result.missing[:20]:
+        click.echo(f"  missing: {key}", err=True)
+    if result.damaged:
+        raise click.ClickException(
+            f"{len(result.damaged)} copies read back different (run again): "
+            + ", ".join(result.damaged[:10]))

@@ -21,6 +21,16 @@ class Config:
     MAX_PHOTO_PIXELS = int(os.environ.get("MAX_PHOTO_PIXELS", 40_000_000))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 100 * 1024 * 1024))
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # default: instance/uploads
+    # Photos in an S3-compatible bucket instead (several app hosts share it; docs/deploy.md).
+    # Credentials: S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY, else boto3's own chain (AWS_*
+    # variables, an instance role). S3_WRITE_ONCE=0 for a server without If-None-Match.
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
+    S3_REGION = os.environ.get("S3_REGION")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
+    S3_WRITE_ONCE = _bool("S3_WRITE_ONCE", True)
 
     # Privacy (docs/operations.md, "Personal data"). Faces are blurred before a photo is
     # stored unless FACE_BLUR=0; with it on, the app refuses to start without the face model.
@@ -104,6 +114,12 @@ class Config:
     EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", 24))
     # An export with no progress for this long is shown as failed (its worker has died).
     EXPORT_STALE_SECONDS = int(os.environ.get("EXPORT_STALE_SECONDS", 15 * 60))
+
+    # Operations (docs/deploy.md): LOG_FORMAT=json writes one JSON object per log line;
+    # /metrics answers only with "Authorization: Bearer $METRICS_TOKEN" (404 without it).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN")
 
     # Manager pages kept whole per state of the data (app/page_cache.py); 0 renders them on
     # every request (the kept parts of them stay).

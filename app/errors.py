@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from app.extensions import db
 from app.i18n import human_size
 from app.sqlite_tuning import is_busy
+from app.storage import StorageError
 
 
 class DomainError(Exception):
@@ -179,6 +180,19 @@ def database_busy(error: OperationalError):
     current_app.logger.warning("SQLite busy: %s %s answered 503", request.method,
                                request.path)
     g.trygg_reads = True  # the page's own reads must not wait for the lock again
+    return _try_again_later()
+
+
+def storage_unavailable(error: StorageError):
+    """The photo store (a bucket) could not be reached: the same 503 as a busy database.
+    Files are written before the row's commit, so nothing was saved."""
+    db.session.rollback()
+    current_app.logger.warning("Storage unavailable: %s %s answered 503 (%s)", request.method,
+                               request.path, error)
+    return _try_again_later()
+
+
+def _try_again_later():
     if wants_json():
         response = api_error(
             503, "busy", _("The server is busy. Nothing was saved; send it again."))
@@ -207,6 +221,7 @@ HANDLERS = [
     (OverflowError, out_of_range),
     (DataError, out_of_range),
     (OperationalError, database_busy),
+    (StorageError, storage_unavailable),
     (500, server_error),
 ]
 

@@ -255,3 +255,63 @@ def test_a_photo_written_after_the_database_copy_is_left_out_and_restore_adds_no
         with restored.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_backup_of_an_instance_on_a_bucket_restores_into_an_empty_bucket(
+        app, make, runner, tmp_path, scratch_url, s3_endpoint):
+    """Photos in an S3 bucket (issue 28) go into the backup as files and come back into
+    another, empty bucket; a bucket that is not empty is refused."""
+    from tests.conftest import S3_KEYS, new_bucket
+
+    source = new_bucket(s3_endpoint)
+    kept = app.extensions.get("trygg_storage")
+    app.extensions["trygg_storage"] = source
+    try:
+        walker = make.user("walker", email="gaende@example.org")
+        walk = make.walk(leader_id=walker)
+        with app.app_context():
+            finding = Finding(uuid=str(uuid.uuid4()), walk_id=walk, author_id=walker,
+                              category_id=make.category_id(), description="I hinken")
+            db.session.add(finding)
+            db.session.flush()
+            photo = save_photo(db.session, source, finding=finding, kind=PhotoKind.FINDING,
+                               processed=process_photo(_jpeg(3), max_bytes=10**7,
+                                                       max_pixels=10**7))
+            commit_or_discard(db.session, [photo.storage_key, photo.thumb_key])
+            photo_id, full_key, thumb_key = photo.id, photo.storage_key, photo.thumb_key
+            keys = {full_key, thumb_key}
+        result = runner.invoke(args=["backup", str(tmp_path / "backup")])
+        assert result.exit_code == 0, result.output
+    finally:
+        app.extensions.pop("trygg_storage")
+        if kept is not None:
+            app.extensions["trygg_storage"] = kept
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert set(manifest["photos"]) == keys
+    for key in keys:
+        assert manifest["photos"][key] == hashlib.sha256(source.read(key)).hexdigest()
+
+    target = new_bucket(s3_endpoint)
+    restored = _restored_app(tmp_path, scratch_url)
+    restored.config.update(S3_BUCKET=target.bucket, S3_PREFIX=target.prefix,
+                           S3_ENDPOINT_URL=s3_endpoint, **S3_KEYS)
+    try:
+        target.save("photos/999/leftover.jpg", b"x")
+        refused = restored.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
+        assert refused.exit_code != 0 and "not empty" in refused.output
+        target.delete("photos/999/leftover.jpg")
+        out = restored.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup")])
+        assert out.exit_code == 0, out.output
+        assert set(target.stored_keys()) == keys
+        client = restored.test_client()
+        assert client.post("/login", data={"email": "gaende@example.org",
+                                           "password": TEST_PASSWORD}).status_code == 303
+        for variant, key in (("full", full_key), ("thumb", thumb_key)):
+            served = client.get(f"/photos/{photo_id}/{variant}.jpg")
+            assert served.status_code == 200
+            assert served.get_data() == source.read(key)
+        assert not (tmp_path / "restored-uploads").exists()  # nothing on the host's disk
+    finally:
+        with restored.app_context():
+            db.session.remove()
+            db.engine.dispose()

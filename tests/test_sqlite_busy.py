@@ -113,9 +113,9 @@ def test_no_write_lock_is_held_while_a_photo_is_processed_and_stored(
         free["while decoding and blurring"] = lock_is_free(sqlite_file)
         return process(data)
 
-    def saving(self, key, data):
+    def saving(self, key, data, *args, **kwargs):
         free.setdefault("while writing the files", lock_is_free(sqlite_file))
-        return save(self, key, data)
+        return save(self, key, data, *args, **kwargs)
 
     monkeypatch.setattr(photo_service, "process_upload", processing)
     monkeypatch.setattr(LocalStorage, "save", saving)

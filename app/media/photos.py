@@ -483,9 +483,9 @@ def store_photo_files(storage: Storage, finding_id: int,
     fsynced). If the second file fails, the first is deleted again."""
     stem = f"photos/{finding_id}/{uuid.uuid4().hex}"
     storage_key, thumb_key = f"{stem}.jpg", f"{stem}_thumb.jpg"
-    storage.save(storage_key, processed.image)
+    storage.save(storage_key, processed.image, "image/jpeg")
     try:
-        storage.save(thumb_key, processed.thumb)
+        storage.save(thumb_key, processed.thumb, "image/jpeg")
     except BaseException:
         delete_files([storage_key], storage)
         raise

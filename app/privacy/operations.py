@@ -89,10 +89,10 @@ def redact_photo(session: Session, storage: Storage, photo: Photo, regions: list
     processed = redact_stored(storage.read(photo.storage_key), regions)
     stem = f"photos/{photo.finding_id}/{uuid.uuid4().hex}"
     storage_key, thumb_key = f"{stem}.jpg", f"{stem}_thumb.jpg"
-    storage.save(storage_key, processed.image)
+    storage.save(storage_key, processed.image, "image/jpeg")
     new_keys = [storage_key]
     try:
-        storage.save(thumb_key, processed.thumb)
+        storage.save(thumb_key, processed.thumb, "image/jpeg")
         new_keys.append(thumb_key)
         old_keys = [photo.storage_key, photo.thumb_key]
         photo.storage_key, photo.thumb_key = storage_key, thumb_key

@@ -5,6 +5,7 @@ from flask_login import current_user
 from app.accounts.operations import needs_2fa_enrolment
 from app.errors import api_error
 from app.extensions import db, login_manager
+from app.monitoring import PUBLIC_ENDPOINTS as MONITORING_ENDPOINTS
 
 bp = Blueprint("auth", __name__)
 
@@ -13,6 +14,7 @@ PUBLIC_ENDPOINTS = {
     "auth.login", "auth.login_code", "auth.set_language", "accounts.set_password", "static",
     # A walk's public protocol and its residents' pin page: secret links, no account.
     "afterwalk.public", "afterwalk.public_photo", "afterwalk.pin_page", "afterwalk.pin_thanks",
+    *MONITORING_ENDPOINTS,
 }
 PUBLIC_PATHS = {
     "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline", "/api/v1/openapi.json",
