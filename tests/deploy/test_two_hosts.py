@@ -31,6 +31,8 @@ from sqlalchemy import create_engine, make_url, text
 from tests.conftest import S3_KEYS, WORKER, new_bucket, redis_test_url
 
 requests = pytest.importorskip("requests")
+# One pair of hosts for the module's tests: on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("two-hosts")
 pytest.importorskip("gunicorn")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,9 +152,10 @@ def cluster(s3_endpoint, tmp_path_factory):
 
 
 @pytest.fixture
-def cluster_on_postgres(app, cluster):
+def cluster_on_postgres(app, request):
     if app.config["DB_KIND"] != "postgresql":
         pytest.skip("the hosts share PostgreSQL; run once, with the PostgreSQL tests")
+    cluster = request.getfixturevalue("cluster")  # not started at all for the SQLite run
     for host in cluster["hosts"]:
         if host.process.poll() is not None:
             host.start()
