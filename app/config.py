@@ -85,6 +85,8 @@ class Config:
     LOGIN_LIMIT_ACCOUNT_IP = os.environ.get("LOGIN_LIMIT_ACCOUNT_IP", "5 per 15 minutes")
     LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per minute")
     LOGIN_LIMIT_CODE = os.environ.get("LOGIN_LIMIT_CODE", "5 per 5 minutes")
+    # Places residents send from a walk's public pin page (/r/<token>), per address.
+    PIN_LIMIT = os.environ.get("PIN_LIMIT", "10/hour;30/day")
     # One-time links sent by e-mail.
     INVITE_LINK_DAYS = int(os.environ.get("INVITE_LINK_DAYS", 7))
     RESET_LINK_HOURS = int(os.environ.get("RESET_LINK_HOURS", 2))

@@ -20,6 +20,7 @@ from app.models import (
     PublicLink,
     ResidentPin,
     Walk,
+    WalkStatus,
 )
 from app.policy import get_or_404
 
@@ -169,3 +170,15 @@ def walk_pins(walk: Walk) -> dict:
     """For the walk page: approved pins, and how many wait for review."""
     return {"approved": pins(walk, PinStatus.APPROVED),
             "pending_count": pin_counts(walk).get(PinStatus.PENDING.value, 0)}
+
+
+def unanswered_by_walk(walks) -> dict[int, int]:
+    """For a list of walks: the completed ones with points still unanswered, and how many."""
+    ids = [w.id for w in walks if w.status == WalkStatus.COMPLETED]
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Finding.walk_id, func.count(Finding.id))
+        .outerjoin(FindingAnswer, FindingAnswer.finding_id == Finding.id)
+        .where(Finding.walk_id.in_(ids), FindingAnswer.id.is_(None))
+        .group_by(Finding.walk_id)).all())

@@ -46,6 +46,7 @@ from app.walks.queries import leader_choices, walk_or_404
 
 bp.add_app_template_global(queries.after_walk_state)
 bp.add_app_template_global(queries.walk_pins)
+bp.add_app_template_global(queries.unanswered_by_walk)
 
 
 # --- owners (admin) --------------------------------------------------------------------------
@@ -342,7 +343,7 @@ def _pin_form(walk, **kwargs) -> PinForm:
 
 
 def _pin_limit() -> str:
-    return current_app.config.get("PIN_LIMIT", "10/hour;30/day")
+    return current_app.config["PIN_LIMIT"]
 
 
 @bp.route("/r/<token>", methods=["GET", "POST"])

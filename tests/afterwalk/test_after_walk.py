@@ -266,3 +266,25 @@ def test_finishing_plans_the_rewalk_in_three_months_with_the_open_points(client,
     assert client.post(f"/walks/{walked.walk}/after/finish",
                        data={"rewalk_date": rewalk_day, "rewalk_time": "19:30"}
                        ).status_code == 422  # once only
+
+
+def test_the_walks_list_shows_which_walks_wait_for_answers(client, login, walked, make):
+    login("manager", language="en")
+    answered = make.walk(status="completed", title="Dagvandring Fittja")
+    page = text(client.get("/walks"))
+    assert page.count("points have no answer yet.") == 1  # only the walk with points left
+    client.post(f"/walks/{walked.walk}/after/{walked.findings[0]}", data={
+        "owner_id": walked.ours, "action": "Byt lampan", "due_date": DUE})
+    assert "2 points have no answer yet." in text(client.get("/walks"))
+    assert "Dagvandring Fittja" in text(client.get("/walks")) and answered
+
+
+def test_the_outbox_shows_the_photo_sent_with_a_point(client, login, walked, app):
+    login("manager", language="en")
+    client.post(f"/walks/{walked.walk}/after/{walked.findings[0]}", data={
+        "owner_id": walked.municipality, "action": "Ny belysning", "due_date": DUE})
+    with app.app_context():
+        mail_id = db.session.scalar(db.select(OutboxMail.id))
+    login("admin", language="en")
+    page = text(client.get(f"/admin/outbox/{mail_id}"))
+    assert "Attachments" in page and f"trygg-{walked.findings[0]}-1.jpg" in page
