@@ -289,7 +289,7 @@ def public(token: str):
         "afterwalk/public.html", walk=walk, points=points, token=token,
         roles=_role_counts(walk), colours=STATUS_COLOURS,
         done=sum(1 for p in points if p["finding"].is_done),
-        now_text=local_datetime(utcnow()),
+        now_text=local_datetime(utcnow()), meeting=queries.after_meeting(walk.id),
     ))
     # Read now on every visit: a fix shows the moment it is recorded.
     response.headers["Cache-Control"] = "no-cache"

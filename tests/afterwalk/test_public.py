@@ -256,3 +256,17 @@ def test_a_yearly_plan_every_second_month_with_winter_evenings(client, login, ma
         "district_id": district, "title": "x", "every_months": 2, "first_day": "2027-01-15",
         "until": "2029-01-01", "at": "10:00", "leader_id": 0})
     assert response.status_code == 422 and "within a year" in text(response)
+
+
+def test_the_public_protocol_names_the_rewalk_once_planned(client, login, walked, app):
+    login("manager", language="en")
+    for finding in walked.findings:
+        client.post(f"/walks/{walked.walk}/after/{finding}", data={
+            "owner_id": walked.ours, "action": "Åtgärda", "due_date": DUE})
+    url = _publish(client, walked.walk)
+    anonymous = app.test_client()
+    assert 'id="rewalk"' not in text(anonymous.get(url, headers={"Accept-Language": "en"}))
+    client.post(f"/walks/{walked.walk}/after/finish",
+                data={"rewalk_date": "2027-03-06", "rewalk_time": "18:00"})
+    page = text(anonymous.get(url, headers={"Accept-Language": "en"}))
+    assert "checked again on a new walk on 6 Mar 2027" in page
