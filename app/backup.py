@@ -140,8 +140,9 @@ def _copy_photos(store: Storage, target: Path, keys: set[str]) -> dict[str, str]
 
 
 def _stored_files(store: Storage) -> int:
-    """How many files the photo store holds (not half-written temporary ones)."""
-    return sum(1 for _key in store.stored_keys())
+    """How many photo files the store holds (not half-written temporary ones, nor the
+    finished exports a bucket also holds)."""
+    return sum(1 for key in store.stored_keys() if key.startswith(f"{PHOTOS}/"))
 
 
 def _sqlite_facts(path: Path) -> tuple[dict[str, int], list[str], str | None]:

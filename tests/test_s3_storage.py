@@ -4,6 +4,7 @@ moto[server] is not installed."""
 
 import hashlib
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -186,3 +187,27 @@ def test_storage_is_chosen_by_the_environment(app, tmp_path, s3_endpoint):
     assert chosen.client.meta.endpoint_url == s3_endpoint
     assert new_bucket(s3_endpoint, prefix="").prefix == ""
 
+
+
+@pytest.mark.committed  # the export is read on its own connection
+def test_an_export_is_kept_in_the_bucket_so_any_host_can_hand_it_out(
+        s3_app, bucket, client, login, make, app):
+    """With several hosts the worker that writes an export and the host that serves its
+    download may differ: the finished file goes to the bucket, not this host's disk."""
+    from app.models import ExportJob
+    from tests.conftest import export
+
+    login("manager")
+    walk = make.walk(status="completed")
+    for n in range(3):
+        make.finding(walk, make.user("walker"), description=f"Mörk gång {n}")
+    response = export(client, "/exports/findings.csv")
+    body = response.get_data(as_text=True)
+    assert body.count("Mörk gång") == 3
+    with app.app_context():
+        job = db.session.scalar(select(ExportJob))
+        key = f"exports/{job.token}.csv"
+    assert list(bucket.stored_keys()) == [key]
+    assert _object(bucket, key)["ContentType"] == "text/csv"
+    assert bucket.read(key).decode("utf-8-sig") == body.lstrip("\ufeff")
+    assert not any(p.is_file() for p in Path(app.config["EXPORT_FOLDER"]).rglob("*"))

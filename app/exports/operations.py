@@ -5,6 +5,8 @@ read-only connection with a server-side cursor and writes the file in chunks, so
 flat whatever the row count. Progress is committed on the session every PROGRESS_EVERY rows.
 The file is written under a temporary name, fsync'd and renamed only when every row is in
 it: a download is either complete, with its row count in its name, or not offered at all.
+With photos in a bucket (several app hosts) the finished file goes there too, under
+``exports/``: the worker that wrote it and the host that serves the download may differ.
 """
 
 from __future__ import annotations
@@ -28,10 +30,15 @@ from app.exports.forms import NOT_FILTERS
 from app.extensions import db
 from app.models import ExportJob, ExportStatus, User, utcnow
 from app.policy import can
+from app.storage import delete_files, get_storage
 
 log = logging.getLogger(__name__)
 
 KINDS = ("findings", "walks")
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 FORMATS = ("csv", "xlsx")
 PROGRESS_EVERY = 5000
 
@@ -42,6 +49,13 @@ def export_folder() -> Path:
 
 def file_path(job: ExportJob) -> Path:
     return export_folder() / f"{job.token}.{job.file_format}"
+
+
+def stored_key(job: ExportJob) -> str | None:
+    """The finished file's key in the bucket, or None when files stay on this host's disk."""
+    storage = get_storage()
+    key = f"exports/{job.token}.{job.file_format}"
+    return None if storage.path(key) is not None else key
 
 
 def start_export(session: Session, *, user: User, kind: str, file_format: str,
@@ -89,6 +103,9 @@ def purge_expired(session: Session, *, keep: timedelta) -> int:
     for job in old:
         _remove(file_path(job))
         _remove(_part_path(job))
+        key = stored_key(job)
+        if key is not None:
+            delete_files([key])
     if old:
         session.execute(delete(ExportJob).where(ExportJob.id.in_([j.id for j in old])))
         session.flush()
@@ -131,9 +148,15 @@ def run_export(export_id: int) -> None:
             export_folder().mkdir(parents=True, exist_ok=True)
             count = _write(job, header, query, part, session)
         os.replace(part, file_path(job))
+        size = file_path(job).stat().st_size
+        key = stored_key(job)
+        if key is not None:  # to the bucket, where every host finds it
+            get_storage().save_file(key, file_path(job), MIMETYPES[job.file_format])
+            _remove(file_path(job))
     except Exception as error:
         session.rollback()
         _remove(part)
+        _remove(file_path(job))
         log.exception("export %s failed", export_id)
         job = session.get(ExportJob, export_id)
         job.status = ExportStatus.FAILED
@@ -143,7 +166,7 @@ def run_export(export_id: int) -> None:
         raise
     job.status = ExportStatus.DONE
     job.row_count = job.rows_done = count
-    job.file_size = file_path(job).stat().st_size
+    job.file_size = size
     job.updated_at = job.finished_at = utcnow()
     session.commit()
     purge_expired(session, keep=timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"]))

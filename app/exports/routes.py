@@ -15,11 +15,7 @@ from app.htmx import add_vary, wants_fragment
 from app.i18n import locale_code
 from app.models import ExportJob, ExportStatus
 from app.policy import can, get_or_404, require
-
-MIMETYPES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from app.storage import get_storage
 
 
 def _own_job_or_404(export_id: int) -> ExportJob:
@@ -84,11 +80,18 @@ def show(export_id: int):
 @bp.get("/exports/<int:export_id>/download")
 def download(export_id: int):
     job = _own_job_or_404(export_id)
-    path = ops.file_path(job)
-    if job.status != ExportStatus.DONE or not path.is_file():
+    if job.status != ExportStatus.DONE:
+        abort(404)
+    key = ops.stored_key(job)
+    try:
+        # In the bucket (several hosts: the worker's host wrote it), else on this disk.
+        stored = ops.file_path(job) if key is None else get_storage().open(key)
+    except FileNotFoundError:
+        abort(404)
+    if key is None and not stored.is_file():
         abort(404)
     response = send_file(
-        path, mimetype=MIMETYPES[job.file_format], as_attachment=True,
+        stored, mimetype=ops.MIMETYPES[job.file_format], as_attachment=True,
         download_name=queries.download_name(job), max_age=0, conditional=False, etag=False,
     )
     if job.file_format == "csv":
