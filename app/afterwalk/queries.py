@@ -40,7 +40,7 @@ def walk_points(walk: Walk) -> list[tuple[Finding, FindingAnswer | None]]:
         .outerjoin(FindingAnswer, FindingAnswer.finding_id == Finding.id)
         .where(Finding.walk_id == walk.id)
         .options(selectinload(Finding.photos), selectinload(Finding.building),
-                 selectinload(Finding.category))
+                 selectinload(Finding.category), selectinload(FindingAnswer.owner))
         .order_by(Finding.created_at, Finding.id)
     ).all()
     return [(finding, answer) for finding, answer in rows]

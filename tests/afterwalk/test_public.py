@@ -270,3 +270,39 @@ def test_the_public_protocol_names_the_rewalk_once_planned(client, login, walked
                 data={"rewalk_date": "2027-03-06", "rewalk_time": "18:00"})
     page = text(anonymous.get(url, headers={"Accept-Language": "en"}))
     assert "checked again on a new walk on 6 Mar 2027" in page
+
+
+def test_the_public_page_and_the_after_screen_read_the_same_statements_at_any_size(
+        client, login, walked, make, app):
+    """Points, answers, owners and photos are read with the page, not one statement each."""
+    from sqlalchemy import event
+
+    seen = []
+    with app.app_context():
+        engine = db.engine
+    def count(*args):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    login("manager", language="en")
+    url = _publish(client, walked.walk)
+    anonymous = app.test_client()
+    client.post(f"/walks/{walked.walk}/after/{walked.findings[0]}", data={
+        "owner_id": walked.municipality, "action": "Ny belysning", "due_date": DUE})
+
+    def cost(target, path):
+        target.get(path)  # warm: the session's own statements
+        seen.clear()
+        assert target.get(path).status_code == 200
+        return len(seen)
+
+    before = (cost(anonymous, url), cost(client, f"/walks/{walked.walk}/after"))
+    for n in range(20):
+        finding = make.finding(walked.walk, walked.leader, description=f"Punkt {n}")
+        if n % 2:
+            client.post(f"/walks/{walked.walk}/after/{finding}", data={
+                "owner_id": (walked.ours, walked.municipality)[n % 4 == 1],
+                "action": "Åtgärda", "due_date": DUE})
+    after = (cost(anonymous, url), cost(client, f"/walks/{walked.walk}/after"))
+    event.remove(engine, "before_cursor_execute", count)
+    assert after == before, (before, after)
