@@ -288,3 +288,12 @@ def test_the_outbox_shows_the_photo_sent_with_a_point(client, login, walked, app
     login("admin", language="en")
     page = text(client.get(f"/admin/outbox/{mail_id}"))
     assert "Attachments" in page and f"trygg-{walked.findings[0]}-1.jpg" in page
+
+
+def test_an_empty_owners_list_says_who_fills_it(client, login, make):
+    walk = make.walk(status="completed")
+    author = make.user("walker")
+    finding = make.finding(walk, author)
+    login("manager", language="en")
+    page = text(client.get(f"/walks/{walk}/after/{finding}"))
+    assert "The owners list is empty" in page
