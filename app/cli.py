@@ -18,6 +18,8 @@ from app.findings.mail import queue_reminders
 from app.models import Role, User
 from app.models.types import utcnow
 from app.places.buildings import ImportFailed, decode, import_buildings
+from app.privacy import access, erasure
+from app.privacy.extract import build_extract, extract_filename
 from app.privacy.operations import purge_expired as purge
 from app.reports import rollups
 from app.seeding import demo, scale
@@ -36,6 +38,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_scale)
     app.cli.add_command(rollups_rebuild)
     app.cli.add_command(storage_migrate)
+    app.cli.add_command(person_export)
+    app.cli.add_command(person_erase)
 
 
 @click.command("seed-demo")
@@ -162,6 +166,74 @@ def purge_expired(dry_run: bool) -> None:
         + (f" closed over {text_months} months ago." if text_months else " (text kept: "
            "CONFIDENTIAL_TEXT_RETENTION_MONTHS is not set).")
     )
+
+
+def _find_person(query: str):
+    try:
+        return access.find_person(db.session, query)
+    except DomainError as error:
+        with force_locale("en"):  # the command speaks English
+            raise click.ClickException(str(error.message)) from error
+
+
+@click.command("person-export")
+@with_appcontext
+@click.argument("person")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="The ZIP file to write "
+              "(default: register-extract-….zip in this folder).")
+@click.option("--language", type=click.Choice(["sv", "en"]), default="sv",
+              help="The language of the PDF.")
+def person_export(person: str, output: str | None, language: str) -> None:
+    """Register extract (GDPR art. 15) of PERSON, an e-mail address or a name: one ZIP with
+    person.json, person.pdf and the photos they took."""
+    who = _find_person(person)
+    records = access.collect(db.session, who)
+    with force_locale(language):
+        data = build_extract(records, get_storage())
+    path = output or extract_filename(records)
+    with open(path, "wb") as fh:
+        fh.write(data)
+    erasure.record_access(db.session, None, records)
+    db.session.commit()
+    counts = ", ".join(f"{name} {n}" for name, n in records.counts().items()) or "none"
+    click.echo(f"Wrote {path}: {records.total} records ({counts}); "
+               f"{len(records.mentions)} free-text mentions; {len(records.photo_keys)} photos.")
+
+
+@click.command("person-erase")
+@with_appcontext
+@click.argument("person")
+@click.option("--yes", is_flag=True, help="Do it. Without --yes, only show what would change.")
+def person_erase(person: str, yes: bool) -> None:
+    """Erase PERSON (GDPR art. 17), an e-mail address or a name: their name becomes a
+    pseudonym everywhere, the account is deactivated and emptied, findings stay. Without
+    --yes this is a dry run."""
+    who = _find_person(person)
+    try:
+        with force_locale("en"):
+            plan = erasure.plan_erasure(db.session, who)
+    except DomainError as error:
+        with force_locale("en"):
+            raise click.ClickException(str(error.message)) from error
+    verb = "Changed" if yes else "Would change"
+    click.echo(f"Pseudonym: {plan.pseudonym}")
+    for change in plan.changed():
+        click.echo(f"  {verb} {change.table}.{change.column}: {change.rows} row(s) "
+                   f"({change.action.value})")
+    for change in plan.kept():
+        click.echo(f"  Kept, now shown as the pseudonym: {change.table}.{change.column}: "
+                   f"{change.rows} row(s)")
+    for mention in plan.review:
+        click.echo(f"  Review by hand: {mention.table} #{mention.row_id} {mention.column}: "
+                   f"{mention.text[:80]!r}")
+    if not yes:
+        db.session.rollback()
+        click.echo("Dry run: nothing changed. Run again with --yes to erase.")
+        return
+    erasure.erase(db.session, None, plan, now=utcnow())
+    db.session.commit()
+    click.echo(f"Erased: now {plan.pseudonym}. {len(plan.review)} free-text mention(s) to "
+               "review by hand (listed above).")
 
 
 def _closed(finding) -> str:

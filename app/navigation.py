@@ -33,6 +33,7 @@ ADMIN_ITEMS: list[tuple[str, object, str]] = [
     ("accounts.audit", _l("Audit log"), "view_audit_log"),
     ("programme.measure_types", _l("Measure types"), "manage_measure_types"),
     ("programme.plan", _l("Yearly plan"), "edit_plan"),
+    ("privacy.people", _l("Personal data"), "person_export"),
 ]
 
 

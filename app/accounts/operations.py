@@ -51,6 +51,7 @@ def start_session(session: Session, user: User, *, device: str = "") -> str:
     """A new login session for this device; returns the token that goes in the cookie."""
     token = secrets.token_urlsafe(32)
     session.add(UserSession(user_id=user.id, token_hash=_hash(token), device=device[:200]))
+    user.last_login_at = utcnow()
     session.flush()
     user.session_token = token
     return token

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.personal import Kind, person
 from app.models.places import Building
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.users import User
@@ -171,9 +172,10 @@ class Finding(db.Model):
     severity: Mapped[Severity] = mapped_column(str_enum(Severity), default=Severity.MEDIUM)
     unsafe_rating: Mapped[int] = mapped_column(Integer, default=2)
     unsafe_for: Mapped[list[str]] = mapped_column(JSON, default=list)
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True,
+                                           info=person(Kind.USER))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     status: Mapped[FindingStatus] = mapped_column(
@@ -181,13 +183,15 @@ class Finding(db.Model):
     )
 
     # Remediation
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # indexed above
-    responsible_party: Mapped[str] = mapped_column(String(120), default="")
-    planned_action: Mapped[str] = mapped_column(Text, default="")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"),  # indexed above
+                                                    info=person(Kind.USER))
+    responsible_party: Mapped[str] = mapped_column(String(120), default="",
+                                                   info=person(Kind.NAME))
+    planned_action: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     priority_id: Mapped[int | None] = mapped_column(ForeignKey("priorities.id"), index=True)
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"), index=True)
-    close_reason: Mapped[str] = mapped_column(Text, default="")
+    close_reason: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
@@ -264,7 +268,8 @@ class Photo(db.Model):
     gps_latitude: Mapped[float | None] = mapped_column(Float)
     gps_longitude: Mapped[float | None] = mapped_column(Float)
     gps_direction: Mapped[float | None] = mapped_column(Float)  # degrees, 0 = north
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"),
+                                                       info=person(Kind.USER))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Faces blurred automatically when stored; None when blurring was switched off.
     faces_blurred: Mapped[int | None] = mapped_column(Integer)
@@ -273,7 +278,8 @@ class Photo(db.Model):
     # Someone who can see the photo says it is not blurred well enough; cleared by a
     # manager (clear_photo_flag), also by their redaction.
     blur_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    blur_flagged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    blur_flagged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                           info=person(Kind.USER))
 
     finding: Mapped[Finding] = relationship(back_populates="photos")
 
@@ -287,12 +293,15 @@ class FindingEvent(db.Model):
     finding_id: Mapped[int] = mapped_column(
         ForeignKey("findings.id", ondelete="CASCADE"), index=True
     )
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                 info=person(Kind.USER))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     field: Mapped[str] = mapped_column(String(40))
-    from_value: Mapped[str | None] = mapped_column(String(200))
-    to_value: Mapped[str | None] = mapped_column(String(200))
-    note: Mapped[str] = mapped_column(Text, default="")
+    from_value: Mapped[str | None] = mapped_column(
+        String(200), info=person(Kind.USER, only_if=("field", ("assignee",))))
+    to_value: Mapped[str | None] = mapped_column(
+        String(200), info=person(Kind.USER, only_if=("field", ("assignee",))))
+    note: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
 
     finding: Mapped[Finding] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
@@ -305,8 +314,9 @@ class Comment(db.Model):
     finding_id: Mapped[int] = mapped_column(
         ForeignKey("findings.id", ondelete="CASCADE"), index=True
     )
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True,
+                                           info=person(Kind.USER))
+    body: Mapped[str] = mapped_column(Text, info=person(Kind.TEXT))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     finding: Mapped[Finding] = relationship(back_populates="comments")

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.models.personal import Kind, person
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -31,7 +32,8 @@ class ExportJob(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True,
+                                         info=person(Kind.USER))
     kind: Mapped[str] = mapped_column(String(16))  # findings | walks
     file_format: Mapped[str] = mapped_column(String(8))  # csv | xlsx
     params: Mapped[str] = mapped_column(Text, default="{}")  # the filter arguments, JSON

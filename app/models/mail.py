@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.personal import Kind, OnErase, person
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -17,10 +18,12 @@ class OutboxMail(db.Model):
     __tablename__ = "outbox_mails"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    to_address: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                info=person(Kind.USER, OnErase.DELETE))
+    to_address: Mapped[str] = mapped_column(String(254),
+                                            info=person(Kind.EMAIL, OnErase.DELETE))
     subject: Mapped[str] = mapped_column(String(250))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info=person(Kind.TEXT, OnErase.DELETE))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(Text, default="")

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.personal import Kind, person
 from app.models.places import District
 from app.models.types import UTCDateTime, utcnow
 from app.models.users import User
@@ -58,8 +59,9 @@ class Measure(db.Model):
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     done_on: Mapped[date] = mapped_column(Date, index=True)
     amount: Mapped[float] = mapped_column(Float)
-    note: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                       info=person(Kind.USER))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     measure_type: Mapped[MeasureType] = relationship()

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.personal import Kind, person
 from app.models.places import District
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.users import User
@@ -43,19 +44,21 @@ class Walk(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    route: Mapped[str] = mapped_column(Text, default="")
+    route: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     planned_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     light_condition: Mapped[LightCondition] = mapped_column(str_enum(LightCondition))
-    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                  info=person(Kind.USER))
     status: Mapped[WalkStatus] = mapped_column(
         str_enum(WalkStatus), default=WalkStatus.PLANNED, index=True
     )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     # A follow-up walk re-checks the open findings of an earlier walk.
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("walks.id"), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                      info=person(Kind.USER))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     district: Mapped[District] = relationship(back_populates="walks")
@@ -81,11 +84,11 @@ class WalkParticipant(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), info=person(Kind.NAME, of_row_user=True))
     role: Mapped[ParticipantRole] = mapped_column(str_enum(ParticipantRole))
     # Set when the participant has an account: they may then capture on the walk.
     user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
+        ForeignKey("users.id", ondelete="SET NULL"), index=True, info=person(Kind.USER)
     )
 
     walk: Mapped[Walk] = relationship(back_populates="participants")
@@ -109,9 +112,10 @@ class FollowUpItem(db.Model):
     outcome: Mapped[FollowUpOutcome] = mapped_column(
         str_enum(FollowUpOutcome), default=FollowUpOutcome.OPEN
     )
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"),
+                                                      info=person(Kind.USER))
 
     walk: Mapped[Walk] = relationship(back_populates="checklist")
     finding: Mapped[Finding] = relationship()
