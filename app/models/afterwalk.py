@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.findings import Finding
+from app.models.personal import Kind, person
 from app.models.places import Building
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.walks import Walk
@@ -41,9 +42,9 @@ class Owner(db.Model):
     __tablename__ = "owners"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), info=person(Kind.NAME))
     kind: Mapped[OwnerKind] = mapped_column(str_enum(OwnerKind))
-    email: Mapped[str] = mapped_column(String(254), default="")
+    email: Mapped[str] = mapped_column(String(254), default="", info=person(Kind.EMAIL))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -63,15 +64,16 @@ class FindingAnswer(db.Model):
     finding_id: Mapped[int] = mapped_column(
         ForeignKey("findings.id", ondelete="CASCADE"), unique=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("owners.id"), index=True)
-    action: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     due_date: Mapped[date | None] = mapped_column(Date)
     no_action: Mapped[bool] = mapped_column(Boolean, default=False)
-    no_action_reason: Mapped[str] = mapped_column(Text, default="")
+    no_action_reason: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                       info=person(Kind.USER))
     # The outbox row that told the owner (None: ours, or not sent yet).
     mail_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_mails.id"), index=True)
-    owner_reply: Mapped[str] = mapped_column(Text, default="")
+    owner_reply: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     owner_replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     finding: Mapped[Finding] = relationship()
@@ -87,7 +89,8 @@ class AfterMeeting(db.Model):
     walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"),
                                          unique=True)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                        info=person(Kind.USER))
     rewalk_id: Mapped[int | None] = mapped_column(ForeignKey("walks.id"), index=True)
 
     rewalk: Mapped[Walk | None] = relationship(foreign_keys=[rewalk_id])
@@ -110,7 +113,8 @@ class PublicLink(db.Model):
     kind: Mapped[LinkKind] = mapped_column(str_enum(LinkKind))
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                      info=person(Kind.USER))
 
     walk: Mapped[Walk] = relationship()
 
@@ -138,12 +142,13 @@ class ResidentPin(db.Model):
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"), index=True)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, info=person(Kind.TEXT))
     time_of_day: Mapped[TimeOfDay] = mapped_column(str_enum(TimeOfDay))
     status: Mapped[PinStatus] = mapped_column(str_enum(PinStatus), default=PinStatus.PENDING,
                                               index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                        info=person(Kind.USER))
 
     building: Mapped[Building | None] = relationship()

@@ -48,6 +48,11 @@ TABLE_LABELS = {
     "outbox_mails": _l("Mail sent to them"),
     "export_jobs": _l("Exports they made"),
     "measures": _l("Measures recorded"),
+    "owners": _l("Owners (contact details)"),
+    "finding_answers": _l("Answers after the walk"),
+    "after_meetings": _l("After-walk meetings"),
+    "public_links": _l("Public links made"),
+    "resident_pins": _l("Residents' pins"),
 }
 
 

@@ -163,7 +163,7 @@ def erase(session: Session, actor: User | None, plan: ErasurePlan, *, now: datet
                 session.execute(table.delete().where(column == person.user.id))
                 continue
             for part in _slices(change.ids):
-                session.execute(table.delete().where(_key(table).in_(part)))
+                delete_rows(session, table, _key(table).in_(part), metadata)
         elif change.action == OnErase.REPLACE and pattern is not None:
             key = _key(table)
             for row_id, text in session.execute(select(key, column).where(key.in_(change.ids))):
@@ -203,6 +203,21 @@ def erasure_summary(plan: ErasurePlan) -> str:
     parts += [f"{c.table}.{c.column} {c.action.value} {c.rows}" for c in plan.changed()]
     parts.append(f"free-text mentions to review {len(plan.review)}")
     return "; ".join(parts)
+
+
+def delete_rows(session: Session, table: Table, condition, metadata=None) -> int:
+    """Delete rows of `table`; a row elsewhere that refers to one (a point's answer to the
+    mail that told its owner) keeps its own data and loses the link. References declared
+    ON DELETE CASCADE go with the row (a mail's attachments)."""
+    metadata = metadata if metadata is not None else db.metadata
+    key = _key(table)
+    for other in metadata.tables.values():
+        for fk in other.foreign_keys:
+            if fk.column is key and (fk.ondelete or "").upper() != "CASCADE" \
+                    and fk.parent.nullable:
+                session.execute(other.update().where(
+                    fk.parent.in_(select(key).where(condition))).values({fk.parent: None}))
+    return session.execute(table.delete().where(condition)).rowcount
 
 
 def _slices(ids: list) -> list[list]:

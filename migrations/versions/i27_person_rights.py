@@ -1,7 +1,7 @@
 """users: last login (retention of unused accounts) and when the account was anonymised
 
 Revision ID: i27_person_rights
-Revises: i22_findings_lists
+Revises: i24b_after_walk
 Create Date: 2026-12-06 06:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i27_person_rights'
-down_revision = 'i22_findings_lists'
+down_revision = 'i24b_after_walk'
 branch_labels = None
 depends_on = None
 
