@@ -66,5 +66,5 @@ _.moderated_at, _.moderated_by_id
 # prometheus-client calls collect() on a registered collector (app/monitoring/metrics.py).
 _.collect
 
-# users.last_login_at: written at login, read by the retention of unused accounts.
-_.last_login_at
+# The record of processing's facts (app/privacy/record.py), read by its template.
+_.recipients

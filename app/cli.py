@@ -1,6 +1,7 @@
 """Command-line tasks (thin: they call operations and commit)."""
 
 import os
+import shutil
 import time
 
 import click
@@ -18,7 +19,7 @@ from app.findings.mail import queue_reminders
 from app.models import Role, User
 from app.models.types import utcnow
 from app.places.buildings import ImportFailed, decode, import_buildings
-from app.privacy import access, erasure
+from app.privacy import access, erasure, retention
 from app.privacy.extract import build_extract, extract_filename
 from app.privacy.operations import purge_expired as purge
 from app.reports import rollups
@@ -139,16 +140,23 @@ def send_reminders() -> None:
 @with_appcontext
 @click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
 def purge_expired(dry_run: bool) -> None:
-    """Delete photos of findings closed longer ago than PHOTO_RETENTION_MONTHS (and, when
-    CONFIDENTIAL_TEXT_RETENTION_MONTHS is set, confidential findings' free text).
+    """Apply every retention rule: photos of findings closed longer ago than
+    PHOTO_RETENTION_MONTHS (and confidential findings' free text after
+    CONFIDENTIAL_TEXT_RETENTION_MONTHS), accounts unused for ACCOUNT_RETENTION_MONTHS
+    (anonymised), participants' names after PARTICIPANT_NAME_RETENTION_MONTHS, mail after
+    MAIL_RETENTION_DAYS, sign-in records after SIGNIN_RETENTION_MONTHS, backups in
+    BACKUP_FOLDER older than the photos.
 
-    Run daily from cron. The findings stay, so reports count the same.
+    Run daily from cron. The findings stay, so reports count the same. What it did is one
+    entry in the audit log, with the counts per kind.
     """
     config = current_app.config
     photo_months = config.get("PHOTO_RETENTION_MONTHS")
     text_months = config.get("CONFIDENTIAL_TEXT_RETENTION_MONTHS")
-    result = purge(db.session, now=utcnow(), photo_months=photo_months,
+    now = utcnow()
+    result = purge(db.session, now=now, photo_months=photo_months,
                    text_months=text_months, dry_run=dry_run)
+    personal = retention.purge_personal(db.session, now=now, config=config, dry_run=dry_run)
     verb = "Would delete" if dry_run else "Deleted"
     for finding in result.photo_findings:
         click.echo(f"  finding #{finding.id}: photos (closed {_closed(finding)})")
@@ -157,8 +165,23 @@ def purge_expired(dry_run: bool) -> None:
     if dry_run:
         db.session.rollback()
     else:
+        retention.audit_purge(db.session, result, personal)
         db.session.commit()
         delete_files(result.keys)
+        for folder in personal.backups:
+            shutil.rmtree(folder, ignore_errors=True)
+    counts = personal.counts
+    click.echo(
+        f"{verb}: {counts['accounts']} unused account(s) anonymised (not logged in for "
+        f"{config.get('ACCOUNT_RETENTION_MONTHS') or '∞'} months), "
+        f"{counts['participant_names']} participant name(s) of walks over "
+        f"{config.get('PARTICIPANT_NAME_RETENTION_MONTHS') or '∞'} months old, "
+        f"{counts['mails']} mail(s) over {config.get('MAIL_RETENTION_DAYS') or '∞'} days "
+        f"old, {counts['sign_ins']} sign-in record(s) unused for "
+        f"{config.get('SIGNIN_RETENTION_MONTHS') or '∞'} months, {counts['backups']} "
+        f"backup(s) older than the photos' {photo_months or '∞'} months"
+        + ("." if config.get("BACKUP_FOLDER") else " (BACKUP_FOLDER is not set).")
+    )
     click.echo(
         f"{verb} {result.photos} photo(s) of {len(result.photo_findings)} finding(s) "
         f"closed over {photo_months or '∞'} months ago; text of "

@@ -44,6 +44,19 @@ class Config:
         if os.environ.get("CONFIDENTIAL_TEXT_RETENTION_MONTHS", "").strip()
         else None
     )
+    # Retention of the other personal data (docs/record-of-processing.md), applied by
+    # `flask purge-expired`; 0 keeps that kind. Accounts nobody logged in to for this long
+    # are anonymised (as flask person-erase does); participants' names of walks this old
+    # are removed (the roles stay); mail in the outbox, and sign-in records (a device's
+    # login session, last used), are deleted.
+    ACCOUNT_RETENTION_MONTHS = int(os.environ.get("ACCOUNT_RETENTION_MONTHS", 24))
+    PARTICIPANT_NAME_RETENTION_MONTHS = int(
+        os.environ.get("PARTICIPANT_NAME_RETENTION_MONTHS", 36))
+    MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", 90))
+    SIGNIN_RETENTION_MONTHS = int(os.environ.get("SIGNIN_RETENTION_MONTHS", 12))
+    # Where `flask backup` writes (one folder per backup); purge-expired deletes the backups
+    # in it older than PHOTO_RETENTION_MONTHS, so purged photos do not live on in them.
+    BACKUP_FOLDER = os.environ.get("BACKUP_FOLDER") or None
 
     # A finding queued offline may be replayed hours later: tokens live as long as the session.
     WTF_CSRF_TIME_LIMIT = None

@@ -34,6 +34,7 @@ ADMIN_ITEMS: list[tuple[str, object, str]] = [
     ("programme.measure_types", _l("Measure types"), "manage_measure_types"),
     ("programme.plan", _l("Yearly plan"), "edit_plan"),
     ("privacy.people", _l("Personal data"), "person_export"),
+    ("privacy.record", _l("Record of processing"), "view_record"),
 ]
 
 

@@ -124,7 +124,7 @@ def _managers(user: User, _: Any) -> bool:
     "admin", "read_outbox", "list_users", "invite_user", "view_user", "view_audit_log",
     "set_security", "manage_measure_types", "edit_plan",
     # A person's rights: the register extract and erasure (app/privacy/access.py, erasure.py).
-    "person_export", "erase_person",
+    "person_export", "erase_person", "view_record",
 )
 def _admins(user: User, _: Any) -> bool:
     return user.role == Role.ADMIN

@@ -24,6 +24,9 @@ AUDIT_LABELS = {
     "sessions_ended": _l("Logged out everywhere"),
     "require_2fa_on": _l("Two-factor required for staff"),
     "require_2fa_off": _l("Two-factor no longer required"),
+    "erase": _l("Erased (replaced by a pseudonym)"),
+    "person_export": _l("Register extract made"),
+    "purge_expired": _l("Retention clean-up"),
 }
 
 

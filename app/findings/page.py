@@ -47,7 +47,10 @@ FIELD_LABELS = {
     "photo_redacted": _l("Photo masked by hand"),
     "photo_flagged": _l("Photo flagged as not blurred correctly"),
     "photo_flag_cleared": _l("Photo flag removed"),
+    "retention": _l("Deleted by the retention rule"),
 }
+# What the retention rule deleted (flask purge-expired), by the code the timeline keeps.
+RETENTION_LABELS = {"photos": _l("the photos"), "text": _l("the confidential description")}
 
 def describe_events(events) -> list[dict]:
     """Timeline lines with ids turned into names, in the reader's language."""
@@ -75,6 +78,8 @@ def describe_events(events) -> list[dict]:
             return f"#{value}"
         if field == "photo_redacted" and value.isdigit():
             return ngettext("%(num)d region", "%(num)d regions", int(value))
+        if field == "retention":
+            return str(RETENTION_LABELS.get(value, value))
         if field in ("photo_flagged", "photo_flag_cleared"):
             return _l("photo %(id)s", id=value)
         if field in names and value.isdigit():

@@ -168,6 +168,9 @@ def purge_expired(session: Session, *, now: datetime, photo_months: int | None,
                 result.keys += [photo.storage_key, photo.thumb_key]
                 session.delete(photo)
             finding.photos_purged_at = now
+            # The finding's timeline says what went and when (not who: a rule did it).
+            record_event(session, finding, actor=None, field="retention", old=None,
+                         new="photos")
     if text_months:
         cutoff = queries.months_before(now, text_months)
         for finding in queries.expired_confidential_text(session, cutoff):
@@ -175,5 +178,7 @@ def purge_expired(session: Session, *, now: datetime, photo_months: int | None,
             if not dry_run:
                 finding.description = ""
                 finding.text_purged_at = now
+                record_event(session, finding, actor=None, field="retention", old=None,
+                             new="text")
     session.flush()
     return result

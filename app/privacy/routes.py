@@ -27,6 +27,7 @@ from app.policy import can, get_or_404, require
 from app.privacy import PHOTO_FLASH, access, bp, erasure, operations, queries
 from app.privacy.extract import build_extract, extract_filename
 from app.privacy.forms import EraseForm, ExtractForm
+from app.privacy.record import ACTIVITIES
 from app.storage import commit_or_discard, delete_files, get_storage
 
 
@@ -190,3 +191,12 @@ def erase():
     status = 422 if form.errors else 200
     return render_template("privacy/erase.html", plan=plan, form=form,
                            table_label=access.table_label), status
+
+
+@bp.get("/admin/record")
+def record():
+    """The record of processing, with each retention as the settings have it now."""
+    require("view_record")
+    config = current_app.config
+    activities = [(a, a.retention(config)) for a in ACTIVITIES]
+    return render_template("privacy/record.html", activities=activities)
