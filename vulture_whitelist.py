@@ -67,4 +67,4 @@ _.moderated_at, _.moderated_by_id
 _.collect
 
 # The record of processing's facts (app/privacy/record.py), read by its template.
-_.recipients
+_.recipients, _.basis
