@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.findings.operations.timeline import record_event
 from app.media.photos import MIN_REGION_PIXELS, redact_stored
-from app.models import Finding, Photo, User
+from app.models import Finding, FindingAnswer, MailAttachment, Photo, User
 from app.models.types import utcnow
 from app.policy import can
 from app.privacy import queries
@@ -167,6 +168,9 @@ def purge_expired(session: Session, *, now: datetime, photo_months: int | None,
             for photo in photos:
                 result.keys += [photo.storage_key, photo.thumb_key]
                 session.delete(photo)
+            # The copies mailed to the point's owner after the walk (app/afterwalk) go too.
+            session.execute(delete(MailAttachment).where(MailAttachment.mail_id.in_(
+                select(FindingAnswer.mail_id).where(FindingAnswer.finding_id == finding.id))))
             finding.photos_purged_at = now
             # The finding's timeline says what went and when (not who: a rule did it).
             record_event(session, finding, actor=None, field="retention", old=None,

@@ -297,3 +297,26 @@ def test_an_empty_owners_list_says_who_fills_it(client, login, make):
     login("manager", language="en")
     page = text(client.get(f"/walks/{walk}/after/{finding}"))
     assert "The owners list is empty" in page
+
+
+def test_retention_also_deletes_the_photo_mailed_to_the_owner(client, login, walked, app):
+    """purge-expired deletes a closed point's photos; the copy attached to the owner's mail
+    goes with them (the mail itself stays, as a record)."""
+    from app.models import utcnow
+    from app.privacy.operations import purge_expired
+
+    login("manager", language="en")
+    lamp = walked.findings[0]
+    client.post(f"/walks/{walked.walk}/after/{lamp}", data={
+        "owner_id": walked.municipality, "action": "Ny belysning", "due_date": DUE})
+    with app.app_context():
+        finding = db.session.get(Finding, lamp)
+        closed = utcnow() - timedelta(days=800)
+        finding.status = FindingStatus.VERIFIED
+        finding.fixed_at = finding.verified_at = finding.closed_at = closed
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count(MailAttachment.id))) == 1
+        purge_expired(db.session, now=utcnow(), photo_months=24, text_months=None)
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count(MailAttachment.id))) == 0
+        assert db.session.scalar(db.select(db.func.count(OutboxMail.id))) == 1
