@@ -271,8 +271,9 @@ def _public_url(link) -> str:
 
 
 def _qr_svg(link) -> str:
-    return segno.make(_public_url(link), error="m").svg_inline(scale=4, dark="#111",
-                                                                light="#fff")
+    # No width or height: a viewBox only, so the page's CSS sizes it (a phone, an A4 notice).
+    return segno.make(_public_url(link), error="m").svg_inline(
+        scale=4, dark="#111", light="#fff", omitsize=True)
 
 
 @bp.app_template_global()
@@ -332,6 +333,16 @@ def open_pins(walk_id: int):
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("afterwalk.sharing", walk_id=walk.id), code=303)
+
+
+@bp.get("/walks/<int:walk_id>/pins/notice")
+def pin_notice(walk_id: int):
+    """A notice for the stairwell: what the walk is, when, and the pin page's QR code."""
+    walk = walk_or_404(walk_id, "open_pins")
+    link = queries.link_of(walk, LinkKind.PINS)
+    if link is None:
+        abort(404)
+    return render_template("afterwalk/pin_notice.html", walk=walk, link=link, qr=_qr_svg)
 
 
 def _pin_form(walk, **kwargs) -> PinForm:

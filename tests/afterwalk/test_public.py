@@ -306,3 +306,12 @@ def test_the_public_page_and_the_after_screen_read_the_same_statements_at_any_si
     after = (cost(anonymous, url), cost(client, f"/walks/{walked.walk}/after"))
     event.remove(engine, "before_cursor_execute", count)
     assert after == before, (before, after)
+
+
+def test_the_stairwell_notice_has_the_qr_code_and_the_link(client, login, planned):
+    walk, _building, _other = planned
+    login("manager", language="en")
+    assert client.get(f"/walks/{walk}/pins/notice").status_code == 404  # not open yet
+    url = _open_pins(client, walk)
+    page = text(client.get(f"/walks/{walk}/pins/notice"))
+    assert "Where do you feel unsafe?" in page and "<svg" in page and url in page

@@ -47,6 +47,12 @@ def test_a_resident_pins_a_place_and_it_becomes_a_route_suggestion(phone, app, m
     assert axe(page) == []
     _fits(page)
     url = page.locator(".public-link a").first.get_attribute("href")
+    page.get_by_role("link", name="Anslag att skriva ut").click()
+    assert page.locator("h1").inner_text() == "Var känner du dig otrygg?"
+    assert url in page.locator(".notice").inner_text()
+    shot(page, "pin-notice", full_page=True)
+    assert axe(page) == []
+    _fits(page)
 
     resident = phone(locale="sv-SE")
     resident.on("pageerror", lambda error: errors.append(str(error)))
