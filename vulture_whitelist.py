@@ -68,3 +68,9 @@ _.collect
 
 # The record of processing's facts (app/privacy/record.py), read by its template.
 _.recipients, _.basis
+
+# Integrations (issue 26): shown by templates/integrations/*.html; the delivery job is named
+# in app/jobs.py TASKS; verify_signature is what a receiver does (docs, tests).
+_.last_used_at, _.last_attempt_at, _.duration_ms, _.response_excerpt
+_.deliver_due_job
+_.verify_signature

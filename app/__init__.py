@@ -127,6 +127,8 @@ def configure_blueprints(app: Flask) -> None:
     from app.exports import bp as exports_bp
     from app.findings import bp as findings_bp
     from app.findings.serving import bp as photos_bp
+    from app.integrations import bp as integrations_bp
+    from app.open311 import bp as open311_bp
     from app.privacy import bp as privacy_bp
     from app.programme import bp as programme_bp
     from app.pwa import bp as pwa_bp
@@ -145,6 +147,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(integrations_bp)
+    app.register_blueprint(open311_bp)
 
 
 def configure_templates(app: Flask) -> None:

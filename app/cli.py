@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(import_buildings_command)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(deliver_webhooks)
     app.cli.add_command(purge_expired)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
@@ -134,6 +135,19 @@ def send_reminders() -> None:
     click.echo(f"Reminders queued: {queued}. Mail sent: {sent}, failed: {failed}.")
     if not current_app.config.get("MAIL_SERVER"):
         click.echo("No MAIL_SERVER set: the mail is in the outbox (/admin/outbox).")
+
+
+@click.command("deliver-webhooks")
+@with_appcontext
+def deliver_webhooks() -> None:
+    """Send the webhook deliveries that are due (every few minutes from cron: it catches up
+    on retries whose timer died with a restarted web process)."""
+    from app.integrations.webhooks import deliver_due
+
+    next_at = deliver_due(db.session, current_app.config)
+    db.session.commit()
+    click.echo("Webhooks sent." + (f" Next try due at {next_at:%Y-%m-%d %H:%M} UTC."
+                                   if next_at else ""))
 
 
 @click.command("purge-expired")
@@ -323,7 +337,9 @@ def worker(burst: bool) -> None:
     # from its pool without closing them.
     engine = db.engine
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
-    Worker([jobs.queue()], connection=jobs.redis_connection()).work(burst=burst)
+    # The scheduler runs jobs enqueued for later (a webhook's next try, app/jobs.py enqueue_in).
+    Worker([jobs.queue()], connection=jobs.redis_connection()).work(burst=burst,
+                                                                     with_scheduler=True)
 
 
 @click.command("seed-scale")

@@ -135,6 +135,22 @@ class Config:
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN")
+    # Integrations (app/integrations, docs/integrations.md). Requests per API key.
+    API_KEY_RATE_LIMIT = os.environ.get("API_KEY_RATE_LIMIT", "120 per minute")
+    # Webhooks: seconds to wait for a receiver; the first retry's delay (doubling after);
+    # how long an event is tried; a cap on tries.
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", 10))
+    WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", 30))
+    WEBHOOK_RETRY_HOURS = float(os.environ.get("WEBHOOK_RETRY_HOURS", 24))
+    WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", 20))
+    # Single sign-on (OpenID Connect): on when OIDC_ISSUER and OIDC_CLIENT_ID are set.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET")
+    # The claim with the user's groups, and "group=role,group=role" for new users.
+    OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+    OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "")
+    OIDC_DEFAULT_ROLE = os.environ.get("OIDC_DEFAULT_ROLE", "walker")
 
     # Manager pages kept whole per state of the data (app/page_cache.py); 0 renders them on
     # every request (the kept parts of them stay).

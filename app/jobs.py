@@ -25,6 +25,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from importlib import import_module
 
 from flask import Flask, current_app
@@ -38,6 +39,7 @@ TASKS = {
     "export": "app.exports.operations:run_export",
     "deliver_mail": "app.mail:deliver_pending_job",
     "send_reminders": "app.findings.mail:send_reminders_job",
+    "deliver_webhooks": "app.integrations.webhooks:deliver_due_job",
 }
 
 # What an RQ worker runs for each job (app/worker.py: it may make the app, so it stands
@@ -96,6 +98,38 @@ def enqueue(name: str, *args, timeout: int | None = None) -> bool:
         _run_logged(app, name, args)
     else:
         _thread_pool().submit(_run_logged, app, name, args)
+    return True
+
+
+def enqueue_in(name: str, seconds: float, *args) -> bool:
+    """Run task `name` after `seconds` (a retry's back-off). RQ keeps it in its scheduled
+    registry (the worker runs with its scheduler: `flask worker`); the thread mode waits on
+    a timer, which dies with the process (`flask deliver-webhooks` from cron catches up);
+    "sync" runs it now when it is due now and otherwise leaves it to that command."""
+    if name not in TASKS:
+        raise KeyError(name)
+    app = current_app._get_current_object()
+    mode = app.config["JOBS_MODE"]
+    if mode == "rq":
+        from redis.exceptions import RedisError
+
+        try:
+            queue(app).enqueue_in(
+                timedelta(seconds=seconds), WORKER_ENTRY, name, *args,
+                job_timeout=app.config.get("JOB_TIMEOUT", 600),
+                result_ttl=3600, failure_ttl=7 * 24 * 3600,
+            )
+        except RedisError:
+            log.exception("could not schedule job %s%r", name, tuple(args))
+            return False
+    elif mode == "sync":
+        if seconds <= 0:
+            _run_logged(app, name, args)
+    else:
+        timer = threading.Timer(seconds, lambda: _thread_pool().submit(_run_logged, app, name,
+                                                                       args))
+        timer.daemon = True
+        timer.start()
     return True
 
 

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from app.models import (
+    ApiScope,
+    DeliveryStatus,
     FindingStatus,
     LightCondition,
     ParticipantRole,
@@ -15,9 +17,28 @@ from app.models import (
     Severity,
     UnsafeFor,
     WalkStatus,
+    WebhookEvent,
 )
 
 LABELS = {
+    ApiScope: {
+        ApiScope.READ_FINDINGS: _l("Read findings"),
+        ApiScope.CREATE_FINDINGS: _l("Create findings"),
+        ApiScope.OPEN311: _l("Open311"),
+        ApiScope.SITUATION_FEED: _l("Situation feed"),
+    },
+    WebhookEvent: {
+        WebhookEvent.FINDING_CREATED: _l("Finding created"),
+        WebhookEvent.FINDING_ASSIGNED: _l("Finding assigned"),
+        WebhookEvent.FINDING_STATUS_CHANGED: _l("Finding status changed"),
+        WebhookEvent.FINDING_VERIFIED: _l("Finding verified"),
+        WebhookEvent.WALK_COMPLETED: _l("Walk completed"),
+    },
+    DeliveryStatus: {
+        DeliveryStatus.PENDING: _l("Waiting"),
+        DeliveryStatus.DELIVERED: _l("Delivered"),
+        DeliveryStatus.FAILED: _l("Failed"),
+    },
     WalkStatus: {
         WalkStatus.PLANNED: _l("Planned"),
         WalkStatus.IN_PROGRESS: _l("In progress"),

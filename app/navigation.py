@@ -31,6 +31,8 @@ ADMIN_ITEMS: list[tuple[str, object, str]] = [
     ("afterwalk.owners", _l("Owners"), "manage_owners"),
     ("reports.admin_surveys", _l("Safety survey"), "admin"),
     ("accounts.audit", _l("Audit log"), "view_audit_log"),
+    ("integrations.api_keys", _l("API keys"), "manage_integrations"),
+    ("integrations.webhooks", _l("Webhooks"), "manage_integrations"),
     ("programme.measure_types", _l("Measure types"), "manage_measure_types"),
     ("programme.plan", _l("Yearly plan"), "edit_plan"),
     ("privacy.people", _l("Personal data"), "person_export"),

@@ -122,7 +122,7 @@ def _managers(user: User, _: Any) -> bool:
 
 @policy(
     "admin", "read_outbox", "list_users", "invite_user", "view_user", "view_audit_log",
-    "set_security", "manage_measure_types", "edit_plan",
+    "set_security", "manage_measure_types", "edit_plan", "manage_integrations",
     # A person's rights: the register extract and erasure (app/privacy/access.py, erasure.py).
     "person_export", "erase_person", "view_record",
 )

@@ -27,6 +27,13 @@ AUDIT_LABELS = {
     "erase": _l("Erased (replaced by a pseudonym)"),
     "person_export": _l("Register extract made"),
     "purge_expired": _l("Retention clean-up"),
+    "api_key_create": _l("API key created"),
+    "api_key_revoke": _l("API key revoked"),
+    "api_key_use": _l("API key used"),
+    "webhook_add": _l("Webhook added"),
+    "webhook_remove": _l("Webhook removed"),
+    "webhook_private_on": _l("Webhooks to internal addresses allowed"),
+    "webhook_private_off": _l("Webhooks to internal addresses refused"),
 }
 
 

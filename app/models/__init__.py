@@ -28,6 +28,14 @@ from app.models.findings import (
     Severity,
     UnsafeFor,
 )
+from app.models.integrations import (
+    ApiKey,
+    ApiScope,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from app.models.jobs import ExportJob, ExportStatus
 from app.models.mail import MailAttachment, OutboxMail
 from app.models.places import Building, District
@@ -67,6 +75,12 @@ __all__ = [
     "ResidentPin",
     "TimeOfDay",
     "AccountToken",
+    "ApiKey",
+    "ApiScope",
+    "DeliveryStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "AppSetting",
     "AuditEntry",
     "UserSession",

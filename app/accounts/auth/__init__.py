@@ -1,4 +1,4 @@
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,6 +28,9 @@ def require_login():
     if request.endpoint in PUBLIC_ENDPOINTS or request.path in PUBLIC_PATHS:
         return None
     if request.endpoint is None:  # 404 / 405 pages
+        return None
+    # Called by other systems with an API key (app/integrations/auth.py key_required).
+    if getattr(current_app.view_functions.get(request.endpoint), "authenticates_itself", False):
         return None
     if current_user.is_authenticated:
         return _require_two_factor()
