@@ -108,6 +108,9 @@ def configure_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"  # "strong" logs out phones switching networks
 
     from app import jobs, sqlite_tuning
+    from app.accounts import sso
+
+    sso.init_app(app)
 
     sqlite_tuning.init_app(app)
     jobs.init_app(app)

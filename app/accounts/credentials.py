@@ -46,4 +46,7 @@ def authenticate(session: Session, email: str, password: str, *, hash_method: st
         raise wrong
     if not check_password_hash(user.password_hash, password) or not user.active:
         raise wrong
+    if not user.password_login:
+        raise LoginRefused(_l("This account logs in with your organisation's account, not a "
+                              "password."))
     return user

@@ -26,6 +26,7 @@ class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=choices(Role))
     districts = CheckboxList(_l("Districts"), coerce=int)
+    password_login = BooleanField(_l("May log in with a password"))
 
 
 class InviteForm(UserForm):

@@ -175,6 +175,34 @@ def use_token(session: Session, token: str, password: str, *, hash_method: str) 
     return user
 
 
+# --- single sign-on -------------------------------------------------------------------------
+
+
+def sso_user(session: Session, claims: Mapping, *, role: Role | None,
+             hash_method: str = "scrypt") -> User:
+    """The account for a provider's ID token `claims`: the one with its (verified) e-mail,
+    or a new one with `role`. DomainError when there is none to log in to."""
+    email = normalise_email(str(claims.get("email") or ""))
+    if "@" not in email:
+        raise DomainError(_l("Your organisation's login gave no e-mail address."))
+    if claims.get("email_verified") is False:
+        raise DomainError(_l("Your organisation's login has not verified your e-mail address."))
+    user = find_user(session, email)
+    if user is not None:
+        if not user.active:
+            raise DomainError(_l("This account is deactivated."))
+        return user
+    if role is None:
+        raise DomainError(_l("There is no Trygg account for %(email)s. Ask an admin to invite "
+                             "you.", email=email))
+    name = str(claims.get("name") or "").strip() or email.split("@")[0]
+    user = create_user(session, email=email, name=name[:120], role=role,
+                       password=secrets.token_urlsafe(32), hash_method=hash_method)
+    user.password_login = False  # nobody knows its password: the provider is its login
+    audit(session, None, "sso_created", target=user, detail=f"{email}: {role.value}")
+    return user
+
+
 # --- admin actions -------------------------------------------------------------------------
 
 
@@ -235,8 +263,11 @@ def invite_user(session: Session, actor: User, *, email: str, name: str, role: R
 
 
 def update_user(session: Session, actor: User, user: User, *, name: str, role: Role,
-                districts: list[District]) -> None:
+                districts: list[District], password_login: bool | None = None) -> None:
     changes = []
+    if password_login is not None and password_login != user.password_login:
+        changes.append(f"password login: {'on' if password_login else 'off'}")
+        user.password_login = password_login
     if name.strip() and name.strip() != user.name:
         changes.append(f"name: {user.name} → {name.strip()}")
         user.name = name.strip()

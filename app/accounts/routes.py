@@ -27,6 +27,7 @@ AUDIT_LABELS = {
     "erase": _l("Erased (replaced by a pseudonym)"),
     "person_export": _l("Register extract made"),
     "purge_expired": _l("Retention clean-up"),
+    "sso_created": _l("Account made at single sign-on"),
     "api_key_create": _l("API key created"),
     "api_key_revoke": _l("API key revoked"),
     "api_key_use": _l("API key used"),
@@ -78,14 +79,16 @@ def invite():
 def edit(user_id: int):
     user = _load_user(user_id, "view_user")
     form = UserForm(obj=user, data=None if request.method == "POST" else {
-        "role": user.role.value, "districts": [d.id for d in user.districts]})
+        "role": user.role.value, "districts": [d.id for d in user.districts],
+        "password_login": user.password_login})
     form.districts.choices = district_choices()
     if request.method == "POST":
         require("edit_user", user)
     if form.validate_on_submit():
         ops.update_user(db.session, current_user, user, name=form.name.data,
                         role=Role(form.role.data),
-                        districts=queries.districts_by_ids(db.session, form.districts.data))
+                        districts=queries.districts_by_ids(db.session, form.districts.data),
+                        password_login=bool(form.password_login.data))
         db.session.commit()
         flash(_("The user is saved."), "success")
         return redirect(url_for("accounts.users"), code=303)

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     language: Mapped[str | None] = mapped_column(String(5))
     notify_email: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Off: this user logs in only through single sign-on (app/accounts/sso.py).
+    password_login: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Two-factor (TOTP): the secret once confirmed, and the last time step used (no replay).
     totp_secret: Mapped[str | None] = mapped_column(String(64), info=person(Kind.SECRET))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)

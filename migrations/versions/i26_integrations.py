@@ -1,7 +1,7 @@
-"""integrations: API keys, webhook endpoints and their deliveries (issue 26)
+"""integrations: API keys, webhook endpoints and their deliveries; users.password_login (issue 26)
 
 Revision ID: i26_integrations
-Revises: i22_findings_lists
+Revises: i24b_after_walk
 Create Date: 2026-12-06 06:19:38.069405
 
 """
@@ -11,12 +11,17 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i26_integrations'
-down_revision = 'i22_findings_lists'
+down_revision = 'i24b_after_walk'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
+    # Single sign-on: a user's password login can be switched off.
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('password_login', sa.Boolean(), nullable=False,
+                                      server_default=sa.true()))
+
     op.create_table('api_keys',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -77,6 +82,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('password_login')
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_deliveries_status_next')
         batch_op.drop_index(batch_op.f('ix_webhook_deliveries_endpoint_id'))

@@ -8,7 +8,6 @@ import geojson
 import pytest
 
 from app.extensions import db
-
 from app.integrations.feeds import Week
 from app.models import District, FindingStatus
 

@@ -15,6 +15,8 @@ PUBLIC_ENDPOINTS = {
     # A walk's public protocol and its residents' pin page: secret links, no account.
     "afterwalk.public", "afterwalk.public_photo", "afterwalk.pin_page", "afterwalk.pin_thanks",
     *MONITORING_ENDPOINTS,
+    # Single sign-on: the way to the organisation's login and back.
+    "auth.sso_login", "auth.sso_callback",
 }
 PUBLIC_PATHS = {
     "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline", "/api/v1/openapi.json",

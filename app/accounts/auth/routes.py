@@ -3,7 +3,9 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import segno
+from authlib.integrations.base_client import OAuthError
 from flask import (
+    abort,
     current_app,
     flash,
     g,
@@ -21,7 +23,7 @@ from werkzeug.security import check_password_hash
 
 from app import sqlite_tuning
 from app.accounts import operations as ops
-from app.accounts import queries, throttle
+from app.accounts import queries, sso, throttle
 from app.accounts.auth import bp
 from app.accounts.auth.forms import (
     ChangePasswordForm,
@@ -312,3 +314,39 @@ def remove_two_factor():
     else:
         flash(_("That is not your current password."), "error")
     return redirect(url_for("auth.settings"), code=303)
+
+
+# --- single sign-on (app/accounts/sso.py) --------------------------------------------------
+
+SSO_NEXT = "sso_next"
+
+
+@bp.get("/login/sso")
+def sso_login():
+    """Off to the organisation's login (OpenID Connect), back at sso_callback."""
+    if not sso.enabled(current_app.config):
+        abort(404)
+    session[SSO_NEXT] = _safe_next(request.args.get("next"))
+    return sso.client().authorize_redirect(url_for("auth.sso_callback", _external=True))
+
+
+@bp.get("/login/sso/callback")
+def sso_callback():
+    if not sso.enabled(current_app.config):
+        abort(404)
+    try:
+        token = sso.client().authorize_access_token()
+    except (OAuthError, OSError, ValueError) as error:
+        current_app.logger.warning("single sign-on refused: %s", type(error).__name__)
+        flash(_("The login with your organisation's account did not work. Try again."),
+              "error")
+        return redirect(url_for("auth.login"), code=303)
+    claims = token.get("userinfo") or {}
+    try:
+        user = ops.sso_user(db.session, claims, role=sso.role_for(claims, current_app.config),
+                            hash_method=current_app.config["PASSWORD_HASH_METHOD"])
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("auth.login"), code=303)
+    return _finish_login(user, False, session.pop(SSO_NEXT, None))
