@@ -80,7 +80,7 @@ def webhooks():
             secret = new_endpoint.secret
             db.session.commit()
             form = WebhookForm(formdata=None)
-    private = PrivateTargetsForm(allow_private=queries.allow_private(db.session))
+    private = PrivateTargetsForm(formdata=None, allow_private=queries.allow_private(db.session))
     status = 422 if form.errors else 200
     return _shown_once(render_template(
         "integrations/webhooks.html", form=form, private=private, new_endpoint=new_endpoint,

@@ -275,7 +275,7 @@ def deliver_due(session: Session, config, *, now: datetime | None = None,
             continue
         send(delivery, allow_private=allow_private,
              timeout=float(config["WEBHOOK_TIMEOUT"]))
-        _settle(delivery, now, config)
+        _settle(delivery, max(now, utcnow()), config)  # the wait starts after the try
         if delivery.status == DeliveryStatus.PENDING:
             held.add(delivery.endpoint_id)
         session.commit()
