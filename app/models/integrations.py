@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.personal import Kind, person
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.users import User
 
@@ -34,9 +35,10 @@ class ApiKey(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Findings the integration creates are recorded as this (never logged in) user.
-    service_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    service_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True,
+                                                 info=person(Kind.USER))
     created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+        ForeignKey("users.id", ondelete="SET NULL"), index=True, info=person(Kind.USER))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -72,7 +74,7 @@ class WebhookEndpoint(db.Model):
     events: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+        ForeignKey("users.id", ondelete="SET NULL"), index=True, info=person(Kind.USER))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     deliveries: Mapped[list[WebhookDelivery]] = relationship(
@@ -98,7 +100,8 @@ class WebhookDelivery(db.Model):
         ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True)
     event_id: Mapped[str] = mapped_column(String(36), unique=True)
     event: Mapped[str] = mapped_column(String(40))
-    body: Mapped[str] = mapped_column(Text)
+    # A finding's description travels in it (never a name the app adds itself).
+    body: Mapped[str] = mapped_column(Text, info=person(Kind.TEXT))
     status: Mapped[DeliveryStatus] = mapped_column(
         str_enum(DeliveryStatus), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,7 +1,7 @@
 """integrations: API keys, webhook endpoints and their deliveries; users.password_login (issue 26)
 
 Revision ID: i26_integrations
-Revises: i24b_after_walk
+Revises: i27_person_rights
 Create Date: 2026-12-06 06:19:38.069405
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i26_integrations'
-down_revision = 'i24b_after_walk'
+down_revision = 'i27_person_rights'
 branch_labels = None
 depends_on = None
 

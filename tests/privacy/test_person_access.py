@@ -38,6 +38,7 @@ NOT_PERSONAL = {
     ("districts", "name"), ("measure_types", "name_sv"), ("measure_types", "name_en"),
     ("priorities", "name_sv"), ("priorities", "name_en"), ("rollup_state", "name"),
     ("users", "notify_email"), ("buildings", "address"),
+    ("api_keys", "name"),  # the integration's name ("Property system")
 }
 LOOKS_PERSONAL = re.compile(r"(^|_)(name|email|e_mail|phone|mobile|address|contact|person)"
                             r"(_|$)")
