@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +17,8 @@ from app.integrations.auth import key_required
 from app.labels import label
 from app.models import DONE_STATUSES, ApiScope, Finding
 from app.open311 import bp, formats, operations, queries
+from app.open311 import spec as S
+from app.open311.spec import answers, spec
 
 FORMATS = "<any(json, xml):fmt>"
 DEFAULT_DAYS = 90
@@ -162,6 +165,7 @@ def _filter() -> queries.RequestFilter:
 
 
 @bp.get(f"/services.{FORMATS}")
+@spec.validate(resp=answers(HTTP_200=S.ServiceList), security={}, skip_validation=True)
 def services(fmt: str):
     return formats.answer(fmt, [service_json(c) for c in queries.services(db.session)],
                           root="services", item="service")
@@ -171,6 +175,8 @@ services.authenticates_itself = True  # the list of services is public in Open31
 
 
 @bp.get(f"/services/<code>.{FORMATS}")
+@spec.validate(resp=answers(HTTP_200=S.ServiceDefinition), security={},
+               skip_validation=True)
 def service_definition(code: str, fmt: str):
     category = queries.service(db.session, code)
     if category is None:
@@ -183,12 +189,15 @@ service_definition.authenticates_itself = True
 
 
 @bp.get(f"/requests.{FORMATS}")
+@spec.validate(query=S.RequestsQuery, resp=answers(HTTP_200=S.ServiceRequestList),
+               skip_validation=True)
 @key_required(ApiScope.OPEN311, ApiScope.READ_FINDINGS, refuse=_refuse, form_field=True)
 def requests_list(fmt: str):
     return _requests_answer(fmt, queries.service_requests(db.session, _filter()))
 
 
 @bp.get(f"/requests/<int:request_id>.{FORMATS}")
+@spec.validate(resp=answers(HTTP_200=S.ServiceRequestList), skip_validation=True)
 @key_required(ApiScope.OPEN311, ApiScope.READ_FINDINGS, refuse=_refuse, form_field=True)
 def request_show(request_id: int, fmt: str):
     finding = queries.service_request(db.session, request_id)
@@ -198,6 +207,7 @@ def request_show(request_id: int, fmt: str):
 
 
 @bp.get(f"/tokens/<token>.{FORMATS}")
+@spec.validate(resp=answers(HTTP_200=S.TokenList), skip_validation=True)
 @key_required(ApiScope.OPEN311, ApiScope.READ_FINDINGS, refuse=_refuse, form_field=True)
 def token_show(token: str, fmt: str):
     finding = queries.by_token(db.session, token)
@@ -224,6 +234,7 @@ def _float_field(name: str, low: float, high: float) -> float | None:
 
 
 @bp.post(f"/requests.{FORMATS}")
+@spec.validate(form=S.NewRequest, resp=answers(HTTP_201=S.CreatedList), skip_validation=True)
 @key_required(ApiScope.OPEN311, ApiScope.CREATE_FINDINGS, refuse=_refuse, form_field=True)
 def requests_create(fmt: str):
     code = (request.form.get("service_code") or "").strip()
@@ -251,3 +262,12 @@ def requests_create(fmt: str):
     return formats.answer(fmt, [{"service_request_id": str(finding.id), "token": finding.uuid,
                                  "service_notice": "", "account_id": None}],
                           root="service_requests", item="request", status=201)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI document of Open311, the GeoJSON and the situation feed."""
+    return current_app.response_class(json.dumps(spec.spec), content_type="application/json")
+
+
+openapi.authenticates_itself = True  # public, as /api/v1/openapi.json

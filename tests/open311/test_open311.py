@@ -204,3 +204,24 @@ def test_a_generic_open311_client_reads_services_and_requests(live_server, make,
         assert [r["service_request_id"] for r in listed] == [str(finding)]
         one = client.get_service_request(str(finding))
         assert one["description"] == "Trasig lampa" and one["status"] == "open"
+
+
+def test_the_integrations_openapi_document(client):
+    answer = client.get("/open311/v2/openapi.json")
+    assert answer.status_code == 200
+    doc = answer.json
+    assert doc["openapi"].startswith("3.")
+    paths = doc["paths"]
+    assert set(paths) == {
+        "/open311/v2/services.{fmt}", "/open311/v2/services/{code}.{fmt}",
+        "/open311/v2/requests.{fmt}", "/open311/v2/requests/{request_id}.{fmt}",
+        "/open311/v2/tokens/{token}.{fmt}", "/integrations/findings.geojson",
+        "/integrations/feeds/situation/{district_code}.geojson",
+        "/integrations/feeds/situation/{district_code}.csv"}
+    assert set(paths["/open311/v2/requests.{fmt}"]) == {"get", "post"}
+    query = {p["name"] for p in paths["/open311/v2/requests.{fmt}"]["get"]["parameters"]}
+    assert {"status", "start_date", "end_date", "service_code", "page", "page_size"} <= query
+    assert "ServiceRequest" in doc["components"]["schemas"]
+    assert paths["/open311/v2/services.{fmt}"]["get"]["security"] == []
+    # The session API's document stays as it was.
+    assert not any("open311" in p for p in client.get("/api/v1/openapi.json").json["paths"])
