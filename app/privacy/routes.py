@@ -24,7 +24,7 @@ from app.extensions import db
 from app.models import Photo, utcnow
 from app.models.personal import OnErase
 from app.policy import can, get_or_404, require
-from app.privacy import PHOTO_FLASH, access, bp, erasure, operations, queries
+from app.privacy import PHOTO_FLASH, access, bp, erasure, operations, queries, retention
 from app.privacy.extract import build_extract, extract_filename
 from app.privacy.forms import EraseForm, ExtractForm
 from app.privacy.record import ACTIVITIES
@@ -96,8 +96,10 @@ def overview():
         db.session, now=utcnow(), photo_months=config.get("PHOTO_RETENTION_MONTHS"),
         text_months=config.get("CONFIDENTIAL_TEXT_RETENTION_MONTHS"), dry_run=True,
     )
+    personal = retention.purge_personal(db.session, now=utcnow(), config=config, dry_run=True)
     return render_template(
         "privacy/overview.html",
+        personal=personal.counts,
         flagged=queries.flagged_photos(db.session),
         due=due,
         photo_months=config.get("PHOTO_RETENTION_MONTHS"),

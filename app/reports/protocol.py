@@ -148,7 +148,9 @@ def _participants(pdf: ProtocolPDF, walk: Walk, *, public: bool) -> None:
         roles = Counter(p.role for p in walk.participants)
         lines = [f"{label(role)}: {count}" for role, count in roles.items()]
     else:
-        lines = [f"{p.name} ({label(p.role)})" for p in walk.participants]
+        # A name removed by the retention rule leaves the role.
+        lines = [f"{p.name} ({label(p.role)})" if p.name else str(label(p.role))
+                 for p in walk.participants]
     pdf.paragraph("\n".join(lines) if lines else _("No participants recorded."))
 
 

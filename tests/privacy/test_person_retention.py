@@ -51,6 +51,7 @@ def backdated(app, make, tmp_path, monkeypatch):
     old_walk = make.walk(status="completed", planned_start=months_before(NOW, 37))
     new_walk = make.walk(status="completed", planned_start=months_before(NOW, 35))
     closed = months_before(NOW, 25)
+    ids["old_walk"] = old_walk
     ids["finding"] = make.finding(old_walk, ids["recent"], status=FindingStatus.VERIFIED,
                                   closed_at=closed, verified_at=closed)
     with app.app_context():
@@ -132,9 +133,16 @@ def test_each_kind_loses_exactly_its_expired_rows_and_the_audit_counts_them(
 def test_the_timeline_says_what_the_rule_deleted(app, runner, backdated, client, login):
     ids, _ = backdated
     runner.invoke(args=["purge-expired"])
-    login("manager")
+    login("admin")
     page = client.get(f"/findings/{ids['finding']}", headers={"Accept-Language": "en"})
     assert "Deleted by the retention rule" in page.get_data(as_text=True)
+    # The walk keeps its participants' roles, without names.
+    walk = client.get(f"/walks/{ids['old_walk']}", headers={"Accept-Language": "sv"})
+    assert "<li>Hyresgäst</li>" in walk.get_data(as_text=True)
+    assert "Hans" not in walk.get_data(as_text=True)
+    overview = client.get("/privacy", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Record of processing" in overview
+    assert "also anonymises 0 unused account(s)" in overview  # all done already
 
 
 def test_the_last_admin_is_not_anonymised(app, runner, make):
