@@ -10,6 +10,7 @@ cleanly without them. Runs once, in the PostgreSQL half of the suite."""
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import json
 import os
@@ -72,7 +73,8 @@ class Host:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b",
              f"127.0.0.1:{port}", "-w", "1", "--threads", "4", "wsgi:app"],
-            cwd=ROOT, env={**self.env, "UPLOAD_FOLDER": str(self.folder)},
+            cwd=ROOT, env={**self.env, "UPLOAD_FOLDER": str(self.folder),
+                           "EXPORT_FOLDER": f"{self.folder}-exports"},
             stdout=self.log, stderr=self.log, start_new_session=True)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -137,6 +139,12 @@ def cluster(s3_endpoint, tmp_path_factory):
     assert seeded.returncode == 0, seeded.stderr[-3000:]
     facts = json.loads(seeded.stdout.strip().splitlines()[-1])
     hosts = [Host("host-a", env, tmp / "a"), Host("host-b", env, tmp / "b")]
+    worker_log = open(tmp / "worker.log", "ab")  # noqa: SIM115
+    # `flask worker` (RQ) on a third "machine": its own export folder.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker"], cwd=ROOT,
+        env={**env, "UPLOAD_FOLDER": str(tmp / "w"), "EXPORT_FOLDER": str(tmp / "w-exports")},
+        stdout=worker_log, stderr=worker_log, start_new_session=True)
     try:
         for host in hosts:
             host.start()
@@ -145,6 +153,13 @@ def cluster(s3_endpoint, tmp_path_factory):
     finally:
         for host in hosts:
             host.stop()
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(10)
+        worker_log.close()
         Redis.from_url(redis_url).flushdb()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{shared.database}" WITH (FORCE)'))
@@ -225,6 +240,38 @@ def test_no_stale_page_after_a_write_on_the_other_host(cluster_on_postgres):
     link = f'href="/findings/{made.json()["id"]}"'
     assert link not in first.text
     assert link in manager.get(url).text  # written on B, listed at once on A
+
+
+def test_an_export_started_on_one_host_is_written_by_the_worker_and_downloaded_from_another(
+        cluster_on_postgres):
+    a, b = cluster_on_postgres["hosts"]
+    facts = cluster_on_postgres["facts"]
+    manager = requests.Session()
+    log_in(manager, a, "manager@example.org", facts["password"])
+    start = manager.get(a.url + "/exports/findings.csv").text
+    form = start.split('action="/exports"')[1].split("</form>")[0]
+    fields = re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
+    started = manager.post(a.url + "/exports", data=[(k, html.unescape(v)) for k, v in fields],
+                           allow_redirects=False)
+    assert started.status_code == 303, started.text[:500]
+    status_url = started.headers["Location"]
+    deadline, link = time.monotonic() + 120, None
+    while link is None and time.monotonic() < deadline:
+        page = manager.get(b.url + status_url).text  # asked on the other host
+        found = re.search(r'href="(/exports/\d+/download)"', page)
+        link = found.group(1) if found else None
+        time.sleep(0.5)
+    assert link, "the worker never finished the export"
+    download = manager.get(b.url + link)
+    assert download.status_code == 200
+    with cluster_on_postgres["engine"].connect() as conn:
+        findings = conn.execute(text("SELECT count(*) FROM findings")).scalar_one()
+    rows = download.content.decode("utf-8-sig").strip().splitlines()
+    assert len(rows) == findings + 1  # the header, then every finding
+    # Neither host nor the worker keeps it: it is in the bucket.
+    tmp = cluster_on_postgres["tmp"]
+    assert not [p for p in tmp.rglob("*-exports/*") if p.is_file()]
+    assert any(k.startswith("exports/") for k in cluster_on_postgres["bucket"].stored_keys())
 
 
 class Load:
