@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.findings import Finding
-from app.models.personal import Kind, person
+from app.models.personal import Kind, OnErase, person
 from app.models.places import Building
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.walks import Walk
@@ -111,7 +111,8 @@ class PublicLink(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
     kind: Mapped[LinkKind] = mapped_column(str_enum(LinkKind))
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True,
+                                       info=person(Kind.SECRET, OnErase.KEEP))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
                                                       info=person(Kind.USER))

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.personal import Kind, person
+from app.models.personal import Kind, OnErase, person
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.users import User
 
@@ -32,7 +32,10 @@ class ApiKey(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     # The token's first characters, shown in lists so an admin can tell keys apart.
     prefix: Mapped[str] = mapped_column(String(16))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # A credential of the integration, not of its creator: left out of a register extract,
+    # kept when the creator is erased (the integration goes on working).
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True,
+                                            info=person(Kind.SECRET, OnErase.KEEP))
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Findings the integration creates are recorded as this (never logged in) user.
     service_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True,
@@ -70,7 +73,7 @@ class WebhookEndpoint(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
-    secret: Mapped[str] = mapped_column(String(128))
+    secret: Mapped[str] = mapped_column(String(128), info=person(Kind.SECRET, OnErase.KEEP))
     events: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.personal import Kind, person
+from app.models.personal import Kind, OnErase, person
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -31,7 +31,8 @@ class ExportJob(db.Model):
     __tablename__ = "export_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True,
+                                       info=person(Kind.SECRET, OnErase.KEEP))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True,
                                          info=person(Kind.USER))
     kind: Mapped[str] = mapped_column(String(16))  # findings | walks

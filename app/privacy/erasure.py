@@ -119,6 +119,8 @@ def plan_erasure(session: Session, person: Person, *, actor: User | None = None,
         by_table.setdefault(declared.table.name, []).append(declared)
     for name, declared_columns in by_table.items():
         for declared in declared_columns:
+            if declared.spec.kind == Kind.SECRET and declared.spec.on_erase == OnErase.KEEP:
+                continue  # a credential of something else (an integration's key): untouched
             condition = _condition(declared, person, declared_columns)
             if condition is None:
                 continue

@@ -236,6 +236,16 @@ def test_only_admins_see_personal_data(client, login, role):
         400, 404)
 
 
+def test_every_stored_credential_is_declared_secret():
+    """Hashes, tokens and secrets stay out of every register extract."""
+    credentials = {f"{t.name}.{c.name}" for t in db.metadata.sorted_tables for c in t.columns
+                   if re.search(r"(hash|secret|token)", c.name) and t.name != "data_versions"
+                   and c.name not in ("totp_last_step",)}
+    declared = {f"{d.table.name}.{d.column.name}" for d in personal_columns(db.metadata)
+                if d.spec.kind.value == "secret"}
+    assert credentials - declared == set()
+
+
 def test_declarations_cover_the_tables_of_the_issue():
     tables = {d.table.name for d in personal_columns(db.metadata)}
     assert {"users", "walks", "walk_participants", "findings", "comments", "finding_events",
