@@ -164,6 +164,18 @@ ACTIVITIES = [
                  "downloaded files."),
     ),
     Activity(
+        title=_l("Integrations: API keys and webhooks"),
+        people=_l("Everyone in the findings sent; the admins who made a key or a webhook."),
+        data=_l("Findings and their changes sent to the addresses admins registered, with "
+                "each delivery's text kept as sent."),
+        purpose=_l("Passing findings to the property system and to the municipality."),
+        basis=BASIS_TASK,
+        recipients=_l("The systems behind the registered API keys and webhook addresses."),
+        retention=_fixed(_l("Deliveries are kept until an admin removes the webhook; no "
+                            "retention rule yet.")),
+        where=_l("The database; the receiving systems."),
+    ),
+    Activity(
         title=_l("Backups"),
         people=_l("Everyone above."),
         data=_l("A copy of the database and the photo store."),
