@@ -136,6 +136,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.programme import bp as programme_bp
     from app.pwa import bp as pwa_bp
     from app.reports import bp as reports_bp
+    from app.tenants import bp as tenants_bp
     from app.walks import bp as walks_bp
 
     app.register_blueprint(auth_bp)
@@ -152,6 +153,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(pwa_bp)
     app.register_blueprint(integrations_bp)
     app.register_blueprint(open311_bp)
+    app.register_blueprint(tenants_bp)
 
 
 def configure_templates(app: Flask) -> None:

@@ -80,6 +80,11 @@ class Config:
     MARKERCLUSTER_DIR = "vendor/leaflet.markercluster-1.5.3"
 
     LANGUAGES = ("sv", "en")
+    # The tenant pages (/t/…, app/tenants) also speak the languages many tenants in Fittja
+    # and Alby read best; staff pages stay Swedish and English.
+    TENANT_LANGUAGES = ("sv", "en", "ar", "so", "fi")
+    # Where tenants report accessibility problems (the accessibility statement, /t/tillganglighet).
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
 

@@ -1,19 +1,30 @@
-"""Language and time zone: the user's setting, else the session's choice, else the browser."""
+"""Language and time zone: the user's setting, else the session's choice, else the browser.
+
+The tenant pages (blueprint "tenants", /t/…) choose from more languages and without an
+account: ?lang= in the link, else the choice kept in the session, else the phone's language.
+"""
 
 import math
 from datetime import date, datetime
 
+from babel import Locale
 from babel.numbers import format_decimal
 from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+TENANT_BLUEPRINT = "tenants"
+TENANT_LANGUAGE_KEY = "tenant_lang"  # apart from staff's "lang": choosing Arabic on a
+# tenant page must not turn a staff member's screens into a language they have no catalog for
+
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI, mail digests: callers use force_locale()
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.blueprint == TENANT_BLUEPRINT:
+        return tenant_locale()
     if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
         return current_user.language
     chosen = session.get("lang")
@@ -22,6 +33,31 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]
+
+
+def tenant_locale() -> str:
+    languages = current_app.config["TENANT_LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    chosen = session.get(TENANT_LANGUAGE_KEY)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def remember_tenant_language() -> None:
+    """A language chosen with ?lang= stays for the next pages (the switcher's links)."""
+    asked = request.args.get("lang")
+    if asked in current_app.config["TENANT_LANGUAGES"]:
+        session[TENANT_LANGUAGE_KEY] = asked
+
+
+def text_direction() -> str:
+    """"rtl" for Arabic, else "ltr": the `dir` of the page."""
+    return Locale.parse(locale_code()).text_direction
 
 
 def select_timezone() -> str:

@@ -18,6 +18,8 @@ PUBLIC_ENDPOINTS = {
     # Single sign-on: the way to the organisation's login and back.
     "auth.sso_login", "auth.sso_callback",
 }
+# Whole blueprints without login: the tenant pages (/t/…, reached from a QR code).
+PUBLIC_BLUEPRINTS = {"tenants"}
 PUBLIC_PATHS = {
     "/favicon.ico", "/sw.js", "/manifest.webmanifest", "/offline", "/api/v1/openapi.json",
 }
@@ -28,6 +30,8 @@ ENROLMENT_ENDPOINTS = {"auth.two_factor", "auth.logout", "auth.set_language"}
 @bp.before_app_request
 def require_login():
     if request.endpoint in PUBLIC_ENDPOINTS or request.path in PUBLIC_PATHS:
+        return None
+    if request.blueprint in PUBLIC_BLUEPRINTS:
         return None
     if request.endpoint is None:  # 404 / 405 pages
         return None
