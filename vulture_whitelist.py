@@ -74,3 +74,6 @@ _.recipients, _.basis
 _.last_used_at, _.last_attempt_at, _.duration_ms, _.response_excerpt
 _.deliver_due_job
 _.verify_signature
+
+# Before the walk (app/invitations): who invited someone, stored for the record.
+_.invited_by_id

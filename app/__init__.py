@@ -131,6 +131,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.findings import bp as findings_bp
     from app.findings.serving import bp as photos_bp
     from app.integrations import bp as integrations_bp
+    from app.invitations import bp as invitations_bp
     from app.open311 import bp as open311_bp
     from app.privacy import bp as privacy_bp
     from app.programme import bp as programme_bp
@@ -143,6 +144,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(walks_bp)
     app.register_blueprint(afterwalk_bp)
+    app.register_blueprint(invitations_bp)
     app.register_blueprint(findings_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(privacy_bp)

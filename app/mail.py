@@ -41,6 +41,25 @@ def queue(session: Session, user: User | None, *, to_address: str, subject: str,
     return mail
 
 
+def build_message(mail: OutboxMail, config: Mapping) -> EmailMessage:
+    """The e-mail as sent: the text, and each attachment with its content type's parameters
+    (a calendar invitation is `text/calendar; method=REQUEST; charset=utf-8`)."""
+    message = EmailMessage()
+    message["From"] = config.get("MAIL_FROM", "trygg@localhost")
+    message["To"] = mail.to_address
+    message["Subject"] = mail.subject
+    message["Message-ID"] = make_msgid(domain="trygg")
+    message.set_content(mail.body)
+    for attachment in mail.attachments:
+        kind, *parameters = (part.strip() for part in attachment.content_type.split(";"))
+        maintype, _, subtype = kind.partition("/")
+        params = dict(p.split("=", 1) for p in parameters if "=" in p)
+        message.add_attachment(attachment.data, maintype=maintype,
+                               subtype=subtype or "octet-stream",
+                               filename=attachment.filename, params=params)
+    return message
+
+
 def deliver_pending(session: Session, config: Mapping, *, limit: int = 200) -> tuple[int, int]:
     """Send unsent mail over SMTP when MAIL_SERVER is set. Returns (sent, failed)."""
     if not config.get("MAIL_SERVER"):
@@ -67,17 +86,7 @@ def deliver_pending(session: Session, config: Mapping, *, limit: int = 200) -> t
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
         for mail in pending:
-            message = EmailMessage()
-            message["From"] = config.get("MAIL_FROM", "trygg@localhost")
-            message["To"] = mail.to_address
-            message["Subject"] = mail.subject
-            message["Message-ID"] = make_msgid(domain="trygg")
-            message.set_content(mail.body)
-            for attachment in mail.attachments:
-                maintype, _, subtype = attachment.content_type.partition("/")
-                message.add_attachment(attachment.data, maintype=maintype,
-                                       subtype=subtype or "octet-stream",
-                                       filename=attachment.filename)
+            message = build_message(mail, config)
             try:
                 smtp.send_message(message)
             except (OSError, smtplib.SMTPException) as error:

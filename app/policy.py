@@ -462,3 +462,28 @@ def _open_pins(user: User, walk: Walk) -> bool:
 @policy("moderate_pins")
 def _moderate_pins(user: User, walk: Walk) -> bool:
     return is_manager(user)
+
+
+# --- before the walk: invitations, calendar feeds (app/invitations) --------------------------
+
+
+def _leads_or_manages(user: User, walk: Walk) -> bool:
+    return is_manager(user) or (user.role == Role.WALKER and walk.leader_id == user.id)
+
+
+@policy("invite_participants")
+def _invite_participants(user: User, walk: Walk) -> bool:
+    """Its leader or a manager invites people to a planned walk (and takes them off)."""
+    return walk.status == WalkStatus.PLANNED and _leads_or_manages(user, walk)
+
+
+@policy("view_invitations")
+def _view_invitations(user: User, walk: Walk) -> bool:
+    """Who was invited, with their e-mail and phone: the leader and managers, at any time."""
+    return _leads_or_manages(user, walk)
+
+
+@policy("calendar_feed")
+def _calendar_feed(user: User, _: Any) -> bool:
+    """A feed of one's walks, for those who walk (fixers see no walks: view_walk)."""
+    return user.role != Role.FIXER

@@ -36,6 +36,7 @@ from app.models.integrations import (
     WebhookEndpoint,
     WebhookEvent,
 )
+from app.models.invitations import CalendarFeed, WalkInvitation
 from app.models.jobs import ExportJob, ExportStatus
 from app.models.mail import MailAttachment, OutboxMail
 from app.models.places import Building, District
@@ -64,6 +65,8 @@ from app.models.walks import (
 )
 
 __all__ = [
+    "CalendarFeed",
+    "WalkInvitation",
     "AfterMeeting",
     "FindingAnswer",
     "LinkKind",

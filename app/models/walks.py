@@ -57,6 +57,9 @@ class Walk(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     # A follow-up walk re-checks the open findings of an earlier walk.
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("walks.id"), index=True)
+    # The iCalendar SEQUENCE of the walk's event: one up each time its time or place moves,
+    # so calendars that got an invitation take the newer one.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
                                                       info=person(Kind.USER))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,5 +1,6 @@
 """Retention of the personal data beyond photos (photos and confidential text:
-operations.purge_expired): unused accounts, walk participants' names, the mail outbox,
+operations.purge_expired): unused accounts, walk participants' names (and the names,
+e-mail addresses and phone numbers of the people invited), the mail outbox,
 sign-in records and old backups. Each kind has a setting (app/config.py, 0 keeps it) and is
 applied by `flask purge-expired`, which audits the counts.
 
@@ -15,12 +16,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, true, update
+from sqlalchemy import func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from app.accounts.operations import audit
 from app.backup import MANIFEST
-from app.models import OutboxMail, Role, User, UserSession, Walk, WalkParticipant
+from app.models import (
+    OutboxMail,
+    Role,
+    User,
+    UserSession,
+    Walk,
+    WalkInvitation,
+    WalkParticipant,
+)
 from app.privacy import erasure
 from app.privacy.access import Person
 from app.privacy.operations import PurgeResult
@@ -103,6 +112,17 @@ def purge_personal(session: Session, *, now: datetime, config: Mapping,
             select(func.count()).select_from(WalkParticipant).where(*named))
         if not dry_run and counts["participant_names"]:
             session.execute(update(WalkParticipant).where(*named).values(name="")
+                            .execution_options(synchronize_session=False))
+        # The people invited to those walks: name, e-mail and phone go (the role stays).
+        invited = (WalkInvitation.walk_id.in_(old_walks),
+                   or_(WalkInvitation.name != "", WalkInvitation.email != "",
+                       WalkInvitation.phone != ""))
+        invitees = session.scalar(select(func.count()).select_from(WalkInvitation)
+                                  .where(*invited))
+        counts["participant_names"] += invitees
+        if not dry_run and invitees:
+            session.execute(update(WalkInvitation).where(*invited)
+                            .values(name="", email="", phone="")
                             .execution_options(synchronize_session=False))
     if days := config.get("MAIL_RETENTION_DAYS"):
         old = OutboxMail.created_at < now - timedelta(days=days)

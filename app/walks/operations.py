@@ -3,6 +3,7 @@ still-open findings of a completed one) and their checklists; the yearly walk ta
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.findings.operations.photos import attach_photo
+from app.invitations.operations import walk_moved
 from app.models import (
     DONE_STATUSES,
     FindingEvent,
@@ -63,8 +65,12 @@ def update_walk(
     route: str = "",
     notes: str = "",
     participants: list[tuple[str, ParticipantRole]] = (),
+    config: Mapping | None = None,
 ) -> Walk:
-    """The planning form saved (again)."""
+    """The planning form saved (again). Given the app's `config`, a walk whose time or place
+    moved gets the next calendar SEQUENCE and its invited people the new event by mail."""
+    moved = walk.id is not None and (walk.planned_start, walk.district_id) != (
+        planned_start, district_id)
     walk.title = _checked_title(title)
     walk.district_id = district_id
     walk.planned_start = planned_start
@@ -74,6 +80,8 @@ def update_walk(
     walk.notes = notes
     set_participants(walk, participants, session=session)
     session.flush()
+    if moved and config is not None:
+        walk_moved(session, walk, config=config)
     return walk
 
 

@@ -3,7 +3,7 @@ their checklists, and the yearly walk targets (/admin/targets)."""
 
 from datetime import time, timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -132,6 +132,7 @@ def edit(walk_id: int):
             walk_service.update_walk(
                 db.session, walk, **_walk_fields(form),
                 district_id=form.district_id.data, leader_id=form.leader_id.data,
+                config=current_app.config,
             )
         except DomainError as error:
             form.show_error(error, "title")

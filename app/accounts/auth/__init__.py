@@ -14,6 +14,8 @@ PUBLIC_ENDPOINTS = {
     "auth.login", "auth.login_code", "auth.set_language", "accounts.set_password", "static",
     # A walk's public protocol and its residents' pin page: secret links, no account.
     "afterwalk.public", "afterwalk.public_photo", "afterwalk.pin_page", "afterwalk.pin_thanks",
+    # A user's calendar feed: a secret address, since calendar apps cannot log in.
+    "invitations.feed",
     *MONITORING_ENDPOINTS,
     # Single sign-on: the way to the organisation's login and back.
     "auth.sso_login", "auth.sso_callback",
