@@ -71,7 +71,7 @@ def test_the_leader_invites_a_tenant_and_a_police_officer(client, app, planned):
     assert page.count("Mail in the outbox") == 2 and "No e-mail" in page
     # The walk page lists them too, and whether the mail went.
     walk_page = text(client.get(f"/walks/{walk}"))
-    assert "Invited (3)" in walk_page and "Pia Polis" in walk_page
+    assert "Invited people (3)" in walk_page and "Pia Polis" in walk_page
     assert "Mail in the outbox" in walk_page
     with app.app_context():
         rows = db.session.scalars(db.select(WalkInvitation).order_by(WalkInvitation.id)).all()
