@@ -75,14 +75,18 @@ ACTIVITIES = [
     ),
     Activity(
         title=_l("Walks and their participants"),
-        people=_l("Staff, tenants, police, municipality and others who took part."),
-        data=_l("Names and roles of participants, who led the walk, route and notes."),
+        people=_l("Staff, tenants, police, municipality and others who took part or were "
+                  "invited."),
+        data=_l("Names and roles of participants, who led the walk, route and notes; the "
+                "names, roles, e-mail addresses and phone numbers of the people invited."),
         purpose=_l("Documenting the walk and following up what was found."),
         basis=BASIS_TASK,
         recipients=_l("Staff; the public protocol has roles only, no names."),
         retention=_setting("PARTICIPANT_NAME_RETENTION_MONTHS", lambda n: ngettext(
-            "Participants' names removed %(num)d month after the walk; roles stay.",
-            "Participants' names removed %(num)d months after the walk; roles stay.", n)),
+            "Participants' names, and invited people's names, e-mail addresses and phone "
+            "numbers, removed %(num)d month after the walk; roles stay.",
+            "Participants' names, and invited people's names, e-mail addresses and phone "
+            "numbers, removed %(num)d months after the walk; roles stay.", n)),
         where=_l("The database; walk protocols (PDF) people download."),
     ),
     Activity(
@@ -114,7 +118,7 @@ ACTIVITIES = [
     ),
     Activity(
         title=_l("Mail"),
-        people=_l("Staff and outside owners who get mail."),
+        people=_l("Staff, outside owners and people invited to a walk who get mail."),
         data=_l("Address, subject, text and attachments of every mail Trygg sends."),
         purpose=_l("Invitations, password links, tasks, reminders, points to owners."),
         basis=_l("Legitimate interest (art. 6.1 f)."),

@@ -134,3 +134,14 @@ def test_the_calendar_page_in_swedish(client, login):
     login("walker", language="sv")
     page = client.get("/calendar").get_data(as_text=True)
     assert "Din kalender" in page and "Skapa min kalenderadress" in page
+
+
+def test_erasing_the_person_ends_their_feed(client, app, walks, runner):
+    path = new_address(client)
+    with app.app_context():
+        email = db.session.get(User, walks["user"]).email
+    result = runner.invoke(args=["person-erase", email, "--yes"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(CalendarFeed)) == 0
+    assert app.test_client().get(path).status_code == 404
