@@ -50,6 +50,14 @@ def invite(session: Session, walk: Walk, *, name: str, role: ParticipantRole | s
     return invitation
 
 
+def send_again(session: Session, invitation: WalkInvitation, *, config: Mapping) -> None:
+    """Mail the invitation again (the last one failed, or retention deleted it)."""
+    if invitation.walk.status != WalkStatus.PLANNED or not invitation.email:
+        raise DomainError(_l("Only a planned walk takes invitations."), field="name")
+    invitation.mail = send_invitation(session, invitation, config=config)
+    session.flush()
+
+
 def uninvite(session: Session, invitation: WalkInvitation, *, config: Mapping) -> None:
     """Take someone off the list: one who was mailed the invitation is mailed the
     cancellation of the calendar event (METHOD:CANCEL), so it leaves their calendar."""

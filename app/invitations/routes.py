@@ -75,6 +75,19 @@ def uninvite(walk_id: int, invitation_id: int):
     return redirect(url_for("invitations.invite", walk_id=walk.id), code=303)
 
 
+@bp.post("/walks/<int:walk_id>/invitations/<int:invitation_id>/send")
+def send_again(walk_id: int, invitation_id: int):
+    walk = walk_or_404(walk_id, "invite_participants")
+    invitation = queries.invitation_or_404(walk, invitation_id)
+    if not FlaskForm().validate_on_submit() or not invitation.email:
+        abort(400)
+    ops.send_again(db.session, invitation, config=current_app.config)
+    db.session.commit()
+    flash(_("The invitation to %(name)s is in the outbox again.", name=invitation.name),
+          "success")
+    return redirect(url_for("invitations.invite", walk_id=walk.id), code=303)
+
+
 def _calendar_response(data: bytes, filename: str) -> Response:
     response = Response(data, mimetype="text/calendar")
     response.headers["Content-Type"] = ical.CONTENT_TYPE

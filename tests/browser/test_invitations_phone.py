@@ -69,6 +69,7 @@ def test_the_leader_invites_a_tenant_and_a_police_officer(phone, app, make, axe)
 
     # Settings → Calendar: a new secret address, shown once.
     page.goto("/settings")
+    assert axe(page, "section[aria-labelledby=calendar-heading]") == []
     page.get_by_role("link", name="Kalenderadress").click()
     page.get_by_role("button", name="Skapa min kalenderadress").click()
     address = page.input_value("#feed-url")

@@ -76,6 +76,8 @@ def test_the_feed_lists_exactly_the_users_walks(client, app, walks):
     # Nothing of the people in it: not the participants' names, not the route or notes.
     assert b"Hemlig" not in response.data and b"Wilma" not in response.data
     assert calendar.timezones[0]["TZID"] == "Europe/Stockholm"
+    calendar.validate()
+    assert calendar.get_missing_tzids() == set()
 
 
 def test_a_new_address_replaces_the_old_and_off_ends_it(client, app, walks):

@@ -114,6 +114,11 @@ def test_the_invitation_is_a_valid_icalendar_request(client, app, planned):
     assert event.end - event.start == timedelta(hours=2)
     (timezone,) = calendar.timezones
     assert timezone["TZID"] == "Europe/Stockholm"
+    # icalendar's own checks: the calendar's required parts, every event's required
+    # properties, and no TZID used without its VTIMEZONE.
+    calendar.validate()
+    assert all(name in event for name in event.required)
+    assert calendar.get_missing_tzids() == set()
 
 
 def test_the_mail_as_sent_carries_text_calendar_method_request(client, app, planned):
@@ -259,3 +264,22 @@ def test_retention_empties_invitees_with_participants_names(client, app, make, r
     with app.app_context():
         row = db.session.scalar(db.select(WalkInvitation))
         assert (row.name, row.email, row.phone, row.role.value) == ("", "", "", "tenant")
+
+
+def test_a_failed_mail_is_said_and_sent_again(client, app, planned):
+    log_in_as(client, "lena@example.org")
+    walk = planned["walk"]
+    invite(client, walk, name="Hans Hyresgäst", email="hans@example.org")
+    (mail,) = mails_to(app, "hans@example.org")
+    with app.app_context():
+        db.session.get(OutboxMail, mail.id).error = "550 no such user"
+        db.session.commit()
+        invitation_id = db.session.scalar(db.select(WalkInvitation.id))
+    page = text(client.get(f"/walks/{walk}/invitations"))
+    assert "Mail not sent" in page and "550 no such user" in page and "Send again" in page
+    response = client.post(f"/walks/{walk}/invitations/{invitation_id}/send")
+    assert response.status_code == 303
+    _failed, again = mails_to(app, "hans@example.org")
+    assert calendar_of(again)[0]["METHOD"] == "REQUEST"
+    page = text(client.get(f"/walks/{walk}/invitations"))
+    assert "Mail in the outbox" in page and "Send again" not in page
