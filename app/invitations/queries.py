@@ -12,6 +12,7 @@ from app.extensions import db
 from app.invitations.operations import token_hash
 from app.models import (
     CalendarFeed,
+    Role,
     User,
     Walk,
     WalkInvitation,
@@ -44,11 +45,12 @@ def feed_of(user: User) -> CalendarFeed | None:
 
 
 def feed_owner(session: Session, token: str) -> User | None:
-    """The active user whose feed this token is, else None."""
+    """The active user whose feed this token is, else None (also for a user who has since
+    become a fixer: fixers see no walks)."""
     return session.scalar(
         select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(CalendarFeed.token_hash == token_hash(token), User.active.is_(True),
-               User.erased_at.is_(None)))
+               User.erased_at.is_(None), User.role != Role.FIXER))
 
 
 def feed_walks(session: Session, user: User, *, now: datetime) -> list[Walk]:

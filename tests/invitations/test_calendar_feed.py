@@ -11,7 +11,15 @@ import pytest
 from icalendar import Calendar
 
 from app.extensions import db
-from app.models import CalendarFeed, District, ParticipantRole, User, WalkParticipant, utcnow
+from app.models import (
+    CalendarFeed,
+    District,
+    ParticipantRole,
+    Role,
+    User,
+    WalkParticipant,
+    utcnow,
+)
 
 SOON = utcnow().replace(microsecond=0) + timedelta(days=10)
 
@@ -117,6 +125,14 @@ def test_a_deactivated_users_feed_is_404(client, app, walks):
     path = new_address(client)
     with app.app_context():
         db.session.get(User, walks["user"]).active = False
+        db.session.commit()
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_a_user_made_fixer_loses_the_feed(client, app, walks):
+    path = new_address(client)
+    with app.app_context():
+        db.session.get(User, walks["user"]).role = Role.FIXER
         db.session.commit()
     assert app.test_client().get(path).status_code == 404
 
