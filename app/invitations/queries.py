@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import abort
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.extensions import db
@@ -54,12 +54,15 @@ def feed_owner(session: Session, token: str) -> User | None:
 
 
 def feed_walks(session: Session, user: User, *, now: datetime) -> list[Walk]:
-    """The walks in the user's feed: those they lead or take part in (with their account),
-    and the planned walks of the districts they work in (a district's yearly plan of walks,
-    /walks/repeat, is planned walks in it); from a year back on."""
+    """The walks in the user's feed: those they lead, take part in (with their account) or
+    are invited to (at their account's e-mail address), and the planned walks of the
+    districts they work in (a district's yearly plan of walks, /walks/repeat, is planned
+    walks in it); from a year back on."""
     takes_part = or_(
         Walk.leader_id == user.id,
         Walk.id.in_(select(WalkParticipant.walk_id).where(WalkParticipant.user_id == user.id)),
+        Walk.id.in_(select(WalkInvitation.walk_id).where(
+            func.lower(WalkInvitation.email) == user.email.lower())),
     )
     district_plan = and_(
         Walk.status == WalkStatus.PLANNED,

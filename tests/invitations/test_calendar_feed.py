@@ -17,6 +17,7 @@ from app.models import (
     ParticipantRole,
     Role,
     User,
+    WalkInvitation,
     WalkParticipant,
     utcnow,
 )
@@ -36,7 +37,8 @@ def new_address(client) -> str:
 
 @pytest.fixture
 def walks(app, make, login):
-    """Wilma (walker in Alby) leads one walk, takes part in another with her account, and
+    """Wilma (walker in Alby) leads one walk, takes part in another with her account, is invited
+    to a third at her e-mail address, and
     Alby has a planned walk; plus walks that are not hers."""
     alby, fittja = make.district("Alby"), make.district("Fittja")
     other = make.user("walker")
@@ -57,13 +59,19 @@ def walks(app, make, login):
               title="Fittja, not hers")
     make.walk(fittja, status="completed", leader_id=wilma,
               planned_start=SOON - timedelta(days=800), title="Led long ago")
+    invited = make.walk(fittja, status="planned", leader_id=other,
+                        planned_start=SOON + timedelta(days=3), title="She is invited")
     with app.app_context():
         db.session.add(WalkParticipant(walk_id=joined, name="Wilma Walker",
                                        role=ParticipantRole.STAFF, user_id=wilma))
         db.session.add(WalkParticipant(walk_id=alby_plan, name="Hemlig Hyresgäst",
                                        role=ParticipantRole.TENANT))
+        email = db.session.get(User, wilma).email
+        db.session.add(WalkInvitation(walk_id=invited, name="W", role=ParticipantRole.STAFF,
+                                      email=email.upper()))
         db.session.commit()
-    return {"user": wilma, "led": led, "joined": joined, "alby_plan": alby_plan}
+    return {"user": wilma, "led": led, "joined": joined, "alby_plan": alby_plan,
+            "invited": invited}
 
 
 def test_the_feed_lists_exactly_the_users_walks(client, app, walks):
@@ -75,9 +83,9 @@ def test_the_feed_lists_exactly_the_users_walks(client, app, walks):
     calendar = Calendar.from_ical(response.data)
     assert calendar["METHOD"] == "PUBLISH"
     titles = sorted(str(e["SUMMARY"]) for e in calendar.events)
-    assert titles == ["Alby yearly plan", "Led by her", "She took part"]
+    assert titles == ["Alby yearly plan", "Led by her", "She is invited", "She took part"]
     uids = {str(e["UID"]) for e in calendar.events}
-    assert uids == {f"walk-{walks[k]}@127.0.0.1" for k in ("led", "joined", "alby_plan")}
+    assert uids == {f"walk-{walks[k]}@127.0.0.1" for k in ("led", "joined", "alby_plan", "invited")}
     for event in calendar.events:
         assert {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"} <= set(event)
         assert "ATTENDEE" not in event and "ORGANIZER" not in event
