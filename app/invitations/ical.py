@@ -46,6 +46,11 @@ def walk_uid(walk: Walk, base_url: str) -> str:
     return f"walk-{walk.id}@{host}"
 
 
+def location(walk: Walk) -> str:
+    """Where to go: the meeting point and the district ("Albyvägen 12, Alby")."""
+    return ", ".join(part for part in (walk.meeting_point, walk.district.name) if part)
+
+
 def walk_event(walk: Walk, *, url: str, base_url: str, stamp: datetime,
                cancelled: bool = False) -> Event:
     """The walk as a VEVENT: its title, district, start (local time) and link. Nothing of
@@ -58,7 +63,7 @@ def walk_event(walk: Walk, *, url: str, base_url: str, stamp: datetime,
     event.add("summary", walk.title)
     event.add("dtstart", start)
     event.add("dtend", start + WALK_LENGTH)
-    event.add("location", walk.district.name)
+    event.add("location", location(walk))
     event.add("description", url)
     event.add("url", url)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")

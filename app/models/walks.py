@@ -45,6 +45,8 @@ class Walk(db.Model):
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     route: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
+    # Where the group meets ("Albyvägen 12, by the laundry"): the calendar event's LOCATION.
+    meeting_point: Mapped[str] = mapped_column(String(200), default="", server_default="")
     planned_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     light_condition: Mapped[LightCondition] = mapped_column(str_enum(LightCondition))
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,

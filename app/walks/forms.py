@@ -33,6 +33,7 @@ class WalkForm(FlaskForm):
         validators=[DataRequired()],
     )
     leader_id = SelectField(_l("Leader"), coerce=int, default=0)
+    meeting_point = StringField(_l("Meeting point"), validators=[Optional(), Length(max=200)])
     route = TextAreaField(_l("Route"), validators=[Optional(), Length(max=5000)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     participants = FieldList(FormField(ParticipantForm), min_entries=6, max_entries=40)

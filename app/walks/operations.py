@@ -64,13 +64,17 @@ def update_walk(
     leader_id: int | None,
     route: str = "",
     notes: str = "",
+    meeting_point: str = "",
     participants: list[tuple[str, ParticipantRole]] = (),
     config: Mapping | None = None,
 ) -> Walk:
     """The planning form saved (again). Given the app's `config`, a walk whose time or place
-    moved gets the next calendar SEQUENCE and its invited people the new event by mail."""
-    moved = walk.id is not None and (walk.planned_start, walk.district_id) != (
-        planned_start, district_id)
+    (district, meeting point) moved gets the next calendar SEQUENCE and its invited people
+    the new event by mail."""
+    meeting_point = meeting_point.strip()
+    moved = walk.id is not None and (
+        walk.planned_start, walk.district_id, walk.meeting_point or "") != (
+        planned_start, district_id, meeting_point)
     walk.title = _checked_title(title)
     walk.district_id = district_id
     walk.planned_start = planned_start
@@ -78,6 +82,7 @@ def update_walk(
     walk.leader_id = leader_id or None
     walk.route = route
     walk.notes = notes
+    walk.meeting_point = meeting_point
     set_participants(walk, participants, session=session)
     session.flush()
     if moved and config is not None:

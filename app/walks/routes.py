@@ -79,6 +79,7 @@ def _walk_fields(form: WalkForm) -> dict:
         "planned_start": local_to_utc(form.planned_date.data, form.planned_time.data),
         "light_condition": form.light_condition.data,
         "route": form.route.data or "",
+        "meeting_point": form.meeting_point.data or "",
         "notes": form.notes.data or "",
         "participants": [(p.form.name.data or "", p.form.role.data)
                          for p in form.participants],

@@ -283,3 +283,24 @@ def test_a_failed_mail_is_said_and_sent_again(client, app, planned):
     assert calendar_of(again)[0]["METHOD"] == "REQUEST"
     page = text(client.get(f"/walks/{walk}/invitations"))
     assert "Mail in the outbox" in page and "Send again" not in page
+
+
+def test_the_meeting_point_is_the_location_and_moving_it_resends(client, app, planned, login):
+    log_in_as(client, "lena@example.org")
+    walk = planned["walk"]
+    invite(client, walk, name="Hans Hyresgäst", email="hans@example.org")
+    login("manager", language="en")
+    edit = {"district_id": planned["district"], "title": "Kvällsvandring Alby",
+            "planned_date": "2027-12-09", "planned_time": "18:00",
+            "light_condition": "dark", "leader_id": planned["leader"],
+            "meeting_point": "Albyvägen 12, vid tvättstugan"}
+    assert client.post(f"/walks/{walk}/edit", data=edit).status_code == 303
+    _first, moved = mails_to(app, "hans@example.org")
+    event = calendar_of(moved)[0].events[0]
+    assert str(event["LOCATION"]) == "Albyvägen 12, vid tvättstugan, Alby"
+    assert event["SEQUENCE"] == 1
+    assert "Albyvägen 12, vid tvättstugan, Alby" in moved.body
+    page = text(client.get(f"/walks/{walk}"))
+    assert "Meeting point" in page and "Albyvägen 12, vid tvättstugan" in page
+    assert 'value="Albyvägen 12, vid tvättstugan"' in text(client.get(f"/walks/{walk}/edit"))
+
