@@ -48,8 +48,7 @@ class Config:
     # `flask purge-expired`; 0 keeps that kind. Accounts nobody logged in to for this long
     # are anonymised (as flask person-erase does); participants' names of walks this old
     # are removed, and invited people's names, e-mails and phones (the roles stay); mail in
-    # the outbox, and sign-in records (a device's
-    # login session, last used), are deleted.
+    # the outbox, and sign-in records (a device's login session, last used), are deleted.
     ACCOUNT_RETENTION_MONTHS = int(os.environ.get("ACCOUNT_RETENTION_MONTHS", 24))
     PARTICIPANT_NAME_RETENTION_MONTHS = int(
         os.environ.get("PARTICIPANT_NAME_RETENTION_MONTHS", 36))
