@@ -135,6 +135,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.open311 import bp as open311_bp
     from app.privacy import bp as privacy_bp
     from app.programme import bp as programme_bp
+    from app.pulse import bp as pulse_bp
     from app.pwa import bp as pwa_bp
     from app.reports import bp as reports_bp
     from app.tenants import bp as tenants_bp
@@ -156,6 +157,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(integrations_bp)
     app.register_blueprint(open311_bp)
     app.register_blueprint(tenants_bp)
+    app.register_blueprint(pulse_bp)
 
 
 def configure_templates(app: Flask) -> None:

@@ -105,6 +105,9 @@ class Config:
     LOGIN_LIMIT_CODE = os.environ.get("LOGIN_LIMIT_CODE", "5 per 5 minutes")
     # Places residents send from a walk's public pin page (/r/<token>), per address.
     PIN_LIMIT = os.environ.get("PIN_LIMIT", "10/hour;30/day")
+    # Answers to the tenants' safety pulse (/t/<code>/pulse), per address. Generous: a house's
+    # tenants may share one address (a landlord's Wi-Fi, mobile carrier NAT).
+    PULSE_LIMIT = os.environ.get("PULSE_LIMIT", "30/hour;200/day")
     # One-time links sent by e-mail.
     INVITE_LINK_DAYS = int(os.environ.get("INVITE_LINK_DAYS", 7))
     RESET_LINK_HOURS = int(os.environ.get("RESET_LINK_HOURS", 2))

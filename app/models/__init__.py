@@ -41,6 +41,7 @@ from app.models.jobs import ExportJob, ExportStatus
 from app.models.mail import MailAttachment, OutboxMail
 from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
+from app.models.pulse import PulseAnswer
 from app.models.rollups import (
     BuildingRollup,
     DataVersion,
@@ -121,6 +122,7 @@ __all__ = [
     "RollupState",
     "DataVersion",
     "Severity",
+    "PulseAnswer",
     "SurveyResult",
     "UnsafeFor",
     "User",

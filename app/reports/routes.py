@@ -1,9 +1,12 @@
 """Reports: the dashboard, the safety survey (and its admin pages) and the export links."""
 
 import base64
+import csv
+import io
 from datetime import date
 
 from flask import (
+    Response,
     current_app,
     flash,
     redirect,
@@ -20,12 +23,13 @@ from app.errors import DomainError
 from app.extensions import db
 from app.i18n import locale_code
 from app.labels import label, options
-from app.models import District
+from app.models import District, TimeOfDay
 from app.periods import PERIOD_KINDS, Filters, period_from_args
 from app.places.queries import district_choices, districts_by_name
 from app.policy import get_or_404, require
 from app.reports import bp
 from app.reports import operations as report_ops
+from app.reports import pulse as pulse_index
 from app.reports import surveys as survey_service
 from app.reports.dashboard import dashboard as dashboard_figures
 from app.reports.forms import (
@@ -99,7 +103,29 @@ def surveys():
         goal=goal,
         districts=districts_by_name(),
         district_id=district_id,
+        pulse=pulse_index.pulse_by_district(db.session, local_today(), district_id),
+        min_answers=pulse_index.MIN_ANSWERS,
+        times=[("all", _("All day")), *((t.value, label(t)) for t in TimeOfDay)],
+        month_label=_month_label,
     )
+
+
+def _month_label(key: str) -> str:
+    return format_date(date(int(key[:4]), int(key[5:]), 1), "LLLL yyyy")
+
+
+@bp.get("/reports/pulse.csv")
+def pulse_csv():
+    """The safety pulse's figures, as the survey page shows them (hidden cells hidden)."""
+    require("view_reports")
+    pulse = pulse_index.pulse_by_district(db.session, local_today(),
+                                          request.args.get("district", type=int))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(pulse_index.CSV_HEADER)
+    writer.writerows(pulse_index.csv_rows(pulse))
+    return Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=trygghetspuls.csv"})
 
 
 def _survey_page(form: SurveyResultForm, import_form: SurveyImportForm, *, errors=None,

@@ -1,0 +1,29 @@
+"""Reads for the pulse question: the building of a tenant page, and whether this phone has
+answered for it this week."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Building, PulseAnswer
+from app.pulse.device import iso_week, once_digest
+
+
+def building_or_404(session: Session, code: str) -> Building:
+    building = session.scalar(select(Building).where(Building.code == code))
+    if building is None:
+        abort(404)
+    return building
+
+
+def answered_this_week(session: Session, building: Building, device_id: str | None,
+                       secret_key: str, today: date) -> bool:
+    if device_id is None:
+        return False
+    digest = once_digest(secret_key, device_id, building.id, iso_week(today))
+    return session.scalar(
+        select(PulseAnswer.id).where(PulseAnswer.once_digest == digest)) is not None

@@ -1,0 +1,161 @@
+"""The tenants' safety pulse as a continuous safety index, per district and building, per
+local month and time of day: the share answering 4 or 5 ("fairly" or "very safe", as the
+yearly survey counts "feel safe") and the mean score.
+
+A figure built on fewer than MIN_ANSWERS answers is never shown: the database itself returns
+no share, mean or count for such a cell (CASE on the group's count), so no page, export or
+template can show it by mistake. Every figure is a GROUP BY; Python only files the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Float, and_, case, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from app.models import Building, District, PulseAnswer, SurveyResult, TimeOfDay
+
+MIN_ANSWERS = 10
+ALL_DAY = "all"
+TIMES = (ALL_DAY, *(t.value for t in TimeOfDay))  # the columns of a month's row
+MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One group's figures; all None when fewer than MIN_ANSWERS answered."""
+
+    answers: int | None
+    safe_share: float | None  # percent answering 4–5
+    mean: float | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.answers is None
+
+
+@dataclass
+class Row:
+    month: str  # "2026-12"
+    cells: dict[str, Cell] = field(default_factory=dict)  # by TIMES; absent: no answers
+
+
+@dataclass
+class Unit:
+    """A district or a building with its months, latest first."""
+
+    id: int
+    name: str
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class DistrictPulse:
+    district: Unit
+    survey: SurveyResult | None  # its latest yearly survey result, if any
+    buildings: list[Unit] = field(default_factory=list)
+
+
+def month_edges(today: date, months: int = MONTHS) -> list[tuple[str, date, date]]:
+    """The `months` local calendar months up to and including today's, oldest first."""
+    edges = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        start = date(year, month, 1)
+        end = date(year + month // 12, month % 12 + 1, 1)
+        edges.append((f"{year:04d}-{month:02d}", start, end))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return edges[::-1]
+
+
+def _month_of(edges):
+    return case(*[(and_(PulseAnswer.answered_on >= start, PulseAnswer.answered_on < end),
+                   literal(key)) for key, start, end in edges], else_=None)
+
+
+def _grouped(session: Session, unit, edges, district_id: int | None, by_time: bool):
+    """(unit id, month, time of day or ALL_DAY, answers, share, mean), one per group."""
+    answers = func.count(PulseAnswer.id)
+    enough = answers >= MIN_ANSWERS
+    safe = func.sum(case((PulseAnswer.score >= 4, 1), else_=0))
+    month = _month_of(edges).label("month")
+    time = PulseAnswer.time_of_day if by_time else literal(ALL_DAY)
+    query = (
+        select(unit, month, time.label("time"),
+               case((enough, answers), else_=None),
+               case((enough, cast(safe, Float) * 100.0 / answers), else_=None),
+               case((enough, cast(func.avg(PulseAnswer.score), Float)), else_=None))
+        .join(Building, Building.id == PulseAnswer.building_id)
+        .where(PulseAnswer.answered_on >= edges[0][1], PulseAnswer.answered_on < edges[-1][2])
+        .group_by(unit, month, *([PulseAnswer.time_of_day] if by_time else []))
+    )
+    if district_id:
+        query = query.where(Building.district_id == district_id)
+    return session.execute(query).all()
+
+
+def _cells(session: Session, unit, edges, district_id) -> dict[int, dict[str, dict]]:
+    """unit id → month → time → Cell, for every group with at least one answer."""
+    filed: dict[int, dict[str, dict]] = {}
+    for by_time in (False, True):
+        for unit_id, month, time, answers, share, mean in _grouped(
+                session, unit, edges, district_id, by_time):
+            filed.setdefault(unit_id, {}).setdefault(month, {})[str(time)] = Cell(
+                answers, None if share is None else round(share, 1),
+                None if mean is None else round(mean, 1))
+    return filed
+
+
+def _rows(months: dict[str, dict]) -> list[Row]:
+    return [Row(month, months[month]) for month in sorted(months, reverse=True)]
+
+
+def pulse_by_district(session: Session, today: date,
+                      district_id: int | None = None) -> list[DistrictPulse]:
+    """Each district with answers in the last MONTHS months: its months, its buildings'
+    months, and its latest survey result to read them against."""
+    edges = month_edges(today)
+    districts = _cells(session, Building.district_id, edges, district_id)
+    buildings = _cells(session, PulseAnswer.building_id, edges, district_id)
+    if not districts:
+        return []
+    names = dict(session.execute(
+        select(District.id, District.name).where(District.id.in_(districts))).all())
+    places = session.execute(
+        select(Building.id, Building.district_id, Building.address, Building.code)
+        .where(Building.id.in_(buildings)).order_by(Building.address)).all()
+    latest = select(SurveyResult.district_id, func.max(SurveyResult.year).label("year")) \
+        .where(SurveyResult.district_id.in_(districts)) \
+        .group_by(SurveyResult.district_id).subquery()
+    surveys = {r.district_id: r for r in session.scalars(
+        select(SurveyResult).join(latest, and_(latest.c.district_id == SurveyResult.district_id,
+                                               latest.c.year == SurveyResult.year)))}
+    result = []
+    for did in sorted(districts, key=lambda d: names[d]):
+        entry = DistrictPulse(Unit(did, names[did], _rows(districts[did])), surveys.get(did))
+        entry.buildings = [Unit(bid, Building.label_of(address, code), _rows(buildings[bid]))
+                           for bid, bdistrict, address, code in places if bdistrict == did]
+        result.append(entry)
+    return result
+
+
+CSV_HEADER = ("district", "building", "month", "time_of_day", "answers", "safe_share", "mean")
+
+
+def csv_rows(pulse: list[DistrictPulse]):
+    """The figures as CSV rows: a district's own rows (building empty), then its buildings'.
+    A hidden cell has "<10" for its answers and no share or mean."""
+    for entry in pulse:
+        units = [(entry.district, "")] + [(b, b.name) for b in entry.buildings]
+        for unit, building in units:
+            for row in unit.rows:
+                for time in TIMES:
+                    cell = row.cells.get(time)
+                    if cell is None:
+                        continue
+                    yield (entry.district.name, building, row.month, time,
+                           f"<{MIN_ANSWERS}" if cell.hidden else cell.answers,
+                           "" if cell.hidden else cell.safe_share,
+                           "" if cell.hidden else cell.mean)
