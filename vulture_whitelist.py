@@ -18,6 +18,7 @@ _.impl, _.cache_ok, _.process_bind_param, _.process_result_value, _.inherit_cach
 _.direct_passthrough, _.footer, _.core_fonts_encoding,
 _.log_severity_level, _.intra_op_num_threads, _.isolation_level, _.connection_record,
 _.kwargs,
+_.max_content_length,  # Werkzeug's per-request limit (app/tenants/routes.py)
 
 # Jobs run by name (app/jobs.py maps "export" → "app.exports.operations:run_export"), and
 # what an RQ worker runs for each (app/jobs.py WORKER_ENTRY).
@@ -31,6 +32,9 @@ _.photos_purged_at, _.follow_up_of, _.checked_at, _.file_size,
 # SQL. Dropping one is a migration, not a lint fix. NOT_FIXED is a status value in rows.
 _.finished_at, _.gps_direction, _.blur_flagged_by_id, _.recorded_by, _.checked_by_id,
 _.login_session_id, _.NOT_FIXED,
+# Tenant reports (app/models/tenants.py): when contacts were cleared, who triaged, what the
+# tenant said was still wrong (also on the finding's timeline).
+_.purged_at, _.triaged_by_id, _.reopen_note,
 
 # pydantic: settings read by the library, and API fields only serialised (app/api/schemas.py).
 _.model_config, _.openapi, _.exif_latitude, _.exif_longitude, _.exif_direction,

@@ -139,6 +139,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.pwa import bp as pwa_bp
     from app.reports import bp as reports_bp
     from app.tenants import bp as tenants_bp
+    from app.triage import bp as triage_bp
     from app.walks import bp as walks_bp
 
     app.register_blueprint(auth_bp)
@@ -158,6 +159,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(open311_bp)
     app.register_blueprint(tenants_bp)
     app.register_blueprint(pulse_bp)
+    app.register_blueprint(triage_bp)
 
 
 def configure_templates(app: Flask) -> None:

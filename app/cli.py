@@ -194,7 +194,9 @@ def purge_expired(dry_run: bool) -> None:
         f"old, {counts['sign_ins']} sign-in record(s) unused for "
         f"{config.get('SIGNIN_RETENTION_MONTHS') or '∞'} months, {counts['backups']} "
         f"backup(s) older than the photos' {photo_months or '∞'} months"
-        + ("." if config.get("BACKUP_FOLDER") else " (BACKUP_FOLDER is not set).")
+        + ("" if config.get("BACKUP_FOLDER") else " (BACKUP_FOLDER is not set)")
+        + f", contact details of {counts['tenant_contacts']} tenant report(s) closed over "
+        f"{config.get('TENANT_CONTACT_RETENTION_DAYS') or '∞'} days ago."
     )
     click.echo(
         f"{verb} {result.photos} photo(s) of {len(result.photo_findings)} finding(s) "

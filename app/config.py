@@ -83,6 +83,13 @@ class Config:
     # The tenant pages (/t/…, app/tenants) also speak the languages many tenants in Fittja
     # and Alby read best; staff pages stay Swedish and English.
     TENANT_LANGUAGES = ("sv", "en", "ar", "so", "fi")
+    # Tenant reports (/t/<code>): per address and per building, counting only reports sent;
+    # the whole request (a photo and a few words) at most this large.
+    TENANT_REPORT_LIMIT_IP = os.environ.get("TENANT_REPORT_LIMIT_IP", "5/minute;20/hour")
+    TENANT_REPORT_LIMIT_BUILDING = os.environ.get("TENANT_REPORT_LIMIT_BUILDING", "30/hour")
+    TENANT_MAX_REQUEST_BYTES = int(os.environ.get("TENANT_MAX_REQUEST_BYTES", 16 * 1024 * 1024))
+    # Tenants' e-mail addresses and phone numbers go this many days after their report closed.
+    TENANT_CONTACT_RETENTION_DAYS = int(os.environ.get("TENANT_CONTACT_RETENTION_DAYS", 30))
     # Where tenants report accessibility problems (the accessibility statement, /t/tillganglighet).
     ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "")
     BABEL_DEFAULT_LOCALE = "sv"

@@ -12,6 +12,7 @@ NAV_ITEMS: list[tuple[str, object, str]] = [
     ("findings.findings", _l("Findings"), "list_findings"),
     ("findings.inbox_verify", _l("To verify"), "list_findings"),
     ("findings.inbox_new", _l("New findings"), "list_findings"),
+    ("triage.inbox", _l("Tenant reports"), "triage_reports"),
     ("findings.tasks", _l("My tasks"), "list_tasks"),
     ("reports.dashboard", _l("Reports"), "view_reports"),
     ("privacy.overview", _l("Privacy"), "review_privacy"),

@@ -115,6 +115,9 @@ def walk_leaders_clause():
     # The free status form on a finding (any allowed target, reasons, referrals); a fixer
     # has the "started" and "fixed" buttons instead.
     "choose_status",
+    # Tenants' reports from the QR pages (app/triage): with their contact details, which
+    # fixers never see.
+    "triage_reports",
 )
 def _managers(user: User, _: Any) -> bool:
     return is_manager(user)

@@ -48,9 +48,16 @@ FIELD_LABELS = {
     "photo_flagged": _l("Photo flagged as not blurred correctly"),
     "photo_flag_cleared": _l("Photo flag removed"),
     "retention": _l("Deleted by the retention rule"),
+    "tenant_report": _l("Tenant report"),
 }
 # What the retention rule deleted (flask purge-expired), by the code the timeline keeps.
 RETENTION_LABELS = {"photos": _l("the photos"), "text": _l("the confidential description")}
+# What a tenant's report did to the finding (app/triage, the tenant's status page).
+TENANT_REPORT_LABELS = {
+    "accepted": _l("accepted as this finding"), "merged": _l("another report of this"),
+    "confirmed": _l("the tenant says it is fixed"),
+    "not_fixed": _l("the tenant says it is not fixed"),
+}
 
 def describe_events(events) -> list[dict]:
     """Timeline lines with ids turned into names, in the reader's language."""
@@ -80,6 +87,8 @@ def describe_events(events) -> list[dict]:
             return ngettext("%(num)d region", "%(num)d regions", int(value))
         if field == "retention":
             return str(RETENTION_LABELS.get(value, value))
+        if field == "tenant_report":
+            return str(TENANT_REPORT_LABELS.get(value, value))
         if field in ("photo_flagged", "photo_flag_cleared"):
             return _l("photo %(id)s", id=value)
         if field in names and value.isdigit():

@@ -52,6 +52,7 @@ from app.models.rollups import (
     RollupState,
 )
 from app.models.surveys import SurveyResult
+from app.models.tenants import DeclineReason, ReportStatus, TenantPlace, TenantReport
 from app.models.types import utcnow
 from app.models.users import Role, User, user_districts
 from app.models.walks import (
@@ -68,6 +69,10 @@ from app.models.walks import (
 __all__ = [
     "CalendarFeed",
     "WalkInvitation",
+    "DeclineReason",
+    "ReportStatus",
+    "TenantPlace",
+    "TenantReport",
     "AfterMeeting",
     "FindingAnswer",
     "LinkKind",

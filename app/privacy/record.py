@@ -141,6 +141,19 @@ ACTIVITIES = [
         where=_l("The database; Redis or memory for the rate limit."),
     ),
     Activity(
+        title=_l("Tenant reports"),
+        people=_l("Tenants who report from the QR code at their entrance."),
+        data=_l("What and where, a photo (faces blurred), free text, and if they give it an "
+                "e-mail address or phone number; no name is asked."),
+        purpose=_l("Fixing what feels unsafe and telling the tenant what happens."),
+        basis=BASIS_TASK,
+        recipients=_l("Managers; fixers see the finding, never the contact details."),
+        retention=_setting("TENANT_CONTACT_RETENTION_DAYS", lambda n: ngettext(
+            "E-mail and phone deleted %(num)d day after the report is closed.",
+            "E-mail and phone deleted %(num)d days after the report is closed.", n)),
+        where=_l("The database; the photo in the photo storage."),
+    ),
+    Activity(
         title=_l("Audit log"),
         people=_l("Admins and the accounts they changed."),
         data=_l("Who did what to which account, when: never a password, an erased name or "

@@ -34,10 +34,11 @@ from app.privacy import erasure
 from app.privacy.access import Person
 from app.privacy.operations import PurgeResult
 from app.privacy.queries import months_before
+from app.tenants.operations import purge_contacts
 
 # The kinds, in the order the audit entry and the record of processing name them.
 KINDS = ("photos", "confidential_texts", "accounts", "participant_names", "mails",
-         "sign_ins", "backups")
+         "sign_ins", "backups", "tenant_contacts")
 
 
 @dataclass
@@ -136,6 +137,10 @@ def purge_personal(session: Session, *, now: datetime, config: Mapping,
                                             .where(old))
         if not dry_run and counts["sign_ins"]:
             erasure.delete_rows(session, UserSession.__table__, old)
+    if days := config.get("TENANT_CONTACT_RETENTION_DAYS"):
+        # Tenants' e-mail and phone: kept until their report is closed + 30 days.
+        counts["tenant_contacts"] = purge_contacts(session, now=now, days=days,
+                                                   dry_run=dry_run)
     if months := config.get("PHOTO_RETENTION_MONTHS"):
         result.backups = expired_backups(config.get("BACKUP_FOLDER"),
                                          months_before(now, months))

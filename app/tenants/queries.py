@@ -1,0 +1,95 @@
+"""Reads of the tenant pages: the building behind a QR code, the categories to choose from,
+a report by its secret link, and what its status page says."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    Building,
+    Category,
+    DeclineReason,
+    Finding,
+    FindingStatus,
+    ReportStatus,
+    TenantReport,
+)
+
+FIXED_STATUSES = frozenset({FindingStatus.FIXED, FindingStatus.VERIFIED})
+# A finding closed without a fix: the tenant sees it declined, with this reason.
+CLOSED_AS = {FindingStatus.WONT_FIX: DeclineReason.WONT_FIX,
+             FindingStatus.NOT_OURS: DeclineReason.NOT_OURS}
+# How far a chain of duplicates is followed to the finding that is worked on.
+MAX_DUPLICATE_HOPS = 5
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def building_or_404(code: str) -> Building:
+    building = db.session.scalar(select(Building).where(Building.code == code))
+    if building is None:
+        abort(404)
+    return building
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(
+        select(Category).where(Category.active.is_(True)).order_by(Category.position,
+                                                                  Category.id)))
+
+
+def report_or_404(token: str) -> TenantReport:
+    if not token or len(token) > 64:
+        abort(404)
+    report = db.session.scalar(select(TenantReport).where(
+        TenantReport.token_hash == token_hash(token)))
+    if report is None:
+        abort(404)
+    return report
+
+
+def followed_finding(report: TenantReport) -> Finding | None:
+    """The finding the report follows: its own, or the original it was marked a duplicate of."""
+    finding = report.finding
+    for _hop in range(MAX_DUPLICATE_HOPS):
+        if finding is None or finding.status != FindingStatus.DUPLICATE \
+                or finding.duplicate_of is None:
+            break
+        finding = finding.duplicate_of
+    return finding
+
+
+@dataclass(frozen=True)
+class TenantStatus:
+    """What the status page shows: one of received, handled, fixed, declined, closed."""
+
+    step: str
+    reason: DeclineReason | None = None
+    ask_fixed: bool = False  # "Is it fixed?" with yes and no
+    merged: bool = False
+
+
+def tenant_status(report: TenantReport) -> TenantStatus:
+    merged = report.status == ReportStatus.MERGED
+    if report.status == ReportStatus.DECLINED:
+        return TenantStatus("declined", reason=report.decline_reason)
+    if report.confirmed_at is not None:
+        return TenantStatus("closed", merged=merged)
+    finding = followed_finding(report)
+    if report.status == ReportStatus.NEW or finding is None:
+        return TenantStatus("received")
+    if finding.status in FIXED_STATUSES:
+        # Asked again after each fix: a "no" reopened it, and it was fixed once more.
+        asked_before = report.reopened_at is not None and finding.fixed_at is not None \
+            and report.reopened_at >= finding.fixed_at
+        return TenantStatus("fixed", ask_fixed=not asked_before, merged=merged)
+    if finding.status in CLOSED_AS:
+        return TenantStatus("declined", reason=CLOSED_AS[finding.status], merged=merged)
+    return TenantStatus("handled", merged=merged)

@@ -1,0 +1,130 @@
+"""/tenant-reports: the inbox; /tenant-reports/<id>: one report with its three decisions;
+its photo for managers."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.errors import DomainError
+from app.extensions import db
+from app.i18n import locale_code
+from app.labels import options
+from app.models import ReportStatus, TenantReport
+from app.policy import get_or_404, require
+from app.storage import delete_files, get_storage
+from app.tenants.forms import CATEGORY_WORDS, PLACE_WORDS, TIME_WORDS
+from app.triage import bp, queries
+from app.triage import operations as ops
+from app.triage.forms import DECLINE_REASONS, AcceptForm, DeclineForm, MergeForm
+
+
+@bp.get("")
+def inbox():
+    require("triage_reports")
+    return render_template("triage/inbox.html", reports=queries.inbox())
+
+
+def _report(report_id: int) -> TenantReport:
+    return get_or_404(TenantReport, report_id, "triage_reports")
+
+
+def _accept_form(report: TenantReport) -> AcceptForm:
+    form = AcceptForm(category_id=report.category_id)
+    form.category_id.choices = options((i, c.name(locale_code()))
+                                       for i, c in queries.category_choices())
+    return form
+
+
+def _page(report: TenantReport, *, accept_form=None, merge_form=None, decline_form=None,
+          status: int = 200):
+    return render_template(
+        "triage/report.html", report=report, accept_form=accept_form or _accept_form(report),
+        merge_form=merge_form or MergeForm(), decline_form=decline_form or DeclineForm(),
+        candidates=ops.merge_candidates(db.session, report)
+        if report.status == ReportStatus.NEW else [],
+        place_words=PLACE_WORDS, time_words=TIME_WORDS, decline_words=DECLINE_REASONS,
+        tenant_word=CATEGORY_WORDS,
+    ), status
+
+
+@bp.get("/<int:report_id>")
+def show(report_id: int):
+    return _page(_report(report_id))
+
+
+def _done(message: str, finding_id: int | None = None):
+    flash(message, "success")
+    if finding_id is not None:
+        return redirect(url_for("findings.show", finding_id=finding_id), code=303)
+    return redirect(url_for("triage.inbox"), code=303)
+
+
+@bp.post("/<int:report_id>/accept")
+def accept(report_id: int):
+    report = _report(report_id)
+    form = _accept_form(report)
+    if form.validate_on_submit():
+        try:
+            finding = ops.accept(db.session, get_storage(), report, current_user,
+                                 category_id=form.category_id.data, severity=form.severity.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.show_error(error, "category_id")
+        else:
+            db.session.commit()
+            return _done(_("The report is a finding now."), finding.id)
+    return _page(report, accept_form=form, status=422)
+
+
+@bp.post("/<int:report_id>/merge")
+def merge(report_id: int):
+    report = _report(report_id)
+    form = MergeForm()
+    if form.validate_on_submit():
+        try:
+            finding = ops.merge(db.session, get_storage(), report, current_user,
+                                finding_id=form.finding_id.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.show_error(error, "finding_id")
+        else:
+            db.session.commit()
+            return _done(_("The report is merged with finding %(id)d.", id=finding.id),
+                         finding.id)
+    return _page(report, merge_form=form, status=422)
+
+
+@bp.post("/<int:report_id>/decline")
+def decline(report_id: int):
+    report = _report(report_id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            files = ops.decline(db.session, report, current_user, reason=form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.show_error(error, "reason")
+        else:
+            db.session.commit()
+            delete_files(files)
+            return _done(_("The report is declined; the tenant sees the reason."))
+    return _page(report, decline_form=form, status=422)
+
+
+@bp.get("/<int:report_id>/photo/<any(full, thumb):variant>.jpg")
+def photo(report_id: int, variant: str):
+    report = _report(report_id)
+    if not report.photo:
+        abort(404)
+    key = report.photo["key" if variant == "full" else "thumb"]
+    try:
+        data = get_storage().read(key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(BytesIO(data), mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
