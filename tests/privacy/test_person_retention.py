@@ -113,7 +113,8 @@ def test_each_kind_loses_exactly_its_expired_rows_and_the_audit_counts_them(
         assert _count(UserSession) == 1
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "purge_expired")).one()
         assert entry.detail == ("photos 1; confidential_texts 0; accounts 2; "
-                                "participant_names 2; mails 2; sign_ins 2; backups 1; tenant_contacts 0")
+                                "participant_names 2; mails 2; sign_ins 2; backups 1; "
+                                "tenant_contacts 0")
         assert entry.actor_id is None
         event = s.scalars(select(FindingEvent).where(FindingEvent.field == "retention")).one()
         assert (event.finding_id, event.to_value) == (ids["finding"], "photos")
