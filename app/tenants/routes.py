@@ -70,7 +70,8 @@ def _sent(response) -> bool:
 
 
 def _report_form(categories) -> ReportForm:
-    form = ReportForm()
+    # Prefixed: the pulse question on the same page has its own time_of_day and token.
+    form = ReportForm(prefix="report")
     form.category.choices = options(
         (c.id, str(CATEGORY_WORDS.get(c.slug) or c.name(locale_code()))) for c in categories)
     if not form.time_of_day.data:

@@ -1,7 +1,7 @@
 """tenant_reports: what tenants report from a building's QR page, and its triage (issue 25)
 
 Revision ID: i29t_tenant_reports
-Revises: i29i_meeting_point
+Revises: i29p_pulse
 Create Date: 2026-12-06 17:42:15.552848
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'i29t_tenant_reports'
-down_revision = 'i29i_meeting_point'
+down_revision = 'i29p_pulse'
 branch_labels = None
 depends_on = None
 

@@ -28,4 +28,5 @@ def report_form(make, **changes) -> dict:
     data = {"category": make.category_id("lighting"), "place": "entrance",
             "time_of_day": "evening", "description": "Lampan vid porten är trasig"}
     data.update(changes)
-    return data
+    # The report form's fields are prefixed (the pulse form shares the page).
+    return {f"report-{name}": value for name, value in data.items()}

@@ -27,8 +27,8 @@ def test_the_page_offers_big_buttons_with_defaults(client, building):
     assert 'accept="image/*"' in page
     # Place and time already chosen: category, photo and Send are all a phone needs.
     assert re.search(r'checked[^>]*value="entrance"|value="entrance"[^>]*checked', page)
-    assert len(re.findall(r'name="time_of_day"[^>]*checked|checked[^>]*name="time_of_day"',
-                          page)) == 1
+    time = r'name="report-time_of_day"'
+    assert len(re.findall(rf"{time}[^>]*checked|checked[^>]*{time}", page)) == 1
     assert "Lighting" in page and "Doors and locks" in page
     assert len(page.encode()) < 20_000  # a small page for a slow link
 
@@ -71,7 +71,7 @@ def test_not_a_photo_is_refused_on_the_photo_field(client, make, building):
     data = report_form(make, photo=(io.BytesIO(b"not an image at all"), "x.jpg"))
     response = client.post("/t/FIT-007?lang=en", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
-    assert 'id="photo-error"' in response.get_data(as_text=True)
+    assert 'id="report-photo-error"' in response.get_data(as_text=True)
     assert _reports() == []
 
 
