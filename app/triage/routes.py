@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,19 +14,43 @@ from app.errors import DomainError
 from app.extensions import db
 from app.i18n import locale_code
 from app.labels import options
-from app.models import ReportStatus, TenantReport
+from app.models import District, ReportStatus, TenantReport
 from app.policy import get_or_404, require
 from app.storage import delete_files, get_storage
 from app.tenants.forms import CATEGORY_WORDS, PLACE_WORDS, TIME_WORDS
 from app.triage import bp, queries
 from app.triage import operations as ops
 from app.triage.forms import DECLINE_REASONS, AcceptForm, DeclineForm, MergeForm
+from app.triage.qr_sheet import DEFAULT_FONT_DIR, Label, qr_sheet, tenant_url
 
 
 @bp.get("")
 def inbox():
     require("triage_reports")
-    return render_template("triage/inbox.html", reports=queries.inbox())
+    return render_template("triage/inbox.html", reports=queries.inbox(),
+                           districts=queries.districts())
+
+
+def _scan_here() -> list[tuple[str, str]]:
+    """The label's invitation in every tenant language, Swedish first."""
+    phrases = []
+    for lang in current_app.config["TENANT_LANGUAGES"]:
+        with force_locale(lang):
+            phrases.append((lang, _("Something that feels unsafe? Scan here")))
+    return phrases
+
+
+@bp.get("/qr-sheets/<int:district_id>.pdf")
+def qr_sheet_pdf(district_id: int):
+    require("triage_reports")
+    district = get_or_404(District, district_id)
+    base_url = current_app.config["BASE_URL"]
+    labels = [Label(tenant_url(base_url, b.code), b.address)
+              for b in queries.district_buildings(district)]
+    pdf = qr_sheet(labels, _scan_here(), title=f"Trygg QR {district.name}",
+                   font_dir=current_app.config.get("PDF_FONT_DIR", DEFAULT_FONT_DIR))
+    return send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=False,
+                     download_name=f"trygg-qr-{district.code}.pdf")
 
 
 def _report(report_id: int) -> TenantReport:
