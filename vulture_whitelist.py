@@ -81,3 +81,6 @@ _.verify_signature
 
 # Before the walk (app/invitations): who invited someone, stored for the record.
 _.invited_by_id
+
+# Join by code (app/guests): a guest principal's role, read by its page; Flask-Login's flag.
+_.participant_role, _.is_anonymous

@@ -130,6 +130,7 @@ def configure_blueprints(app: Flask) -> None:
     from app.exports import bp as exports_bp
     from app.findings import bp as findings_bp
     from app.findings.serving import bp as photos_bp
+    from app.guests import bp as guests_bp
     from app.integrations import bp as integrations_bp
     from app.invitations import bp as invitations_bp
     from app.open311 import bp as open311_bp
@@ -147,6 +148,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(walks_bp)
     app.register_blueprint(afterwalk_bp)
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(guests_bp)
     app.register_blueprint(findings_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(privacy_bp)

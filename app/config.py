@@ -115,6 +115,11 @@ class Config:
     # Answers to the tenants' safety pulse (/t/<code>/pulse), per address. Generous: a house's
     # tenants may share one address (a landlord's Wi-Fi, mobile carrier NAT).
     PULSE_LIMIT = os.environ.get("PULSE_LIMIT", "30/hour;200/day")
+    # Join by code (/join): tries per address. A group joining together behind one mobile
+    # operator's address needs a few each; guessing one of 32⁶ codes needs ~10⁸.
+    JOIN_LIMIT = os.environ.get("JOIN_LIMIT", "20/minute;100/hour")
+    # A guest's session ends with the walk, or this long after joining.
+    GUEST_SESSION_HOURS = float(os.environ.get("GUEST_SESSION_HOURS", 12))
     # One-time links sent by e-mail.
     INVITE_LINK_DAYS = int(os.environ.get("INVITE_LINK_DAYS", 7))
     RESET_LINK_HOURS = int(os.environ.get("RESET_LINK_HOURS", 2))

@@ -4,7 +4,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from app.models import User
-from app.policy import can
+from app.policy import can, is_guest
 
 NAV_ITEMS: list[tuple[str, object, str]] = [
     ("walks.mine", _l("My walks"), "list_walks"),
@@ -57,3 +57,9 @@ def home_for(user: User) -> str:
     if can(user, "list_tasks"):
         return url_for("findings.tasks")
     return url_for("walks.index") if can(user, "plan_walk") else url_for("walks.mine")
+
+
+def walk_url(user, walk) -> str:
+    """A walk's page for this user: a guest's own page of the walk they joined (app/guests),
+    the walk page for everyone else."""
+    return url_for("guests.walk") if is_guest(user) else url_for("walks.show", walk_id=walk.id)

@@ -7,6 +7,7 @@ see) or 403 (for things they can see but not change). Templates call `can("actio
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from app.models import (
     DONE_STATUSES,
     Finding,
     FindingStatus,
+    ParticipantRole,
     Photo,
     PhotoKind,
     Role,
@@ -32,6 +34,50 @@ from app.models.types import MAX_ID
 
 Policy = Callable[[User, Any], bool]
 POLICIES: dict[str, Policy] = {}
+# What a guest (below) may do: only these actions, each with its own rule; any other is no.
+GUEST_POLICIES: dict[str, Callable[[Guest, Any], bool]] = {}
+
+
+@dataclass(frozen=True, eq=False)
+class Guest:
+    """Someone who joined a walk in progress by its code on their own phone (app/guests): a
+    walk participant without an account, bound to that one walk. Flask-Login's current_user
+    while the guest session lasts (loaded per request by app/guests/session.py, which ends
+    it when the walk is completed or GUEST_SESSION_HOURS after joining)."""
+
+    participant_id: int
+    walk_id: int
+    name: str
+    participant_role: ParticipantRole
+    is_guest = True
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    active = True
+    role = None  # no staff role: every `user.role in …` test is False for a guest
+    language = None
+
+    @property
+    def id(self) -> int:
+        """Never a user's id (negative): a SQL comparison with a user column matches nothing,
+        a write into one fails on its foreign key. The outbox keys the phone's items by it."""
+        return -self.participant_id
+
+    def get_id(self) -> None:  # never stored as a login: the guest session is its own key
+        return None
+
+
+def is_guest(user: Any) -> bool:
+    return getattr(user, "is_guest", False) is True
+
+
+def guest_policy(*names: str) -> Callable:
+    def register(fn: Callable[[Guest, Any], bool]) -> Callable[[Guest, Any], bool]:
+        for name in names:
+            GUEST_POLICIES[name] = fn
+        return fn
+
+    return register
 
 
 def policy(*names: str) -> Callable[[Policy], Policy]:
@@ -44,9 +90,14 @@ def policy(*names: str) -> Callable[[Policy], Policy]:
     return register
 
 
-def can(user: User | None, action: str, obj: Any = None) -> bool:
+def can(user: User | Guest | None, action: str, obj: Any = None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:
         return False
+    if is_guest(user):
+        if action not in POLICIES:
+            raise KeyError(action)
+        rule = GUEST_POLICIES.get(action)
+        return rule is not None and rule(user, obj)
     return POLICIES[action](user, obj)
 
 
@@ -180,7 +231,7 @@ def my_walks_clause(user: User):
 
 def capture_walks_clause(user: User):
     """`takes_part` as a SQL condition on Walk, for the lists walkers capture from."""
-    if not getattr(user, "is_authenticated", False) or not user.active:
+    if not getattr(user, "is_authenticated", False) or not user.active or is_guest(user):
         return false()
     if is_manager(user):
         return true()
@@ -237,10 +288,12 @@ def _view_finding(user: User, finding: Finding) -> bool:
     return True
 
 
-def visible_findings_clause(user: User):
+def visible_findings_clause(user: User | Guest):
     """The `view_finding` policy as a SQL condition, for lists and counts."""
     if not getattr(user, "is_authenticated", False) or not user.active:
         return false()
+    if is_guest(user):
+        return _guest_findings_clause(user)
     if is_manager(user):
         return true()
     if user.role == Role.FIXER:
@@ -490,3 +543,70 @@ def _view_invitations(user: User, walk: Walk) -> bool:
 def _calendar_feed(user: User, _: Any) -> bool:
     """A feed of one's walks, for those who walk (fixers see no walks: view_walk)."""
     return user.role != Role.FIXER
+
+
+# --- join by code, together live (app/guests) -------------------------------------------------
+
+
+@policy("show_join_code")
+def _show_join_code(user: User, walk: Walk) -> bool:
+    """At the start the leader (or a manager) shows the walk's code and QR to the guests."""
+    return walk.status == WalkStatus.IN_PROGRESS and (
+        is_manager(user) or (user.role == Role.WALKER and walk.leader_id == user.id))
+
+
+# A guest may reach only these endpoints: joining, their walk's page with its live list and
+# map, the capture form and the outbox's API calls (one finding, its photos, a CSRF token),
+# the photos and pages of the findings they may see, and the public pages. Every other URL
+# of Trygg answers 404 before its view runs (app/accounts/auth require_login); within these
+# the guest rules below decide per walk and finding, as for staff.
+GUEST_ENDPOINTS = frozenset({
+    "guests.walk", "guests.leave", "guests.join", "guests.join_code", "auth.set_language",
+    "walks.live",
+    "findings.new", "findings.near", "findings.show", "findings.possible_duplicates",
+    "photos.serve",
+    "api.csrf", "api.create_finding", "api.add_photo", "api.walk_buildings",
+    "pwa.service_worker", "pwa.manifest", "pwa.offline",
+})
+
+
+def guest_may_reach(endpoint: str | None) -> bool:
+    return endpoint in GUEST_ENDPOINTS
+
+
+def _guest_findings_clause(guest: Guest):
+    return and_(Finding.walk_id == guest.walk_id,
+                or_(Finding.confidential.is_(False), Finding.guest_id == guest.participant_id))
+
+
+@guest_policy("view_walk")
+def _guest_view_walk(guest: Guest, walk: Walk) -> bool:
+    return walk.id == guest.walk_id
+
+
+@guest_policy("add_finding")
+def _guest_add_finding(guest: Guest, walk: Walk) -> bool:
+    return walk.id == guest.walk_id and walk.status == WalkStatus.IN_PROGRESS
+
+
+@guest_policy("view_finding")
+def _guest_view_finding(guest: Guest, finding: Finding) -> bool:
+    """The walk's findings, as the other walkers see them: a confidential one only its own."""
+    return finding.walk_id == guest.walk_id and (
+        not finding.confidential or finding.guest_id == guest.participant_id)
+
+
+@guest_policy("find_duplicates")
+def _guest_find_duplicates(guest: Guest, _: Any) -> bool:
+    return True  # the hint lists only findings the guest may see (view_finding)
+
+
+@guest_policy("add_photo")
+def _guest_add_photo(guest: Guest, finding: Finding) -> bool:
+    # The outbox sends a finding's photos after it: only to the guest's own findings.
+    return finding.guest_id == guest.participant_id and finding.walk_id == guest.walk_id
+
+
+@guest_policy("view_photo")
+def _guest_view_photo(guest: Guest, photo: Photo) -> bool:
+    return photo.kind == PhotoKind.FINDING and _guest_view_finding(guest, photo.finding)

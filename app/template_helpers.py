@@ -4,14 +4,15 @@ from datetime import UTC, date, datetime
 
 from flask import Flask, get_flashed_messages, request, url_for
 from flask_babel import format_decimal, format_timedelta
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import htmx
 from app.i18n import human_size, local_date, local_datetime, locale_code
 from app.labels import UNSAFE_RATINGS, label
 from app.models import UnsafeFor
-from app.navigation import NAV_ITEMS, admin_menu
-from app.policy import can
+from app.navigation import NAV_ITEMS, admin_menu, walk_url
+from app.policy import can, is_guest
 from app.privacy import PHOTO_FLASH
 
 
@@ -28,6 +29,9 @@ def init_app(app: Flask) -> None:
             "admin_nav": lambda: admin_menu(current_user, request.path),
             "label_unsafe_for": lambda tag: label(UnsafeFor(tag)),
             "photo_flashes": photo_flashes,
+            "added_by": added_by,
+            "walk_url": lambda walk: walk_url(current_user, walk),
+            "is_guest": is_guest(current_user),
         }
 
     app.jinja_env.filters["num"] = number
@@ -76,6 +80,17 @@ def photo_flashes(photo_id: int) -> list[tuple[str, str]]:
     return [(category.removesuffix(suffix), text)
             for category, text in get_flashed_messages(with_categories=True)
             if category.endswith(suffix)]
+
+
+def added_by(finding) -> str:
+    """Who added a finding, as the walk's list shows it: the account's name, or a guest's
+    name and role ("Kim (Polis), gäst"); only the role once retention removed the name."""
+    if finding.guest is not None:
+        role = label(finding.guest.role)
+        if finding.guest.name:
+            return _("%(name)s (%(role)s), guest", name=finding.guest.name, role=role)
+        return _("%(role)s, guest", role=role)
+    return finding.author.name if finding.author is not None else ""
 
 
 def nav_items():

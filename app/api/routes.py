@@ -497,7 +497,7 @@ def add_photo(finding_id: int):
             422, "photo_rejected", str(rejected.message), "photo", reason=rejected.reason
         )
     processed, direction = _exif_fields(processed, sent)
-    storage, user_id = get_storage(), current_user.id
+    storage, user_id = get_storage(), finding_service.uploader_id(current_user)
     stored = photo_service.store_photo_files(storage, finding_id, processed)
     begin_writes(db.session)
     try:

@@ -55,6 +55,7 @@ from app.models import (
     Priority,
     Walk,
 )
+from app.navigation import walk_url
 from app.places.geo import nearest_buildings
 from app.policy import can, get_or_404, require, visible_findings_clause
 from app.storage import commit_or_discard, delete_files, get_storage
@@ -221,7 +222,7 @@ def _created(walk: Walk, finding: Finding):
         return render_template("findings/_created.html", walk=walk, finding=finding,
                                count=counts.get(walk.id, 0))
     flash(_("The finding is saved."), "success")
-    return redirect(url_for("walks.show", walk_id=walk.id), code=303)
+    return redirect(walk_url(current_user, walk), code=303)
 
 
 @bp.get("/walks/<int:walk_id>/buildings/near")

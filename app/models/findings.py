@@ -24,7 +24,7 @@ from app.models.personal import Kind, person
 from app.models.places import Building
 from app.models.types import UTCDateTime, str_enum, utcnow
 from app.models.users import User
-from app.models.walks import Walk
+from app.models.walks import Walk, WalkParticipant
 
 
 class PlaceType(StrEnum):
@@ -174,8 +174,12 @@ class Finding(db.Model):
     unsafe_for: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True,
-                                           info=person(Kind.USER))
+    # A guest's finding (joined by code, app/guests) has no account behind it: author_id is
+    # empty and guest_id names the walk participant who added it.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                  info=person(Kind.USER))
+    guest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("walk_participants.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     status: Mapped[FindingStatus] = mapped_column(
@@ -207,7 +211,8 @@ class Finding(db.Model):
     walk: Mapped[Walk] = relationship(back_populates="findings")
     building: Mapped[Building | None] = relationship()
     category: Mapped[Category] = relationship()
-    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    guest: Mapped[WalkParticipant | None] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     priority: Mapped[Priority | None] = relationship()
     duplicate_of: Mapped[Finding | None] = relationship(remote_side=[id])

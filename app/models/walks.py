@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -96,8 +96,32 @@ class WalkParticipant(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True, info=person(Kind.USER)
     )
 
+    # A guest joined on their own phone by the walk's code (app/guests), without an account:
+    # their findings name them ("Namn (Polis), gäst"). The session ends with the walk or
+    # GUEST_SESSION_HOURS after joining; only the hash of its secret is kept.
+    guest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    session_hash: Mapped[str | None] = mapped_column(String(64), info=person(Kind.SECRET))
+
     walk: Mapped[Walk] = relationship(back_populates="participants")
     user: Mapped[User | None] = relationship()
+
+
+class WalkJoinCode(db.Model):
+    """The 6-character code (and QR) a walk's leader shows at the start: guests type it on
+    their own phone to join the walk in progress (app/guests)."""
+
+    __tablename__ = "walk_join_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"),
+                                         unique=True)
+    code: Mapped[str] = mapped_column(String(6), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                      info=person(Kind.USER))
+
+    walk: Mapped[Walk] = relationship()
 
 
 class FollowUpOutcome(StrEnum):

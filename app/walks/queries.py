@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.extensions import db
@@ -18,6 +20,7 @@ from app.models import (
     Category,
     Finding,
     FollowUpItem,
+    Photo,
     PinStatus,
     ResidentPin,
     User,
@@ -142,7 +145,8 @@ def visible_findings(walk: Walk, *, internal: bool = False) -> list[Finding]:
     """The walk's findings the current user may see, newest first, photos loaded (and, with
     `internal`, the assignee and history the remediation side shows)."""
     options = [selectinload(Finding.photos), selectinload(Finding.building),
-               selectinload(Finding.category)]
+               selectinload(Finding.category), selectinload(Finding.author),
+               selectinload(Finding.guest)]
     if internal:
         options += [selectinload(Finding.assignee), selectinload(Finding.events)]
     return db.session.scalars(
@@ -154,12 +158,16 @@ def visible_findings(walk: Walk, *, internal: bool = False) -> list[Finding]:
 
 
 def walk_page(walk: Walk, **extra) -> dict:
-    """Everything walks/show.html needs; `extra` for a form to show again with its errors."""
+    """Everything walks/show.html needs; `extra` for a form to show again with its errors.
+    The walk's own findings are on the map as its live layer (static/js/live.js draws them
+    from the list's points, and again each time the list changes)."""
     findings = visible_findings(walk)
     return {
         "walk": walk,
         "findings": findings,
-        "map_points": walk_map_points(walk, findings, current_user),
+        "map_points": walk_map_points(walk, [], current_user),
+        "live_points": finding_points(findings),
+        "live_version": live_version(walk, current_user),
         "map_colours": {**STATUS_COLOURS, **BUILDING_COLOURS},
         "per_category": findings_per_category(
             db.session, walk, visible_findings_clause(current_user)
@@ -212,15 +220,39 @@ def walk_map_points(walk: Walk, findings: list[Finding], user) -> list[dict]:
             "label": _("Residents' suggestion"),
             "title": f"{label(pin.time_of_day)}: {pin.description[:120]}",
         })
-    for finding in findings:
-        if finding.latitude is None:
-            continue
-        points.append({
-            "lat": finding.latitude,
-            "lon": finding.longitude,
-            "status": finding.status.value,
-            "label": label(finding.status),
-            "title": f"#{finding.id} {finding.category.name(locale_code())}",
-            "url": url_for("findings.show", finding_id=finding.id),
-        })
-    return points
+    return points + finding_points(findings)
+
+
+def finding_points(findings: list[Finding]) -> list[dict]:
+    """A walk's findings as map markers."""
+    return [{
+        "lat": finding.latitude,
+        "lon": finding.longitude,
+        "status": finding.status.value,
+        "label": label(finding.status),
+        "title": f"#{finding.id} {finding.category.name(locale_code())}",
+        "url": url_for("findings.show", finding_id=finding.id),
+    } for finding in findings if finding.latitude is not None]
+
+
+def live_version(walk: Walk, user) -> str:
+    """The ETag of the walk's live list as this user sees it, from one small query: how many
+    findings and photos the user may see on the walk, the newest of each and the latest
+    change. Any new finding, photo, edit, status change or deletion changes it; so do the
+    viewer, their language, the day ("overdue") and the walk's status."""
+    visible = and_(Finding.walk_id == walk.id, visible_findings_clause(user))
+    def of_findings(column):
+        return select(column).where(visible).scalar_subquery()
+
+    def of_photos(column):
+        return (select(column).join(Finding, Finding.id == Photo.finding_id).where(visible)
+                .scalar_subquery())
+
+    row = db.session.execute(select(
+        of_findings(func.count(Finding.id)), of_findings(func.max(Finding.id)),
+        of_findings(func.max(Finding.updated_at)),
+        of_photos(func.count(Photo.id)), of_photos(func.max(Photo.id)))).one()
+    viewer = (getattr(user, "id", None), getattr(user, "role", None), locale_code(),
+              walk.status.value, local_today().isoformat())
+    text = "|".join(str(part) for part in (*row, *viewer))
+    return hashlib.sha256(text.encode()).hexdigest()[:20]

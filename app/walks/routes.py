@@ -152,6 +152,25 @@ def show(walk_id: int):
     return render_template("walks/show.html", **walk_page(walk))
 
 
+@bp.get("/walks/<int:walk_id>/live")
+def live(walk_id: int):
+    """The walk's findings as they come in, for every phone on the walk (staff and guests):
+    polled by htmx every few seconds with If-None-Match; 304 while nothing changed."""
+    walk = walk_or_404(walk_id)
+    version = queries.live_version(walk, current_user)
+    if request.if_none_match.contains_weak(version):
+        response = Response(status=304)
+    else:
+        findings = visible_findings(walk)
+        response = Response(render_template(
+            "walks/_live.html", walk=walk, findings=findings,
+            live_points=queries.finding_points(findings)))
+    response.set_etag(version, weak=True)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Offline-Cache"] = "no"  # the service worker keeps no copy
+    return response
+
+
 @bp.post("/walks/<int:walk_id>/start")
 def start(walk_id: int):
     walk = walk_or_404(walk_id)

@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -6,6 +6,7 @@ from app.accounts.operations import needs_2fa_enrolment
 from app.errors import api_error
 from app.extensions import db, login_manager
 from app.monitoring import PUBLIC_ENDPOINTS as MONITORING_ENDPOINTS
+from app.policy import guest_may_reach, is_guest
 
 bp = Blueprint("auth", __name__)
 
@@ -21,6 +22,8 @@ PUBLIC_ENDPOINTS = {
     *MONITORING_ENDPOINTS,
     # Single sign-on: the way to the organisation's login and back.
     "auth.sso_login", "auth.sso_callback",
+    # Join a walk in progress by its code (app/guests): no account.
+    "guests.join", "guests.join_code", "guests.leave",
 }
 # Whole blueprints without login: the tenant pages (/t/…, reached from a QR code).
 PUBLIC_BLUEPRINTS = {"tenants"}
@@ -33,11 +36,12 @@ ENROLMENT_ENDPOINTS = {"auth.two_factor", "auth.logout", "auth.set_language"}
 
 @bp.before_app_request
 def require_login():
-    if request.endpoint in PUBLIC_ENDPOINTS or request.path in PUBLIC_PATHS:
-        return None
-    if request.blueprint in PUBLIC_BLUEPRINTS:
-        return None
-    if request.endpoint is None:  # 404 / 405 pages
+    if request.path in PUBLIC_PATHS or request.endpoint in ("static", None):
+        return None  # None: 404 / 405 pages
+    if is_guest(current_user):
+        # A guest (joined by code) reaches the few endpoints of their walk, nothing else.
+        return None if guest_may_reach(request.endpoint) else abort(404)
+    if request.endpoint in PUBLIC_ENDPOINTS or request.blueprint in PUBLIC_BLUEPRINTS:
         return None
     # Called by other systems with an API key (app/integrations/auth.py key_required).
     if getattr(current_app.view_functions.get(request.endpoint), "authenticates_itself", False):
@@ -46,6 +50,8 @@ def require_login():
         return _require_two_factor()
     if request.path.startswith("/api/"):
         return api_error(401, "unauthenticated", _("Log in again; nothing waiting was lost."))
+    if session.pop("guest", None) is not None:  # a guest session that has ended
+        return redirect(url_for("guests.join", ended=1))
     return login_manager.unauthorized()
 
 

@@ -41,7 +41,7 @@ from app.models import (
     Walk,
     utcnow,
 )
-from app.policy import can, may_be_assigned
+from app.policy import Guest, can, is_guest, may_be_assigned
 from app.storage import Storage
 
 
@@ -125,7 +125,7 @@ def insert_finding(
     values = _column_values(session, data)
     # A new finding has no photos and none of the later steps' columns yet: saying so spares
     # the queries that would read them back when the answer lists them.
-    finding = Finding(uuid=finding_uuid, walk_id=walk.id, author_id=author.id, photos=[],
+    finding = Finding(uuid=finding_uuid, walk_id=walk.id, photos=[], **_author_columns(author),
                       **dict.fromkeys(_LATER_COLUMNS), **values)
     session.add(finding)
     try:
@@ -149,8 +149,22 @@ class SentTwiceAtOnce(Exception):
         self.finding_uuid = finding_uuid
 
 
-def _same_sender(finding: Finding, author: User, walk: Walk) -> Finding:
-    if finding.author_id != author.id or finding.walk_id != walk.id:
+def _author_columns(author: User | Guest) -> dict:
+    """Who added the finding: a user's id, or a guest's participant row (no account)."""
+    if is_guest(author):
+        return {"author_id": None, "guest_id": author.participant_id}
+    return {"author_id": author.id, "guest_id": None}
+
+
+def uploader_id(uploader: User | Guest) -> int | None:
+    """The account a photo was uploaded by; none for a guest (the finding names them)."""
+    return None if is_guest(uploader) else uploader.id
+
+
+def _same_sender(finding: Finding, author: User | Guest, walk: Walk) -> Finding:
+    expected = _author_columns(author)
+    if ((finding.author_id, finding.guest_id) != (expected["author_id"], expected["guest_id"])
+            or finding.walk_id != walk.id):
         raise DomainError(_l("That finding id is already used."), field="uuid")
     return finding
 
@@ -207,7 +221,8 @@ def _attach_all(session: Session, storage: Storage, finding: Finding,
     keys = []
     for processed in photos:
         photo, _created = attach_photo(session, storage, finding, processed,
-                                       kind=PhotoKind.FINDING, uploaded_by_id=uploader.id)
+                                       kind=PhotoKind.FINDING,
+                                       uploaded_by_id=uploader_id(uploader))
         keys += photo_keys(photo)
     return keys
 
@@ -236,7 +251,7 @@ def _optional_photo(session: Session, storage: Storage, finding: Finding,
     if processed is None:
         return []
     photo, _created = attach_photo(session, storage, finding, processed, kind=kind,
-                                   uploaded_by_id=uploader.id, **extra)
+                                   uploaded_by_id=uploader_id(uploader), **extra)
     return photo_keys(photo)
 
 

@@ -1452,6 +1452,9 @@ document.addEventListener("submit", function (event) {
 // After a finding reached the server: show it in the walk's list.
 var refreshes = 0;
 function refreshFindings(walkId) {
+  // A live list (static/js/live.js) asks the server itself, at once.
+  var live = document.querySelector('#live-findings[data-live-walk="' + walkId + '"]');
+  if (live && self.htmx) { self.htmx.trigger(live, "live-refresh"); return; }
   var list = document.getElementById("findings");
   if (!list || !list.closest("[data-walk-id], main")) return;
   var match = location.pathname.match(/^\/walks\/(\d+)/);

@@ -1,0 +1,113 @@
+"""A guest (joined by code, no account) reaches nothing of Trygg but their walk's page, its
+live list and map, the capture form and the outbox's calls, and the findings and photos of
+that walk: every GET route of the app is probed with a guest session (issue 24)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import uuid
+
+from PIL import Image
+from werkzeug.routing import AnyConverter, IntegerConverter
+
+from app.extensions import db
+from app.models import Photo
+from tests.guests.conftest import join
+
+# What a guest may be served (endpoint → a rule on the URL's arguments, given the ids).
+SERVED = {
+    "guests.walk", "guests.join", "guests.join_code", "walks.live", "findings.new",
+    "findings.near", "findings.show", "findings.possible_duplicates", "photos.serve",
+    "api.csrf", "api.walk_buildings", "static", "pwa.service_worker", "pwa.manifest",
+    "pwa.offline", "pwa.favicon", "auth.set_language",
+    "api.openapi",  # public to anyone (PUBLIC_PATHS), as the service worker and manifest
+}
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _urls(app, ids: list[int], strings: list[str]):
+    """Every GET rule with its arguments filled from `ids` (integers) and `strings`."""
+    adapter = app.url_map.bind("localhost")
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        names = sorted(rule.arguments - set(rule.defaults or {}))
+        choices = []
+        for name in names:
+            converter = rule._converters[name]
+            if isinstance(converter, IntegerConverter):
+                choices.append(ids)
+            elif isinstance(converter, AnyConverter):
+                choices.append(sorted(converter.items)[:1] if hasattr(converter, "items")
+                               else [converter.regex.split("|")[0].strip("(?:")])
+            else:
+                choices.append(strings)
+        for values in itertools.product(*choices):
+            args = dict(zip(names, values, strict=True))
+            try:
+                yield rule.endpoint, args, adapter.build(rule.endpoint, args,
+                                                         force_external=False)
+            except Exception:  # noqa: BLE001  (a converter refusing a value: no such URL)
+                continue
+
+
+def test_a_guest_gets_nothing_but_their_walk(app, on_walk, make):
+    other_walk = make.walk()
+    mine = join(app, on_walk.code)
+    created = mine.post(f"/api/v1/walks/{on_walk.walk}/findings", json={
+        "uuid": str(uuid.uuid4()), "category_id": make.category_id("lighting"),
+        "description": "Guest's own"}).json
+    mine.post(f"/api/v1/findings/{created['id']}/photos",
+              data={"photo": (io.BytesIO(_jpeg()), "a.jpg")}, content_type="multipart/form-data")
+    staff_same_walk = make.finding(on_walk.walk, on_walk.leader)
+    staff_other_walk = make.finding(other_walk, on_walk.leader)
+    secret = make.finding(on_walk.walk, on_walk.leader, confidential=True)
+    with app.app_context():
+        photo = db.session.scalar(db.select(Photo.id))
+    ids = sorted({on_walk.walk, other_walk, created["id"], staff_same_walk, staff_other_walk,
+                  secret, photo, on_walk.leader, on_walk.building, 1})
+    own_walk_findings = {created["id"], staff_same_walk}
+    served, probed = [], 0
+    for endpoint, args, url in _urls(app, ids, [on_walk.code, "x"]):
+        if endpoint == "guests.leave":
+            continue
+        probed += 1
+        response = mine.get(url)
+        status = response.status_code
+        if status in (200, 304) and endpoint != "static":
+            served.append((endpoint, url))
+        if endpoint not in SERVED:
+            assert status in (404, 405), (endpoint, url, status)
+            continue
+        if status != 200:
+            continue
+        # Served: only about the guest's walk, its findings and their photos.
+        walk_id = args.get("walk_id")
+        assert walk_id in (None, on_walk.walk), (endpoint, url)
+        if endpoint == "findings.show":
+            assert args["finding_id"] in own_walk_findings, url
+        if endpoint == "photos.serve":
+            assert args["photo_id"] == photo, url
+    assert probed > 200
+    # The pages the guest does get.
+    endpoints = {endpoint for endpoint, _url in served}
+    assert {"guests.walk", "walks.live", "findings.new", "findings.show", "photos.serve",
+            "api.csrf"} <= endpoints
+    assert endpoints <= SERVED
+
+
+def test_a_guest_cannot_post_anywhere_else(app, on_walk):
+    mine = join(app, on_walk.code)
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.arguments:
+            continue
+        if rule.endpoint in {"guests.leave", "guests.join", "auth.set_language"}:
+            continue
+        assert mine.post(rule.rule).status_code in (404, 405), rule.rule
+    assert mine.get("/join/walk").status_code == 200  # still the guest
