@@ -136,10 +136,10 @@ def configure_blueprints(app: Flask) -> None:
     from app.open311 import bp as open311_bp
     from app.privacy import bp as privacy_bp
     from app.programme import bp as programme_bp
-    from app.pulse import bp as pulse_bp
     from app.pwa import bp as pwa_bp
     from app.reports import bp as reports_bp
     from app.tenants import bp as tenants_bp
+    from app.tenants.pulse import routes as _pulse  # noqa: F401  (its URLs join /t/ first)
     from app.triage import bp as triage_bp
     from app.walks import bp as walks_bp
 
@@ -160,7 +160,6 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(integrations_bp)
     app.register_blueprint(open311_bp)
     app.register_blueprint(tenants_bp)
-    app.register_blueprint(pulse_bp)
     app.register_blueprint(triage_bp)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.models import PulseAnswer, SurveyResult, TimeOfDay
-from app.pulse.device import iso_week
+from app.tenants.pulse.device import iso_week
 from app.timeutil import local_today
 
 

@@ -17,8 +17,6 @@ PUBLIC_ENDPOINTS = {
     "afterwalk.public", "afterwalk.public_photo", "afterwalk.pin_page", "afterwalk.pin_thanks",
     # A user's calendar feed: a secret address, since calendar apps cannot log in.
     "invitations.feed",
-    # The tenants' safety pulse: anonymous, no account.
-    "pulse.page", "pulse.answer",
     *MONITORING_ENDPOINTS,
     # Single sign-on: the way to the organisation's login and back.
     "auth.sso_login", "auth.sso_callback",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.errors import DomainError
 from app.extensions import insert_with_conflicts
 from app.models import Building, PulseAnswer, TimeOfDay
-from app.pulse.device import iso_week, once_digest
+from app.tenants.pulse.device import iso_week, once_digest
 
 SCORES = range(1, 6)
 

@@ -12,9 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import date, datetime
-
-from app.models import TimeOfDay
+from datetime import date
 
 COOKIE = "trygg_pulse"
 COOKIE_MAX_AGE = 2 * 365 * 24 * 3600  # two years: a device, not a visit
@@ -40,11 +38,3 @@ def once_digest(secret_key: str, device_id: str, building_id: int, week: str) ->
     message = f"{device_id}\x1f{building_id}\x1f{week}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
-
-def time_of_day_at(moment: datetime) -> TimeOfDay:
-    """The time of day a local clock time belongs to: day 06–18, evening 18–22, night."""
-    if 6 <= moment.hour < 18:
-        return TimeOfDay.DAY
-    if 18 <= moment.hour < 22:
-        return TimeOfDay.EVENING
-    return TimeOfDay.NIGHT

@@ -1,23 +1,14 @@
-"""Reads for the pulse question: the building of a tenant page, and whether this phone has
-answered for it this week."""
+"""Reads for the pulse question: whether this phone has answered for a building this week."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Building, PulseAnswer
-from app.pulse.device import iso_week, once_digest
-
-
-def building_or_404(session: Session, code: str) -> Building:
-    building = session.scalar(select(Building).where(Building.code == code))
-    if building is None:
-        abort(404)
-    return building
+from app.tenants.pulse.device import iso_week, once_digest
 
 
 def answered_this_week(session: Session, building: Building, device_id: str | None,
