@@ -24,9 +24,11 @@
   function prepareOffline() {
     if (!("serviceWorker" in navigator)) return;
     var match = location.pathname.match(/^\/walks\/(\d+)(\/findings\/new)?$/);
-    if (!match) return;
-    var walk = "/walks/" + match[1];
-    var urls = [{ url: walk }, { url: "/api/v1" + walk + "/buildings" }];
+    // A guest's page of the walk they joined (/join/walk) names its walk.
+    var guestPage = document.querySelector("[data-offline-walk]");
+    if (!match && !guestPage) return;
+    var walk = "/walks/" + (match ? match[1] : guestPage.dataset.offlineWalk);
+    var urls = [{ url: match ? walk : location.pathname }, { url: "/api/v1" + walk + "/buildings" }];
     if (document.querySelector("#finding-form-slot a[href$='/findings/new'], form[data-outbox-walk]")) {
       urls.push({ url: walk + "/findings/new" }, { url: walk + "/findings/new", fragment: true });
     }
