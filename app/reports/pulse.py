@@ -4,7 +4,11 @@ yearly survey counts "feel safe") and the mean score.
 
 A figure built on fewer than MIN_ANSWERS answers is never shown: the database itself returns
 no share, mean or count for such a cell (CASE on the group's count), so no page, export or
-template can show it by mistake. Every figure is a GROUP BY; Python only files the rows.
+template can show it by mistake. Nor can it be worked out by subtraction: a day's figure is
+the sum of its times of day, a district's the sum of its buildings', so when the shown parts
+leave fewer than MIN_ANSWERS answers unaccounted for, the smallest shown part is hidden too
+("complement", secondary suppression as statistics offices do it). Every figure is a GROUP BY;
+Python only files the rows and decides which of them to hide.
 """
 
 from __future__ import annotations
@@ -23,17 +27,25 @@ TIMES = (ALL_DAY, *(t.value for t in TimeOfDay))  # the columns of a month's row
 MONTHS = 12
 
 
+FEW = "few"  # fewer than MIN_ANSWERS answers
+COMPLEMENT = "complement"  # shown, it would let a smaller hidden group be worked out
+
+
 @dataclass(frozen=True)
 class Cell:
-    """One group's figures; all None when fewer than MIN_ANSWERS answered."""
+    """One group's figures; all None when hidden (`reason` says why)."""
 
     answers: int | None
     safe_share: float | None  # percent answering 4–5
     mean: float | None
+    reason: str | None = None
 
     @property
     def hidden(self) -> bool:
-        return self.answers is None
+        return self.reason is not None
+
+
+HIDDEN_BY_COMPLEMENT = Cell(None, None, None, COMPLEMENT)
 
 
 @dataclass
@@ -104,12 +116,57 @@ def _cells(session: Session, unit, edges, district_id) -> dict[int, dict[str, di
                 session, unit, edges, district_id, by_time):
             filed.setdefault(unit_id, {}).setdefault(month, {})[str(time)] = Cell(
                 answers, None if share is None else round(share, 1),
-                None if mean is None else round(mean, 1))
+                None if mean is None else round(mean, 1), FEW if answers is None else None)
     return filed
 
 
+def _protect_sum(total: dict, key, parts: list[tuple[dict, object]]) -> bool:
+    """`total[key]` is the sum of the parts (each a dict and its key; absent: no answers).
+    Hide the smallest shown part (or the total) while the shown figures give away hidden
+    answers: fewer than MIN_ANSWERS of them left over from a shown total, or a hidden total
+    whose parts are all shown. True if it hid one."""
+    whole = total.get(key)
+    if whole is None:
+        return False
+    present = [(cells, k) for cells, k in parts if k in cells]
+    shown = [(cells, k) for cells, k in present if not cells[k].hidden]
+    if whole.hidden:
+        leaks = bool(shown) and len(shown) == len(present)
+    else:
+        residual = whole.answers - sum(cells[k].answers for cells, k in shown)
+        leaks = 0 < residual < MIN_ANSWERS
+    if not leaks:
+        return False
+    if shown:
+        cells, k = min(shown, key=lambda part: part[0][part[1]].answers)
+        cells[k] = HIDDEN_BY_COMPLEMENT
+    else:
+        total[key] = HIDDEN_BY_COMPLEMENT
+    return True
+
+
+def _protect(districts: dict, buildings: dict, district_of: dict[int, int]) -> None:
+    """Secondary suppression over both sums, until neither gives a hidden group away."""
+    members: dict[int, list[int]] = {}
+    for building_id, district_id in district_of.items():
+        members.setdefault(district_id, []).append(building_id)
+    changed = True
+    while changed:
+        changed = False
+        for unit in (*districts.values(), *buildings.values()):
+            for cells in unit.values():
+                changed |= _protect_sum(cells, ALL_DAY, [(cells, t) for t in TIMES[1:]])
+        for district_id, months in districts.items():
+            for month, cells in months.items():
+                for time in TIMES:
+                    parts = [(buildings[b].setdefault(month, {}), time)
+                             for b in members.get(district_id, [])]
+                    changed |= _protect_sum(cells, time, parts)
+
+
 def _rows(months: dict[str, dict]) -> list[Row]:
-    return [Row(month, months[month]) for month in sorted(months, reverse=True)]
+    return [Row(month, months[month]) for month in sorted(months, reverse=True)
+            if months[month]]
 
 
 def pulse_by_district(session: Session, today: date,
@@ -126,6 +183,7 @@ def pulse_by_district(session: Session, today: date,
     places = session.execute(
         select(Building.id, Building.district_id, Building.address, Building.code)
         .where(Building.id.in_(buildings)).order_by(Building.address)).all()
+    _protect(districts, buildings, {bid: did for bid, did, _address, _code in places})
     latest = select(SurveyResult.district_id, func.max(SurveyResult.year).label("year")) \
         .where(SurveyResult.district_id.in_(districts)) \
         .group_by(SurveyResult.district_id).subquery()
@@ -146,7 +204,8 @@ CSV_HEADER = ("district", "building", "month", "time_of_day", "answers", "safe_s
 
 def csv_rows(pulse: list[DistrictPulse]):
     """The figures as CSV rows: a district's own rows (building empty), then its buildings'.
-    A hidden cell has "<10" for its answers and no share or mean."""
+    A cell with fewer than 10 answers has "<10" for its answers, one hidden so that it could
+    not be worked out "hidden"; neither has a share or mean."""
     for entry in pulse:
         units = [(entry.district, "")] + [(b, b.name) for b in entry.buildings]
         for unit, building in units:
@@ -156,6 +215,7 @@ def csv_rows(pulse: list[DistrictPulse]):
                     if cell is None:
                         continue
                     yield (entry.district.name, building, row.month, time,
-                           f"<{MIN_ANSWERS}" if cell.hidden else cell.answers,
+                           cell.answers if not cell.hidden
+                           else f"<{MIN_ANSWERS}" if cell.reason == FEW else "hidden",
                            "" if cell.hidden else cell.safe_share,
                            "" if cell.hidden else cell.mean)

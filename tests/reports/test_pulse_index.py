@@ -63,8 +63,9 @@ def test_the_index_is_hidden_at_9_answers_and_shown_at_10(app, client, login, pl
 def test_each_time_of_day_and_building_has_its_own_threshold(app, client, login, place, make):
     district, building = place
     other = make.building(district, code="ALB-5", address="Albyvägen 5")
-    _answers(app, building, [5] * 10, "evening")
-    _answers(app, other, [1, 2, 3], "night")
+    _answers(app, building, [5] * 12, "evening")
+    _answers(app, building, [4] * 10, "day")
+    _answers(app, other, [5] * 10 + [1] * 2, "day")
     with app.app_context():
         db.session.add(SurveyResult(district_id=district, year=local_today().year - 1,
                                     respondents=412, safe_share=71.0))
@@ -72,20 +73,45 @@ def test_each_time_of_day_and_building_has_its_own_threshold(app, client, login,
     login("manager", language="en")
     page = text(client.get("/reports/surveys"))
     assert "100.0 %" in _district_cell(page, district, "evening")
-    assert "fewer than 10 answers" in _district_cell(page, district, "night")
-    all_day = _district_cell(page, district, "all")  # 13 answers: 10 of them 5
-    assert "76.9 %" in all_day and "13 answers" in all_day
+    assert "90.9 %" in _district_cell(page, district, "day")  # 20 of 22
+    all_day = _district_cell(page, district, "all")  # 34 answers, 32 of them 4–5
+    assert "94.1 %" in all_day and "34 answers" in all_day
     assert "412 respondents" in page and "71.0 %" in page
     month = f"{local_today():%Y-%m}"
     other_row = re.search(rf'<tr id="pulse-b{other}-{month}">(.*?)</tr>', page, re.S).group(1)
-    assert "%" not in other_row and "fewer than 10 answers" in other_row
+    assert "83.3 %" in other_row and "12 answers" in other_row
 
     csv = text(client.get(f"/reports/pulse.csv?district={district}"))
     lines = csv.lstrip("\ufeff").splitlines()
     assert lines[0] == "district;building;month;time_of_day;answers;safe_share;mean"
-    assert f"Alby;;{month};evening;10;100.0;5.0" in lines
+    assert f"Alby;;{month};evening;12;100.0;5.0" in lines
+    assert f"Alby;Albyvägen 5 (ALB-5);{month};all;12;83.3;4.3" in lines
+
+
+def test_no_hidden_group_can_be_worked_out_by_subtraction(app, client, login, place, make):
+    """13 answers in the district, 10 of them in the evening at one building: the 3 others
+    (night, the house next door) must not follow from 13 − 10."""
+    district, building = place
+    other = make.building(district, code="ALB-5", address="Albyvägen 5")
+    _answers(app, building, [5] * 10, "evening")
+    _answers(app, other, [1, 2, 3], "night")
+    login("manager", language="en")
+    page = text(client.get("/reports/surveys"))
+    all_day = _district_cell(page, district, "all")
+    assert "76.9 %" in all_day and "13 answers" in all_day
+    assert "give away a smaller group" in _district_cell(page, district, "evening")
+    assert "fewer than 10 answers" in _district_cell(page, district, "night")
+    month = f"{local_today():%Y-%m}"
+    for house in (building, other):
+        row = re.search(rf'<tr id="pulse-b{house}-{month}">(.*?)</tr>', page, re.S).group(1)
+        assert "%" not in row
+    csv = text(client.get(f"/reports/pulse.csv?district={district}"))
+    lines = csv.lstrip("\ufeff").splitlines()
     assert f"Alby;;{month};night;<10;;" in lines
-    assert f"Alby;Albyvägen 5 (ALB-5);{month};all;<10;;" in lines
+    assert f"Alby;;{month};evening;hidden;;" in lines
+    assert f"Alby;Albyvägen 3 (ALB-3);{month};all;hidden;;" in lines
+    shown = [line for line in lines[1:] if line.split(";")[4].isdigit()]
+    assert shown == [f"Alby;;{month};all;13;76.9;4.3"]
 
 
 def test_answers_older_than_a_year_are_left_out(app, client, login, place):
