@@ -20,6 +20,10 @@ from flask import Flask, g, has_request_context, request
 HEADER = "X-Request-ID"
 _SANE = re.compile(r"[A-Za-z0-9._:@/+=-]{1,128}")
 request_log = logging.getLogger("trygg.request")
+# The tenant pages (/t/…) serve people without an account, and the safety pulse's answers are
+# anonymous: a log line with the address beside the building's code and the second would tie
+# an answer to a phone's address. Their lines say everything but the address.
+ANONYMOUS_PATHS = "/t/"
 
 
 def request_id() -> str | None:
@@ -57,7 +61,8 @@ def init_app(app: Flask) -> None:
                                  "status": response.status_code,
                                  "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                                  "user_id": getattr(current_user, "id", None),
-                                 "remote_addr": request.remote_addr,
+                                 "remote_addr": None if request.path.startswith(
+                                     ANONYMOUS_PATHS) else request.remote_addr,
                              })
         return response
 

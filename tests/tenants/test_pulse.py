@@ -4,6 +4,7 @@ CSRF and a per-address limit."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, timedelta
 
@@ -163,3 +164,15 @@ def test_the_question_is_on_the_buildings_tenant_page(app, houses):
     assert "Tack för ditt svar" in text(tenant.get(answered.headers["Location"]))
     page = text(tenant.get("/t/FIT-12?lang=sv"))
     assert 'name="score"' not in page and "Du har svarat" in page
+
+
+def test_the_request_log_keeps_no_address_for_tenant_pages(app, houses, caplog):
+    caplog.set_level(logging.INFO, logger="trygg.request")
+    tenant = app.test_client()
+    tenant.post("/t/FIT-12/pulse", data={"score": "4", "time_of_day": "day"},
+                environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    tenant.get("/t/FIT-12/pulse", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    lines = [r for r in caplog.records if r.name == "trygg.request"]
+    assert [r.path for r in lines] == ["/t/FIT-12/pulse"] * 2
+    assert all(r.remote_addr is None for r in lines)
+    assert "10.9.8.7" not in caplog.text
