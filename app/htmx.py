@@ -17,3 +17,12 @@ def add_vary(response: Response) -> Response:
     if "HX-Request" not in vary:
         response.headers["Vary"] = f"{vary}, HX-Request" if vary else "HX-Request"
     return response
+
+
+def redirect_whole_page(response: Response) -> Response:
+    """A redirect answered to htmx moves the whole page (HX-Redirect), not the fragment: the
+    browser would follow a 302 inside the request and put the login page where a list was
+    (a walk's live list polled after the session ended)."""
+    if is_htmx() and response.status_code in (301, 302, 303) and response.location:
+        return Response(status=204, headers={"HX-Redirect": response.location})
+    return response

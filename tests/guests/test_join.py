@@ -179,7 +179,15 @@ def test_the_session_ends_when_the_walk_is_completed(app, on_walk, make):
     answer = guest.post(f"/api/v1/walks/{on_walk.walk}/findings",
                         json=body(make.category_id("lighting")))
     assert answer.status_code == 401
-    assert guest.get(f"/walks/{on_walk.walk}/live").status_code in (302, 401)
+    assert guest.get(f"/walks/{on_walk.walk}/live").status_code == 302
+
+
+def test_a_poll_after_the_session_ended_moves_the_whole_page(app, on_walk):
+    guest = join(app, on_walk.code)
+    complete(app, on_walk.walk)
+    poll = guest.get(f"/walks/{on_walk.walk}/live", headers={"HX-Request": "true"})
+    assert poll.status_code == 204 and poll.data == b""
+    assert poll.headers["HX-Redirect"].endswith("/join?ended=1")
 
 
 def test_the_session_ends_after_twelve_hours(app, on_walk):
@@ -301,3 +309,10 @@ def test_the_walk_page_polls_its_live_list(client, on_walk):
     # The page's list is the live list as it stands: the first poll is already a 304.
     assert client.get(f"/walks/{on_walk.walk}/live", headers={
         "If-None-Match": etag, "HX-Request": "true"}).status_code == 304
+
+
+def test_a_completed_walk_is_not_polled(client, make, login):
+    manager = login("manager")
+    walk = make.walk(status="completed", leader_id=manager)
+    page = text(client.get(f"/walks/{walk}"))
+    assert 'hx-trigger="live-refresh"' in page and "every 4s" not in page

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from app.accounts.operations import needs_2fa_enrolment
 from app.errors import api_error
+from app.htmx import redirect_whole_page
 from app.extensions import db, login_manager
 from app.monitoring import PUBLIC_ENDPOINTS as MONITORING_ENDPOINTS
 from app.policy import guest_may_reach, is_guest
@@ -49,8 +50,8 @@ def require_login():
     if request.path.startswith("/api/"):
         return api_error(401, "unauthenticated", _("Log in again; nothing waiting was lost."))
     if session.pop("guest", None) is not None:  # a guest session that has ended
-        return redirect(url_for("guests.join", ended=1))
-    return login_manager.unauthorized()
+        return redirect_whole_page(redirect(url_for("guests.join", ended=1)))
+    return redirect_whole_page(login_manager.unauthorized())
 
 
 def _require_two_factor():
