@@ -4,8 +4,8 @@ from flask_login import current_user
 
 from app.accounts.operations import needs_2fa_enrolment
 from app.errors import api_error
-from app.htmx import redirect_whole_page
 from app.extensions import db, login_manager
+from app.htmx import redirect_whole_page
 from app.monitoring import PUBLIC_ENDPOINTS as MONITORING_ENDPOINTS
 from app.policy import guest_may_reach, is_guest
 
