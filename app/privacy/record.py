@@ -154,6 +154,22 @@ ACTIVITIES = [
         where=_l("The database; the photo in the photo storage."),
     ),
     Activity(
+        title=_l("Safety pulse"),
+        people=_l("Tenants who answer the pulse question on their building's page."),
+        data=_l("A score from 1 to 5, the time of day, the building and the day; no name, "
+                "account or address. The phone keeps a random cookie; Trygg keeps only a "
+                "keyed hash of it with the building and the week, so that a phone answers "
+                "once a week and its answers cannot be linked."),
+        purpose=_l("Following how safe tenants feel between the yearly surveys."),
+        basis=BASIS_TASK,
+        recipients=_l("Managers see figures per district and building, never one answer "
+                      "nor a figure on fewer than 10 answers."),
+        retention=_fixed(_l("Answers are kept: they name no one. The sending address only "
+                            "in the rate limit's counter (1 day); the cookie on the phone "
+                            "2 years.")),
+        where=_l("The database; Redis or memory for the rate limit; the tenant's phone."),
+    ),
+    Activity(
         title=_l("Audit log"),
         people=_l("Admins and the accounts they changed."),
         data=_l("Who did what to which account, when: never a password, an erased name or "
