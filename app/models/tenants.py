@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -63,6 +63,10 @@ class TenantReport(db.Model):
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     place: Mapped[TenantPlace] = mapped_column(str_enum(TenantPlace))
     time_of_day: Mapped[TimeOfDay] = mapped_column(str_enum(TimeOfDay))
+    # The phone's position, when the tenant tapped "Use my position" (optional; only kept
+    # near the building). Without it the place is the building and the choice above.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
     description: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     # The page's language when it was sent: staff read the text as written.
     language: Mapped[str] = mapped_column(String(8), default="sv")

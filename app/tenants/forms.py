@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms import FloatField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.forms import FlaskForm
 from app.labels import options
@@ -57,6 +57,11 @@ class ReportForm(FlaskForm):
     time_of_day = RadioField(_l("When does it feel unsafe?"),
                              choices=options((k.value, v) for k, v in TIME_WORDS.items()),
                              validators=[InputRequired(_l("Choose when."))])
+    # Filled by "Use my position" (static/js/tenant-report.js); optional.
+    latitude = FloatField(widget=HiddenField.widget,
+                          validators=[Optional(), NumberRange(-90, 90)])
+    longitude = FloatField(widget=HiddenField.widget,
+                           validators=[Optional(), NumberRange(-180, 180)])
     description = TextAreaField(
         _l("Tell us more (optional)"),
         validators=[Optional(), Length(max=DESCRIPTION_MAX,

@@ -27,6 +27,7 @@ from app.models import (
     TimeOfDay,
     utcnow,
 )
+from app.places.geo import distance_m, valid_position
 from app.policy import can_transition
 from app.storage import Storage, delete_files
 from app.tenants.mail import send_status_link
@@ -42,6 +43,8 @@ class ReportInput:
     language: str = "sv"
     contact_email: str = ""
     contact_phone: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass
@@ -80,8 +83,10 @@ def submit_report(session: Session, building: Building, data: ReportInput, *,
         place, time_of_day = TenantPlace(data.place), TimeOfDay(data.time_of_day)
     except ValueError as error:
         raise DomainError(_l("Choose where."), field="place") from error
+    latitude, longitude = _near_building(building, data.latitude, data.longitude)
     token = secrets.token_urlsafe(24)
     report = TenantReport(
+        latitude=latitude, longitude=longitude,
         token_hash=token_hash(token), building=building, category=category, place=place,
         time_of_day=time_of_day, description=data.description.strip(),
         language=data.language, photo=photo, contact_email=data.contact_email.strip(),
@@ -106,6 +111,21 @@ def send_report(session: Session, storage: Storage, building: Building, data: Re
         delete_files(photo_files(photo), storage)
         raise
     return sent
+
+
+# A phone's position farther than this from the building is a GPS error or another place:
+# the building (and the place chosen) says where, as without a position.
+POSITION_NEAR_M = 300
+
+
+def _near_building(building: Building, latitude: float | None,
+                   longitude: float | None) -> tuple[float | None, float | None]:
+    if not valid_position(latitude, longitude) or not valid_position(building.latitude,
+                                                                     building.longitude):
+        return None, None
+    if distance_m(latitude, longitude, building.latitude, building.longitude) > POSITION_NEAR_M:
+        return None, None
+    return latitude, longitude
 
 
 def time_of_day_now(local: datetime) -> TimeOfDay:

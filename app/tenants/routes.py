@@ -94,7 +94,8 @@ def building(code: str):
             category_id=form.category.data, place=form.place.data,
             time_of_day=form.time_of_day.data, description=form.description.data or "",
             language=locale_code(), contact_email=form.contact_email.data or "",
-            contact_phone=form.contact_phone.data or "")
+            contact_phone=form.contact_phone.data or "", latitude=form.latitude.data,
+            longitude=form.longitude.data)
         upload = form.photo.data.read() if form.photo.data else None
         try:
             sent = ops.send_report(db.session, get_storage(), building, data,

@@ -69,6 +69,14 @@ def intake_walk(session: Session, district: District) -> Walk:
     return walk
 
 
+def _position(report: TenantReport) -> dict:
+    """Where the report is: the phone's position when the tenant gave it, else the
+    building's."""
+    if report.latitude is not None and report.longitude is not None:
+        return {"latitude": report.latitude, "longitude": report.longitude}
+    return {"latitude": report.building.latitude, "longitude": report.building.longitude}
+
+
 def _check_new(report: TenantReport) -> None:
     if report.status != ReportStatus.NEW:
         raise DomainError(_l("This report has already been handled."), field="report")
@@ -106,8 +114,7 @@ def accept(session: Session, storage: Storage, report: TenantReport, actor: User
     data = FindingInput(
         category_id=category_id, severity=Severity(severity),
         place_type=PLACE_TYPES[report.place], building_id=building.id,
-        description=_description(report), latitude=building.latitude,
-        longitude=building.longitude)
+        description=_description(report), **_position(report))
     finding, _created = insert_finding(session, walk=intake_walk(session, building.district),
                                        author=actor, data=data, finding_uuid=None)
     record_event(session, finding, actor=actor, field="tenant_report", old=None,
@@ -121,9 +128,10 @@ def accept(session: Session, storage: Storage, report: TenantReport, actor: User
 
 
 def merge_candidates(session: Session, report: TenantReport) -> list:
-    """Open findings of the report's category within 30 m of its building."""
-    building = report.building
-    return possible_duplicates(session, building.latitude, building.longitude,
+    """Open findings of the report's category within 30 m of its position (the phone's,
+    else the building's)."""
+    where = _position(report)
+    return possible_duplicates(session, where["latitude"], where["longitude"],
                                report.category_id)
 
 

@@ -203,13 +203,13 @@ def test_the_photo_is_shrunk_on_the_phone_before_it_is_sent(chromium, live_serve
     page.goto("/t/BIG-1")
     page.locator(".t-tile label").first.click()
     page.locator("input[type=file]").set_input_files(str(original))
-    shrunk = ("!document.querySelector('button.t-btn').disabled "
+    shrunk = ("!document.querySelector('button.t-btn-block').disabled "
               "&& document.querySelector('input[type=file]').files[0].size < 2e6")
     for _ in range(100):  # (wait_for_function would eval, which the CSP forbids)
         if page.evaluate(shrunk):
             break
         page.wait_for_timeout(100)
-    page.locator("button.t-btn").click()
+    page.locator("button.t-btn-block").click()
     page.wait_for_url("**/t/status/**")
     request_started.disconnect(record, app)
     # Random noise is the worst case for JPEG: 10.8 MB became 1.0 MB here (a real photo
@@ -219,4 +219,27 @@ def test_the_photo_is_shrunk_on_the_phone_before_it_is_sent(chromium, live_serve
         report = db.session.scalar(select(TenantReport).order_by(TenantReport.id.desc()))
         assert report.photo["height"] > report.photo["width"]  # upright: portrait
         assert max(report.photo["height"], report.photo["width"]) <= 1600
+    context.close()
+
+
+def test_use_my_position(chromium, live_server, app, make):
+    district = make.district()
+    make.building(district, lat=59.2472, lon=17.8610, code="POS-1", address="Platsvägen 1")
+    context = chromium.new_context(
+        base_url=live_server, viewport={"width": 390, "height": 844}, is_mobile=True,
+        has_touch=True, locale="fi", extra_http_headers={"Accept-Language": "fi"},
+        permissions=["geolocation"], geolocation={"latitude": 59.2474, "longitude": 17.8612,
+                                                  "accuracy": 10})
+    page = context.new_page()
+    page.goto("/t/POS-1")
+    page.locator(".t-tile label").first.click()
+    page.get_by_role("button", name="Käytä sijaintiani (vapaaehtoinen)").click()
+    assert page.locator("[data-position] [role=status]").inner_text(timeout=10_000) in (
+        "Sijaintisi on lisätty.", "Sijaintiasi haetaan…")
+    page.wait_for_selector("[data-position] button[aria-pressed=true]")
+    page.locator("form.t-form button[type=submit]").first.click()
+    page.wait_for_url("**/t/status/**")
+    with app.app_context():
+        report = db.session.scalar(select(TenantReport).order_by(TenantReport.id.desc()))
+        assert (round(report.latitude, 4), round(report.longitude, 4)) == (59.2474, 17.8612)
     context.close()

@@ -149,3 +149,13 @@ def test_the_building_limit_holds_across_addresses(client, make, building, app):
     finally:
         app.config["TENANT_REPORT_LIMIT_BUILDING"] = "30/hour"
     assert codes == [303, 303, 303, 429, 429]
+
+
+def test_a_position_near_the_building_is_kept_a_far_one_ignored(client, make, building):
+    near = report_form(make, latitude="59.24750", longitude="17.86130")  # ~35 m away
+    far = report_form(make, latitude="59.30000", longitude="17.90000")  # ~6 km away
+    assert client.post("/t/FIT-007", data=near).status_code == 303
+    assert client.post("/t/FIT-007", data=far).status_code == 303
+    first, second = _reports()
+    assert (first.latitude, first.longitude) == (59.2475, 17.8613)
+    assert (second.latitude, second.longitude) == (None, None)

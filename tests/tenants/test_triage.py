@@ -205,3 +205,20 @@ def test_decline_with_a_reason_the_tenant_reads_and_photo_deleted(client, make, 
                               data={"category_id": make.category_id("lighting"),
                                     "severity": "low"})
     assert again.status_code == 422
+
+
+def test_the_tenants_position_places_the_finding_and_finds_duplicates(client, make, building,
+                                                                      app):
+    # 60 m north of the building: its own open finding there is a duplicate of the pin only.
+    pin = {"latitude": "59.24774", "longitude": "17.86100"}
+    path = _send(client, make, **pin)
+    staff_client, manager = _staff_client(app, make)
+    walk = make.walk()
+    there = make.finding(walk, manager, latitude=59.24780, longitude=17.86100)
+    report_id = _report(app, path, lambda r: r.id)
+    page = staff_client.get(f"/tenant-reports/{report_id}").get_data(as_text=True)
+    assert f'name="finding_id" value="{there}"' in page
+    staff_client.post(f"/tenant-reports/{report_id}/accept",
+                      data={"category_id": make.category_id("lighting"), "severity": "low"})
+    assert _report(app, path, lambda r: (r.finding.latitude, r.finding.longitude)) == (
+        59.24774, 17.861)

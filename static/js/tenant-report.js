@@ -1,0 +1,62 @@
+// The tenant report page (/t/<code>), two small helps; the form works without them.
+//
+// 1. The chosen photo is shrunk on the phone to at most 1600 px, the size the server keeps
+//    anyway, before it is sent: a 4 MB phone photo becomes a few hundred kB, seconds instead
+//    of a minute on a slow link. The server still turns, strips and blurs it
+//    (app/media/photos.py). On an old browser, or if anything fails, the original is sent.
+// 2. "Use my position" (optional) fills the hidden latitude/longitude from the phone's GPS.
+(function () {
+  "use strict";
+  var MAX = 1600;
+  var input = document.querySelector("input[type=file][data-shrink]");
+  var button = input && input.form && input.form.querySelector("button[type=submit]");
+
+  function shrink(file) {
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+      var scale = Math.min(1, MAX / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      if (bitmap.close) bitmap.close();
+      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.85); });
+    });
+  }
+
+  if (input && window.createImageBitmap && window.DataTransfer && window.File) {
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file || file.size < 500 * 1024) return;
+      if (button) button.disabled = true;
+      shrink(file).then(function (blob) {
+        if (!blob || blob.size >= file.size) return;
+        var name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
+        var list = new DataTransfer();
+        list.items.add(new File([blob], name, { type: "image/jpeg" }));
+        input.files = list.files;
+      }).catch(function () { /* keep the original */ }).then(function () {
+        if (button) button.disabled = false;
+      });
+    });
+  }
+
+  var where = document.querySelector("[data-position]");
+  if (where && navigator.geolocation) {
+    var use = where.querySelector("button");
+    var said = where.querySelector("[role=status]");
+    var lat = document.getElementById(where.dataset.lat);
+    var lon = document.getElementById(where.dataset.lon);
+    where.hidden = false;
+    use.addEventListener("click", function () {
+      said.textContent = where.dataset.finding;
+      navigator.geolocation.getCurrentPosition(function (position) {
+        lat.value = position.coords.latitude.toFixed(6);
+        lon.value = position.coords.longitude.toFixed(6);
+        said.textContent = where.dataset.found;
+        use.setAttribute("aria-pressed", "true");
+      }, function () {
+        said.textContent = where.dataset.failed;
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
+})();
