@@ -124,3 +124,21 @@ def test_contact_never_reaches_fixers_exports_or_the_finding(client, make, build
     for module in ("exports/writers.py", "exports/queries.py", "afterwalk/queries.py"):
         source = (ROOT / "app" / module).read_text()
         assert "TenantReport" not in source and "contact_email" not in source
+
+
+def test_a_tenants_access_request_finds_their_reports_by_e_mail(client, make, building,
+                                                                runner, tmp_path):
+    """Right of access: flask person-export with the tenant's address lists their reports
+    (the declared e-mail column names them), without the status link's hash."""
+    import json
+    import zipfile
+
+    _send(client, make)
+    path = tmp_path / "extract.zip"
+    result = runner.invoke(args=["person-export", EMAIL, "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(path) as archive:
+        document = json.loads(archive.read("person.json"))
+    (row,) = document["records"]["tenant_reports"]
+    assert row["contact_email"] == EMAIL and row["contact_phone"] == PHONE
+    assert "token_hash" not in row

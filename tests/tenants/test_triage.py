@@ -222,3 +222,30 @@ def test_the_tenants_position_places_the_finding_and_finds_duplicates(client, ma
                       data={"category_id": make.category_id("lighting"), "severity": "low"})
     assert _report(app, path, lambda r: (r.finding.latitude, r.finding.longitude)) == (
         59.24774, 17.861)
+
+
+@pytest.mark.parametrize("status, step", [
+    (FindingStatus.ACKNOWLEDGED, "handled"), (FindingStatus.IN_PROGRESS, "handled"),
+    (FindingStatus.FIXED, "fixed"), (FindingStatus.VERIFIED, "fixed"),
+    (FindingStatus.WONT_FIX, "declined"), (FindingStatus.NOT_OURS, "declined"),
+])
+def test_the_status_follows_the_finding(app, status, step):
+    from app.models import Finding as F
+    from app.models import TenantReport as R
+    from app.tenants.queries import tenant_status
+
+    finding = F(status=status)
+    state = tenant_status(R(status=ReportStatus.ACCEPTED, finding=finding))
+    assert state.step == step
+    assert state.ask_fixed == (step == "fixed")
+
+
+def test_a_report_follows_the_original_of_a_duplicate(app):
+    from app.models import Finding as F
+    from app.models import TenantReport as R
+    from app.tenants.queries import tenant_status
+
+    original = F(status=FindingStatus.FIXED)
+    duplicate = F(status=FindingStatus.DUPLICATE, duplicate_of=original)
+    state = tenant_status(R(status=ReportStatus.MERGED, finding=duplicate))
+    assert state.step == "fixed" and state.merged and state.ask_fixed
