@@ -163,7 +163,7 @@ def live(walk_id: int):
     else:
         findings = visible_findings(walk)
         response = Response(render_template(
-            "walks/_live.html", walk=walk, findings=findings,
+            "walks/_live.html", walk=walk, findings=findings, live_answer=True,
             live_points=queries.finding_points(findings)))
     response.set_etag(version, weak=True)
     response.headers["Cache-Control"] = "private, no-cache"

@@ -394,10 +394,17 @@ def test_walk_map_shows_buildings_this_walks_findings_open_ones_and_the_walker(
     errors = console_errors(page)
     log_in(page, app, walker)
     page.goto(f"/walks/{walk}")
-    page.wait_for_function("() => document.getElementById('walk-map').dataset.markers === '3'")
+    # The district's buildings (one with an earlier walk's open finding) as the map's own
+    # markers; this walk's findings as its live layer (static/js/live.js, redrawn as the
+    # walk's list changes).
+    page.wait_for_function("() => document.getElementById('walk-map').dataset.markers === '2'")
+    page.wait_for_function(
+        "() => document.getElementById('walk-map').dataset.liveMarkers === '1'")
     page.wait_for_function("() => document.getElementById('walk-map').dataset.walker === '1'")
     points = page.evaluate("JSON.parse(document.getElementById('walk-map-data').textContent)")
-    assert sorted(p["status"] for p in points) == ["building", "new", "open_elsewhere"]
+    live = page.evaluate(
+        "JSON.parse(document.querySelector('#live-findings .live-points').textContent)")
+    assert sorted(p["status"] for p in points + live) == ["building", "new", "open_elsewhere"]
     zoom = page.locator("#walk-map .leaflet-control-zoom-in")
     box = zoom.bounding_box()
     assert box["width"] >= TAP and box["height"] >= TAP

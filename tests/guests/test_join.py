@@ -305,6 +305,9 @@ def test_the_walk_page_polls_its_live_list(client, on_walk):
     page = text(client.get(f"/walks/{on_walk.walk}"))
     assert f'hx-get="/walks/{on_walk.walk}/live"' in page
     assert 'hx-trigger="every 4s, live-refresh"' in page
+    assert page.count('id="finding-count"') == 1
+    live = text(client.get(f"/walks/{on_walk.walk}/live"))
+    assert '<span id="finding-count" hx-swap-oob="true">0</span>' in live
     etag = re.search(r"data-etag='(W/\"[0-9a-f]{20}\")'", page).group(1)
     # The page's list is the live list as it stands: the first poll is already a 304.
     assert client.get(f"/walks/{on_walk.walk}/live", headers={
