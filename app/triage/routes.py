@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from babel import Locale
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -22,6 +23,12 @@ from app.triage import bp, queries
 from app.triage import operations as ops
 from app.triage.forms import DECLINE_REASONS, AcceptForm, DeclineForm, MergeForm
 from app.triage.qr_sheet import DEFAULT_FONT_DIR, Label, qr_sheet, tenant_url
+
+
+@bp.context_processor
+def triage_helpers():
+    # The report's language in the reader's: "arabiska", "Somali".
+    return {"language_name": lambda code: Locale.parse(code).get_display_name(locale_code())}
 
 
 @bp.get("")

@@ -112,9 +112,13 @@ def test_arabic_report_from_the_qr_sheet_to_is_it_fixed(chromium, live_server, p
 
     # The manager accepts it from the inbox.
     staff.goto("/tenant-reports")
+    shot(staff, "triage-inbox", full_page=True)
+    assert axe(staff) == []
+    _fits(staff)
     staff.locator("main .card a").first.click()
     shot(staff, "triage-report", full_page=True)
     assert axe(staff) == []
+    _fits(staff)
     staff.get_by_role("button", name="Godta", exact=True).click()
     staff.wait_for_url("**/findings/**")
     with app.app_context():

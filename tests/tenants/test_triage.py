@@ -78,7 +78,9 @@ def test_only_managers_see_the_inbox(client, app, make, role, seen, building):
     page = staff_client.get(f"/tenant-reports/{report_id}")
     assert page.status_code == seen
     if seen == 200:
-        assert "t@example.org" in page.get_data(as_text=True)
+        text = page.get_data(as_text=True)
+        assert "t@example.org" in text
+        assert "arabiska" in text  # the report's language, named in the reader's
 
 
 def test_accept_fix_ask_and_reopen(client, make, building, app):
