@@ -106,7 +106,9 @@ def set_participants(walk: Walk, participants, session: Session | None = None) -
         rows.append(WalkParticipant(
             name=user.name if user else name, role=ParticipantRole(role), user=user
         ))
-    walk.participants = rows
+    # Guests who joined by code (app/guests) are not on the planning form: they stay, with
+    # their session and their findings.
+    walk.participants = [p for p in walk.participants if p.guest] + rows
 
 
 def start_walk(session: Session, walk: Walk, *, now: datetime | None = None) -> Walk:
@@ -119,6 +121,8 @@ def complete_walk(session: Session, walk: Walk, *, notes: str | None = None,
     """Complete and lock the walk; `notes` (for the protocol), given, replace its notes."""
     if notes is not None and walk.status == WalkStatus.IN_PROGRESS:
         walk.notes = notes
+        for participant in walk.participants:  # guests' sessions end with the walk
+            participant.session_hash = None
     return _advance(session, walk, WalkStatus.IN_PROGRESS, WalkStatus.COMPLETED,
                     "completed_at", now, _l("Only a walk in progress can be completed."))
 

@@ -115,9 +115,12 @@ def _fill_from_walk(form: WalkForm, walk: Walk) -> None:
     local = to_local(walk.planned_start)
     form.planned_date.data, form.planned_time.data = local.date(), local.time()
     form.leader_id.data = walk.leader_id or 0
-    while len(form.participants.entries) < len(walk.participants) + 2:
+    planned = [p for p in walk.participants if not p.guest]  # guests joined by code stay
+    while form.participants.entries:  # filled from walk.participants, guests too
+        form.participants.pop_entry()
+    while len(form.participants.entries) < len(planned) + 2:
         form.participants.append_entry()
-    for entry, participant in zip(form.participants.entries, walk.participants, strict=False):
+    for entry, participant in zip(form.participants.entries, planned, strict=False):
         shown = participant.user.email if participant.user else participant.name
         entry.form.name.data, entry.form.role.data = shown, participant.role.value
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.guests import codes
-from app.models import Finding, Photo, WalkJoinCode, WalkParticipant
+from app.models import Finding, Photo, Walk, WalkJoinCode, WalkParticipant
 from tests.guests.conftest import complete, join, join_code_of, text
 
 
@@ -319,3 +319,35 @@ def test_a_completed_walk_is_not_polled(client, make, login):
     walk = make.walk(status="completed", leader_id=manager)
     page = text(client.get(f"/walks/{walk}"))
     assert 'hx-trigger="live-refresh"' in page and "every 4s" not in page
+
+
+def test_editing_the_walk_keeps_its_guests_and_completing_it_clears_their_secret(
+        app, client, on_walk, make, login):
+    from app.models import District
+
+    guest = join(app, on_walk.code, name="Kim", role="police")
+    created = guest.post(f"/api/v1/walks/{on_walk.walk}/findings",
+                         json=body(make.category_id("lighting"))).json
+    login("manager", language="en")
+    with app.app_context():
+        walk = db.session.get(Walk, on_walk.walk)
+        district = db.session.get(District, walk.district_id)
+        edit = {"district_id": district.id, "title": "Ny titel", "planned_date": "2026-12-01",
+                "planned_time": "18:30", "light_condition": "dark",
+                "leader_id": on_walk.leader, "participants-0-name": "Lisa Kommun",
+                "participants-0-role": "municipality"}
+    form = text(client.get(f"/walks/{on_walk.walk}/edit"))
+    assert 'value="Kim"' not in form  # guests are not on the planning form
+    assert client.post(f"/walks/{on_walk.walk}/edit", data=edit).status_code == 303
+    assert guest.get("/join/walk").status_code == 200  # still on the walk
+    with app.app_context():
+        names = sorted((p.name, p.guest) for p in db.session.scalars(
+            db.select(WalkParticipant).where(WalkParticipant.walk_id == on_walk.walk)))
+        assert names == [("Kim", True), ("Lisa Kommun", False)]
+        assert db.session.get(Finding, created["id"]).guest.name == "Kim"
+    page = text(client.get(f"/walks/{on_walk.walk}", headers={"Accept-Language": "en"}))
+    assert "Kim (Police), guest" in page
+    complete(app, on_walk.walk)
+    with app.app_context():
+        assert db.session.scalar(db.select(WalkParticipant.session_hash)
+                                 .where(WalkParticipant.guest)) is None
