@@ -83,7 +83,7 @@ def test_a_manager_reads_the_index_next_to_the_survey(phone, app, make, axe):
     manager = make.user("manager")
     page = phone(locale="sv-SE")
     log_in(page, app, manager)
-    page.goto("/reports/surveys")
+    page.goto(f"/reports/surveys?district={district}")
     section = page.locator("#pulse")
     section.scroll_into_view_if_needed()
     text = section.inner_text()

@@ -71,7 +71,7 @@ def test_each_time_of_day_and_building_has_its_own_threshold(app, client, login,
                                     respondents=412, safe_share=71.0))
         db.session.commit()
     login("manager", language="en")
-    page = text(client.get("/reports/surveys"))
+    page = text(client.get(f"/reports/surveys?district={district}"))
     assert "100.0 %" in _district_cell(page, district, "evening")
     assert "90.9 %" in _district_cell(page, district, "day")  # 20 of 22
     all_day = _district_cell(page, district, "all")  # 34 answers, 32 of them 4–5
@@ -96,7 +96,7 @@ def test_no_hidden_group_can_be_worked_out_by_subtraction(app, client, login, pl
     _answers(app, building, [5] * 10, "evening")
     _answers(app, other, [1, 2, 3], "night")
     login("manager", language="en")
-    page = text(client.get("/reports/surveys"))
+    page = text(client.get(f"/reports/surveys?district={district}"))
     all_day = _district_cell(page, district, "all")
     assert "76.9 %" in all_day and "13 answers" in all_day
     assert "give away a smaller group" in _district_cell(page, district, "evening")
@@ -112,6 +112,18 @@ def test_no_hidden_group_can_be_worked_out_by_subtraction(app, client, login, pl
     assert f"Alby;Albyvägen 3 (ALB-3);{month};all;hidden;;" in lines
     shown = [line for line in lines[1:] if line.split(";")[4].isdigit()]
     assert shown == [f"Alby;;{month};all;13;76.9;4.3"]
+
+
+def test_buildings_are_listed_once_a_district_is_chosen(app, client, login, place):
+    district, building = place
+    _answers(app, building, [4] * 10)
+    login("manager", language="en")
+    page = text(client.get("/reports/surveys"))
+    assert f'id="pulse-b{building}-' not in page
+    assert f'href="/reports/surveys?district={district}#pulse"' in page
+    assert "Alby per building (1 building)" in page
+    page = text(client.get(f"/reports/surveys?district={district}"))
+    assert f'id="pulse-b{building}-' in page
 
 
 def test_answers_older_than_a_year_are_left_out(app, client, login, place):
