@@ -11,9 +11,6 @@ author is the API key's integration account, so the finding says where it came f
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.findings.operations import insert_finding
@@ -24,26 +21,18 @@ from app.models import (
     Category,
     District,
     Finding,
-    LightCondition,
     Walk,
-    WalkStatus,
 )
+from app.walks import operations as walks_operations
 
 INTAKE_ROUTE = "open311:intake"
 INTAKE_TITLE = "Open311"
 
 
 def intake_walk(session: Session, district: District) -> Walk:
-    walk = session.scalar(select(Walk).where(Walk.district_id == district.id,
-                                             Walk.route == INTAKE_ROUTE).limit(1))
-    if walk is None:
-        walk = Walk(district_id=district.id, title=INTAKE_TITLE, route=INTAKE_ROUTE,
-                    planned_start=datetime.now(UTC), light_condition=LightCondition.DAYLIGHT,
-                    status=WalkStatus.COMPLETED, completed_at=None,
-                    notes="Findings reported through Open311 (GeoReport v2).")
-        session.add(walk)
-        session.flush()
-    return walk
+    return walks_operations.intake_walk(
+        session, district, route=INTAKE_ROUTE, title=INTAKE_TITLE,
+        notes="Findings reported through Open311 (GeoReport v2).")
 
 
 def create_request(session: Session, key: ApiKey, *, category: Category, building: Building,

@@ -10,10 +10,7 @@ tenant's status page follows it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
@@ -28,7 +25,6 @@ from app.models import (
     District,
     Finding,
     FindingStatus,
-    LightCondition,
     PhotoKind,
     PlaceType,
     ReportStatus,
@@ -38,11 +34,11 @@ from app.models import (
     TimeOfDay,
     User,
     Walk,
-    WalkStatus,
     utcnow,
 )
 from app.storage import Storage
 from app.tenants.operations import photo_files
+from app.walks import operations as walks_operations
 
 INTAKE_ROUTE = "tenants:intake"
 INTAKE_TITLE = "Hyresgästernas anmälningar"
@@ -57,16 +53,9 @@ PLACE_TYPES = {
 
 
 def intake_walk(session: Session, district: District) -> Walk:
-    walk = session.scalar(select(Walk).where(Walk.district_id == district.id,
-                                             Walk.route == INTAKE_ROUTE).limit(1))
-    if walk is None:
-        walk = Walk(district_id=district.id, title=INTAKE_TITLE, route=INTAKE_ROUTE,
-                    planned_start=datetime.now(UTC), light_condition=LightCondition.DAYLIGHT,
-                    status=WalkStatus.COMPLETED, completed_at=None,
-                    notes="Findings from tenants' reports (QR codes at the entrances).")
-        session.add(walk)
-        session.flush()
-    return walk
+    return walks_operations.intake_walk(
+        session, district, route=INTAKE_ROUTE, title=INTAKE_TITLE,
+        notes="Findings from tenants' reports (QR codes at the entrances).")
 
 
 def _position(report: TenantReport) -> dict:

@@ -4,7 +4,7 @@ still-open findings of a completed one) and their checklists; the yearly walk ta
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from app.findings.operations.photos import attach_photo
 from app.invitations.operations import walk_moved
 from app.models import (
     DONE_STATUSES,
+    District,
     FindingEvent,
     FollowUpItem,
     FollowUpOutcome,
@@ -220,3 +221,19 @@ def save_walk_targets(session: Session, *, year: int, targets: dict[int, int | N
     for district_id, target in targets.items():
         set_walk_target(session, district_id=district_id, year=year, target=target)
     session.flush()
+
+
+def intake_walk(session: Session, district: District, *, route: str, title: str,
+                notes: str) -> Walk:
+    """The district's standing walk for findings that come from outside a walk (Open311,
+    tenants' reports), one per district and route; made on first use."""
+    walk = session.scalar(select(Walk).where(Walk.district_id == district.id,
+                                             Walk.route == route).limit(1))
+    if walk is None:
+        walk = Walk(district_id=district.id, title=title, route=route,
+                    planned_start=datetime.now(UTC), light_condition=LightCondition.DAYLIGHT,
+                    status=WalkStatus.COMPLETED, completed_at=None, notes=notes)
+        session.add(walk)
+        session.flush()
+    return walk
+
