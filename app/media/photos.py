@@ -481,7 +481,13 @@ def store_photo_files(storage: Storage, finding_id: int,
     """Write a processed photo's two files; returns (storage_key, thumb_key). Done before the
     row's transaction when the caller can (the API's upload: no write lock while files are
     fsynced). If the second file fails, the first is deleted again."""
-    stem = f"photos/{finding_id}/{uuid.uuid4().hex}"
+    return save_photo_pair(storage, f"photos/{finding_id}/{uuid.uuid4().hex}", processed)
+
+
+def save_photo_pair(storage: Storage, stem: str,
+                    processed: ProcessedPhoto) -> tuple[str, str]:
+    """Write a processed photo as `<stem>.jpg` and `<stem>_thumb.jpg`; returns both keys. If
+    the thumbnail fails, the photo is deleted again."""
     storage_key, thumb_key = f"{stem}.jpg", f"{stem}_thumb.jpg"
     storage.save(storage_key, processed.image, "image/jpeg")
     try:

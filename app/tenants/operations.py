@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.errors import DomainError
 from app.findings.operations.timeline import record_event
 from app.findings.operations.workflow import transition
-from app.media.photos import ProcessedPhoto, process_upload
+from app.media.photos import ProcessedPhoto, process_upload, save_photo_pair
 from app.models import (
     Building,
     Category,
@@ -57,14 +57,7 @@ class Sent:
 def store_report_photo(storage: Storage, processed: ProcessedPhoto) -> dict:
     """Write a processed photo (upright, stripped, faces blurred) before any row is written:
     no write lock is held while files are saved. Returns what the report keeps of it."""
-    stem = f"tenant-reports/{secrets.token_hex(16)}"
-    key, thumb = f"{stem}.jpg", f"{stem}_thumb.jpg"
-    storage.save(key, processed.image, "image/jpeg")
-    try:
-        storage.save(thumb, processed.thumb, "image/jpeg")
-    except BaseException:
-        delete_files([key], storage)
-        raise
+    key, thumb = save_photo_pair(storage, f"tenant-reports/{secrets.token_hex(16)}", processed)
     return {"key": key, "thumb": thumb, "width": processed.width, "height": processed.height,
             "bytes": processed.bytes, "sha256": processed.sha256,
             "faces_blurred": processed.faces_blurred}
