@@ -52,3 +52,32 @@ def test_bulk_assignment_message_is_in_swedish(client, login, make):
         "next": "/findings",
     }, follow_redirects=True)
     assert "2 iakttagelser tilldelade." in response.get_data(as_text=True)
+
+
+def _catalog_faults(path: Path) -> list[str]:
+    """What `msgfmt --check` refuses and Babel lets through: a msgid without its msgstr (a
+    merge that dropped a line; Babel then reads the next entry wrongly) and a msgid twice."""
+    faults, seen = [], set()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith("msgid "):
+            i += 1
+            continue
+        start, key = i + 1, lines[i]
+        i += 1
+        while i < len(lines) and (lines[i].startswith('"') or lines[i].startswith("msgid_plural")):
+            key += lines[i]
+            i += 1
+        if i == len(lines) or not lines[i].startswith("msgstr"):
+            faults.append(f"line {start}: no msgstr")
+        context = lines[start - 2] if start > 1 and lines[start - 2].startswith("msgctxt") else ""
+        if (context, key) in seen and key != 'msgid ""':
+            faults.append(f"line {start}: translated twice")
+        seen.add((context, key))
+    return faults
+
+
+def test_every_catalog_gives_each_message_one_translation_entry():
+    for po in sorted((ROOT / "app" / "translations").glob("*/LC_MESSAGES/messages.po")):
+        assert _catalog_faults(po) == [], po.parent.parent.name
