@@ -16,6 +16,7 @@ from werkzeug.security import generate_password_hash
 from app.accounts.operations import audit
 from app.errors import DomainError
 from app.integrations.keys import new_token, token_hash
+from app.integrations.queries import ALLOW_PRIVATE_TARGETS
 from app.integrations.urls import UnsafeURL, check_url_shape, resolve
 from app.integrations.webhooks import mark_pending
 from app.models import (
@@ -30,9 +31,6 @@ from app.models import (
     WebhookEvent,
     utcnow,
 )
-
-ALLOW_PRIVATE_TARGETS = "webhooks_allow_private"
-
 
 # --- API keys ------------------------------------------------------------------------------
 

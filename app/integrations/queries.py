@@ -7,6 +7,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.models import ApiKey, AppSetting, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
+# The setting that lets webhooks go to private addresses (an admin turns it on; operations.py).
+ALLOW_PRIVATE_TARGETS = "webhooks_allow_private"
+
 
 def api_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).options(joinedload(ApiKey.created_by))
@@ -32,7 +35,6 @@ def deliveries(session: Session, endpoint: WebhookEndpoint, limit: int = 100
 
 
 def allow_private(session: Session) -> bool:
-    from app.integrations.operations import ALLOW_PRIVATE_TARGETS
 
     return session.scalar(select(AppSetting.value)
                           .where(AppSetting.key == ALLOW_PRIVATE_TARGETS)) == "1"
