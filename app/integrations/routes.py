@@ -12,11 +12,11 @@ from app.extensions import db
 from app.findings.filters import FindingFilters, filtered_findings
 from app.integrations import bp, feeds, queries
 from app.integrations import operations as ops
+from app.integrations import spec as doc
 from app.integrations.auth import json_refusal, key_required
 from app.integrations.forms import ActionForm, ApiKeyForm, PrivateTargetsForm, WebhookForm
 from app.labels import label
 from app.models import ApiKey, ApiScope, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from app.open311 import spec as o311
 from app.policy import get_or_404, require, visible_findings_clause
 from app.timeutil import local_today
 
@@ -160,7 +160,7 @@ def _geojson(data: dict, filename: str):
 
 
 @bp.get("/integrations/findings.geojson")
-@o311.spec.validate(resp=o311.answers(HTTP_200=o311.FeatureCollection), skip_validation=True)
+@doc.spec.validate(resp=doc.answers(HTTP_200=doc.FeatureCollection), skip_validation=True)
 @key_required(ApiScope.READ_FINDINGS, optional=True)
 def findings_geojson():
     """The findings list's filters (same URL arguments) as GeoJSON: with an API key that
@@ -190,7 +190,7 @@ def _situation(district_code: str):
 
 
 @bp.get("/integrations/feeds/situation/<district_code>.geojson")
-@o311.spec.validate(query=o311.WeekQuery, resp=o311.answers(HTTP_200=o311.FeatureCollection),
+@doc.spec.validate(query=doc.WeekQuery, resp=doc.answers(HTTP_200=doc.FeatureCollection),
                     skip_validation=True)
 @key_required(ApiScope.SITUATION_FEED)
 def situation_geojson(district_code: str):
@@ -204,7 +204,7 @@ def situation_geojson(district_code: str):
 
 
 @bp.get("/integrations/feeds/situation/<district_code>.csv")
-@o311.spec.validate(query=o311.WeekQuery, resp=o311.answers(HTTP_200=None), skip_validation=True)
+@doc.spec.validate(query=doc.WeekQuery, resp=doc.answers(HTTP_200=None), skip_validation=True)
 @key_required(ApiScope.SITUATION_FEED)
 def situation_csv(district_code: str):
     district, week, counted, _start, _end = _situation(district_code)
