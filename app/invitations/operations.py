@@ -23,6 +23,7 @@ from app.models import (
     WalkStatus,
     utcnow,
 )
+from app.walks import operations as walks
 
 
 def invite(session: Session, walk: Walk, *, name: str, role: ParticipantRole | str,
@@ -65,6 +66,11 @@ def uninvite(session: Session, invitation: WalkInvitation, *, config: Mapping) -
         send_invitation(session, invitation, config=config, cancel=True)
     session.delete(invitation)
     session.flush()
+
+
+@walks.walk_moved.connect
+def _mail_moved_walk(walk: Walk, *, session: Session, config: Mapping) -> None:
+    walk_moved(session, walk, config=config)
 
 
 def walk_moved(session: Session, walk: Walk, *, config: Mapping) -> int:

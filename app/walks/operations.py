@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import DomainError
 from app.findings.operations.photos import attach_photo
-from app.invitations.operations import walk_moved
 from app.models import (
     DONE_STATUSES,
     District,
@@ -31,6 +31,11 @@ from app.models import (
     utcnow,
 )
 from app.storage import Storage
+
+# Sent by update_walk when a saved walk's time or place moved, with `session` and `config`.
+# Those who act on it (app/invitations mails the invited the new calendar event) connect to
+# it, so the walks need not know them.
+walk_moved = Namespace().signal("walk-moved")
 
 
 def plan_walk(
@@ -87,7 +92,7 @@ def update_walk(
     set_participants(walk, participants, session=session)
     session.flush()
     if moved and config is not None:
-        walk_moved(session, walk, config=config)
+        walk_moved.send(walk, session=session, config=config)
     return walk
 
 
