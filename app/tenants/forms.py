@@ -21,16 +21,11 @@ PLACE_WORDS = {
     TenantPlace.COURTYARD: _l("Courtyard"),
     TenantPlace.OUTSIDE: _l("Outside the building"),
 }
-PLACE_ICONS = {
-    TenantPlace.ENTRANCE: "🚪", TenantPlace.STAIRWELL: "🪜", TenantPlace.BASEMENT: "📦",
-    TenantPlace.COURTYARD: "🌳", TenantPlace.OUTSIDE: "🛣️",
-}
 TIME_WORDS = {
     TimeOfDay.DAY: _l("Day"),
     TimeOfDay.EVENING: _l("Evening"),
     TimeOfDay.NIGHT: _l("Night"),
 }
-TIME_ICONS = {TimeOfDay.DAY: "☀️", TimeOfDay.EVENING: "🌆", TimeOfDay.NIGHT: "🌙"}
 # The categories Trygg starts with (findings/operations/catalog.py), in plain words in every
 # tenant language; a category an admin adds later shows its Swedish or English name.
 CATEGORY_WORDS = {

@@ -15,14 +15,13 @@ from app.i18n import locale_code, text_direction
 from app.labels import options
 from app.media.photos import PhotoRejected
 from app.models import utcnow
+from app.pictograms import PLACE_PICTOGRAMS, TIME_PICTOGRAMS, category_pictogram
 from app.storage import commit_or_discard, get_storage
 from app.tenants import bp, queries
 from app.tenants import operations as ops
 from app.tenants.forms import (
     CATEGORY_WORDS,
     DECLINE_WORDS,
-    PLACE_ICONS,
-    TIME_ICONS,
     AnswerForm,
     ReportForm,
 )
@@ -113,8 +112,8 @@ def building(code: str):
 def _building_page(building, form: ReportForm, categories, **extra) -> str:
     return render_template(
         "tenants/building.html", building=building, form=form,
-        category_icons={c.id: c.icon for c in categories}, place_icons=PLACE_ICONS,
-        time_icons=TIME_ICONS, **extra)
+        category_icons={c.id: category_pictogram(c.slug, c.icon) for c in categories},
+        place_icons=PLACE_PICTOGRAMS, time_icons=TIME_PICTOGRAMS, **extra)
 
 
 @bp.errorhandler(429)

@@ -4,7 +4,10 @@
 //    anyway, before it is sent: a 4 MB phone photo becomes a few hundred kB, seconds instead
 //    of a minute on a slow link. The server still turns, strips and blurs it
 //    (app/media/photos.py). On an old browser, or if anything fails, the original is sent.
-// 2. "Use my position" (optional) fills the hidden latitude/longitude from the phone's GPS.
+// 2. The photo button: the file input is hidden behind its big translated label; the chosen
+//    photo is shown as a thumbnail with its name and a button that removes it. Without
+//    this, the native input stays in sight and still posts.
+// 3. "Use my position" (optional) fills the hidden latitude/longitude from the phone's GPS.
 (function () {
   "use strict";
   var MAX = 1600;
@@ -40,22 +43,51 @@
     });
   }
 
+  var field = input && input.closest("[data-photo]");
+  if (field && window.URL && URL.createObjectURL) {
+    var addText = field.querySelector("[data-add-text]");
+    var thumb = field.querySelector(".t-photo-chosen img");
+    var said = field.querySelector(".t-photo-said");
+    var name = field.querySelector(".t-photo-name");
+    var nameText = name.querySelector("bdi");  // a Latin file name in an Arabic line
+    var remove = field.querySelector(".t-photo-remove");
+    var shown = null;
+    var showChosen = function () {
+      var file = input.files && input.files[0];
+      if (shown) URL.revokeObjectURL(shown);
+      shown = file ? URL.createObjectURL(file) : null;
+      if (shown) thumb.src = shown; else thumb.removeAttribute("src");
+      thumb.hidden = name.hidden = remove.hidden = !file;
+      nameText.textContent = file ? file.name : "";
+      said.textContent = file ? field.dataset.added : "";
+      addText.textContent = file ? field.dataset.change : field.dataset.add;
+    };
+    field.classList.add("t-photo-js");
+    input.addEventListener("change", showChosen);
+    remove.addEventListener("click", function () {
+      input.value = "";
+      showChosen();
+      input.focus();
+    });
+    showChosen();  // a photo kept by the browser on back/forward
+  }
+
   var where = document.querySelector("[data-position]");
   if (where && navigator.geolocation) {
     var use = where.querySelector("button");
-    var said = where.querySelector("[role=status]");
+    var found = where.querySelector("[role=status]");
     var lat = document.getElementById(where.dataset.lat);
     var lon = document.getElementById(where.dataset.lon);
     where.hidden = false;
     use.addEventListener("click", function () {
-      said.textContent = where.dataset.finding;
+      found.textContent = where.dataset.finding;
       navigator.geolocation.getCurrentPosition(function (position) {
         lat.value = position.coords.latitude.toFixed(6);
         lon.value = position.coords.longitude.toFixed(6);
-        said.textContent = where.dataset.found;
+        found.textContent = where.dataset.found;
         use.setAttribute("aria-pressed", "true");
       }, function () {
-        said.textContent = where.dataset.failed;
+        found.textContent = where.dataset.failed;
       }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
     });
   }

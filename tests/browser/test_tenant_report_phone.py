@@ -207,13 +207,13 @@ def test_the_photo_is_shrunk_on_the_phone_before_it_is_sent(chromium, live_serve
     page.goto("/t/BIG-1")
     page.locator(".t-tile label").first.click()
     page.locator("input[type=file]").set_input_files(str(original))
-    shrunk = ("!document.querySelector('button.t-btn-block').disabled "
+    shrunk = ("!document.querySelector('.t-send button').disabled "
               "&& document.querySelector('input[type=file]').files[0].size < 2e6")
     for _ in range(100):  # (wait_for_function would eval, which the CSP forbids)
         if page.evaluate(shrunk):
             break
         page.wait_for_timeout(100)
-    page.locator("button.t-btn-block").click()
+    page.locator(".t-send button").click()
     page.wait_for_url("**/t/status/**")
     request_started.disconnect(record, app)
     # Random noise is the worst case for JPEG: 10.8 MB became 1.0 MB here (a real photo
