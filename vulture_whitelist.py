@@ -84,3 +84,6 @@ _.invited_by_id
 
 # Join by code (app/guests): a guest principal's role, read by its page; Flask-Login's flag.
 _.participant_role, _.is_anonymous
+
+# Connected to workflow.status_changed (blinker), called by workflow.transition.
+_._finding_moved

@@ -96,6 +96,14 @@ class TenantReport(db.Model):
     reopen_note: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     # Declined, or confirmed fixed by the tenant (contact details go 30 days later).
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The mail sent when it matters (app/tenants/news.py): when "Is it fixed?" was last
+    # asked (asked again only after a later fix) and when the tenant was told it is declined.
+    asked_fixed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    told_declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The link in the latest such mail: a second key to the status page (the first one's
+    # token is not kept, so it cannot be mailed again). A new one with each mail.
+    mail_token_hash: Mapped[str | None] = mapped_column(
+        String(64), unique=True, info=person(Kind.SECRET, OnErase.KEEP))
 
     building: Mapped[Building] = relationship()
     category: Mapped[Category] = relationship()

@@ -11,4 +11,4 @@ from app.i18n import remember_tenant_language
 bp = Blueprint("tenants", __name__, url_prefix="/t")
 bp.before_request(remember_tenant_language)
 
-from app.tenants import routes  # noqa: E402, F401
+from app.tenants import news, routes  # noqa: E402, F401  (news: the mail on status changes)

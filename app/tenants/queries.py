@@ -7,7 +7,8 @@ import hashlib
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import (
@@ -48,8 +49,10 @@ def categories() -> list[Category]:
 def report_or_404(token: str) -> TenantReport:
     if not token or len(token) > 64:
         abort(404)
+    # The link shown after sending, or the one in the latest mail about the report.
+    hashed = token_hash(token)
     report = db.session.scalar(select(TenantReport).where(
-        TenantReport.token_hash == token_hash(token)))
+        or_(TenantReport.token_hash == hashed, TenantReport.mail_token_hash == hashed)))
     if report is None:
         abort(404)
     return report
@@ -64,6 +67,24 @@ def followed_finding(report: TenantReport) -> Finding | None:
             break
         finding = finding.duplicate_of
     return finding
+
+
+def reports_following(session: Session, finding: Finding) -> list[TenantReport]:
+    """The triaged reports whose status page follows `finding`: its own, and those of the
+    findings marked duplicates of it (as far as `followed_finding` goes)."""
+    ids = frontier = {finding.id}
+    for _hop in range(MAX_DUPLICATE_HOPS):
+        frontier = set(session.scalars(select(Finding.id).where(
+            Finding.duplicate_of_id.in_(frontier),
+            Finding.status == FindingStatus.DUPLICATE))) - ids
+        if not frontier:
+            break
+        ids = ids | frontier
+    reports = session.scalars(select(TenantReport).where(
+        TenantReport.finding_id.in_(ids),
+        TenantReport.status.in_((ReportStatus.ACCEPTED, ReportStatus.MERGED)))
+        .order_by(TenantReport.id))
+    return [report for report in reports if followed_finding(report) is finding]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ tenant's status page follows it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -37,6 +39,7 @@ from app.models import (
     utcnow,
 )
 from app.storage import Storage
+from app.tenants.news import tell_declined
 from app.tenants.operations import photo_files
 from app.walks import operations as walks_operations
 
@@ -141,9 +144,10 @@ def merge(session: Session, storage: Storage, report: TenantReport, actor: User,
     return finding
 
 
-def decline(session: Session, report: TenantReport, actor: User, *, reason: str) -> list[str]:
-    """Declined with a reason the tenant reads; returns the photo's files to delete after
-    the commit (nobody will see the photo again)."""
+def decline(session: Session, report: TenantReport, actor: User, *, reason: str,
+            config: Mapping) -> list[str]:
+    """Declined with a reason the tenant reads (and gets by mail when they gave an address);
+    returns the photo's files to delete after the commit (nobody will see the photo again)."""
     _check_new(report)
     try:
         report.decline_reason = DeclineReason(reason)
@@ -153,5 +157,6 @@ def decline(session: Session, report: TenantReport, actor: User, *, reason: str)
     report.photo = None
     _triaged(report, actor, ReportStatus.DECLINED)
     report.closed_at = report.triaged_at
+    tell_declined(session, report, report.decline_reason, config=config)
     session.flush()
     return files

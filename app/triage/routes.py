@@ -136,7 +136,8 @@ def decline(report_id: int):
     form = DeclineForm()
     if form.validate_on_submit():
         try:
-            files = ops.decline(db.session, report, current_user, reason=form.reason.data)
+            files = ops.decline(db.session, report, current_user, reason=form.reason.data,
+                                config=current_app.config)
         except DomainError as error:
             db.session.rollback()
             form.show_error(error, "reason")

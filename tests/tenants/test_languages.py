@@ -66,7 +66,8 @@ def test_tenant_strings_are_translated_in_every_tenant_language(app):
     wanted = set()
     for folder in ("templates/tenants", "app/tenants"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-                str(ROOT / folder), method_map=[("**.py", "python"), ("**.html", "jinja2")],
+                str(ROOT / folder), method_map=[("**.py", "python"), ("**.html", "jinja2"),
+                                         ("**.txt", "jinja2")],
                 keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None,
                           "ngettext": (1, 2)}):
             wanted.add(message if isinstance(message, str) else message[0])

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from blinker import Namespace
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -32,6 +33,12 @@ REFERRALS = {
     "private_owner": _l("Private owner"),
     "other": _l("Other owner"),
 }
+
+
+# Sent by `transition` after a finding's new status is flushed, with `session` and `old`
+# (the status before), inside the operation's transaction. Those who act on it (the
+# tenants' mail, app/tenants/news.py) connect to it, so the findings need not know them.
+status_changed = Namespace().signal("finding-status-changed")
 
 
 class ConflictError(DomainError):
@@ -109,6 +116,7 @@ def transition(
     record_event(session, finding, actor=actor, field="status", old=old, new=target,
                  note=move.note)
     session.flush()
+    status_changed.send(finding, session=session, old=old)
     return finding
 
 
