@@ -140,7 +140,7 @@ def test_a_busy_server_is_asked_again_after_its_retry_after(
 
 
 def test_a_partly_refused_finding_is_listed_once_with_what_to_do(
-    phone, app, setup_walk, tmp_path, axe  # noqa: F811
+    phone, app, make, setup_walk, tmp_path, axe  # noqa: F811
 ):
     walk = setup_walk["walk"]
     page = phone(locale="sv-SE", service_workers="block")
@@ -175,11 +175,19 @@ def test_a_partly_refused_finding_is_listed_once_with_what_to_do(
     assert broken == []
     assert axe(page) == []
 
+    # Another phone on the walk sends a finding: the live list (polled every 4 s) is
+    # replaced, and the refused photo's notice stays on its finding's new row.
+    make.finding(walk, setup_walk["walker"], description="Trasig lampa")
+    page.locator("#findings > li").nth(1).wait_for(timeout=15_000)
+    row = page.locator("#findings > li", has=page.locator(".queued-extra"))
+    assert row.locator(".badge.queued-failed").inner_text() == "1 foto nekat"
+    assert row.get_by_text("Ta bort fotot ur iakttagelsen", exact=True).count() == 1
+
     taps(row.locator("[data-action=drop-photo]"))
     page.locator("#all-sent").wait_for()
     assert page.locator("#findings .queued-extra").count() == 0
     assert page.locator("#outbox-badge").is_hidden()
-    assert counts(app, walk) == (1, 1)
+    assert counts(app, walk) == (2, 1)
     assert [e for e in errors if "422" not in e] == []  # the refused photo's answer
 
 

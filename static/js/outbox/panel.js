@@ -133,3 +133,12 @@ export function rerender() {
   renderPending = true;
   setTimeout(function () { renderPending = false; render(); }, 50);
 }
+// The walk page's list is replaced by the live poll (walks.live) whenever a finding comes in:
+// the states drawn into its rows (a refused photo, one still sending) go with it, so they
+// are drawn again into the new rows.
+if (isWindow) {
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "live-findings") rerender();
+  });
+}
