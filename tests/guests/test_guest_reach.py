@@ -11,8 +11,9 @@ import uuid
 from PIL import Image
 from werkzeug.routing import AnyConverter, IntegerConverter
 
+from app.accounts.auth import PUBLIC_BLUEPRINTS, PUBLIC_ENDPOINTS
 from app.extensions import db
-from app.models import Photo
+from app.models import Building, Photo
 from tests.guests.conftest import join
 
 # What a guest may be served (endpoint → a rule on the URL's arguments, given the ids).
@@ -23,6 +24,12 @@ SERVED = {
     "pwa.offline", "pwa.favicon", "auth.set_language",
     "api.openapi",  # public to anyone (PUBLIC_PATHS), as the service worker and manifest
 }
+
+
+def _public(endpoint: str) -> bool:
+    """Reached without an account by anyone (a tenant's QR page, a protocol's secret link,
+    the health checks): a guest is not worse off than a stranger there."""
+    return endpoint in PUBLIC_ENDPOINTS or endpoint.split(".")[0] in PUBLIC_BLUEPRINTS
 
 
 def _jpeg() -> bytes:
@@ -82,6 +89,9 @@ def test_a_guest_gets_nothing_but_their_walk(app, on_walk, make):
         status = response.status_code
         if status in (200, 304) and endpoint != "static":
             served.append((endpoint, url))
+        if _public(endpoint):
+            assert status < 500, (endpoint, url, status)
+            continue
         if endpoint not in SERVED:
             assert status in (404, 405), (endpoint, url, status)
             continue
@@ -99,7 +109,7 @@ def test_a_guest_gets_nothing_but_their_walk(app, on_walk, make):
     endpoints = {endpoint for endpoint, _url in served}
     assert {"guests.walk", "walks.live", "findings.new", "findings.show", "photos.serve",
             "api.csrf"} <= endpoints
-    assert endpoints <= SERVED
+    assert {e for e in endpoints if not _public(e)} <= SERVED
 
 
 POSTED = {"guests.leave", "guests.join", "guests.join_code", "auth.set_language",
@@ -126,6 +136,22 @@ def test_a_guest_cannot_post_anywhere_else(app, on_walk, make):
             except Exception:  # noqa: BLE001  (a converter refusing a value: no such URL)
                 continue
             probed += 1
+            if _public(rule.endpoint):
+                assert mine.post(url).status_code < 500, url
+                continue
             assert mine.post(url).status_code in (404, 405), url
     assert probed > 100
     assert mine.get("/join/walk").status_code == 200  # still the guest
+
+
+def test_a_guest_scanning_a_tenant_qr_code_gets_the_tenant_page(app, on_walk):
+    """A police officer on the walk scans the entrance's QR label with the same phone: the
+    tenant page opens for them, as for anyone, and they stay the walk's guest."""
+    with app.app_context():
+        code = db.session.get(Building, on_walk.building).code
+    mine = join(app, on_walk.code)
+    page = mine.get(f"/t/{code}", headers={"Accept-Language": "sv"})
+    assert page.status_code == 200
+    assert "Skicka" in page.get_data(as_text=True)
+    assert mine.get("/join/walk").status_code == 200
+    assert mine.get("/findings").status_code == 404

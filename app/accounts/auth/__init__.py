@@ -37,11 +37,11 @@ ENROLMENT_ENDPOINTS = {"auth.two_factor", "auth.logout", "auth.set_language"}
 def require_login():
     if request.path in PUBLIC_PATHS or request.endpoint in ("static", None):
         return None  # None: 404 / 405 pages
+    if request.endpoint in PUBLIC_ENDPOINTS or request.blueprint in PUBLIC_BLUEPRINTS:
+        return None  # also for a guest: a tenant's QR page or a protocol link works for them
     if is_guest(current_user):
         # A guest (joined by code) reaches the few endpoints of their walk, nothing else.
         return None if guest_may_reach(request.endpoint) else abort(404)
-    if request.endpoint in PUBLIC_ENDPOINTS or request.blueprint in PUBLIC_BLUEPRINTS:
-        return None
     # Called by other systems with an API key (app/integrations/auth.py key_required).
     if getattr(current_app.view_functions.get(request.endpoint), "authenticates_itself", False):
         return None
