@@ -12,6 +12,7 @@ from app.i18n import human_size, local_date, local_datetime, locale_code
 from app.labels import UNSAFE_RATINGS, label
 from app.models import UnsafeFor
 from app.navigation import NAV_ITEMS, admin_menu, walk_url
+from app.pictograms import category_pictogram
 from app.policy import can, is_guest
 from app.privacy import PHOTO_FLASH
 
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["age"] = age
     app.jinja_env.filters["human_size"] = human_size
     app.jinja_env.filters["cat_name"] = lambda c: c.name(locale_code()) if c else ""
+    app.jinja_env.filters["pictogram"] = lambda c: category_pictogram(c.slug, c.icon)
     app.jinja_env.filters["iso_date"] = lambda d: d.isoformat() if isinstance(d, date) else ""
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.tests["photo_flash_here"] = photo_flash_here

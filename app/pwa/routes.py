@@ -24,6 +24,7 @@ SHELL_STATIC = [
     "js/build/capture.js",
     "js/sw-register.js",
     "vendor/exifr-7.1.3/lite.umd.js",  # read by capture on demand, offline too
+    "icons/pictograms.svg",  # the category chips on the capture form
     # Only the icon pages link to. The manifest's icons (25 KB) are fetched by the browser
     # itself when the app is installed; caching them here cost every first visit.
     "icons/apple-touch-icon.png",

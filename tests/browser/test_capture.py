@@ -409,3 +409,19 @@ def test_walk_map_shows_buildings_this_walks_findings_open_ones_and_the_walker(
     box = zoom.bounding_box()
     assert box["width"] >= TAP and box["height"] >= TAP
     assert errors == []
+
+
+def test_the_photo_buttons_and_categories_show_drawn_pictograms(phone, app, setup_walk):
+    """Not emoji: Debian's Chromium and phones without an emoji font showed empty boxes."""
+    page = phone(locale="sv-SE")
+    log_in(page, app, setup_walk["walker"])
+    page.goto(f"/walks/{setup_walk['walk']}/findings/new")
+    drawn = page.evaluate("""() => [...document.querySelectorAll(
+        '#photo-field label svg.pict, #category-choices .icon svg.pict')]
+        .map(svg => [svg.getBoundingClientRect().width,
+                     svg.querySelector('use').getBBox().width])""")
+    assert len(drawn) == 2 + 10
+    assert all(width >= 20 and symbol > 8 for width, symbol in drawn), drawn
+    text = page.locator("#photo-field .photo-buttons").inner_text()
+    assert not re.search("[\U0001f000-\U0001faff]", text + page.locator(
+        "#category-choices").inner_text())
