@@ -139,6 +139,13 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "trygg@localhost")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    # Staff read tenant reports machine-translated, on a click, when a LibreTranslate-
+    # compatible service is set (app/triage/translate.py posts to <TRANSLATE_URL>/translate).
+    # Off by default: the report's text leaves Trygg only to a service chosen here.
+    TRANSLATE_URL = os.environ.get("TRANSLATE_URL", "")
+    TRANSLATE_API_KEY = os.environ.get("TRANSLATE_API_KEY", "")
+    TRANSLATE_TIMEOUT = float(os.environ.get("TRANSLATE_TIMEOUT", 3))
+
     # Background jobs (app/jobs.py): RQ on Redis when REDIS_URL is set, else a thread in the
     # web process. JOBS_MODE overrides: rq | thread | sync.
     REDIS_URL = os.environ.get("REDIS_URL")

@@ -6,29 +6,47 @@ from __future__ import annotations
 from io import BytesIO
 
 from babel import Locale
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.errors import DomainError
 from app.extensions import db
+from app.htmx import add_vary, wants_fragment
 from app.i18n import locale_code
 from app.labels import options
 from app.models import District, ReportStatus, TenantReport
 from app.policy import get_or_404, require
 from app.storage import delete_files, get_storage
 from app.tenants.forms import CATEGORY_WORDS, PLACE_WORDS, TIME_WORDS
-from app.triage import bp, queries
+from app.triage import bp, queries, translate
 from app.triage import operations as ops
 from app.triage.forms import DECLINE_REASONS, AcceptForm, DeclineForm, MergeForm
 from app.triage.qr_sheet import DEFAULT_FONT_DIR, Label, qr_sheet, tenant_url
 
 
+def _can_translate(report: TenantReport) -> bool:
+    """The button: a translation service is set, and the text is in another language than
+    the reader's."""
+    return translate.configured(current_app.config) and bool(report.description) \
+        and report.language != locale_code()
+
+
 @bp.context_processor
 def triage_helpers():
     # The report's language in the reader's: "arabiska", "Somali".
-    return {"language_name": lambda code: Locale.parse(code).get_display_name(locale_code())}
+    return {"language_name": lambda code: Locale.parse(code).get_display_name(locale_code()),
+            "can_translate": _can_translate}
 
 
 @bp.get("")
@@ -72,9 +90,10 @@ def _accept_form(report: TenantReport) -> AcceptForm:
 
 
 def _page(report: TenantReport, *, accept_form=None, merge_form=None, decline_form=None,
-          status: int = 200):
+          translation: dict | None = None, status: int = 200):
     return render_template(
-        "triage/report.html", report=report, accept_form=accept_form or _accept_form(report),
+        "triage/report.html", report=report, translation=translation,
+        accept_form=accept_form or _accept_form(report),
         merge_form=merge_form or MergeForm(), decline_form=decline_form or DeclineForm(),
         candidates=ops.merge_candidates(db.session, report)
         if report.status == ReportStatus.NEW else [],
@@ -146,6 +165,25 @@ def decline(report_id: int):
             delete_files(files)
             return _done(_("The report is declined; the tenant sees the reason."))
     return _page(report, decline_form=form, status=422)
+
+
+@bp.post("/<int:report_id>/translate")
+def translated(report_id: int):
+    """The report's text machine-translated into the reader's language, under the original:
+    the fragment for htmx, else the report's page with it."""
+    report = _report(report_id)
+    if not _can_translate(report):
+        abort(404)
+    try:
+        result = {"text": translate.translate(
+            report.description, source=report.language, target=locale_code(),
+            config=current_app.config), "error": None}
+    except translate.TranslationFailed as failed:
+        result = {"text": None, "error": str(failed)}
+    if wants_fragment():
+        return add_vary(make_response(render_template(
+            "triage/_translation.html", report=report, translation=result)))
+    return _page(report, translation=result)
 
 
 @bp.get("/<int:report_id>/photo/<any(full, thumb):variant>.jpg")
