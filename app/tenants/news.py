@@ -28,7 +28,9 @@ from app.tenants.mail import send_declined, send_fixed_question
 from app.tenants.queries import (
     CLOSED_AS,
     FIXED_STATUSES,
-    reports_following,
+    followed_finding,
+    original_of,
+    reports_through,
     tenant_status,
     token_hash,
 )
@@ -78,12 +80,17 @@ def tell_declined(session: Session, report: TenantReport, reason: DeclineReason 
 
 @status_changed.connect
 def _finding_moved(finding: Finding, *, session: Session, old: FindingStatus) -> None:
+    """A finding changed status: the reports whose status page follows it now hear what
+    matters. A finding marked a duplicate hands its reports to the original, which may be
+    fixed or closed already."""
     if not has_app_context():  # the mail is rendered with the app's templates
         return
-    if finding.status in FIXED_STATUSES:
-        for report in reports_following(session, finding):
-            ask_if_fixed(session, report, finding, config=current_app.config)
-    elif finding.status in CLOSED_AS:
-        for report in reports_following(session, finding):
-            tell_declined(session, report, CLOSED_AS[finding.status],
-                          config=current_app.config, since=finding.closed_at)
+    followed = original_of(finding)
+    for report in reports_through(session, finding):
+        if followed_finding(report) is not followed:
+            continue
+        if followed.status in FIXED_STATUSES:
+            ask_if_fixed(session, report, followed, config=current_app.config)
+        elif followed.status in CLOSED_AS:
+            tell_declined(session, report, CLOSED_AS[followed.status],
+                          config=current_app.config, since=followed.closed_at)

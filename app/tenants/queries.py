@@ -58,9 +58,8 @@ def report_or_404(token: str) -> TenantReport:
     return report
 
 
-def followed_finding(report: TenantReport) -> Finding | None:
-    """The finding the report follows: its own, or the original it was marked a duplicate of."""
-    finding = report.finding
+def original_of(finding: Finding | None) -> Finding | None:
+    """The finding itself, or the original it was marked a duplicate of."""
     for _hop in range(MAX_DUPLICATE_HOPS):
         if finding is None or finding.status != FindingStatus.DUPLICATE \
                 or finding.duplicate_of is None:
@@ -69,9 +68,14 @@ def followed_finding(report: TenantReport) -> Finding | None:
     return finding
 
 
-def reports_following(session: Session, finding: Finding) -> list[TenantReport]:
-    """The triaged reports whose status page follows `finding`: its own, and those of the
-    findings marked duplicates of it (as far as `followed_finding` goes)."""
+def followed_finding(report: TenantReport) -> Finding | None:
+    """The finding the report follows: its own, or the original it was marked a duplicate of."""
+    return original_of(report.finding)
+
+
+def reports_through(session: Session, finding: Finding) -> list[TenantReport]:
+    """The triaged reports of `finding` and of the findings marked duplicates of it (as far
+    as `followed_finding` goes): every status page a change of `finding` can move."""
     ids = frontier = {finding.id}
     for _hop in range(MAX_DUPLICATE_HOPS):
         frontier = set(session.scalars(select(Finding.id).where(
@@ -80,11 +84,10 @@ def reports_following(session: Session, finding: Finding) -> list[TenantReport]:
         if not frontier:
             break
         ids = ids | frontier
-    reports = session.scalars(select(TenantReport).where(
+    return list(session.scalars(select(TenantReport).where(
         TenantReport.finding_id.in_(ids),
         TenantReport.status.in_((ReportStatus.ACCEPTED, ReportStatus.MERGED)))
-        .order_by(TenantReport.id))
-    return [report for report in reports if followed_finding(report) is finding]
+        .order_by(TenantReport.id)))
 
 
 @dataclass(frozen=True)

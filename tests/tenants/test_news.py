@@ -222,3 +222,22 @@ def test_the_report_rows_say_what_was_mailed(client, make, building, app):
         assert report.asked_fixed_at is not None and report.told_declined_at is None
         assert report.mail_token_hash and report.mail_token_hash != report.token_hash
     assert path
+
+
+def test_marking_a_finding_a_duplicate_of_a_fixed_one_asks_at_once(client, make, building,
+                                                                  app):
+    _path, finding_id, manager = _accepted(client, app, make, "en",
+                                           contact_email="t@example.org")
+    original = make.finding(make.walk(), manager)
+    _fix(app, original, manager)
+    assert len(_mails(app)) == 1  # the original has no report of its own
+    with app.app_context():
+        finding = db.session.get(Finding, finding_id)
+        transition(db.session, finding, actor=db.session.get(User, manager),
+                   to=FindingStatus.DUPLICATE, duplicate_of=db.session.get(Finding, original))
+        db.session.commit()
+    mails = _mails(app)
+    assert len(mails) == 2 and mails[-1][1] == "Is it fixed? Fittjavägen 7"
+    # Verifying the original asks nothing more.
+    _move(app, original, manager, FindingStatus.VERIFIED)
+    assert len(_mails(app)) == 2
