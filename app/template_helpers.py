@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["age"] = age
     app.jinja_env.filters["human_size"] = human_size
     app.jinja_env.filters["cat_name"] = lambda c: c.name(locale_code()) if c else ""
-    app.jinja_env.filters["pictogram"] = lambda c: category_pictogram(c.slug, c.icon)
+    app.jinja_env.filters["pictogram"] = pictogram_of
     app.jinja_env.filters["iso_date"] = lambda d: d.isoformat() if isinstance(d, date) else ""
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.tests["photo_flash_here"] = photo_flash_here
@@ -110,3 +110,10 @@ def url_with(**changes) -> str:
         else:
             args[key] = [value]
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def pictogram_of(category) -> str:
+    """The pictogram's id for a category, or for a category's emoji alone (list rows)."""
+    if isinstance(category, str):
+        return category_pictogram("", category)
+    return category_pictogram(category.slug, category.icon)
