@@ -106,6 +106,9 @@ def test_no_reopens_and_only_the_next_fix_asks_again(client, make, building, app
     with app.app_context():
         assert db.session.get(Finding, finding_id).status == FindingStatus.ASSIGNED
     assert len(_mails(app)) == 2  # a reopen tells the tenant nothing new by mail
+    page = client.get(link + "?lang=en").get_data(as_text=True)
+    assert "You told us it is not fixed yet. We are looking at it again." in page
+    assert "Still dark" in page
 
     # Fixed again: asked again, with a new link; then verified: not asked a third time.
     _fix(app, finding_id, manager)
