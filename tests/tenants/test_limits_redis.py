@@ -3,7 +3,8 @@ sets RATELIMIT_STORAGE_URI): per address and per building for reports, per addre
 pulse answer, the same numbers as with the in-memory counters the other tests use.
 
 Redis at TEST_REDIS_URL (its database, one further per xdist worker); skipped when it does
-not answer. Only that database is flushed, before and after."""
+not answer. The counters get a prefix of their own, and only keys with it are deleted,
+before and after: nothing else in that database is touched."""
 
 import os
 import subprocess
@@ -38,21 +39,29 @@ def redis_counters(app):
     """The limiter counts in Redis for one test, as `init_app` sets it up when
     RATELIMIT_STORAGE_URI is a redis:// URL; the in-memory counters come back after."""
     client = _redis()
-    client.flushdb()
+    _forget(client)
     kept = limiter._storage, limiter._limiter
-    storage = storage_from_string(redis_test_url())
+    storage = storage_from_string(redis_test_url(), key_prefix=PREFIX)
     limiter._storage = storage
     limiter._limiter = STRATEGIES[app.config["RATELIMIT_STRATEGY"]](storage)
     try:
         yield client
     finally:
         limiter._storage, limiter._limiter = kept
-        client.flushdb()
+        _forget(client)
         client.close()
 
 
+PREFIX = "trygg-test-tenant-limits"
+
+
+def _forget(client) -> None:
+    for key in client.scan_iter(f"{PREFIX}:*"):
+        client.delete(key)
+
+
 def _keys(client) -> list[str]:
-    return sorted(key.decode() for key in client.keys("*"))
+    return sorted(key.decode() for key in client.scan_iter(f"{PREFIX}:*"))
 
 
 def _reports() -> int:
