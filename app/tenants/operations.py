@@ -170,7 +170,8 @@ def purge_contacts(session: Session, *, now: datetime, days: int,
                    dry_run: bool = False) -> int:
     """Clear the e-mail addresses and phone numbers of reports closed more than `days` ago
     (declined or confirmed by the tenant, or their finding verified or closed without a
-    fix), and delete the status-link mail sent to those addresses. Returns the count."""
+    fix), and delete the mail sent to those addresses (status link, "Is it fixed?",
+    declined). Returns the count."""
     cutoff = now - timedelta(days=days)
     closed_findings = select(Finding.id).where(Finding.closed_at < cutoff,
                                               Finding.status.in_(_FINDING_CLOSES))
