@@ -87,3 +87,6 @@ _.participant_role, _.is_anonymous
 
 # Connected to workflow.status_changed (blinker), called by workflow.transition.
 _._finding_moved
+
+# Connected to walks.operations.walk_moved (blinker), sent by update_walk.
+_._mail_moved_walk
