@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Float, Integer, bindparam, case, func, or_, select, text
+from sqlalchemy import Float, Integer, and_, bindparam, case, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.models import FindingFact, FixRollup
@@ -110,6 +110,32 @@ def _reads_statement(shape: tuple[bool, ...]):
 _READS_PER_STATEMENT = 400
 
 
+def _rank_days(group: list, scope: list, p90: bool):
+    """The whole days of the histogram (the period's FixRollup months) that the middle ranks
+    (and the 90th percentile's) fall in, per group: (group…, day, fixed that day, fixed up
+    to and with that day, fixed in all). Found by running sums in the database: reading the
+    whole histogram (~10,000 rows for 100 districts and a year) and summing in Python took
+    ~10 ms of CPU per dashboard."""
+    per_day = (select(*group, FixRollup.whole_days.label("day"),
+                      cast(func.sum(FixRollup.fixed), Integer).label("fixed"))
+               .where(*scope).group_by(*group, FixRollup.whole_days).subquery())
+    keys = [per_day.c.district_id] if group else []
+    running = select(
+        *keys, per_day.c.day, per_day.c.fixed,
+        cast(func.sum(per_day.c.fixed).over(partition_by=keys, order_by=per_day.c.day),
+             Integer).label("upto"),
+        cast(func.sum(per_day.c.fixed).over(partition_by=keys), Integer).label("n"),
+    ).subquery()
+    below, upto, n = running.c.upto - running.c.fixed, running.c.upto, running.c.n
+    # _ranks in SQL: integer division in both databases.
+    ranks = [(n + 1) // 2, (n + 2) // 2] + ([(9 * n + 9) // 10] if p90 else [])
+    return (select(*[running.c.district_id] if group else [], running.c.day,
+                   running.c.fixed, upto, n)
+            .where(running.c.fixed > 0, or_(*(and_(below < rank, rank <= upto)
+                                               for rank in ranks)))
+            .order_by(*[running.c.district_id] if group else [], running.c.day))
+
+
 def _percentiles_from_rollups(session: Session, filters: Filters, *, per_district: bool,
                               p90: bool = True) -> dict:
     """Median, 90th percentile and count of days to fix per district (or None: all), exact,
@@ -118,28 +144,19 @@ def _percentiles_from_rollups(session: Session, filters: Filters, *, per_distric
     scope = [FixRollup.month >= filters.period.start, FixRollup.month < filters.period.end]
     if filters.district_id:
         scope.append(FixRollup.district_id == filters.district_id)
-    histogram: dict = {}
-    for *key, day, n in session.execute(
-        select(*group, FixRollup.whole_days, func.sum(FixRollup.fixed))
-        .where(*scope).group_by(*group, FixRollup.whole_days)
-        .order_by(*group, FixRollup.whole_days)
-    ):
-        if n:
-            histogram.setdefault(key[0] if key else None, []).append((day, int(n)))
-    reads, counts = [], {}
-    for district_id, days in histogram.items():
-        n = counts[district_id] = sum(count for _day, count in days)
+    reads, counts, lows = [], {}, {}
+    for *key, day, count, upto, n in session.execute(_rank_days(group, scope, p90)):
+        district_id = key[0] if key else None
+        n = counts[district_id] = int(n)
+        below = int(upto) - count
         first, second, nearest = _ranks(n)
         wanted = [[first, second]] + ([[nearest]] if p90 else [])
         for ranks in wanted:  # the middle ranks are neighbours; p90 is read on its own
-            below, low = 0, None
-            for day, count in days:
-                if low is None and below < min(ranks) <= below + count:
-                    low, low_first = day, below + 1
-                if below < max(ranks) <= below + count:
-                    reads.append((district_id, low, day, low_first, ranks))
-                    break
-                below += count
+            if below < min(ranks) <= below + count:
+                lows[district_id, ranks[0]] = (day, below + 1)
+            if below < max(ranks) <= below + count:
+                low, low_first = lows[district_id, ranks[0]]
+                reads.append((district_id, low, day, low_first, ranks))
     values = _exact_values(session, filters, reads)
     answer = {}
     for district_id, n in counts.items():
