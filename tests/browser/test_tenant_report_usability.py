@@ -223,3 +223,39 @@ def test_the_photo_posts_without_javascript(chromium, live_server, app, make, tm
         report = db.session.scalar(select(TenantReport).order_by(TenantReport.id.desc()))
         assert report.photo is not None
     context.close()
+
+
+# Each word of each tile's label (pieces between soft hyphens with their hyphen) in the
+# label's font, against the width inside the tile: a word wider than that would be broken
+# in the middle ("Porraskäytäv|ä").
+TOO_WIDE = """() => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const wide = [];
+  for (const label of document.querySelectorAll('form.t-report .t-tile label')) {
+    const style = getComputedStyle(label);
+    const room = label.clientWidth - parseFloat(style.paddingLeft)
+      - parseFloat(style.paddingRight);
+    ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    for (const word of label.textContent.trim().split(/\\s+/)) {
+      const pieces = word.split('\\u00ad');
+      pieces.forEach((piece, i) => {
+        const width = ctx.measureText(piece + (i < pieces.length - 1 ? '-' : '')).width;
+        if (width > room) wide.push([piece, Math.round(width), Math.round(room)]);
+      });
+    }
+  }
+  return wide;
+}"""
+
+
+@pytest.mark.parametrize("width", [360, WIDTH])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_tile_breaks_a_word(chromium, live_server, make, lang, width):
+    district = make.district()
+    make.building(district, code=f"ORD-{lang}-{width}", address="Ordvägen 1")
+    context = chromium.new_context(base_url=live_server,
+                                   viewport={"width": width, "height": HEIGHT})
+    page = context.new_page()
+    page.goto(f"/t/ORD-{lang}-{width}?lang={lang}")
+    assert page.evaluate(TOO_WIDE) == []
+    context.close()
