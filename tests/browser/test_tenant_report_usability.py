@@ -259,3 +259,29 @@ def test_no_tile_breaks_a_word(chromium, live_server, make, lang, width):
     page.goto(f"/t/ORD-{lang}-{width}?lang={lang}")
     assert page.evaluate(TOO_WIDE) == []
     context.close()
+
+
+def test_the_photo_button_by_keyboard(chromium, live_server, make, tmp_path):
+    """Tab from the categories reaches the (hidden) file input: its button shows the focus
+    ring, and Space opens the picker."""
+    district = make.district()
+    make.building(district, code="KEY-1", address="Tangentvägen 1")
+    context = _tenant_phone(chromium, live_server, "ar")
+    page = context.new_page()
+    page.goto("/t/KEY-1")
+    page.locator("form.t-report .t-tile label").first.click()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "file"
+    ring = page.locator("label.t-photo-add").evaluate(
+        "l => [getComputedStyle(l).outlineStyle, getComputedStyle(l).outlineWidth]")
+    assert ring == ["solid", "3px"]
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(_photo(tmp_path)))
+    page.locator(".t-photo-remove").wait_for(state="visible")
+    page.locator(".t-photo-remove").focus()
+    page.keyboard.press("Enter")
+    # Removed: the focus goes back to the photo button, not lost on the hidden button.
+    assert page.evaluate("document.activeElement.type") == "file"
+    assert page.locator("input[type=file]").evaluate("i => i.files.length") == 0
+    context.close()
