@@ -37,7 +37,8 @@ ACCESSIBILITY_TESTED = date(2026, 12, 6)
 
 @bp.context_processor
 def tenant_page_helpers():
-    return {"text_direction": text_direction, "tenant_languages": LANGUAGE_NAMES}
+    return {"text_direction": text_direction, "tenant_languages": LANGUAGE_NAMES,
+            "time_pictograms": TIME_PICTOGRAMS}
 
 
 @bp.before_request

@@ -231,7 +231,7 @@ def test_the_photo_posts_without_javascript(chromium, live_server, app, make, tm
 TOO_WIDE = """() => {
   const ctx = document.createElement('canvas').getContext('2d');
   const wide = [];
-  for (const label of document.querySelectorAll('form.t-report .t-tile label')) {
+  for (const label of document.querySelectorAll('.t-tile label')) {
     const style = getComputedStyle(label);
     const room = label.clientWidth - parseFloat(style.paddingLeft)
       - parseFloat(style.paddingRight);
