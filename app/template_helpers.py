@@ -1,9 +1,11 @@
 """Functions and filters the templates share."""
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
+from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, get_flashed_messages, request, url_for
-from flask_babel import format_decimal, format_timedelta
+from flask_babel import format_decimal, format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -55,10 +57,22 @@ def number(value, digits: int = 1, signed: bool = False) -> str:
     """A number the way the reader writes it (10,5 in Swedish); "–" for none."""
     if value is None:
         return "–"
+    locale = get_locale()
+    if locale is None:
+        return format_decimal(value, format=_number_format(digits, signed))
+    return _number_pattern(digits, signed).apply(value, locale)
+
+
+def _number_format(digits: int, signed: bool) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    if signed:
-        pattern = f"+{pattern};-{pattern}"
-    return format_decimal(value, format=pattern)
+    return f"+{pattern};-{pattern}" if signed else pattern
+
+
+@lru_cache(maxsize=32)
+def _number_pattern(digits: int, signed: bool) -> NumberPattern:
+    """The pattern parsed once (what format_decimal does on every call: ~15 µs a number, 182
+    numbers on the all-districts dashboard)."""
+    return parse_pattern(_number_format(digits, signed))
 
 
 def age(value: datetime | None) -> str:
