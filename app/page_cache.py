@@ -2,8 +2,8 @@
 
 A scope names a set of tables: `dashboard` what app.reports.dashboard.dashboard reads,
 `filters` what the findings list's filter form and bulk actions offer (districts,
-buildings, walks, categories, people, priorities), `settings` the admin's settings (read
-on every request), `findings` what the findings list, map
+buildings, walks, categories, people, priorities), `buildings` the buildings alone,
+`settings` the admin's settings (read on every request), `findings` what the findings list, map
 and finding page and the walks API show. A token per scope in `data_versions`
 changes in every commit that writes to one of its tables (an ORM object added, changed or
 deleted, or an UPDATE/DELETE/INSERT run through the session). What `cached()` computes is
@@ -81,6 +81,9 @@ SCOPES: dict[str, tuple[type, ...]] = {
     "settings": (AppSetting,),
     "findings": (Building, Category, Comment, District, Finding, FindingEvent, FollowUpItem,
                  Photo, Priority, User, Walk, WalkParticipant, WalkTarget),
+    # The buildings alone (app.search's index of their addresses and codes), which change
+    # far less often than the walks and people in "filters".
+    "buildings": (Building,),
 }
 _FLAGS = "data_changed"  # session.info: the scopes this transaction changed
 _SIZE = 256  # entries per process: pages and filters people actually use, a few tokens
