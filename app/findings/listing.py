@@ -295,7 +295,8 @@ def _map_points(matching: Select, filters: lists.FindingFilters, bbox,
         "url": url_for("findings.show", finding_id=1234567890).replace("1234567890", "{}"),
         "thumb": url_for("photos.serve", photo_id=1234567890, variant="thumb").replace(
             "1234567890", "{}"),
-        "titles": {str(id_): f"{icon} {name} #" for id_, (icon, name) in categories.items()},
+        # Plain text in a Leaflet tooltip: no emoji (a phone without an emoji font shows a box).
+        "titles": {str(id_): f"{name} #" for id_, (_icon, name) in categories.items()},
         "labels": {s.value: label(s) for s in FindingStatus},
         "rows": rows,
     }
