@@ -218,6 +218,17 @@ def clear() -> None:
     with _lock:
         _kept.clear()
         _bytes = 0
+    for forget in _ALSO_CLEARED:
+        forget()
+
+
+# What other modules keep per token outside this cache (app.search's building texts), to
+# be forgotten by clear() too.
+_ALSO_CLEARED: list[Callable[[], None]] = []
+
+
+def also_clear(forget: Callable[[], None]) -> None:
+    _ALSO_CLEARED.append(forget)
 
 
 # --- whole pages ----------------------------------------------------------------------------

@@ -91,3 +91,30 @@ def test_list_search_finds_swedish_text_in_any_case(client, login, texts):
         page = client.get("/findings", query_string={"q": q}).get_data(as_text=True)
         assert {int(i) for i in re.findall(r'name="ids" value="(\d+)"', page)} == wanted, q
 
+
+
+def test_list_search_finds_buildings_by_address_and_code_after_a_rename(client, login, make,
+                                                                        app):
+    """The buildings a word names come from an index kept per state of the buildings: a
+    renamed building is found by its new address, not its old one."""
+    login("manager")
+    district = make.district()
+    walk = make.walk(district)
+    author = make.user("walker")
+    building = make.building(district, address="Tallstigen 4", code="TS-404")
+    other = make.building(district, address="Björkvägen 9", code="BV-9")
+    here = make.finding(walk, author, building_id=building)
+    make.finding(walk, author, building_id=other)
+
+    def found(q: str) -> set[int]:
+        page = client.get("/findings", query_string={"q": q}).get_data(as_text=True)
+        return {int(i) for i in re.findall(r'name="ids" value="(\d+)"', page)}
+
+    assert found("TALLSTIG") == {here}
+    assert found("ts-40") == {here}
+    with app.app_context():
+        from app.models import Building
+        db.session.get(Building, building).address = "Granstigen 4"
+        db.session.commit()
+    assert found("granstig") == {here}
+    assert found("tallstig") == set()
