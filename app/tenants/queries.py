@@ -20,6 +20,7 @@ from app.models import (
     ReportStatus,
     TenantReport,
 )
+from app.places.geo import bounding_box, flat_distance_m
 
 FIXED_STATUSES = frozenset({FindingStatus.FIXED, FindingStatus.VERIFIED})
 # A finding closed without a fix: the tenant sees it declined, with this reason.
@@ -38,6 +39,19 @@ def building_or_404(code: str) -> Building:
     if building is None:
         abort(404)
     return building
+
+
+def neighbours(building: Building, radius_m: float, limit: int = 40) -> list[tuple[float, float]]:
+    """The positions of the other buildings around a building, nearest first: drawn on the
+    report page's map, so that it shows where one is without map tiles."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(building.latitude, building.longitude,
+                                                      radius_m)
+    rows = db.session.execute(select(Building.latitude, Building.longitude).where(
+        Building.latitude.between(min_lat, max_lat),
+        Building.longitude.between(min_lon, max_lon), Building.id != building.id))
+    near = sorted(rows, key=lambda row: flat_distance_m(building.latitude, building.longitude,
+                                                         row.latitude, row.longitude))
+    return [(row.latitude, row.longitude) for row in near[:limit]]
 
 
 def categories() -> list[Category]:

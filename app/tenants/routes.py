@@ -16,6 +16,7 @@ from app.labels import options
 from app.media.photos import PhotoRejected
 from app.models import utcnow
 from app.pictograms import PLACE_PICTOGRAMS, TIME_PICTOGRAMS, category_pictogram
+from app.places.geo import valid_position
 from app.storage import commit_or_discard, get_storage
 from app.tenants import bp, queries
 from app.tenants import operations as ops
@@ -110,11 +111,22 @@ def building(code: str):
     return _building_page(building, form, categories), 422 if form.errors else 200
 
 
+def _pin_map(building) -> dict | None:
+    """What the optional map draws: the building, its neighbours (a map without tiles still
+    shows where one is) and the circle a pin must stay in (the server's own check)."""
+    if not valid_position(building.latitude, building.longitude):
+        return None
+    here = [building.latitude, building.longitude]
+    return {"center": here, "here": [*here, building.address], "radius": ops.POSITION_NEAR_M,
+            "buildings": queries.neighbours(building, ops.POSITION_NEAR_M * 1.5)}
+
+
 def _building_page(building, form: ReportForm, categories, **extra) -> str:
     return render_template(
         "tenants/building.html", building=building, form=form,
         category_icons={c.id: category_pictogram(c.slug, c.icon) for c in categories},
-        place_icons=PLACE_PICTOGRAMS, time_icons=TIME_PICTOGRAMS, **extra)
+        place_icons=PLACE_PICTOGRAMS, time_icons=TIME_PICTOGRAMS, pin_map=_pin_map(building),
+        **extra)
 
 
 @bp.errorhandler(429)

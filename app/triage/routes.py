@@ -98,7 +98,7 @@ def _page(report: TenantReport, *, accept_form=None, merge_form=None, decline_fo
         candidates=ops.merge_candidates(db.session, report)
         if report.status == ReportStatus.NEW else [],
         place_words=PLACE_WORDS, time_words=TIME_WORDS, decline_words=DECLINE_REASONS,
-        tenant_word=CATEGORY_WORDS,
+        tenant_word=CATEGORY_WORDS, position=queries.tenant_position(report),
     ), status
 
 

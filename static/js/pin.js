@@ -1,6 +1,6 @@
-// The residents' pin page (/r/<token>): a tap on the map, or the phone's position, fills in
-// the latitude and longitude fields. Without tiles or script the building list and the two
-// fields still work.
+// The residents' pin page (/r/<token>): a tap on the map (pin-map.js), or the phone's
+// position, fills in the latitude and longitude fields. Without tiles or script the building
+// list and the two fields still work.
 (function () {
   "use strict";
   var lat = document.getElementById("latitude");
@@ -8,26 +8,11 @@
   var here = document.getElementById("pin-here");
   var box = document.getElementById("pin-map");
   if (!lat || !lon) return;
-  var marker = null;
-  var map = null;
-
-  function put(latitude, longitude) {
-    lat.value = latitude.toFixed(6);
-    lon.value = longitude.toFixed(6);
-    if (map) {
-      if (marker) marker.setLatLng([latitude, longitude]);
-      else marker = window.L.marker([latitude, longitude]).addTo(map);
-    }
-  }
+  var pin = null;
 
   function start() {
-    if (map || !box || !window.L || !box.dataset.tileUrl) return;
-    var center = box.dataset.center ? JSON.parse(box.dataset.center) : null;
-    if (!center) return;
-    map = window.L.map(box).setView(center, 16);
-    window.L.tileLayer(box.dataset.tileUrl, {attribution: box.dataset.attribution || ""}).addTo(map);
-    map.on("click", function (event) { put(event.latlng.lat, event.latlng.lng); });
-    if (lat.value && lon.value) put(parseFloat(lat.value), parseFloat(lon.value));
+    if (pin || !box || !window.TryggPinMap) return;
+    pin = window.TryggPinMap.start(box, {lat: lat, lon: lon});
   }
 
   var details = box && box.closest("details");
@@ -39,8 +24,14 @@
     here.hidden = false;
     here.addEventListener("click", function () {
       navigator.geolocation.getCurrentPosition(function (position) {
-        put(position.coords.latitude, position.coords.longitude);
-        if (map) map.setView([position.coords.latitude, position.coords.longitude], 17);
+        var at = position.coords;
+        if (pin) {
+          pin.put(at.latitude, at.longitude);
+          pin.map.setView([at.latitude, at.longitude], 17);
+        } else {
+          lat.value = at.latitude.toFixed(6);
+          lon.value = at.longitude.toFixed(6);
+        }
       });
     });
   }

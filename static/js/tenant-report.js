@@ -8,6 +8,9 @@
 //    photo is shown as a thumbnail with its name and a button that removes it. Without
 //    this, the native input stays in sight and still posts.
 // 3. "Use my position" (optional) fills the hidden latitude/longitude from the phone's GPS.
+// 4. "Mark on a map" (optional): opened, it fetches Leaflet and pin-map.js (shared with the
+//    residents' pin page) and a tap on the map fills the same two fields. Not before: the
+//    first visit on a slow link stays small.
 (function () {
   "use strict";
   var MAX = 1600;
@@ -72,16 +75,23 @@
     showChosen();  // a photo kept by the browser on back/forward
   }
 
+  var lat, lon;
   var where = document.querySelector("[data-position]");
+  var choice = document.querySelector("[data-pin-map]");
+  var pin = null;
+  var use = null, found = null;
+  if (where) {
+    lat = document.getElementById(where.dataset.lat);
+    lon = document.getElementById(where.dataset.lon);
+  }
   if (where && navigator.geolocation) {
-    var use = where.querySelector("button");
-    var found = where.querySelector("[role=status]");
-    var lat = document.getElementById(where.dataset.lat);
-    var lon = document.getElementById(where.dataset.lon);
+    use = where.querySelector("button");
+    found = where.querySelector("[role=status]");
     where.hidden = false;
     use.addEventListener("click", function () {
       found.textContent = where.dataset.finding;
       navigator.geolocation.getCurrentPosition(function (position) {
+        if (pin) pin.put(position.coords.latitude, position.coords.longitude);  // shown there
         lat.value = position.coords.latitude.toFixed(6);
         lon.value = position.coords.longitude.toFixed(6);
         found.textContent = where.dataset.found;
@@ -89,6 +99,55 @@
       }, function () {
         found.textContent = where.dataset.failed;
       }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+    });
+  }
+
+  function load(tag, attributes) {
+    return new Promise(function (resolve, reject) {
+      var element = document.createElement(tag);
+      Object.keys(attributes).forEach(function (name) { element[name] = attributes[name]; });
+      element.onload = resolve;
+      element.onerror = reject;
+      document.head.appendChild(element);
+    });
+  }
+
+  if (choice && lat && lon && window.Promise) {
+    var pinBox = choice.querySelector("#pin-map");
+    var pinSaid = choice.querySelector("[role=status]");
+    var removePin = choice.querySelector("button");
+    var loading = null;
+    var changed = function (state) {
+      pinSaid.textContent = choice.dataset[state] || "";
+      removePin.hidden = !lat.value;
+      // A pin placed or removed on the map, not the GPS, says where now (on opening, the
+      // map only shows the GPS position: pin is not set yet).
+      if (use && pin && state !== "far") {
+        use.setAttribute("aria-pressed", "false");
+        found.textContent = "";
+      }
+    };
+    var openMap = function () {
+      if (loading) return;
+      var data = choice.dataset;
+      // Leaflet's stylesheet first: its default marker finds its image through it.
+      loading = load("link", { rel: "stylesheet", href: data.leafletCss }).then(function () {
+        return Promise.all([window.L ? null : load("script", { src: data.leafletJs }),
+                            window.TryggPinMap ? null : load("script", { src: data.pinJs })]);
+      }).then(function () {
+        pin = window.TryggPinMap.start(pinBox, { lat: lat, lon: lon, changed: changed });
+        if (!pin) throw new Error("no map");
+      }).catch(function () {
+        pinSaid.textContent = choice.dataset.failed;
+        loading = null;  // opened again, it tries again
+      });
+    };
+    choice.hidden = false;
+    choice.addEventListener("toggle", function () { if (choice.open) openMap(); });
+    if (choice.open) openMap();
+    removePin.addEventListener("click", function () {
+      pin.clear();
+      pinBox.focus();
     });
   }
 })();

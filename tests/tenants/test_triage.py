@@ -3,6 +3,7 @@ the finding: received → being handled → fixed → "Is it fixed?" (yes closes
 a second report of the same thing merged; declined with a reason."""
 
 import io
+import json
 import re
 
 import pytest
@@ -251,3 +252,20 @@ def test_a_report_follows_the_original_of_a_duplicate(app):
     duplicate = F(status=FindingStatus.DUPLICATE, duplicate_of=original)
     state = tenant_status(R(status=ReportStatus.MERGED, finding=duplicate))
     assert state.step == "fixed" and state.merged and state.ask_fixed
+
+
+def test_the_triage_page_shows_the_pinned_spot(client, make, building, app):
+    """A pin on the tenant page's map and the phone's GPS fill the same fields: shown alike."""
+    pinned = _send(client, make, latitude="59.247739", longitude="17.8610")  # 60 m north
+    plain = _send(client, make)
+    staff_client, _manager = _staff_client(app, make)
+    pinned_id = _report(app, pinned, lambda r: r.id)
+    page = staff_client.get(f"/tenant-reports/{pinned_id}?lang=sv").get_data(as_text=True)
+    assert "Plats markerad av hyresgästen: 60 m från huset." in page
+    assert 'id="report-map"' in page and "leaflet.js" in page
+    points = json.loads(page.split('id="report-map-data">')[1].split("</script>")[0])
+    assert [p["status"] for p in points] == ["building", "tenant"]
+    assert (points[1]["lat"], points[1]["lon"]) == (59.247739, 17.861)
+    plain_id = _report(app, plain, lambda r: r.id)
+    page = staff_client.get(f"/tenant-reports/{plain_id}?lang=sv").get_data(as_text=True)
+    assert "markerad av hyresgästen" not in page and 'id="report-map"' not in page
