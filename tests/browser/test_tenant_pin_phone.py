@@ -194,3 +194,71 @@ def test_without_javascript_the_map_choice_is_not_shown(chromium, live_server, m
     assert page.locator("details[data-pin-map]").is_hidden()
     assert page.locator("[data-position]").is_hidden()
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar", "so", "fi"])
+def test_the_open_map_in_every_language(chromium, live_server, make, axe, tiles, lang):
+    _street(make, f"PIN-{lang}")
+    context = _tenant_phone(chromium, live_server, lang)
+    page = context.new_page()
+    page.goto(f"/t/PIN-{lang}")
+    page.locator("details[data-pin-map] summary").tap()
+    _map_ready(page)
+    box = page.locator("#pin-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + 30, box["y"] + box["height"] / 2)
+    assert page.locator("details[data-pin-map] button").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    assert axe(page) == []
+    context.close()
+
+
+def test_the_phones_position_shows_on_the_map_and_a_pin_replaces_it(chromium, live_server,
+                                                                   make, tiles):
+    _street(make, "PIN-GPS")
+    context = _tenant_phone(chromium, live_server, "fi", permissions=["geolocation"],
+                            geolocation={"latitude": LAT + 0.0003, "longitude": LON,
+                                         "accuracy": 10})
+    page = context.new_page()
+    page.goto("/t/PIN-GPS")
+    use = page.locator("[data-position] button")
+    use.tap()
+    page.wait_for_selector("[data-position] button[aria-pressed=true]")
+    page.locator("details[data-pin-map] summary").tap()
+    _map_ready(page)
+    assert page.locator("#pin-map .leaflet-marker-icon").count() == 1  # the GPS position
+    assert _fields(page) == (f"{LAT + 0.0003:.6f}", f"{LON:.6f}")
+    assert use.get_attribute("aria-pressed") == "true"
+    box = page.locator("#pin-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 - 40, box["y"] + box["height"] / 2 + 20)
+    assert page.locator("#pin-map .leaflet-marker-icon").count() == 1
+    assert float(_fields(page)[1]) < LON
+    assert use.get_attribute("aria-pressed") == "false"  # the pin says where now
+    context.close()
+
+
+def test_the_residents_pin_page_shares_the_pin_map(phone, app, make, tiles):
+    from datetime import timedelta
+
+    from app.models import utcnow
+
+    district = make.district("Alby")
+    make.building(district, lat=59.2390, lon=17.8450, address="Albyvägen 12")
+    manager = make.user("manager", language="sv")
+    walk = make.walk(district, status="planned", planned_start=utcnow() + timedelta(days=14))
+    page = phone(locale="sv-SE")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, app, manager)
+    page.goto(f"/walks/{walk}")
+    page.get_by_role("link", name="Sida för boende och QR-kod").click()
+    page.get_by_role("button", name="Öppna sidan för boende").click()
+    url = page.locator(".public-link a").first.get_attribute("href")
+    page.goto(url)
+    page.locator("details.pin-map-choice summary").click()
+    page.locator("#pin-map.leaflet-container").wait_for()
+    box = page.locator("#pin-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2 + 20, box["y"] + box["height"] / 2 - 20)
+    assert page.locator("#pin-map .leaflet-marker-icon").count() == 1
+    assert float(page.input_value("#latitude")) > 59.2390
+    assert float(page.input_value("#longitude")) > 17.8450
+    assert errors == []
