@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, bindparam, case, false, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 from werkzeug.datastructures import MultiDict
 
+from app import page_cache
 from app.extensions import db
 from app.findings.forms import FindingFilterForm
 from app.models import (
@@ -251,7 +252,10 @@ def district_condition(session: Session, district_id: int):
     with the ids, the walk index's rows are intersected with the text index's (PostgreSQL)
     or read newest first per walk (SQLite)."""
     walks = select(Walk.id).where(Walk.district_id == district_id)
-    ids = list(session.scalars(walks.limit(DISTRICT_WALK_IDS + 1)))
+    # Kept per state of the walks (page_cache scope "filters"): a query per list, search and
+    # map page with a district.
+    ids = page_cache.cached(session, "filters", ("district-walks", district_id), lambda: tuple(
+        session.scalars(walks.limit(DISTRICT_WALK_IDS + 1))))
     if len(ids) > DISTRICT_WALK_IDS:
         return Finding.walk_id.in_(walks)
     return Finding.walk_id.in_(ids)
