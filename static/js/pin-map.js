@@ -7,7 +7,7 @@
 // The box's data: center ([lat, lon]), tileUrl and attribution (no URL: no tiles),
 // here ([lat, lon, label]: the building the page is about, always drawn) and buildings
 // ([[lat, lon], …]: its neighbours), radius (metres from `here` a pin may be; farther taps
-// are refused, as the server would drop the position), pinAlt, msgNoTiles.
+// are refused, as the server would drop the position), pinAlt, msgNoTiles, msgZoomIn, msgZoomOut.
 // Without tiles, or offline, the buildings are drawn as dots on a plain background; with
 // neither tiles nor buildings there is nothing to pin on, and start() returns null.
 (function () {
@@ -35,7 +35,11 @@
     if (!L || !center || (!tiles && !here && !buildings.length)) return null;
     var changed = fields.changed || function () {};
     var radius = parseFloat(box.dataset.radius || "0");
-    var map = L.map(box, {scrollWheelZoom: false, maxZoom: 19, zoomSnap: 0.5});
+    var map = L.map(box, {scrollWheelZoom: false, maxZoom: 19, zoomSnap: 0.5,
+                          zoomControl: false});
+    // The zoom buttons' names in the page's language (Leaflet's own are English).
+    L.control.zoom({zoomInTitle: box.dataset.msgZoomIn || "Zoom in",
+                    zoomOutTitle: box.dataset.msgZoomOut || "Zoom out"}).addTo(map);
     // Without a background, one step farther out: more neighbours to find one's way by.
     map.setView(center, tiles ? 17 : 16);
     if (tiles) {

@@ -88,6 +88,7 @@ def test_a_tenant_pins_a_spot_in_arabic_and_staff_see_it(chromium, live_server, 
     _map_ready(page)
     assert [url for url in fetched if url.split("?")[0].endswith("leaflet.js")]
     assert page.locator("#pin-map .map-label").inner_text() == "Kartvägen 1"
+    assert page.get_by_role("button", name="تكبير").is_visible()  # Leaflet's "Zoom in"
     # The map is not mirrored: the box is left to right, and a tap to the right of the
     # building is east of it.
     box = page.locator("#pin-map").bounding_box()
