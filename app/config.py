@@ -120,6 +120,11 @@ class Config:
     JOIN_LIMIT = os.environ.get("JOIN_LIMIT", "20/minute;100/hour")
     # A guest's session ends with the walk, or this long after joining.
     GUEST_SESSION_HOURS = float(os.environ.get("GUEST_SESSION_HOURS", 12))
+    # A guest whose session was alive when the walk was completed keeps it this long after
+    # completion, only to send what their phone captured before it (findings and photos still
+    # in its outbox): shorter than staff's LATE_FINDING_GRACE_HOURS, since it is a bearer
+    # cookie without an account, and a phone offline in a basement is back within hours.
+    GUEST_LATE_GRACE_HOURS = float(os.environ.get("GUEST_LATE_GRACE_HOURS", 24))
     # One-time links sent by e-mail.
     INVITE_LINK_DAYS = int(os.environ.get("INVITE_LINK_DAYS", 7))
     RESET_LINK_HOURS = int(os.environ.get("RESET_LINK_HOURS", 2))

@@ -43,12 +43,17 @@ class Guest:
     """Someone who joined a walk in progress by its code on their own phone (app/guests): a
     walk participant without an account, bound to that one walk. Flask-Login's current_user
     while the guest session lasts (loaded per request by app/guests/session.py, which ends
-    it when the walk is completed or GUEST_SESSION_HOURS after joining)."""
+    it when the walk is completed or GUEST_SESSION_HOURS after joining).
+
+    A session alive when the walk was completed goes on until `sending_until`
+    (GUEST_LATE_GRACE_HOURS later) for one thing only: the phone sends the findings and photos
+    it captured before completion. The guest then sees no walk, captures nothing new."""
 
     participant_id: int
     walk_id: int
     name: str
     participant_role: ParticipantRole
+    sending_until: datetime | None = None
     is_guest = True
     is_authenticated = True
     is_active = True
@@ -65,6 +70,11 @@ class Guest:
 
     def get_id(self) -> None:  # never stored as a login: the guest session is its own key
         return None
+
+    @property
+    def sending_only(self) -> bool:
+        """The walk is completed: only what the phone still holds may come in."""
+        return self.sending_until is not None
 
 
 def is_guest(user: Any) -> bool:
@@ -269,7 +279,13 @@ def can_add_captured_finding(
     an outbox item of a legitimate walker is never stranded by another person's action."""
     if can(user, "add_finding", walk):
         return True
-    if not can(user, "view_walk", walk) or not takes_part(user, walk):
+    if is_guest(user):
+        # The guest's session after completion (Guest.sending_until) is their grace.
+        if not (user.active and user.sending_only and walk.id == user.walk_id):
+            return False
+        grace = min(grace, user.sending_until - walk.completed_at) \
+            if walk.completed_at is not None else grace
+    elif not can(user, "view_walk", walk) or not takes_part(user, walk):
         return False
     if walk.status != WalkStatus.COMPLETED or walk.completed_at is None or captured_at is None:
         return False
@@ -570,7 +586,19 @@ GUEST_ENDPOINTS = frozenset({
 })
 
 
-def guest_may_reach(endpoint: str | None) -> bool:
+# Once the walk is completed (Guest.sending_only): what the outbox needs to send what the
+# phone still holds, the page that says so, and leaving. The rest of GUEST_ENDPOINTS (the
+# live list, the capture form, the walk's findings and photos) is over with the walk.
+GUEST_SENDING_ENDPOINTS = frozenset({
+    "guests.walk", "guests.leave", "guests.join", "guests.join_code", "auth.set_language",
+    "api.csrf", "api.create_finding", "api.add_photo",
+    "pwa.service_worker", "pwa.manifest", "pwa.offline",
+})
+
+
+def guest_may_reach(endpoint: str | None, guest: Guest | None = None) -> bool:
+    if guest is not None and guest.sending_only:
+        return endpoint in GUEST_SENDING_ENDPOINTS
     return endpoint in GUEST_ENDPOINTS
 
 
@@ -581,6 +609,8 @@ def _guest_findings_clause(guest: Guest):
 
 @guest_policy("view_walk")
 def _guest_view_walk(guest: Guest, walk: Walk) -> bool:
+    # Also once the walk is completed: the outbox's late calls load it (the walk page then
+    # says "completed", with no findings: guests.walk).
     return walk.id == guest.walk_id
 
 
@@ -592,13 +622,16 @@ def _guest_add_finding(guest: Guest, walk: Walk) -> bool:
 @guest_policy("view_finding")
 def _guest_view_finding(guest: Guest, finding: Finding) -> bool:
     """The walk's findings, as the other walkers see them: a confidential one only its own."""
+    if guest.sending_only:  # the walk is over: only their own, for the outbox's photos
+        return finding.walk_id == guest.walk_id and finding.guest_id == guest.participant_id
     return finding.walk_id == guest.walk_id and (
         not finding.confidential or finding.guest_id == guest.participant_id)
 
 
 @guest_policy("find_duplicates")
 def _guest_find_duplicates(guest: Guest, _: Any) -> bool:
-    return True  # the hint lists only findings the guest may see (view_finding)
+    # The hint lists only findings the guest may see (view_finding).
+    return not guest.sending_only
 
 
 @guest_policy("add_photo")

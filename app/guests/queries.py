@@ -32,9 +32,12 @@ def code_of(session: Session, walk: Walk) -> str | None:
     return session.scalar(select(WalkJoinCode.code).where(WalkJoinCode.walk_id == walk.id))
 
 
-def load_guest(session: Session, value, *, now: datetime, hours: float) -> Guest | None:
-    """The guest of this session cookie value, while the session lasts: its walk still in
-    progress, less than `hours` since joining, and not left."""
+def load_guest(session: Session, value, *, now: datetime, hours: float,
+               late_hours: float = 0) -> Guest | None:
+    """The guest of this session cookie value, while the session lasts: its walk in
+    progress, less than `hours` since joining, and not left. A session still alive when the
+    walk was completed lasts `late_hours` past completion as a sending-only one
+    (Guest.sending_until): their phone's outbox sends what it captured during the walk."""
     if not isinstance(value, list | tuple) or len(value) != 2:
         return None
     participant_id, token = value
@@ -46,9 +49,18 @@ def load_guest(session: Session, value, *, now: datetime, hours: float) -> Guest
         return None
     if not hmac.compare_digest(participant.session_hash, token_hash(token)):
         return None
-    if now >= participant.joined_at + timedelta(hours=hours):
-        return None
-    if participant.walk.status != WalkStatus.IN_PROGRESS:
+    ends = participant.joined_at + timedelta(hours=hours)
+    walk = participant.walk
+    sending_until = None
+    if walk.status == WalkStatus.IN_PROGRESS:
+        if now >= ends:
+            return None
+    elif walk.status == WalkStatus.COMPLETED and walk.completed_at is not None:
+        sending_until = walk.completed_at + timedelta(hours=late_hours)
+        if walk.completed_at >= ends or now >= sending_until:
+            return None
+    else:
         return None
     return Guest(participant_id=participant.id, walk_id=participant.walk_id,
-                 name=participant.name, participant_role=participant.role)
+                 name=participant.name, participant_role=participant.role,
+                 sending_until=sending_until)

@@ -22,7 +22,8 @@ def load_guest(_request):
     if value is None:
         return None
     return queries.load_guest(db.session, value, now=utcnow(),
-                              hours=current_app.config["GUEST_SESSION_HOURS"])
+                              hours=current_app.config["GUEST_SESSION_HOURS"],
+                              late_hours=current_app.config["GUEST_LATE_GRACE_HOURS"])
 
 
 def _join_limit() -> str:
@@ -83,6 +84,9 @@ def walk():
     walk = walk_or_404(current_user.walk_id) if is_guest(current_user) else None
     if walk is None:
         return redirect(url_for("guests.join"), code=303)
+    if current_user.sending_only:
+        # Completed: no live walk any more, only what the phone still has to send.
+        return render_template("guests/walk_completed.html", walk=walk)
     return render_template("guests/walk.html", **walk_page(walk))
 
 

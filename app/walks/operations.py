@@ -127,8 +127,6 @@ def complete_walk(session: Session, walk: Walk, *, notes: str | None = None,
     """Complete and lock the walk; `notes` (for the protocol), given, replace its notes."""
     if notes is not None and walk.status == WalkStatus.IN_PROGRESS:
         walk.notes = notes
-        for participant in walk.participants:  # guests' sessions end with the walk
-            participant.session_hash = None
     return _advance(session, walk, WalkStatus.IN_PROGRESS, WalkStatus.COMPLETED,
                     "completed_at", now, _l("Only a walk in progress can be completed."))
 

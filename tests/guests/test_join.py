@@ -169,22 +169,34 @@ def test_a_guest_sees_the_walks_findings_but_not_anothers_confidential_one(app, 
     assert guest.get(f"/findings/{elsewhere}").status_code == 404
 
 
-def test_the_session_ends_when_the_walk_is_completed(app, on_walk, make):
+def test_the_live_walk_ends_for_the_guest_when_it_is_completed(app, on_walk, make):
     guest = join(app, on_walk.code)
     assert guest.get("/join/walk").status_code == 200
     complete(app, on_walk.walk)
-    ended = guest.get("/join/walk")
-    assert ended.status_code == 302 and "/join?ended=1" in ended.headers["Location"]
-    assert guest.get("/join?ended=1").status_code == 200
+    # Only what the phone captured during the walk still comes in (tests/guests/
+    # test_late_sync.py): nothing new, and the live list is gone.
+    ended = guest.get("/join/walk", headers={"Accept-Language": "en"})
+    assert ended.status_code == 200 and "The walk is completed" in text(ended)
     answer = guest.post(f"/api/v1/walks/{on_walk.walk}/findings",
                         json=body(make.category_id("lighting")))
-    assert answer.status_code == 401
-    assert guest.get(f"/walks/{on_walk.walk}/live").status_code == 302
+    assert answer.status_code == 403
+    assert guest.get(f"/walks/{on_walk.walk}/live").headers["Location"].endswith("/join/walk")
+
+
+def test_a_poll_after_the_walk_was_completed_moves_the_whole_page(app, on_walk):
+    guest = join(app, on_walk.code)
+    complete(app, on_walk.walk)
+    poll = guest.get(f"/walks/{on_walk.walk}/live", headers={"HX-Request": "true"})
+    assert poll.status_code == 204 and poll.data == b""
+    assert poll.headers["HX-Redirect"].endswith("/join/walk")
 
 
 def test_a_poll_after_the_session_ended_moves_the_whole_page(app, on_walk):
     guest = join(app, on_walk.code)
-    complete(app, on_walk.walk)
+    with app.app_context():
+        participant = db.session.scalar(db.select(WalkParticipant).where(WalkParticipant.guest))
+        participant.joined_at = participant.joined_at - timedelta(hours=13)
+        db.session.commit()
     poll = guest.get(f"/walks/{on_walk.walk}/live", headers={"HX-Request": "true"})
     assert poll.status_code == 204 and poll.data == b""
     assert poll.headers["HX-Redirect"].endswith("/join?ended=1")
@@ -321,7 +333,7 @@ def test_a_completed_walk_is_not_polled(client, make, login):
     assert 'hx-trigger="live-refresh"' in page and "every 4s" not in page
 
 
-def test_editing_the_walk_keeps_its_guests_and_completing_it_clears_their_secret(
+def test_editing_the_walk_keeps_its_guests(
         app, client, on_walk, make, login):
     from app.models import District
 
@@ -347,7 +359,3 @@ def test_editing_the_walk_keeps_its_guests_and_completing_it_clears_their_secret
         assert db.session.get(Finding, created["id"]).guest.name == "Kim"
     page = text(client.get(f"/walks/{on_walk.walk}", headers={"Accept-Language": "en"}))
     assert "Kim (Police), guest" in page
-    complete(app, on_walk.walk)
-    with app.app_context():
-        assert db.session.scalar(db.select(WalkParticipant.session_hash)
-                                 .where(WalkParticipant.guest)) is None

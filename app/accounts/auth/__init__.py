@@ -41,7 +41,13 @@ def require_login():
         return None  # also for a guest: a tenant's QR page or a protocol link works for them
     if is_guest(current_user):
         # A guest (joined by code) reaches the few endpoints of their walk, nothing else.
-        return None if guest_may_reach(request.endpoint) else abort(404)
+        if guest_may_reach(request.endpoint, current_user):
+            return None
+        if request.method == "GET" and guest_may_reach(request.endpoint):
+            # The walk was completed meanwhile (its live list polled, the capture form
+            # opened): the whole page moves to the guest's "completed, sending" page.
+            return redirect_whole_page(redirect(url_for("guests.walk")))
+        abort(404)
     # Called by other systems with an API key (app/integrations/auth.py key_required).
     if getattr(current_app.view_functions.get(request.endpoint), "authenticates_itself", False):
         return None

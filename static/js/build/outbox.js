@@ -1096,6 +1096,20 @@ function renderWalkQueue(own) {
   }
   var allSent = document.getElementById("all-sent");
   if (allSent) allSent.hidden = mine.length !== 0 || state.authRequired;
+  renderCompletedWalk(mine);
+}
+
+// A guest's page after the walk was completed (templates/guests/walk_completed.html): how
+// many of their findings this phone still has to send, or that all went.
+function renderCompletedWalk(mine) {
+  var sending = document.getElementById("walk-sending");
+  var sent = document.getElementById("walk-sent");
+  if (!sending || !sent) return;
+  var count = mine.length;
+  sending.textContent = count === 1 ? sending.dataset.one
+    : (sending.dataset.many || "").replace("%(num)d", String(count));
+  sending.hidden = count === 0;
+  sent.hidden = count !== 0;
 }
 
 // The capture screen's line under Save: what is being sent now, how far, or when the next
@@ -1492,6 +1506,40 @@ function refreshFindings(walkId) {
 }
 return { rememberFields: rememberFields, formStatus: formStatus, refreshFindings: refreshFindings };
 })();
+// --- outbox/leave.js
+var __leave = (function () {
+var allItems = __store.allItems;
+var belongsTo = __user.belongsTo;
+var pageUser = __user.pageUser;
+// A guest's "Leave the walk" (form[data-confirm-waiting]) ends the session this phone sends
+// with: what it still holds of theirs could then never be sent. Ask first, with the count;
+// nothing waiting, no question.
+
+function waitingCount() {
+  var me = pageUser();
+  return allItems().then(function (items) {
+    return items.filter(function (item) { return belongsTo(item, me); }).length;
+  });
+}
+
+function leave(form) {
+  form.dataset.confirmed = "1";
+  form.submit();  // no second submit event
+}
+
+function watchLeave() {
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-confirm-waiting]") || form.dataset.confirmed === "1") return;
+    event.preventDefault();
+    waitingCount().then(function (count) {
+      if (count && !confirm(form.dataset.confirmWaiting.replace("%(num)d", String(count)))) return;
+      leave(form);
+    }, function () { leave(form); });
+  });
+}
+return { watchLeave: watchLeave };
+})();
 // --- outbox/index.js
 var __index = (function () {
 var listeners = __events.listeners;
@@ -1501,6 +1549,7 @@ var formStatus = __form.formStatus;
 var refreshFindings = __form.refreshFindings;
 var rememberFields = __form.rememberFields;
 var config = __http.config;
+var watchLeave = __leave.watchLeave;
 var initPanel = __panel.initPanel;
 var render = __panel.render;
 var rerender = __panel.rerender;
@@ -1581,6 +1630,7 @@ function init() {
   loadMessages();
   rememberFields();
   initPanel();
+  watchLeave();
   render();
   if (navigator.storage && navigator.storage.persist) {
     navigator.storage.persisted().then(function (persisted) {

@@ -5,6 +5,7 @@
 import { listeners, progress, state } from "./events.js";
 import { formStatus, refreshFindings, rememberFields } from "./form.js";
 import { config } from "./http.js";
+import { watchLeave } from "./leave.js";
 import { initPanel, render, rerender } from "./panel.js";
 import { downscale, loadExifr, readExif } from "./photos.js";
 import { dropPhoto, exportItems, queue, replacePhoto, retry } from "./queue.js";
@@ -67,6 +68,7 @@ function init() {
   loadMessages();
   rememberFields();
   initPanel();
+  watchLeave();
   render();
   if (navigator.storage && navigator.storage.persist) {
     navigator.storage.persisted().then(function (persisted) {

@@ -93,6 +93,20 @@ export function renderWalkQueue(own) {
   }
   var allSent = document.getElementById("all-sent");
   if (allSent) allSent.hidden = mine.length !== 0 || state.authRequired;
+  renderCompletedWalk(mine);
+}
+
+// A guest's page after the walk was completed (templates/guests/walk_completed.html): how
+// many of their findings this phone still has to send, or that all went.
+function renderCompletedWalk(mine) {
+  var sending = document.getElementById("walk-sending");
+  var sent = document.getElementById("walk-sent");
+  if (!sending || !sent) return;
+  var count = mine.length;
+  sending.textContent = count === 1 ? sending.dataset.one
+    : (sending.dataset.many || "").replace("%(num)d", String(count));
+  sending.hidden = count === 0;
+  sent.hidden = count !== 0;
 }
 
 // The capture screen's line under Save: what is being sent now, how far, or when the next
