@@ -53,6 +53,19 @@ def test_capped_list_pages_through_every_finding(client, login, six, monkeypatch
     assert shown == six["ids"][:4] and shown2 == six["ids"][4:]
 
 
+def test_a_page_chosen_among_many_ids_keeps_order_and_pages(client, login, six, monkeypatch):
+    """More counted ids than a search's cap are passed to PostgreSQL as one array
+    (filters._id_among); the pages are the same."""
+    monkeypatch.setattr(filters, "SEARCH_COUNT_CAP", 2)
+    monkeypatch.setattr("app.findings.listing.PER_PAGE", 4)
+    login("manager")
+    first = client.get("/findings?sort=oldest").get_data(as_text=True)
+    second = client.get("/findings?sort=oldest&page=2").get_data(as_text=True)
+    assert "6 iakttagelser" in first
+    assert [i for i in six["ids"] if f"/findings/{i}\"" in first] == six["ids"][:4]
+    assert [i for i in six["ids"] if f"/findings/{i}\"" in second] == six["ids"][4:]
+
+
 def expand(data: dict) -> list[dict]:
     """The map's compact markers as map.js reads them (static/js/map.js expand())."""
     return [{
