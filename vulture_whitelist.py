@@ -90,3 +90,9 @@ _._finding_moved
 
 # Connected to walks.operations.walk_moved (blinker), sent by update_walk.
 _._mail_moved_walk
+
+# Connected to walks.operations.walk_cancelled (blinker), sent by cancel_walk.
+_._mail_cancelled_walk
+
+# A cancelled walk: who cancelled it and why, read by the walk page and the cancellation mail.
+_.cancelled_by, _.cancel_reason, _.cancelled_at

@@ -43,6 +43,7 @@ LABELS = {
         WalkStatus.PLANNED: _l("Planned"),
         WalkStatus.IN_PROGRESS: _l("In progress"),
         WalkStatus.COMPLETED: _l("Completed"),
+        WalkStatus.CANCELLED: _l("Cancelled"),
     },
     LightCondition: {
         LightCondition.DAYLIGHT: _l("Daylight"),

@@ -210,7 +210,7 @@ def _list_tasks(user: User, _: Any) -> bool:
 
 @policy("edit_walk")
 def _edit_walk(user: User, walk: Walk) -> bool:
-    return is_manager(user) and walk.status != WalkStatus.COMPLETED
+    return is_manager(user) and walk.status in (WalkStatus.PLANNED, WalkStatus.IN_PROGRESS)
 
 
 def takes_part(user: User, walk: Walk) -> bool:
@@ -267,7 +267,8 @@ def _complete_walk(user: User, walk: Walk) -> bool:
 @policy("add_finding", "check_follow_up")
 def _add_finding(user: User, walk: Walk) -> bool:
     if is_manager(user):
-        return True  # managers may add to any walk, also after it
+        # Managers may add to any walk, also after it; not to one that never took place.
+        return walk.status != WalkStatus.CANCELLED
     return walk.status == WalkStatus.IN_PROGRESS and takes_part(user, walk)
 
 
@@ -527,7 +528,7 @@ def _publish_protocol(user: User, walk: Walk) -> bool:
 @policy("open_pins")
 def _open_pins(user: User, walk: Walk) -> bool:
     """Before the walk its leader or a manager opens the residents' "pin a place" page."""
-    return walk.status != WalkStatus.COMPLETED and (
+    return walk.status in (WalkStatus.PLANNED, WalkStatus.IN_PROGRESS) and (
         is_manager(user) or (user.role == Role.WALKER and walk.leader_id == user.id))
 
 
@@ -546,6 +547,12 @@ def _leads_or_manages(user: User, walk: Walk) -> bool:
 @policy("invite_participants")
 def _invite_participants(user: User, walk: Walk) -> bool:
     """Its leader or a manager invites people to a planned walk (and takes them off)."""
+    return walk.status == WalkStatus.PLANNED and _leads_or_manages(user, walk)
+
+
+@policy("cancel_walk")
+def _cancel_walk(user: User, walk: Walk) -> bool:
+    """Its leader or a manager calls off a planned walk (the invited are mailed)."""
     return walk.status == WalkStatus.PLANNED and _leads_or_manages(user, walk)
 
 

@@ -54,8 +54,10 @@ def location(walk: Walk) -> str:
 def walk_event(walk: Walk, *, url: str, base_url: str, stamp: datetime,
                cancelled: bool = False) -> Event:
     """The walk as a VEVENT: its title, district, start (local time) and link. Nothing of
-    the walk's people, route or notes: the same event goes into feeds."""
+    the walk's people, route or notes: the same event goes into feeds. A cancelled walk
+    (or a `cancelled` invitation) is STATUS:CANCELLED."""
     start = walk.planned_start.astimezone(LOCAL)
+    cancelled = cancelled or walk.status == WalkStatus.CANCELLED
     event = Event()
     event.add("uid", walk_uid(walk, base_url))
     event.add("dtstamp", stamp)

@@ -88,6 +88,25 @@ def walk_moved(session: Session, walk: Walk, *, config: Mapping) -> int:
     return len(invited) if walk.status == WalkStatus.PLANNED else 0
 
 
+@walks.walk_cancelled.connect
+def _mail_cancelled_walk(walk: Walk, *, session: Session, config: Mapping) -> None:
+    walk_cancelled(session, walk, config=config)
+
+
+def walk_cancelled(session: Session, walk: Walk, *, config: Mapping) -> int:
+    """The walk is called off (cancel_walk has moved its SEQUENCE on): everyone invited with
+    an e-mail address is mailed METHOD:CANCEL with STATUS:CANCELLED, and the reason. Returns
+    how many."""
+    invited = list(session.scalars(
+        select(WalkInvitation).where(WalkInvitation.walk_id == walk.id,
+                                     WalkInvitation.email != "")
+        .order_by(WalkInvitation.id)))
+    for invitation in invited:
+        invitation.mail = send_invitation(session, invitation, config=config, cancel=True)
+    session.flush()
+    return len(invited)
+
+
 # --- calendar feeds ---------------------------------------------------------------------------
 
 

@@ -55,8 +55,8 @@ def feed_owner(session: Session, token: str) -> User | None:
 
 def feed_walks(session: Session, user: User, *, now: datetime) -> list[Walk]:
     """The walks in the user's feed: those they lead, take part in (with their account) or
-    are invited to (at their account's e-mail address), and the planned walks of the
-    districts they work in (a district's yearly plan of walks, /walks/repeat, is planned
+    are invited to (at their account's e-mail address), and the planned (or cancelled) walks
+    of the districts they work in (a district's yearly plan of walks, /walks/repeat, is planned
     walks in it); from a year back on."""
     takes_part = or_(
         Walk.leader_id == user.id,
@@ -64,8 +64,10 @@ def feed_walks(session: Session, user: User, *, now: datetime) -> list[Walk]:
         Walk.id.in_(select(WalkInvitation.walk_id).where(
             func.lower(WalkInvitation.email) == user.email.lower())),
     )
+    # A cancelled one stays in the feed, as STATUS:CANCELLED: calendars that have the event
+    # strike it through (or drop it) instead of keeping it as it was.
     district_plan = and_(
-        Walk.status == WalkStatus.PLANNED,
+        Walk.status.in_([WalkStatus.PLANNED, WalkStatus.CANCELLED]),
         Walk.district_id.in_(select(user_districts.c.district_id)
                              .where(user_districts.c.user_id == user.id)),
     )

@@ -23,6 +23,9 @@ class WalkStatus(StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
     COMPLETED = "completed"
+    # Called off before it started (its leader or a manager): the invited are mailed the
+    # calendar event's cancellation; it is never started, nor counted as planned or done.
+    CANCELLED = "cancelled"
 
 
 class LightCondition(StrEnum):
@@ -56,6 +59,12 @@ class Walk(db.Model):
     )
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True,
+                                                        info=person(Kind.USER))
+    # Why it was called off, as told to the invited in the cancellation mail (may be empty).
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="",
+                                               info=person(Kind.TEXT))
     notes: Mapped[str] = mapped_column(Text, default="", info=person(Kind.TEXT))
     # A follow-up walk re-checks the open findings of an earlier walk.
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("walks.id"), index=True)
@@ -69,6 +78,7 @@ class Walk(db.Model):
     district: Mapped[District] = relationship(back_populates="walks")
     leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
     participants: Mapped[list[WalkParticipant]] = relationship(
         back_populates="walk", cascade="all, delete-orphan", order_by="WalkParticipant.id"
     )

@@ -101,7 +101,9 @@ def _walks_per_district(filters: Filters):
     return (
         select(
             Walk.district_id,
-            func.count(Walk.id).filter(period.contains(Walk.planned_start)).label("planned"),
+            func.count(Walk.id).filter(
+                period.contains(Walk.planned_start), Walk.status != WalkStatus.CANCELLED
+            ).label("planned"),
             func.count(Walk.id).filter(
                 Walk.status == WalkStatus.COMPLETED, period.contains(Walk.completed_at)
             ).label("completed"),

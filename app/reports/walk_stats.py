@@ -22,7 +22,9 @@ def walk_counts(session: Session, filters: Filters) -> dict:
     completed = and_(Walk.status == WalkStatus.COMPLETED, period.contains(Walk.completed_at))
     row = session.execute(
         select(
-            func.count(Walk.id).filter(period.contains(Walk.planned_start)),
+            # A cancelled walk was not planned to happen after all (nor done).
+            func.count(Walk.id).filter(period.contains(Walk.planned_start),
+                                       Walk.status != WalkStatus.CANCELLED),
             func.count(Walk.id).filter(completed),
             func.count(Walk.id).filter(
                 completed, Walk.light_condition == LightCondition.DAYLIGHT

@@ -43,6 +43,12 @@ class CompleteWalkForm(FlaskForm):
     notes = TextAreaField(_l("Notes for the protocol"), validators=[Optional(), Length(max=5000)])
 
 
+class CancelWalkForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (optional)"), validators=[Optional(), Length(max=500)],
+        render_kw={"rows": 3})
+
+
 class FollowUpForm(FlaskForm):
     planned_date = DateField(_l("Date"), validators=[DataRequired()])
     planned_time = TimeField(_l("Start time"), validators=[DataRequired()])

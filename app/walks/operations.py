@@ -36,6 +36,9 @@ from app.storage import Storage
 # Those who act on it (app/invitations mails the invited the new calendar event) connect to
 # it, so the walks need not know them.
 walk_moved = Namespace().signal("walk-moved")
+# Sent by cancel_walk, with `session` and `config`: app/invitations mails the invited the
+# cancellation of the calendar event.
+walk_cancelled = Namespace().signal("walk-cancelled")
 
 
 def plan_walk(
@@ -129,6 +132,28 @@ def complete_walk(session: Session, walk: Walk, *, notes: str | None = None,
         walk.notes = notes
     return _advance(session, walk, WalkStatus.IN_PROGRESS, WalkStatus.COMPLETED,
                     "completed_at", now, _l("Only a walk in progress can be completed."))
+
+
+MAX_CANCEL_REASON = 500
+
+
+def cancel_walk(session: Session, walk: Walk, *, reason: str = "", by: User | None,
+                config: Mapping | None = None, now: datetime | None = None) -> Walk:
+    """Call off a planned walk: it is never started, and its calendar event gets the next
+    SEQUENCE with STATUS:CANCELLED (the invited are mailed it: walk_cancelled)."""
+    reason = (reason or "").strip()
+    if len(reason) > MAX_CANCEL_REASON:
+        raise DomainError(_l("Write at most %(num)d characters.", num=MAX_CANCEL_REASON),
+                          field="reason")
+    _advance(session, walk, WalkStatus.PLANNED, WalkStatus.CANCELLED, "cancelled_at", now,
+             _l("Only a planned walk can be cancelled."))
+    walk.cancel_reason = reason
+    walk.cancelled_by_id = by.id if by is not None else None
+    walk.calendar_sequence = (walk.calendar_sequence or 0) + 1
+    session.flush()
+    if config is not None:
+        walk_cancelled.send(walk, session=session, config=config)
+    return walk
 
 
 def _advance(session: Session, walk: Walk, from_status: WalkStatus, to_status: WalkStatus,

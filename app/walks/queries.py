@@ -25,6 +25,7 @@ from app.models import (
     ResidentPin,
     User,
     Walk,
+    WalkInvitation,
     WalkStatus,
     WalkTarget,
 )
@@ -47,6 +48,16 @@ def walk_or_404(walk_id: int, action: str | None = None) -> Walk:
     if action is not None and not can(current_user, action, walk):
         abort(403)
     return walk
+
+
+def invitation_counts(walk: Walk) -> dict[str, int]:
+    """How many are invited to the walk, and how many of them by e-mail (who are mailed a
+    cancellation): for the page that asks before the walk is cancelled."""
+    total, mailed = db.session.execute(
+        select(func.count(WalkInvitation.id),
+               func.count(WalkInvitation.id).filter(WalkInvitation.email != ""))
+        .where(WalkInvitation.walk_id == walk.id)).one()
+    return {"total": total, "mailed": mailed}
 
 
 def checklist_item_or_404(walk: Walk, item_id: int) -> FollowUpItem:
@@ -82,7 +93,9 @@ def my_walks(user: User) -> dict:
     ).all()
     planned = db.session.scalars(
         select(Walk)
-        .where(mine, Walk.status == WalkStatus.PLANNED, Walk.planned_start >= end)
+        # Called-off ones too, marked so: whoever expects the walk learns it is off.
+        .where(mine, Walk.status.in_([WalkStatus.PLANNED, WalkStatus.CANCELLED]),
+               Walk.planned_start >= end)
         .order_by(Walk.planned_start)
         .limit(20)
     ).all()

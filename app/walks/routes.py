@@ -25,13 +25,14 @@ from app.timeutil import local_to_utc, local_today, to_local
 from app.walks import bp, queries
 from app.walks import operations as walk_service
 from app.walks.forms import (
+    CancelWalkForm,
     CheckItemForm,
     CompleteWalkForm,
     FollowUpForm,
     WalkForm,
     walk_targets_form,
 )
-from app.walks.queries import visible_findings, walk_or_404, walk_page
+from app.walks.queries import invitation_counts, visible_findings, walk_or_404, walk_page
 
 
 @bp.get("/")
@@ -207,6 +208,30 @@ def complete(walk_id: int):
             db.session, walk, visible_findings_clause(current_user)
         ),
     )
+
+
+@bp.route("/walks/<int:walk_id>/cancel", methods=["GET", "POST"])
+def cancel(walk_id: int):
+    """Call off a planned walk: a page that asks first (and for an optional reason)."""
+    walk = walk_or_404(walk_id)
+    if not can(current_user, "cancel_walk", walk):
+        flash(_("Only a planned walk can be cancelled."), "error")
+        return redirect(url_for("walks.show", walk_id=walk.id), code=303)
+    form = CancelWalkForm()
+    if form.validate_on_submit():
+        try:
+            walk_service.cancel_walk(db.session, walk, reason=form.reason.data or "",
+                                     by=current_user, config=current_app.config)
+        except DomainError as error:
+            db.session.rollback()
+            form.show_error(error, "reason")
+        else:
+            db.session.commit()
+            flash(_("The walk is cancelled. Everyone invited with an e-mail address is "
+                    "mailed the cancellation."), "success")
+            return redirect(url_for("walks.show", walk_id=walk.id), code=303)
+    return render_template("walks/cancel.html", walk=walk, form=form,
+                           invited=invitation_counts(walk)), 422 if form.errors else 200
 
 
 # --- walk targets ----------------------------------------------------------------------------
