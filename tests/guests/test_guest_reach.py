@@ -155,3 +155,47 @@ def test_a_guest_scanning_a_tenant_qr_code_gets_the_tenant_page(app, on_walk):
     assert "Skicka" in page.get_data(as_text=True)
     assert mine.get("/join/walk").status_code == 200
     assert mine.get("/findings").status_code == 404
+
+
+# Once the walk is completed (a sending-only guest, tests/guests/test_late_sync.py): the page
+# that says so and the outbox's token; the live walk's own pages move the whole page there.
+SERVED_WHILE_SENDING = {
+    "guests.walk", "guests.join", "guests.join_code", "api.csrf", "static",
+    "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.favicon", "auth.set_language",
+    "api.openapi",
+}
+
+
+def test_after_completion_a_guest_gets_only_the_sending_page(app, on_walk, make):
+    from datetime import UTC, datetime
+
+    from tests.guests.test_late_sync import complete_at
+
+    other_walk = make.walk()
+    mine = join(app, on_walk.code)
+    created = mine.post(f"/api/v1/walks/{on_walk.walk}/findings", json={
+        "uuid": str(uuid.uuid4()), "category_id": make.category_id("lighting"),
+        "description": "Guest's own"}).json
+    staff_same_walk = make.finding(on_walk.walk, on_walk.leader)
+    complete_at(app, on_walk.walk, datetime.now(UTC))
+    ids = sorted({on_walk.walk, other_walk, created["id"], staff_same_walk, on_walk.leader,
+                  on_walk.building, 1})
+    served, moved, probed = set(), set(), 0
+    for endpoint, _args, url in _urls(app, ids, [on_walk.code, "x"]):
+        if endpoint == "guests.leave":
+            continue
+        probed += 1
+        status = mine.get(url).status_code
+        if _public(endpoint):
+            assert status < 500, (endpoint, url, status)
+            continue
+        if status == 200:
+            served.add(endpoint)
+        elif status == 302:
+            moved.add(endpoint)
+        else:
+            assert status in (404, 405), (endpoint, url, status)
+    assert probed > 150
+    assert served <= SERVED_WHILE_SENDING and "guests.walk" in served
+    assert moved <= SERVED - SERVED_WHILE_SENDING
+    assert {"walks.live", "findings.new", "findings.show"} <= moved
