@@ -60,10 +60,11 @@ def after_meeting(walk_id: int) -> AfterMeeting | None:
 
 
 def after_walk_state(walk: Walk) -> dict:
-    """For the walk page: whether the after-meeting is finished, and how many points wait."""
+    """For the walk page: whether the after-meeting is finished, and how many points wait
+    (also after it: a finding a phone sent late, captured during the walk)."""
     meeting = after_meeting(walk.id)
     return {"finished": meeting is not None, "meeting": meeting,
-            "unanswered": 0 if meeting else unanswered(walk.id)}
+            "unanswered": unanswered(walk.id)}
 
 
 def point_or_404(walk: Walk, finding_id: int) -> Finding:

@@ -164,3 +164,25 @@ def test_leaving_asks_first_when_findings_wait_on_the_phone(app, on_walk):
     complete_at(app, on_walk.walk, datetime.now(UTC))
     done = text(guest.get("/join/walk", headers={"Accept-Language": "en"}))
     assert "data-confirm-waiting=" in done
+
+
+def test_a_point_sent_after_the_after_meeting_was_finished_still_asks_for_an_answer(
+        app, client, on_walk, make, login):
+    from app.models import AfterMeeting
+
+    guest = join(app, on_walk.code)
+    completed = datetime.now(UTC) - timedelta(hours=2)
+    complete_at(app, on_walk.walk, completed)
+    with app.app_context():  # the meeting was quick: nothing had come in yet
+        db.session.add(AfterMeeting(walk_id=on_walk.walk, completed_by_id=on_walk.leader))
+        db.session.commit()
+    late = guest.post(f"/api/v1/walks/{on_walk.walk}/findings", json=body(
+        make.category_id("lighting"), captured_at=(completed - timedelta(minutes=3)).isoformat()))
+    assert late.status_code == 201
+    login("manager", language="en")
+    walk_page = text(client.get(f"/walks/{on_walk.walk}"))
+    assert "1 point came in after the meeting and has no answer yet." in walk_page
+    after = text(client.get(f"/walks/{on_walk.walk}/after"))
+    assert "The after-meeting is finished." in after
+    assert "1 point came in after the meeting and has no answer yet." in after
+    assert f'/walks/{on_walk.walk}/after/{late.json["id"]}' in after  # "Answer the next point"
