@@ -225,3 +225,16 @@ def test_lists_show_it_cancelled_and_reports_count_it_neither_planned_nor_done(
                   if r["district"].id == district]
         assert (row["planned"], row["completed"]) == (1, 0)
     assert kept
+
+
+def test_phones_see_it_cancelled_and_not_open_for_capture(client, app, planned, login):  # noqa: F811
+    login("manager", language="en")
+    walk = planned["walk"]
+    client.post(f"/walks/{walk}/cancel", data={})
+    listed = client.get("/api/v1/walks")
+    assert listed.status_code == 200
+    (row,) = [w for w in listed.json["walks"] if w["id"] == walk]
+    assert row["status"] == "cancelled" and row["can_add_finding"] is False
+    assert client.get("/api/v1/walks?status=cancelled").json["walks"][0]["id"] == walk
+    one = client.get(f"/api/v1/walks/{walk}")
+    assert one.status_code == 200 and one.json["status"] == "cancelled"
