@@ -134,3 +134,54 @@ def _run(phone, app, make, axe):
     assert "Trasig lampa i källargången" in listed and "Kim Polis (Polis), gäst" in listed
     shot(leader, "leader-completed-walk-late-finding", full_page=True)
     assert errors == []
+
+
+def test_a_guest_who_left_with_a_finding_waiting_is_told_to_save_it_as_a_file(phone, app, make):
+    """The officer leaves the walk anyway with a finding still on the phone: the outbox then
+    names it a guest's from an ended session and says to save it as a file for the leader,
+    not "log in as them" (a guest has no login)."""
+    district = make.district("Alby")
+    make.building(district, lat=59.2390, lon=17.8450, address="Albyvägen 12")
+    manager = make.user("manager", language="sv")
+    walk = make.walk(district, leader_id=manager, title="Kvällsvandring Alby")
+    category = make.category_id("lighting")
+    leader = phone(locale="sv-SE")
+    log_in(leader, app, manager)
+    leader.goto(f"/walks/{walk}/join-code")
+    code = leader.locator(".join-code-text").inner_text().replace("\u202f", "")
+
+    police = phone(locale="sv-SE", latitude=59.2392, longitude=17.8449, service_workers="block")
+    police.goto(f"/join/{code}")
+    police.fill("input[name=name]", "Kim Polis")
+    police.locator("label:has-text('Polis')").click()
+    police.get_by_role("button", name="Gå med i vandringen").click()
+    police.locator("#live-findings").wait_for()
+    police.wait_for_load_state("load")
+    police.locator("#finding-form-slot a[href$='/findings/new']").click()
+    form = police.locator("form[data-outbox-walk]")
+    form.wait_for()
+    police.context.set_offline(True)
+    form.locator(f"label:has(input[name=category_id][value='{category}'])").click()
+    form.locator("button[type=submit]").click()
+    police.wait_for_function(
+        "() => document.querySelector('#outbox-badge .outbox-count').textContent.startsWith('1 ')")
+
+    # Back in signal, but the finding does not get through before the officer leaves.
+    police.route("**/api/v1/walks/*/findings", lambda route: route.abort())
+    police.context.set_offline(False)
+    police.once("dialog", lambda dialog: dialog.accept())
+    police.get_by_role("button", name="Lämna vandringen").click()
+    police.wait_for_url(lambda url: not url.endswith("/join/walk"))
+    police.wait_for_load_state("load")
+    badge = police.locator("#outbox-badge")
+    badge.wait_for()
+    assert badge.locator(".outbox-count").inner_text() == "1 från en avslutad gästsession"
+    badge.click()
+    panel = police.locator("#outbox-panel")
+    panel.wait_for()
+    text = panel.inner_text()
+    assert "Gäst" in text and "ge filen till vandringsledaren" in text
+    assert "logga in" not in text.lower()
+    assert panel.get_by_role("button", name="Spara som fil").count() == 1
+    shot(police, "guest-left-with-finding-waiting", full_page=True)
+    assert _count(app, walk) == 0

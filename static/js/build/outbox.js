@@ -1207,12 +1207,18 @@ function initPanel() {
   });
 }
 
+// Everything on the phone is an ended guest session's (Guest.id is negative in app/policy.py):
+// no login sends it, so "log in again" is not what to say.
+function onlyGuests(items, me) {
+  return items.length > 0 && items.every(function (item) { return !belongsTo(item, me) && item.userId < 0; });
+}
+
 function renderPanel(items) {
   if (!panel) return;
   var me = currentUser();
   var list = panel.querySelector(".outbox-items");
   list.textContent = "";
-  if (state.authRequired) {
+  if (state.authRequired && !onlyGuests(items, me)) {
     var login = el("p", { "class": "flash flash-error", role: "alert" });
     login.appendChild(el("a", { href: "/login?next=" + encodeURIComponent(location.pathname) }, t("loginAgain", "Log in again to send")));
     login.appendChild(document.createTextNode(" " + t("kept", "– nothing is lost, the findings stay on this phone.")));
@@ -1222,13 +1228,16 @@ function renderPanel(items) {
     var mine = belongsTo(item, me);
     var li = el("li", { "class": "outbox-item outbox-" + (mine ? item.state : "other-user"), "data-uuid": item.uuid });
     var head = el("p", {});
-    head.appendChild(el("span", { "class": "badge outbox-state" }, mine ? stateLabel(item) : t("stateOtherUser", "Another user")));
+    var guest = !mine && item.userId < 0;  // a guest's (app/policy.py Guest.id is negative)
+    head.appendChild(el("span", { "class": "badge outbox-state" },
+      mine ? stateLabel(item) : guest ? t("stateGuest", "Guest") : t("stateOtherUser", "Another user")));
     head.appendChild(document.createTextNode(" " + (item.label || item.uuid.slice(0, 8))));
     li.appendChild(head);
     li.appendChild(el("p", { "class": "meta" }, new Date(item.createdAt).toLocaleString()));
     if (!mine) {
-      li.appendChild(el("p", { "class": "outbox-other-user" },
-        t("otherUser", "Saved by another user on this phone — log in as them to send, or export.")));
+      li.appendChild(el("p", { "class": "outbox-other-user" }, guest
+        ? t("guestEnded", "Saved while you were a guest on a walk. That guest session has ended, so it cannot be sent from here: save it as a file and give the file to the walk's leader.")
+        : t("otherUser", "Saved by another user on this phone — log in as them to send, or export.")));
     }
     if (item.error) li.appendChild(el("p", { "class": "outbox-error", role: "alert" }, item.error));
     if (mine && item.state === "partial") appendRefusals(li, item);
@@ -1284,16 +1293,19 @@ function render() {
     var waiting = own.filter(function (item) { return item.state !== "failed" && item.state !== "partial"; }).length;
     var failed = own.filter(function (item) { return item.state === "failed"; }).length;
     var refused = own.reduce(function (sum, item) { return sum + (item.state === "partial" ? refusedCount(item) : 0); }, 0);
-    badge.hidden = items.length === 0 && !state.authRequired;
+    var loginHelps = state.authRequired && !onlyGuests(items, me);
+    badge.hidden = items.length === 0 && !loginHelps;
     badge.dataset.count = String(own.length);
     badge.dataset.others = String(others);
     var parts = [];
-    if (state.authRequired) parts.push(t("loginAgain", "Log in again to send"));
+    if (loginHelps) parts.push(t("loginAgain", "Log in again to send"));
     else if (state.sending && waiting) parts.push(t("sendingCount", "Sending %(num)d…", waiting));
     else if (waiting || (!others && !failed && !refused)) parts.push(waiting === 1 ? t("waitingOne", "%(num)d waiting to send", 1) : t("waitingMany", "%(num)d waiting to send", waiting));
     if (failed) parts.push(t("failedCount", "%(num)d failed", failed));
     if (refused) parts.push(refusedLabel(refused));
-    if (others) parts.push(t("otherCount", "%(num)d saved by another user", others));
+    var guests = items.filter(function (item) { return !belongsTo(item, me) && item.userId < 0; }).length;
+    if (guests) parts.push(t("guestCount", "%(num)d from an ended guest session", guests));
+    if (others - guests) parts.push(t("otherCount", "%(num)d saved by another user", others - guests));
     badge.querySelector(".outbox-count").textContent = parts.join(" · ");
     badge.classList.toggle("outbox-has-failed", failed + refused > 0);
     renderPanel(items);
