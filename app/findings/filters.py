@@ -350,13 +350,14 @@ class CappedPage:
         return self.page + 1 if self.has_next else None
 
 
-def first_photo_id():
-    """SQL, per row of findings: its first reported photo's id (a thumbnail), or NULL.
-    Correlated, so a map of 2,000 markers needs no second query with 2,000 parameters."""
+def first_photo_id(finding=Finding):
+    """SQL, per row of findings (or of `finding`, an alias of it): its first reported
+    photo's id (a thumbnail), or NULL. Correlated, so a map of 2,000 markers needs no
+    second query with 2,000 parameters."""
     return (
         select(func.min(Photo.id))
-        .where(Photo.finding_id == Finding.id, Photo.kind == PhotoKind.FINDING)
-        .correlate(Finding)
+        .where(Photo.finding_id == finding.id, Photo.kind == PhotoKind.FINDING)
+        .correlate(finding)
         .scalar_subquery()
     )
 

@@ -130,8 +130,10 @@ class Finding(db.Model):
         *(Index(f"ix_findings_{name}_created", column, "created_at", "id")
           for name, column in (("status", "status"), ("category", "category_id"),
                                ("assignee", "assignee_id"), ("walk", "walk_id"))),
-        # The map: the newest findings in a box, chosen from the index.
-        Index("ix_findings_position_created", "latitude", "longitude", "created_at", "id"),
+        # The map: the newest findings in a box, chosen from the index; on PostgreSQL read
+        # from it too (its markers' other columns included; i32m_map_covering_index).
+        Index("ix_findings_position_created", "latitude", "longitude", "created_at", "id",
+              postgresql_include=["status", "category_id", "due_date"]),
         # Overdue counts and the possible-duplicates check only look at open findings
         # (about a tenth of them at scale).
         Index("ix_findings_open_due_date", "due_date",
