@@ -3,24 +3,37 @@ days to fix and latest safety survey score, side by side."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from functools import lru_cache
+
+from sqlalchemy import Integer, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from app.models import District, FindingRollup, SurveyResult, Walk, WalkStatus, WalkTarget
-from app.periods import Filters
-from app.reports.facts import (
-    FIXED_STATUSES,
-    facts_of,
-    is_fixed,
-    month_rollups,
-    month_scope,
-    overdue_now,
+from app.models import (
+    District,
+    FindingFact,
+    FindingRollup,
+    SurveyResult,
+    Walk,
+    WalkStatus,
+    WalkTarget,
 )
+from app.periods import Filters
+from app.reports.facts import FIXED_STATUSES, facts_of, is_fixed, month_rollups
 from app.reports.time_to_fix import median_days_per_district, rounded
 
 
 def latest_scores(session: Session, up_to_year: int) -> dict[int, dict]:
     """Per district: the latest survey result up to a year, and its change from the one before."""
+    rows = session.execute(_latest_scores_statement(), {"up_to_year": up_to_year})
+    return {
+        district_id: {"year": year, "safe_share": share, "change": rounded(change)}
+        for district_id, year, share, change in rows
+    }
+
+
+@lru_cache(maxsize=1)
+def _latest_scores_statement():
+    """The latest survey result per district up to :up_to_year (built once)."""
     ranked = select(
         SurveyResult.district_id,
         SurveyResult.year,
@@ -34,15 +47,9 @@ def latest_scores(session: Session, up_to_year: int) -> dict[int, dict]:
         func.row_number()
         .over(partition_by=SurveyResult.district_id, order_by=SurveyResult.year.desc())
         .label("newest"),
-    ).where(SurveyResult.year <= up_to_year).subquery()
-    rows = session.execute(
-        select(ranked.c.district_id, ranked.c.year, ranked.c.safe_share, ranked.c.change)
-        .where(ranked.c.newest == 1)
-    )
-    return {
-        district_id: {"year": year, "safe_share": share, "change": rounded(change)}
-        for district_id, year, share, change in rows
-    }
+    ).where(SurveyResult.year <= bindparam("up_to_year", type_=Integer)).subquery()
+    return (select(ranked.c.district_id, ranked.c.year, ranked.c.safe_share, ranked.c.change)
+            .where(ranked.c.newest == 1))
 
 
 def district_comparison(session: Session, filters: Filters) -> list[dict]:
@@ -51,24 +58,18 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
     The districts with their walks, targets, findings, fixes and overdue findings come in one
     statement (from the monthly rollups for whole months); the medians in two and the survey
     scores in one: four statements for 100 districts, where there were nine."""
-    # Each part counted once (MATERIALIZED: SQLite otherwise ran the parts as subqueries
-    # per district, 300-670 ms at 100 k findings).
-    walks = _once(_walks_per_district(filters), "walks_done")
-    targets = _once(_targets_per_district(filters), "targets_set")
-    findings = _once(_findings_per_district(session, filters), "found")
-    overdue = _once(_overdue_per_district(session, filters), "overdue")
-    query = (
-        select(District, walks.c.planned, walks.c.completed, targets.c.target,
-               findings.c.total, findings.c.fixed, overdue.c.overdue)
-        .outerjoin(walks, walks.c.district_id == District.id)
-        .outerjoin(targets, targets.c.district_id == District.id)
-        .outerjoin(findings, findings.c.district_id == District.id)
-        .outerjoin(overdue, overdue.c.district_id == District.id)
-        .order_by(District.name)
-    )
-    if filters.district_id:  # one district's dashboard computes that district only
-        query = query.where(District.id == filters.district_id)
-    rows = session.execute(query).all()
+    facts = facts_of(session, filters)
+    shape = (bool(filters.district_id), bool(month_rollups(session, filters)))
+    # Built once per shape with bound parameters (building it per request cost one
+    # district's dashboard ~2 ms of CPU); while the facts are stale, per request.
+    build = (_comparison_statement if facts is FindingFact.__table__
+             else _comparison_statement.__wrapped__)
+    period = filters.period
+    rows = session.execute(build(facts, *shape), {
+        "utc_from": period.utc_start, "utc_to": period.utc_end, "years": period.years,
+        "month_from": period.start, "month_to": period.end, "today": filters.today,
+        "district": filters.district_id,
+    }).all()
     medians = median_days_per_district(session, filters)
     scores = latest_scores(session, filters.period.last_day.year)
 
@@ -90,64 +91,103 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
     return table
 
 
+@lru_cache(maxsize=8)
+def _comparison_statement(facts, one_district: bool, from_rollups: bool):
+    """The districts with their walks, targets, findings, fixes and overdue findings, of
+    :district if one_district, for the period :utc_from-:utc_to (:month_from-:month_to in
+    the rollups, :years for the targets) and overdue on :today."""
+    # Each part counted once (MATERIALIZED: SQLite otherwise ran the parts as subqueries
+    # per district, 300-670 ms at 100 k findings).
+    walks = _once(_walks_per_district(one_district), "walks_done")
+    targets = _once(_targets_per_district(one_district), "targets_set")
+    findings = _once(_findings_per_district(facts, one_district, from_rollups), "found")
+    overdue = _once(_overdue_per_district(facts, one_district), "overdue")
+    query = (
+        select(District, walks.c.planned, walks.c.completed, targets.c.target,
+               findings.c.total, findings.c.fixed, overdue.c.overdue)
+        .outerjoin(walks, walks.c.district_id == District.id)
+        .outerjoin(targets, targets.c.district_id == District.id)
+        .outerjoin(findings, findings.c.district_id == District.id)
+        .outerjoin(overdue, overdue.c.district_id == District.id)
+        .order_by(District.name)
+    )
+    if one_district:  # one district's dashboard computes that district only
+        query = query.where(District.id == _district())
+    return query
+
+
 def _once(query, name: str):
     return query.cte(name).prefix_with("MATERIALIZED")
 
 
-def _walks_per_district(filters: Filters):
+def _district():
+    return bindparam("district", type_=Integer)
+
+
+def _in_period(column):
+    return and_(column >= bindparam("utc_from", type_=column.type),
+                column < bindparam("utc_to", type_=column.type))
+
+
+def _walks_per_district(one_district: bool):
     """(planned, completed) walks of the period per district."""
-    period = filters.period
-    scope = [Walk.district_id == filters.district_id] if filters.district_id else []
+    scope = [Walk.district_id == _district()] if one_district else []
     return (
         select(
             Walk.district_id,
             func.count(Walk.id).filter(
-                period.contains(Walk.planned_start), Walk.status != WalkStatus.CANCELLED
+                _in_period(Walk.planned_start), Walk.status != WalkStatus.CANCELLED
             ).label("planned"),
             func.count(Walk.id).filter(
-                Walk.status == WalkStatus.COMPLETED, period.contains(Walk.completed_at)
+                Walk.status == WalkStatus.COMPLETED, _in_period(Walk.completed_at)
             ).label("completed"),
         ).where(*scope).group_by(Walk.district_id)
     )
 
 
-def _targets_per_district(filters: Filters):
+def _targets_per_district(one_district: bool):
     """The walk targets of the period's years per district."""
-    scope = [WalkTarget.district_id == filters.district_id] if filters.district_id else []
+    scope = [WalkTarget.district_id == _district()] if one_district else []
     return (
         select(WalkTarget.district_id, func.sum(WalkTarget.target).label("target"))
-        .where(WalkTarget.year.in_(filters.period.years), *scope)
+        .where(WalkTarget.year.in_(bindparam("years", expanding=True)), *scope)
         .group_by(WalkTarget.district_id)
     )
 
 
-def _fact_scope(facts, filters: Filters) -> list:
-    return [facts.c.district_id == filters.district_id] if filters.district_id else []
+def _fact_scope(facts, one_district: bool) -> list:
+    return [facts.c.district_id == _district()] if one_district else []
 
 
-def _findings_per_district(session: Session, filters: Filters):
+def _findings_per_district(facts, one_district: bool, from_rollups: bool):
     """(found, fixed) findings of the period per district."""
-    facts = facts_of(session, filters)
     count = func.count(facts.c.finding_id)
-    if month_rollups(session, filters):
+    if from_rollups:
         in_months = func.sum(FindingRollup.findings)
+        month = FindingRollup.month.type
+        scope = [FindingRollup.month >= bindparam("month_from", type_=month),
+                 FindingRollup.month < bindparam("month_to", type_=month)]
+        if one_district:
+            scope.append(FindingRollup.district_id == _district())
         return (select(FindingRollup.district_id.label("district_id"),
                        in_months.label("total"),
                        in_months.filter(FindingRollup.status.in_(FIXED_STATUSES))
                        .label("fixed"))
-                .where(*month_scope(filters)).group_by(FindingRollup.district_id))
+                .where(*scope).group_by(FindingRollup.district_id))
     return (select(facts.c.district_id.label("district_id"), count.label("total"),
                    count.filter(is_fixed(facts)).label("fixed"))
-            .where(filters.period.contains(facts.c.created_at), *_fact_scope(facts, filters))
+            .where(_in_period(facts.c.created_at), *_fact_scope(facts, one_district))
             .group_by(facts.c.district_id))
 
 
-def _overdue_per_district(session: Session, filters: Filters):
+def _overdue_per_district(facts, one_district: bool):
     """Findings overdue today per district, whenever they were found (count(*): the index
     (open_due, district) answers it alone)."""
-    facts = facts_of(session, filters)
+    # As facts.overdue_now, with today bound.
     return (
         select(facts.c.district_id.label("district_id"), func.count().label("overdue"))
-        .where(*overdue_now(facts, filters), *_fact_scope(facts, filters))
+        .where(facts.c.open_due.is_not(None),
+               facts.c.open_due < bindparam("today", type_=facts.c.open_due.type),
+               *_fact_scope(facts, one_district))
         .group_by(facts.c.district_id)
     )
