@@ -1,41 +1,56 @@
-"""Walks in a period: planned, completed (daylight and evening) against the year's target."""
+"""Walks in a period: planned, completed (daylight and evening) against the year's target.
+
+The statements are built once per shape with bound parameters (:utc_from, :utc_to, :district,
+:years; the months' edges): building them per request cost one district's dashboard ~2 ms of
+CPU."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+from functools import lru_cache
+
+from sqlalchemy import Integer, String, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from app.models import LightCondition, Walk, WalkStatus, WalkTarget
-from app.periods import Filters, bucket
+from app.periods import Filters, utc_bound
 
 
-def _walk_scope(filters: Filters):
-    conditions = []
-    if filters.district_id:
-        conditions.append(Walk.district_id == filters.district_id)
-    return conditions
+def _walk_scope(one_district: bool):
+    return [Walk.district_id == bindparam("district", type_=Integer)] if one_district else []
+
+
+def _in_period(column):
+    return and_(column >= bindparam("utc_from", type_=column.type),
+                column < bindparam("utc_to", type_=column.type))
+
+
+@lru_cache(maxsize=2)
+def _counts_statements(one_district: bool):
+    """The walks' counts and the years' target, of :district if one_district."""
+    completed = and_(Walk.status == WalkStatus.COMPLETED, _in_period(Walk.completed_at))
+    counts = select(
+        # A cancelled walk was not planned to happen after all (nor done).
+        func.count(Walk.id).filter(_in_period(Walk.planned_start),
+                                   Walk.status != WalkStatus.CANCELLED),
+        func.count(Walk.id).filter(completed),
+        func.count(Walk.id).filter(completed, Walk.light_condition == LightCondition.DAYLIGHT),
+        func.count(Walk.id).filter(completed, Walk.light_condition == LightCondition.DARK),
+    ).where(*_walk_scope(one_district))
+    target = (select(func.sum(WalkTarget.target))
+              .where(WalkTarget.year.in_(bindparam("years", expanding=True))))
+    if one_district:
+        target = target.where(WalkTarget.district_id == bindparam("district", type_=Integer))
+    return counts, target
 
 
 def walk_counts(session: Session, filters: Filters) -> dict:
     """Planned and completed walks, daylight/evening split, and the year's target."""
     period = filters.period
-    completed = and_(Walk.status == WalkStatus.COMPLETED, period.contains(Walk.completed_at))
-    row = session.execute(
-        select(
-            # A cancelled walk was not planned to happen after all (nor done).
-            func.count(Walk.id).filter(period.contains(Walk.planned_start),
-                                       Walk.status != WalkStatus.CANCELLED),
-            func.count(Walk.id).filter(completed),
-            func.count(Walk.id).filter(
-                completed, Walk.light_condition == LightCondition.DAYLIGHT
-            ),
-            func.count(Walk.id).filter(completed, Walk.light_condition == LightCondition.DARK),
-        ).where(*_walk_scope(filters))
-    ).one()
-    target_query = select(func.sum(WalkTarget.target)).where(WalkTarget.year.in_(period.years))
-    if filters.district_id:
-        target_query = target_query.where(WalkTarget.district_id == filters.district_id)
-    target = session.scalar(target_query)
+    counts, target_query = _counts_statements(bool(filters.district_id))
+    params = {"utc_from": period.utc_start, "utc_to": period.utc_end,
+              "district": filters.district_id, "years": period.years}
+    row = session.execute(counts, params).one()
+    target = session.scalar(target_query, params)
     return {
         "planned": row[0],
         "completed": row[1],
@@ -45,16 +60,34 @@ def walk_counts(session: Session, filters: Filters) -> dict:
     }
 
 
+@lru_cache(maxsize=16)
+def _per_month_statement(months: int, one_district: bool):
+    """Completed walks per month, the months named :key<i> from :from<i> to :to<i> (as
+    app.periods.bucket, bound)."""
+    column = Walk.completed_at
+    month = case(
+        *[
+            (and_(column >= bindparam(f"from{i}", type_=column.type),
+                  column < bindparam(f"to{i}", type_=column.type)),
+             bindparam(f"key{i}", type_=String()))
+            for i in range(months)
+        ],
+        else_=None,
+    ).label("month")
+    return (select(month, func.count(Walk.id))
+            .where(Walk.status == WalkStatus.COMPLETED, _in_period(column),
+                   *_walk_scope(one_district))
+            .group_by(month))
+
+
 def walks_per_month(session: Session, filters: Filters) -> list[tuple[str, int]]:
     """Completed walks per local month of the period (months without walks included)."""
-    edges = filters.period.months()
-    month = bucket(Walk.completed_at, edges).label("month")
-    rows = dict(
-        session.execute(
-            select(month, func.count(Walk.id))
-            .where(Walk.status == WalkStatus.COMPLETED,
-                   filters.period.contains(Walk.completed_at), *_walk_scope(filters))
-            .group_by(month)
-        ).all()
-    )
+    period = filters.period
+    edges = period.months()
+    params = {"utc_from": period.utc_start, "utc_to": period.utc_end,
+              "district": filters.district_id}
+    for i, (key, start, end) in enumerate(edges):
+        params |= {f"key{i}": key, f"from{i}": utc_bound(start), f"to{i}": utc_bound(end)}
+    statement = _per_month_statement(len(edges), bool(filters.district_id))
+    rows = dict(session.execute(statement, params).all())
     return [(key, rows.get(key, 0)) for key, _start, _end in edges]
