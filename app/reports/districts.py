@@ -18,7 +18,7 @@ from app.models import (
     WalkTarget,
 )
 from app.periods import Filters
-from app.reports.facts import FIXED_STATUSES, facts_of, is_fixed, month_rollups
+from app.reports.facts import FIXED_STATUSES, facts_of, is_fixed, month_rollups, overdue_now
 from app.reports.time_to_fix import median_days_per_district, rounded
 
 
@@ -183,11 +183,8 @@ def _findings_per_district(facts, one_district: bool, from_rollups: bool):
 def _overdue_per_district(facts, one_district: bool):
     """Findings overdue today per district, whenever they were found (count(*): the index
     (open_due, district) answers it alone)."""
-    # As facts.overdue_now, with today bound.
     return (
         select(facts.c.district_id.label("district_id"), func.count().label("overdue"))
-        .where(facts.c.open_due.is_not(None),
-               facts.c.open_due < bindparam("today", type_=facts.c.open_due.type),
-               *_fact_scope(facts, one_district))
+        .where(*overdue_now(facts), *_fact_scope(facts, one_district))
         .group_by(facts.c.district_id)
     )
