@@ -8,29 +8,13 @@ leader sees it there, named as the guest's."""
 from __future__ import annotations
 
 import re
-import time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Finding, Walk
 from tests.browser.conftest import log_in, shot
-
-
-def _count(app, walk_id) -> int:
-    with app.app_context():
-        n = db.session.scalar(select(func.count(Finding.id)).where(Finding.walk_id == walk_id))
-        db.session.remove()
-    return n
-
-
-def _wait(page, check, timeout, message):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+from tests.browser.test_join_by_code_phones import _count, _wait
 
 
 def test_a_guests_offline_finding_arrives_after_the_leader_completed_the_walk(
