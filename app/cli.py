@@ -329,8 +329,6 @@ def restore_command(source: str) -> None:
 @with_appcontext
 def worker(burst: bool) -> None:
     """Run background jobs (exports, mail) from Redis; needs REDIS_URL."""
-    from rq import Worker  # ~0.5 s to import: only where a worker runs, not in every app
-
     if not current_app.config.get("REDIS_URL"):
         raise click.UsageError("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) to run a worker. "
                                "Without it, jobs run inside the web process.")
@@ -340,8 +338,7 @@ def worker(burst: bool) -> None:
     engine = db.engine
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     # The scheduler runs jobs enqueued for later (a webhook's next try, app/jobs.py enqueue_in).
-    Worker([jobs.queue()], connection=jobs.redis_connection()).work(burst=burst,
-                                                                     with_scheduler=True)
+    jobs.worker().work(burst=burst, with_scheduler=True)
 
 
 @click.command("seed-scale")

@@ -66,6 +66,33 @@ def redis_connection(app: Flask | None = None):
     return Redis.from_url(app.config["REDIS_URL"])
 
 
+# How often an RQ worker's command listener (stop, kill a job) wakes. RQ 2.12 has it wait up
+# to 60 s for a message and redis-py 8 joins it when the worker stops: a `--burst` worker took
+# up to a minute to exit after its last job.
+LISTENER_WAKE_SECONDS = 1
+
+
+def worker(app: Flask | None = None, *, connection=None, fork: bool = True):
+    """An RQ worker on the queue whose command listener stops within a second.
+
+    fork=False runs each job in this process (RQ's SimpleWorker), as the tests do."""
+    from rq import SimpleWorker, Worker
+
+    base = Worker if fork else SimpleWorker
+
+    class QuickStop(base):
+        def subscribe(self) -> None:
+            self.pubsub = self.connection.pubsub()
+            self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+            self.pubsub_thread = self.pubsub.run_in_thread(
+                sleep_time=LISTENER_WAKE_SECONDS, daemon=True,
+                exception_handler=self._pubsub_exception_handler)
+
+    app = app or current_app
+    connection = connection or redis_connection(app)
+    return QuickStop([queue(app)], connection=connection)
+
+
 def queue(app: Flask | None = None):
     from rq import Queue
 

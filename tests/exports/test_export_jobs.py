@@ -241,12 +241,10 @@ def redis_jobs(app, monkeypatch):
 
 def _work(app, connection) -> None:
     """What `flask worker --burst` does, without forking (the test process keeps running)."""
-    from rq import SimpleWorker
-
     from app import jobs
 
     with app.app_context():
-        SimpleWorker([jobs.queue(app)], connection=connection).work(burst=True)
+        jobs.worker(app, connection=connection, fork=False).work(burst=True)
 
 
 def test_an_export_through_redis_and_a_worker(app, client, login, make, redis_jobs):

@@ -33,12 +33,10 @@ def redis_jobs(app, monkeypatch):
 
 
 def _work(app, connection) -> None:
-    from rq import SimpleWorker
-
     from app import jobs
 
     with app.app_context():
-        SimpleWorker([jobs.queue(app)], connection=connection).work(burst=True)
+        jobs.worker(app, connection=connection, fork=False).work(burst=True)
 
 
 def test_a_worker_sends_and_schedules_the_retry(app, make, redis_jobs, runner):
