@@ -50,6 +50,7 @@ from app.i18n import locale_code
 from app.models import (
     AppSetting,
     Building,
+    BuildingPeriodRollup,
     BuildingRollup,
     Category,
     Comment,
@@ -63,6 +64,7 @@ from app.models import (
     FollowUpItem,
     Photo,
     Priority,
+    RecurringPeriodRollup,
     RecurringRollup,
     RollupState,
     SurveyResult,
@@ -74,9 +76,9 @@ from app.models import (
 from app.timeutil import local_today
 
 SCOPES: dict[str, tuple[type, ...]] = {
-    "dashboard": (Building, BuildingRollup, Category, District, Finding, FindingFact,
-                  FindingRollup, FixRollup, RecurringRollup, RollupState, SurveyResult, Walk,
-                  WalkTarget),
+    "dashboard": (Building, BuildingPeriodRollup, BuildingRollup, Category, District, Finding,
+                  FindingFact, FindingRollup, FixRollup, RecurringPeriodRollup,
+                  RecurringRollup, RollupState, SurveyResult, Walk, WalkTarget),
     "filters": (Building, Category, District, Priority, User, Walk),
     "settings": (AppSetting,),
     "findings": (Building, Category, Comment, District, Finding, FindingEvent, FollowUpItem,

@@ -43,11 +43,13 @@ from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
 from app.models.pulse import PulseAnswer
 from app.models.rollups import (
+    BuildingPeriodRollup,
     BuildingRollup,
     DataVersion,
     FindingFact,
     FindingRollup,
     FixRollup,
+    RecurringPeriodRollup,
     RecurringRollup,
     RollupState,
 )
@@ -97,6 +99,7 @@ __all__ = [
     "DONE_STATUSES",
     "OPEN_STATUSES",
     "Building",
+    "BuildingPeriodRollup",
     "BuildingRollup",
     "Category",
     "Comment",
@@ -123,6 +126,7 @@ __all__ = [
     "PlaceType",
     "PlanTarget",
     "Priority",
+    "RecurringPeriodRollup",
     "RecurringRollup",
     "Role",
     "RollupState",

@@ -100,6 +100,40 @@ class RecurringRollup(db.Model):
     last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class BuildingPeriodRollup(db.Model):
+    """Findings per building in each local month (`months` 1) and quarter (3), all
+    districts: a month's or quarter's hotspots read from an index, not counted from ~80,000
+    facts per dashboard."""
+
+    __tablename__ = "building_period_rollups"
+    __table_args__ = (
+        Index("ix_building_period_rollups_period_findings", "months", "start", "findings"),
+    )
+
+    months: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[date] = mapped_column(Date, primary_key=True)  # the period's first local day
+    building_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecurringPeriodRollup(db.Model):
+    """Findings that came back, per local month (`months` 1) and quarter (3), building and
+    category, all districts."""
+
+    __tablename__ = "recurring_period_rollups"
+    __table_args__ = (
+        Index("ix_recurring_period_rollups_period_findings", "months", "start", "findings",
+              "last_at"),
+    )
+
+    months: Mapped[int] = mapped_column(Integer, primary_key=True)
+    start: Mapped[date] = mapped_column(Date, primary_key=True)
+    building_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class RollupState(db.Model):
     """A row here says the facts are not (yet) complete: the dashboard reads the findings."""
 

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     Building,
+    BuildingPeriodRollup,
     BuildingRollup,
     Category,
     FindingFact,
     FindingRollup,
     FindingStatus,
+    RecurringPeriodRollup,
     RecurringRollup,
 )
 from app.periods import Filters
@@ -129,7 +131,29 @@ def _whole_year(session: Session, filters: Filters) -> bool:
             and month_rollups(session, filters) is not None)
 
 
+# The months a period of these kinds spans, for all districts read from the monthly and
+# quarterly rollups of buildings and came-back pairs.
+_PERIOD_MONTHS = {"month": 1, "quarter": 3}
+
+
+def _period_rollups(session: Session, filters: Filters) -> dict | None:
+    """The parameters of the period's rows in the monthly or quarterly rollups (all
+    districts), when they serve it."""
+    months = _PERIOD_MONTHS.get(filters.period.kind)
+    if months is None or filters.district_id or month_rollups(session, filters) is None:
+        return None
+    return {"months": months, "start": filters.period.start}
+
+
+def _of_period(table) -> list:
+    return [table.months == bindparam("months", type_=Integer),
+            table.start == bindparam("start", type_=table.start.type)]
+
+
 def hotspots(session: Session, filters: Filters, limit: int = 10) -> list[tuple[Building, int]]:
+    if (period := _period_rollups(session, filters)) is not None:
+        rows = session.execute(_period_hotspots_statement(limit), period)
+        return [(building, n) for building, n in rows]
     if _whole_year(session, filters):
         year = BuildingRollup.year == filters.period.year
         # Only buildings with at least the tenth-highest count can be in the top ten.
@@ -147,6 +171,20 @@ def hotspots(session: Session, filters: Filters, limit: int = 10) -> list[tuple[
     facts = facts_of(session, filters)
     statement = _cached(facts, _hotspots_statement)(facts, bool(filters.district_id), limit)
     return [(building, n) for building, n in session.execute(statement, _params(filters))]
+
+
+@lru_cache(maxsize=2)
+def _period_hotspots_statement(limit: int):
+    """The top buildings of :months from :start (a month's or quarter's rows)."""
+    rollup = BuildingPeriodRollup
+    # Only buildings with at least the tenth-highest count can be in the top ten.
+    tenth = (select(rollup.findings).where(*_of_period(rollup))
+             .order_by(rollup.findings.desc()).offset(limit - 1).limit(1).scalar_subquery())
+    return (select(Building, rollup.findings)
+            .join(rollup, rollup.building_id == Building.id)
+            .where(*_of_period(rollup), rollup.findings >= func.coalesce(tenth, 1))
+            .order_by(rollup.findings.desc(), Building.code)
+            .limit(limit))
 
 
 @lru_cache(maxsize=4)
@@ -168,6 +206,8 @@ def _hotspots_statement(facts, one_district: bool, limit: int):
 
 def recurring(session: Session, filters: Filters, limit: int = 20) -> list[dict]:
     """Findings found again at the same building and category after an earlier one was fixed."""
+    if (period := _period_rollups(session, filters)) is not None:
+        return _recurring_rows(session, _period_recurring_statement(limit), period)
     if _whole_year(session, filters):
         top = (
             select(RecurringRollup.building_id, RecurringRollup.category_id,
@@ -181,6 +221,21 @@ def recurring(session: Session, filters: Filters, limit: int = 20) -> list[dict]
     facts = facts_of(session, filters)
     statement = _cached(facts, _recurring_statement)(facts, bool(filters.district_id), limit)
     return _recurring_rows(session, statement, _params(filters))
+
+
+@lru_cache(maxsize=2)
+def _period_recurring_statement(limit: int):
+    """The pairs that came back most in :months from :start (a month's or quarter's rows)."""
+    rollup = RecurringPeriodRollup
+    top = (
+        select(rollup.building_id, rollup.category_id, rollup.findings.label("n"),
+               rollup.last_at.label("last"))
+        .where(*_of_period(rollup), rollup.findings > 0)
+        .order_by(rollup.findings.desc(), rollup.last_at.desc())
+        .limit(limit)
+        .subquery()
+    )
+    return _recurring_statement_of(top)
 
 
 @lru_cache(maxsize=4)

@@ -7,8 +7,9 @@ findings, until `flask rollups-rebuild`), computes the same columns live from th
 A session listener refreshes, after each flush and in the same transaction, the facts of
 every finding added, changed or deleted and of every finding whose walk moved to another
 district, recomputes "came back" for the (building, category) pairs involved, adds the
-changes to the monthly rollups and recounts the touched yearly rows. Bulk SQL that bypasses
-the ORM (seed-scale's COPY, a restore) is followed by `rebuild()`.
+changes to the monthly rollups (and to the buildings' monthly and quarterly counts) and
+recounts the touched yearly rows and came-back rows of months and quarters. Bulk SQL that
+bypasses the ORM (seed-scale's COPY, a restore) is followed by `rebuild()`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal,
     or_,
     select,
     true,
@@ -43,12 +45,14 @@ from app.bulk import indexes_dropped
 from app.extensions import insert_with_conflicts
 from app.models import (
     OPEN_STATUSES,
+    BuildingPeriodRollup,
     BuildingRollup,
     Finding,
     FindingFact,
     FindingRollup,
     FindingStatus,
     FixRollup,
+    RecurringPeriodRollup,
     RecurringRollup,
     RollupState,
     Walk,
@@ -126,9 +130,11 @@ def rebuild(session: Session, *, bulk: bool = False) -> int:
     _rebuild_months(connection)
     _rebuild_fixes(connection)
     _rebuild_years(connection)
+    with indexes_dropped(session, _PERIOD_TABLES if bulk else []):
+        _rebuild_periods(connection)
     connection.execute(delete(RollupState).where(RollupState.name == STATE))
     if connection.dialect.name == "postgresql":
-        for table in ("finding_facts", "finding_rollups", "fix_rollups"):
+        for table in ("finding_facts", "finding_rollups", "fix_rollups", *_PERIOD_TABLES):
             connection.exec_driver_sql(f"ANALYZE {table}")  # the planner's row estimates
     return connection.scalar(select(func.count()).select_from(FindingFact))
 
@@ -138,15 +144,29 @@ def month_of(moment: datetime) -> date:
     return moment.astimezone(LOCAL).date().replace(day=1)
 
 
-def _month_edges(connection) -> list[tuple[date, date, date]] | None:
-    """The local months the facts fall in, each (its first day as the key, start, end)."""
+def quarter_of(month: date) -> date:
+    """The first day of the quarter a month's first day lies in."""
+    return month.replace(month=month.month - (month.month - 1) % 3)
+
+
+def months_after(start: date, months: int) -> date:
+    """The first day of the month `months` after `start` (a first day)."""
+    index = start.year * 12 + start.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _month_edges(connection, months: int = 1) -> list[tuple[date, date, date]] | None:
+    """The local months (or quarters: `months` 3) the facts fall in, each (its first day as
+    the key, start, end)."""
     first, last = connection.execute(
         select(func.min(FindingFact.created_at), func.max(FindingFact.created_at))).one()
     if first is None:
         return None
     edges, cursor = [], month_of(first)
+    if months == 3:
+        cursor = quarter_of(cursor)
     while cursor <= month_of(last):
-        following = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+        following = months_after(cursor, months)
         edges.append((cursor, cursor, following))
         cursor = following
     return edges
@@ -172,14 +192,18 @@ _KEY = (FindingFact.created_at, FindingFact.district_id, FindingFact.category_id
 
 
 def _keys(row) -> list[tuple]:
-    """The rollup rows a fact counts in: ("finding", month, district, category, status) and,
-    when fixed, ("fix", month, district, whole days)."""
+    """The rollup rows a fact counts in: ("finding", month, district, category, status),
+    with a building its year's, quarter's and month's rows of buildings and of came-back
+    pairs, and when fixed ("fix", month, district, whole days)."""
     created_at, district_id, category_id, status, fix_days, building_id = row
     month = month_of(created_at)
     keys = [("finding", month, district_id, category_id, status)]
     if building_id is not None:
         keys.append(("building", month.year, building_id))
         keys.append(("recurring", month.year, building_id, category_id))
+        for months, start in ((1, month), (3, quarter_of(month))):
+            keys.append(("building_p", months, start, building_id))
+            keys.append(("recurring_p", months, start, building_id, category_id))
     if fix_days is not None:
         keys.append(("fix", month, district_id, math.floor(fix_days)))
     return keys
@@ -208,21 +232,32 @@ def _upsert(connection, table, key: list[str], column: str, rows: list[dict]) ->
 
 def _apply(connection, deltas: Counter) -> None:
     """Adds each change to its rollup row; concurrent writers add, never overwrite."""
-    findings, fixes = [], []
+    findings, fixes, buildings = [], [], []
     for key, n in sorted(deltas.items(), key=lambda item: tuple(map(str, item[0]))):
         if not n:
             continue
-        if key[0] in ("building", "recurring"):
+        if key[0] in _RECOUNTED:
             continue  # recounted, not added: see _recount
         if key[0] == "finding":
             findings.append({"month": key[1], "district_id": key[2], "category_id": key[3],
                              "status": key[4], "findings": n})
+        elif key[0] == "building_p":
+            buildings.append({"months": key[1], "start": key[2], "building_id": key[3],
+                              "findings": n})
         else:
             fixes.append({"month": key[1], "district_id": key[2], "whole_days": key[3],
                           "fixed": n})
     _upsert(connection, FindingRollup, ["month", "district_id", "category_id", "status"],
             "findings", findings)
     _upsert(connection, FixRollup, ["month", "district_id", "whole_days"], "fixed", fixes)
+    _upsert(connection, BuildingPeriodRollup, ["months", "start", "building_id"], "findings",
+            buildings)
+
+
+# The rows counted again from the facts after a change rather than added to: the came-back
+# rows (a fix can change "came back" for other findings; their last_at is a maximum) and the
+# yearly buildings' (as they always were).
+_RECOUNTED = ("building", "recurring", "recurring_p")
 
 
 def _rebuild_fixes(connection) -> None:
@@ -252,17 +287,21 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return utc_bound(date(year, 1, 1)), utc_bound(date(year + 1, 1, 1))
 
 
-def _recount(connection, buildings: set, recurring: set) -> None:
-    """Recount the yearly rows of some (year, building) and (year, building, category).
+def _recount(connection, buildings: set, recurring: set, recurring_periods: set) -> None:
+    """Recount the yearly rows of some (year, building) and (year, building, category), and
+    the monthly and quarterly rows of some (months, start, building, category).
 
     Each row is first touched (created or locked), then recounted by a later statement,
     whose snapshot includes whatever another writer committed while this one waited for the
     lock: two transactions recounting the same row cannot lose each other's findings.
-    One UPDATE per year recounts all of that year's rows (a correlated count per row).
+    One UPDATE per year (month, quarter) recounts all of its rows (a correlated count per
+    row).
     """
     for table, keys, key_names in (
         (BuildingRollup, sorted(buildings), ["year", "building_id"]),
         (RecurringRollup, sorted(recurring), ["year", "building_id", "category_id"]),
+        (RecurringPeriodRollup, sorted(recurring_periods),
+         ["months", "start", "building_id", "category_id"]),
     ):
         if not keys:
             continue
@@ -270,17 +309,25 @@ def _recount(connection, buildings: set, recurring: set) -> None:
         touch = insert_with_conflicts(connection.dialect.name, table)
         connection.execute(touch.on_conflict_do_update(
             index_elements=key_names, set_={"findings": table.findings}), rows)
-        by_year: dict[int, list[tuple]] = {}
+        yearly = table is not RecurringPeriodRollup
+        by_period: dict[tuple, list[tuple]] = {}
         for key in keys:
-            by_year.setdefault(key[0], []).append(key[1:])
-        for year, rest in by_year.items():
-            start, end = _year_bounds(year)
+            cut = 1 if yearly else 2
+            by_period.setdefault(key[:cut], []).append(key[cut:])
+        for period, rest in by_period.items():
+            if yearly:
+                start, end = _year_bounds(period[0])
+                of_period = [table.year == period[0]]
+            else:
+                months, first = period
+                start, end = utc_bound(first), utc_bound(months_after(first, months))
+                of_period = [table.months == months, table.start == first]
             scope = [FindingFact.building_id == table.building_id,
                      FindingFact.created_at >= start, FindingFact.created_at < end]
-            if table is RecurringRollup:
+            if table is not BuildingRollup:
                 scope += [FindingFact.category_id == table.category_id,
                           FindingFact.came_back == true()]
-                where = [table.year == year,
+                where = [*of_period,
                          tuple_(table.building_id, table.category_id).in_(rest)]
                 values = {
                     "findings": select(func.count()).where(*scope).scalar_subquery(),
@@ -288,7 +335,7 @@ def _recount(connection, buildings: set, recurring: set) -> None:
                     .scalar_subquery(),
                 }
             else:
-                where = [table.year == year, table.building_id.in_([b for (b,) in rest])]
+                where = [*of_period, table.building_id.in_([b for (b,) in rest])]
                 values = {"findings": select(func.count()).where(*scope).scalar_subquery()}
             connection.execute(update(table).where(*where).values(values))
             connection.execute(delete(table).where(*where, table.findings == 0))
@@ -316,6 +363,48 @@ def _rebuild_years(connection) -> None:
          .group_by(year, FindingFact.building_id, FindingFact.category_id)),
     ):
         connection.execute(insert(table).from_select(columns, query))
+
+
+_PERIOD_TABLES = ["building_period_rollups", "recurring_period_rollups"]
+
+
+def _rebuild_periods(connection) -> None:
+    """The monthly and quarterly rows of buildings and of came-back pairs, all districts:
+    the months' from the facts, the quarters' from the months' rows (a third of the rows,
+    no time zone edges per fact)."""
+    connection.execute(delete(BuildingPeriodRollup))
+    connection.execute(delete(RecurringPeriodRollup))
+    edges = _month_edges(connection)
+    if edges is None:
+        return
+    month = bucket(FindingFact.created_at, edges).label("start")
+    has_building = FindingFact.building_id.is_not(None)
+    one = literal(1, Integer).label("months")
+    connection.execute(insert(BuildingPeriodRollup).from_select(
+        ["months", "start", "building_id", "findings"],
+        select(one, month, FindingFact.building_id, func.count()).where(has_building)
+        .group_by(month, FindingFact.building_id)))
+    connection.execute(insert(RecurringPeriodRollup).from_select(
+        ["months", "start", "building_id", "category_id", "findings", "last_at"],
+        select(one, month, FindingFact.building_id, FindingFact.category_id, func.count(),
+               func.max(FindingFact.created_at))
+        .where(has_building, FindingFact.came_back == true())
+        .group_by(month, FindingFact.building_id, FindingFact.category_id)))
+    three = literal(3, Integer).label("months")
+    for table, columns, values in (
+        (BuildingPeriodRollup, ["findings"], lambda t: [func.sum(t.findings)]),
+        (RecurringPeriodRollup, ["category_id", "findings", "last_at"],
+         lambda t: [t.category_id, func.sum(t.findings), func.max(t.last_at)]),
+    ):
+        months = aliased(table, name="of_months")
+        quarter = case(*[(and_(months.start >= first, months.start < months_after(first, 3)),
+                          literal(first)) for first in sorted({quarter_of(m) for m, *_ in edges})],
+                       else_=None).label("start")
+        keys = [months.building_id] + ([months.category_id] if "category_id" in columns else [])
+        connection.execute(insert(table).from_select(
+            ["months", "start", "building_id", *columns],
+            select(three, quarter, months.building_id, *values(months))
+            .where(months.months == 1).group_by(quarter, *keys)))
 
 
 def mark_stale(session: Session) -> None:
@@ -435,7 +524,7 @@ def _after_flush(session, flush_context):
             deltas.update(_keys(row))
     _apply(connection, deltas)
     # A yearly row whose count this flush left as it was needs no recount.
-    years = {key for key, n in deltas.items() if n and key[0] in ("building", "recurring")}
+    years = {key for key, n in deltas.items() if n and key[0] in _RECOUNTED}
     pairs = sorted(p for p in pending["pairs"] if None not in p)
     for start in range(0, len(pairs), _CHUNK):
         of_pairs = or_(*[and_(FindingFact.building_id == b, FindingFact.category_id == c)
@@ -450,7 +539,11 @@ def _after_flush(session, flush_context):
             select(FindingFact.building_id, FindingFact.category_id, FindingFact.created_at)
             .where(of_pairs)
         ):
-            years.add(("recurring", month_of(created_at).year, building_id, category_id))
+            month = month_of(created_at)
+            years.add(("recurring", month.year, building_id, category_id))
+            years.add(("recurring_p", 1, month, building_id, category_id))
+            years.add(("recurring_p", 3, quarter_of(month), building_id, category_id))
     _recount(connection,
              {key[1:] for key in years if key[0] == "building"},
-             {key[1:] for key in years if key[0] == "recurring"})
+             {key[1:] for key in years if key[0] == "recurring"},
+             {key[1:] for key in years if key[0] == "recurring_p"})

@@ -20,6 +20,7 @@ from app.findings.operations import delete_finding
 from app.findings.operations.workflow import transition
 from app.models import (
     DONE_STATUSES,
+    BuildingPeriodRollup,
     BuildingRollup,
     Category,
     District,
@@ -28,6 +29,7 @@ from app.models import (
     FindingRollup,
     FindingStatus,
     FixRollup,
+    RecurringPeriodRollup,
     User,
     Walk,
 )
@@ -197,15 +199,42 @@ def check(world, today=TODAY):
     stored = {(r.year, r.building_id): r.findings for r in db.session.scalars(
         select(BuildingRollup))}
     assert stored == dict(per_building)
-    # A month from the rollups equals the same days as a range read from the facts.
+    # The months' and quarters' rows of buildings and of came-back pairs (all districts).
+    def periods_of(moment):
+        month = rollups.month_of(moment)
+        return ((1, month), (3, rollups.quarter_of(month)))
+
+    per_period = Counter((months, start, f.building_id) for f in every if f.building_id
+                         for months, start in periods_of(f.created_at))
+    stored = {(r.months, r.start, r.building_id): r.findings
+              for r in db.session.scalars(select(BuildingPeriodRollup)) if r.findings}
+    assert stored == dict(per_period)
+    came_back = {}
+    for fact in db.session.scalars(select(FindingFact).where(FindingFact.came_back)):
+        if fact.building_id is None:
+            continue
+        for months, start in periods_of(fact.created_at):
+            key = (months, start, fact.building_id, fact.category_id)
+            n, last = came_back.get(key, (0, None))
+            came_back[key] = (n + 1, max(last or fact.created_at, fact.created_at))
+    stored = {(r.months, r.start, r.building_id, r.category_id): (r.findings, r.last_at)
+              for r in db.session.scalars(select(RecurringPeriodRollup))}
+    assert stored == came_back
+    # A month or quarter from the rollups equals the same days as a range read from the
+    # facts.
     for district_id in (None, world["a"]):
-        month = periods.Filters(periods.period_from_args(
-            {"period": "month", "year": str(Y), "month": "3"}), district_id, today)
-        days = periods.Filters(periods.period_from_args(
-            {"period": "range", "from": f"{Y}-03-01", "to": f"{Y}-03-31"}), district_id, today)
-        for part in ("finding_totals", "findings_by_category", "findings_by_status"):
-            question = getattr(finding_stats, part)
-            assert question(db.session, month) == question(db.session, days)
+        for args, first, last in (({"period": "month", "month": "3"}, "03-01", "03-31"),
+                                  ({"period": "quarter", "quarter": "1"}, "01-01", "03-31"),
+                                  ({"period": "quarter", "quarter": "2"}, "04-01", "06-30")):
+            whole = periods.Filters(periods.period_from_args({**args, "year": str(Y)}),
+                                    district_id, today)
+            days = periods.Filters(periods.period_from_args(
+                {"period": "range", "from": f"{Y}-{first}", "to": f"{Y}-{last}"}),
+                district_id, today)
+            for part in ("finding_totals", "findings_by_category", "findings_by_status",
+                         "hotspots", "recurring"):
+                question = getattr(finding_stats, part)
+                assert question(db.session, whole) == question(db.session, days)
 
 
 def _user(world, key="manager"):
