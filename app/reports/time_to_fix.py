@@ -63,6 +63,9 @@ def _exact_values(session: Session, filters: Filters, reads: list[tuple]) -> dic
     the same facts in one window took 307-347 ms. Only called while the facts are current
     (month_rollups), so it reads the facts table.
     """
+    if reads and session.get_bind().dialect.name == "postgresql" and all(
+            read[0] for read in reads):
+        return _exact_values_lateral(session, filters, reads)
     values = {}
     for start in range(0, len(reads), _READS_PER_STATEMENT):
         chunk = reads[start:start + _READS_PER_STATEMENT]
@@ -104,6 +107,43 @@ def _reads_statement(shape: tuple[bool, ...]):
             .bindparams(bindparam("found_from", type_=created_at),
                         bindparam("found_to", type_=created_at))
             .columns(read=Integer, days=Float))
+
+
+def _exact_values_lateral(session: Session, filters: Filters, reads: list[tuple]) -> dict:
+    """_exact_values for reads that each name a district, on PostgreSQL: the reads go in as
+    arrays and each is one index range of a LATERAL subquery. The UNION ALL of one subquery
+    per read took PostgreSQL 8-20 ms to plan for 100 districts, more than running it."""
+    columns = {"districts": [], "lows": [], "highs": [], "takes": [], "skips": []}
+    for district_id, low, high, first, ranks in reads:
+        columns["districts"].append(district_id)
+        columns["lows"].append(low)
+        columns["highs"].append(high + 1)
+        columns["takes"].append(max(ranks) - min(ranks) + 1)
+        columns["skips"].append(min(ranks) - first)
+    found: dict[int, list] = {}
+    for number, days in session.execute(_LATERAL_READS, {
+            "found_from": filters.period.utc_start, "found_to": filters.period.utc_end,
+            **columns}):
+        found.setdefault(number, []).append(days)
+    values = {}
+    for number, (district_id, _low, _high, _first, ranks) in enumerate(reads, start=1):
+        rows = sorted(found.get(number, []))
+        values.update({(district_id, rank): rows[rank - min(ranks)] for rank in ranks})
+    return values
+
+
+_LATERAL_READS = (
+    text("SELECT r.read, d.days FROM unnest(CAST(:districts AS integer[]),"
+         " CAST(:lows AS double precision[]), CAST(:highs AS double precision[]),"
+         " CAST(:takes AS integer[]), CAST(:skips AS integer[]))"
+         " WITH ORDINALITY AS r(district, low, high, take, skip, read)"
+         " CROSS JOIN LATERAL (SELECT fix_days AS days FROM finding_facts"
+         " WHERE district_id = r.district AND fix_days >= r.low AND fix_days < r.high"
+         " AND created_at >= :found_from AND created_at < :found_to"
+         " ORDER BY fix_days LIMIT r.take OFFSET r.skip) AS d")
+    .bindparams(bindparam("found_from", type_=FindingFact.__table__.c.created_at.type),
+                bindparam("found_to", type_=FindingFact.__table__.c.created_at.type))
+    .columns(read=Integer, days=Float))
 
 
 # SQLite allows 500 terms in a compound SELECT.
