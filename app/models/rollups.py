@@ -53,6 +53,11 @@ class FindingRollup(db.Model):
     counts for whole months (year, quarter, month) without reading the findings."""
 
     __tablename__ = "finding_rollups"
+    # The dashboard's sums read from the index alone (i33a_rollup_covering_indexes).
+    __table_args__ = (
+        Index("ix_finding_rollups_covering", "month", "district_id", "category_id", "status",
+              "findings"),
+    )
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first local day
     district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -67,6 +72,9 @@ class FixRollup(db.Model):
     value."""
 
     __tablename__ = "fix_rollups"
+    __table_args__ = (
+        Index("ix_fix_rollups_covering", "month", "district_id", "whole_days", "fixed"),
+    )
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     district_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, and_, bindparam, case, func, select
+from sqlalchemy import Integer, String, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import LightCondition, Walk, WalkStatus, WalkTarget
@@ -35,7 +35,8 @@ def _counts_statements(one_district: bool):
         func.count(Walk.id).filter(completed),
         func.count(Walk.id).filter(completed, Walk.light_condition == LightCondition.DAYLIGHT),
         func.count(Walk.id).filter(completed, Walk.light_condition == LightCondition.DARK),
-    ).where(*_walk_scope(one_district))
+    ).where(or_(_in_period(Walk.planned_start), _in_period(Walk.completed_at)),
+            *_walk_scope(one_district))  # the walks that can count, through their indexes
     target = (select(func.sum(WalkTarget.target))
               .where(WalkTarget.year.in_(bindparam("years", expanding=True))))
     if one_district:
