@@ -370,6 +370,40 @@ def capped_count(session: Session, query: Select, cap: int | None = None) -> tup
     return (cap, True) if count > cap else (count, False)
 
 
+# The orders that end with the id (no ties): a page chosen from ids read in that order is
+# the page the order gives.
+_TOTAL_ORDERS = ("newest", "oldest", "due", "updated")
+
+
+def district_search_page(session: Session, query: Select, filters: FindingFilters,
+                         rows: Callable[[int, int, list[int] | None], Select], *,
+                         page: int, per_page: int) -> CappedPage | None:
+    """A search within a district as capped_page answers it, from one statement instead of
+    two: the district's matching ids in the list's order, as many as the count (cap + 1)
+    and the page need. capped_page counted them (cap + 1 ids, whose text the indexes
+    matched) and then, when capped, matched them all again to choose the page: for a
+    common word ("släck", in 15 % of a million findings) ~25 ms for the count and ~30 ms
+    for the page; now the second alone. None when it does not apply (no word or no
+    district, an order with ties): the caller falls back to capped_page.
+
+    `query` is filtered_findings(filters); a district's matches are few enough (its
+    findings) to be found through the filters' indexes and sorted (see chosen_first)."""
+    if not filters.q or not filters.district_id or filters.sort not in _TOTAL_ORDERS:
+        return None
+    cap = count_cap(filters)
+    page = max(1, page)
+    matching = aliased(Finding, query.order_by(None).offset(0).subquery())
+    ids = list(session.scalars(select(matching.id).order_by(*sort_order(filters.sort, matching))
+                               .limit(max(cap + 1, page * per_page))))
+    capped = len(ids) > cap
+    total = cap if capped else len(ids)
+    if not capped:
+        page = min(page, max(1, -(-total // per_page)))
+    chosen = ids[(page - 1) * per_page:page * per_page]
+    items = session.execute(rows(per_page, 0, chosen)).all() if chosen else []
+    return CappedPage(items=items, page=page, per_page=per_page, total=total, capped=capped)
+
+
 def capped_page(session: Session, rows: Callable[[int, int, list[int] | None], Select],
                 count_query: Select, *, page: int, per_page: int,
                 cap: int | None = None) -> CappedPage:

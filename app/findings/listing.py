@@ -218,11 +218,16 @@ def _query_string() -> str:
 def findings_page() -> str:
     filters, part = _filters_and_part("findings.findings")
     query = lists.filtered_findings(filters)
-    page = lists.capped_page(
-        db.session, lambda limit, offset, among: lists.list_rows(lists.chosen_first(
+
+    def rows(limit: int, offset: int, among: list[int] | None):
+        return lists.list_rows(lists.chosen_first(
             query, filters.sort, limit=limit, offset=offset, among=among,
-            bounded=bool(filters.district_id))), query,
-        page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE,
+            bounded=bool(filters.district_id)))
+
+    number = request.args.get("page", 1, type=int) or 1
+    page = lists.district_search_page(
+        db.session, query, filters, rows, page=number, per_page=PER_PAGE) or lists.capped_page(
+        db.session, rows, query, page=number, per_page=PER_PAGE,
         cap=lists.count_cap(filters))
     bulk = BulkForm()  # its token and where to come back; the rest is kept as HTML
     bulk.next.data = request.full_path

@@ -99,3 +99,48 @@ def test_the_map_answer_keeps_to_the_district_and_the_box(client, two_districts)
     elsewhere = client.get("/findings/map", query_string={"bbox": "59.30,17.85,59.31,17.87"},
                            headers={"Accept": "application/json"})
     assert elsewhere.get_json()["points"]["rows"] == []
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_district_search_past_its_cap_pages_through_every_match(client, two_districts,
+                                                                   make, monkeypatch, sort):
+    """A search within a district is counted and paged from one read of its matching ids
+    (filters.district_search_page): every page in order, also where findings were found
+    at the same moment (the higher id first when newest), the count capped."""
+    d = two_districts
+    walk = make.walk(d["in_fittja"], status="completed")
+    same_moment = datetime(2026, 3, 1, 12, 10, tzinfo=UTC)
+    twins = [make.finding(walk, make.user("walker"), description="Lampa igen",
+                          created_at=same_moment) for _ in range(3)]
+    monkeypatch.setattr(lists, "SEARCH_COUNT_CAP", 10)
+    monkeypatch.setattr("app.findings.listing.PER_PAGE", 4)
+    from_facts = []  # whether district_search_page answered
+    real = lists.district_search_page
+
+    def counted(*args, **kwargs):
+        page = real(*args, **kwargs)
+        from_facts.append(page is not None)
+        return page
+
+    monkeypatch.setattr(lists, "district_search_page", counted)
+    everything = sorted(
+        [(f, n) for n, f in enumerate(d["fittja"])] + [(t, 10) for t in twins],
+        key=lambda item: (item[1], item[0]))  # created minute n; the twins at minute 10
+    expected = [i for i, _ in everything]
+    if sort == "newest":
+        expected.reverse()
+    shown = []
+    for number in range(1, 10):
+        text = client.get("/findings", query_string={
+            "q": "lampa", "district": d["in_fittja"], "sort": sort, "page": number}).get_data(
+            as_text=True)
+        assert "Fler än 10 iakttagelser" in text
+        shown += listed_ids(text)
+    assert shown == expected
+    assert from_facts == [True] * 9
+    # Below the cap the count is exact, and a page past the end is the last page.
+    few = client.get("/findings", query_string={"q": "igen", "district": d["in_fittja"],
+                                                 "sort": sort, "page": 5}).get_data(
+        as_text=True)
+    assert "3 iakttagelser" in few
+    assert listed_ids(few) == (twins[::-1] if sort == "newest" else twins)
