@@ -28,7 +28,7 @@ from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal_column, or_, select, table
+from sqlalchemy import func, literal, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
 from app import page_cache
@@ -195,6 +195,28 @@ def finding_text_match(q: str, session: Session):
     if number.isdigit() and len(number) < 10:
         conditions.append(Finding.id == int(number))
     return or_(*conditions)
+
+
+def estimated_share(session: Session, q: str) -> float | None:
+    """PostgreSQL's estimate of the share of findings whose own texts contain `q` (the
+    planner's trigram statistics: "släck" 0.15, a rare word ~0), kept per word and state
+    of the filters' data; None on SQLite. It tells a common word, whose matches lie close
+    together in any district, from a rare one, which the text indexes find faster."""
+    if dialect_name(session) != "postgresql":
+        return None
+
+    def estimate() -> float:
+        statement = select(literal(1)).select_from(Finding).where(
+            finding_text_condition(q, "postgresql"))
+        compiled = statement.compile(dialect=session.get_bind().dialect)
+        connection = session.connection()
+        plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}",
+                                          compiled.params).scalar()
+        total = connection.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = 'findings'::regclass").scalar()
+        return plan[0]["Plan"]["Plan Rows"] / total if total and total > 0 else 0.0
+
+    return page_cache.cached(session, "filters", ("share", q.strip()), estimate)
 
 
 # --- the SQLite index (created by migration i11_search) ------------------------------

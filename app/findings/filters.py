@@ -8,11 +8,22 @@ assignment, comments, timeline (events), bulk and duplicates.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, Select, and_, any_, bindparam, case, false, func, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    case,
+    false,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased, selectinload
 from werkzeug.datastructures import MultiDict
@@ -26,6 +37,7 @@ from app.models import (
     Building,
     District,
     Finding,
+    FindingFact,
     FindingStatus,
     Photo,
     PhotoKind,
@@ -33,7 +45,13 @@ from app.models import (
     User,
     Walk,
 )
-from app.search import buildings_named, contains, dialect_name, finding_text_match
+from app.search import (
+    buildings_named,
+    contains,
+    dialect_name,
+    estimated_share,
+    finding_text_match,
+)
 from app.timeutil import local_day_bounds, local_today
 
 SEVERITY_ORDER = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
@@ -392,6 +410,10 @@ def district_search_page(session: Session, query: Select, filters: FindingFilter
         return None
     cap = count_cap(filters)
     page = max(1, page)
+    if page * per_page <= cap and (ids := _common_word_first(session, filters, cap)):
+        chosen = ids[(page - 1) * per_page:page * per_page]
+        return CappedPage(items=session.execute(rows(per_page, 0, chosen)).all(), page=page,
+                          per_page=per_page, total=cap, capped=True)
     matching = aliased(Finding, query.order_by(None).offset(0).subquery())
     ids = list(session.scalars(select(matching.id).order_by(*sort_order(filters.sort, matching))
                                .limit(max(cap + 1, page * per_page))))
@@ -402,6 +424,46 @@ def district_search_page(session: Session, query: Select, filters: FindingFilter
     chosen = ids[(page - 1) * per_page:page * per_page]
     items = session.execute(rows(per_page, 0, chosen)).all() if chosen else []
     return CappedPage(items=items, page=page, per_page=per_page, total=total, capped=capped)
+
+
+# A word in at least this share of all findings (PostgreSQL's estimate) is looked for among
+# a district's newest (or oldest) DISTRICT_PROBE findings first.
+COMMON_SHARE = 0.08
+DISTRICT_PROBE = 4000
+_FACT_ORDERS = {
+    "newest": lambda c: [c.created_at.desc(), c.finding_id.desc()],
+    "oldest": lambda c: [c.created_at, c.finding_id],
+}
+
+
+def _common_word_first(session: Session, filters: FindingFilters, cap: int) -> list[int]:
+    """The first cap + 1 matches of a common word searched in a district (no other
+    filter), newest (or oldest) first, found among the district's newest (oldest) 4,000
+    findings, read in that order from the dashboard's facts (one row per finding with its
+    walk's district; app.reports.rollups), each finding's texts matched in turn until cap +
+    1 match: 5-10 ms for "släck", where the text indexes' whole answer (~150,000 findings,
+    25-30 ms) was intersected with the district's walks. Empty when it does not apply or
+    fewer match there (the caller then reads all the district's matches)."""
+    from app.reports.rollups import is_stale  # the reports' facts, read here
+
+    order = _FACT_ORDERS.get(filters.sort)
+    alone = replace(filters, q=None, district_id=None, sort="newest") == FindingFilters()
+    if order is None or not alone:
+        return []
+    share = estimated_share(session, filters.q)  # None: not PostgreSQL (no LATERAL)
+    if share is None or share < COMMON_SHARE or is_stale(session):
+        return []
+    recent = (select(FindingFact.finding_id, FindingFact.created_at)
+              .where(FindingFact.district_id == filters.district_id)
+              .order_by(*order(FindingFact)).limit(DISTRICT_PROBE).subquery("recent"))
+    # LATERAL with a LIMIT of its own: one finding looked up by id per fact, in order; as a
+    # plain join the planner chose the text indexes' whole answer again.
+    match = (select(Finding.id)
+             .where(Finding.id == recent.c.finding_id, finding_text_match(filters.q, session))
+             .limit(1).lateral("match"))
+    ids = list(session.scalars(select(match.c.id).select_from(recent).join(match, true())
+                               .order_by(*order(recent.c)).limit(cap + 1)))
+    return ids if len(ids) > cap else []
 
 
 def capped_page(session: Session, rows: Callable[[int, int, list[int] | None], Select],

@@ -101,12 +101,16 @@ def test_the_map_answer_keeps_to_the_district_and_the_box(client, two_districts)
     assert elsewhere.get_json()["points"]["rows"] == []
 
 
+@pytest.mark.parametrize("probe", [0, 5, 4000])
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 def test_a_district_search_past_its_cap_pages_through_every_match(client, two_districts,
-                                                                   make, monkeypatch, sort):
+                                                                   make, monkeypatch, sort,
+                                                                   probe):
     """A search within a district is counted and paged from one read of its matching ids
     (filters.district_search_page): every page in order, also where findings were found
-    at the same moment (the higher id first when newest), the count capped."""
+    at the same moment (the higher id first when newest), the count capped. On PostgreSQL
+    a common word's first pages come from the district's newest (oldest) findings
+    (`probe` of them; 5 hold too few matches: read as for any word); 0: never."""
     d = two_districts
     walk = make.walk(d["in_fittja"], status="completed")
     same_moment = datetime(2026, 3, 1, 12, 10, tzinfo=UTC)
@@ -114,6 +118,17 @@ def test_a_district_search_past_its_cap_pages_through_every_match(client, two_di
                           created_at=same_moment) for _ in range(3)]
     monkeypatch.setattr(lists, "SEARCH_COUNT_CAP", 10)
     monkeypatch.setattr("app.findings.listing.PER_PAGE", 4)
+    monkeypatch.setattr(lists, "COMMON_SHARE", 0 if probe else 2)  # every word, or none
+    monkeypatch.setattr(lists, "DISTRICT_PROBE", probe)
+    probed = []
+    first = lists._common_word_first
+
+    def looked(*args, **kwargs):
+        ids = first(*args, **kwargs)
+        probed.append(bool(ids))
+        return ids
+
+    monkeypatch.setattr(lists, "_common_word_first", looked)
     from_facts = []  # whether district_search_page answered
     real = lists.district_search_page
 
@@ -138,6 +153,11 @@ def test_a_district_search_past_its_cap_pages_through_every_match(client, two_di
         shown += listed_ids(text)
     assert shown == expected
     assert from_facts == [True] * 9
+    from app.extensions import db
+
+    with client.application.app_context():
+        on_postgresql = db.engine.dialect.name == "postgresql"
+    assert probed == [probe == 4000 and on_postgresql] * 2  # pages 1-2 (the cap's 10)
     # Below the cap the count is exact, and a page past the end is the last page.
     few = client.get("/findings", query_string={"q": "igen", "district": d["in_fittja"],
                                                  "sort": sort, "page": 5}).get_data(
