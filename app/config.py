@@ -32,6 +32,10 @@ class Config:
     S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
     S3_WRITE_ONCE = _bool("S3_WRITE_ONCE", True)
 
+    # How often a phone on a walk in progress asks for the walk's new findings (walks.live;
+    # a 304 while nothing changed). Every phone shows a finding within this plus the request.
+    LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", 4))
+
     # Privacy (docs/operations.md, "Personal data"). Faces are blurred before a photo is
     # stored unless FACE_BLUR=0; with it on, the app refuses to start without the face model.
     FACE_BLUR = _bool("FACE_BLUR", True)

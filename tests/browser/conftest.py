@@ -59,6 +59,29 @@ def real_csrf(app):
     app.config["WTF_CSRF_ENABLED"] = False
 
 
+class _NoFaces:
+    """A face detector that finds none. The browser tests check the client; face detection
+    (~70 ms of CPU per uploaded photo, a tenth of the browser tests' Python time) is
+    checked on real faces in tests/privacy. Pages read as for a photo checked and found
+    without faces. A test that needs the real detector is marked `real_faces`."""
+
+    def detect(self, image, threshold=None):
+        return []
+
+
+@pytest.fixture(autouse=True)
+def no_face_detection(app, request):
+    from app.media import detector
+
+    if request.node.get_closest_marker("real_faces"):
+        yield
+        return
+    real = app.extensions.get(detector._DETECTOR)
+    app.extensions[detector._DETECTOR] = _NoFaces() if real is not None else None
+    yield
+    app.extensions[detector._DETECTOR] = real
+
+
 @pytest.fixture(scope="session")
 def chromium():
     from playwright.sync_api import sync_playwright
