@@ -27,8 +27,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
             # The live server answers from its own threads and connections.
             item.add_marker(pytest.mark.committed)
-            # One Chromium at a time: two on 2 cores made the service worker miss its 30 s.
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            # A module's tests on one worker (its module-scoped data made once, its order
+            # kept); the modules spread over the workers like the other tests.
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.module.__name__}"))
             if not HAVE_CHROMIUM:
                 item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
 
