@@ -18,6 +18,7 @@ _.impl, _.cache_ok, _.process_bind_param, _.process_result_value, _.inherit_cach
 _.direct_passthrough, _.footer, _.core_fonts_encoding,
 _.log_severity_level, _.intra_op_num_threads, _.isolation_level, _.connection_record,
 _.kwargs,
+_.pubsub_thread,  # RQ's worker stops it (app/jobs.py QuickStop.subscribe)
 _.max_content_length,  # Werkzeug's per-request limit (app/tenants/routes.py)
 
 # Jobs run by name (app/jobs.py maps "export" → "app.exports.operations:run_export"), and
