@@ -188,22 +188,25 @@ def _rebuild_months(connection) -> None:
 
 
 _KEY = (FindingFact.created_at, FindingFact.district_id, FindingFact.category_id,
-        FindingFact.status, FindingFact.fix_days, FindingFact.building_id)
+        FindingFact.status, FindingFact.fix_days, FindingFact.building_id,
+        FindingFact.came_back)
 
 
 def _keys(row) -> list[tuple]:
     """The rollup rows a fact counts in: ("finding", month, district, category, status),
-    with a building its year's, quarter's and month's rows of buildings and of came-back
-    pairs, and when fixed ("fix", month, district, whole days)."""
-    created_at, district_id, category_id, status, fix_days, building_id = row
+    with a building its year's, quarter's and month's rows of buildings (and of came-back
+    pairs, when it came back), and when fixed ("fix", month, district, whole days)."""
+    created_at, district_id, category_id, status, fix_days, building_id, came_back = row
     month = month_of(created_at)
     keys = [("finding", month, district_id, category_id, status)]
     if building_id is not None:
         keys.append(("building", month.year, building_id))
-        keys.append(("recurring", month.year, building_id, category_id))
+        if came_back:
+            keys.append(("recurring", month.year, building_id, category_id))
         for months, start in ((1, month), (3, quarter_of(month))):
             keys.append(("building_p", months, start, building_id))
-            keys.append(("recurring_p", months, start, building_id, category_id))
+            if came_back:
+                keys.append(("recurring_p", months, start, building_id, category_id))
     if fix_days is not None:
         keys.append(("fix", month, district_id, math.floor(fix_days)))
     return keys
@@ -469,7 +472,10 @@ def _collect(session: Session) -> None:
             pending["findings"].add(obj)
             if obj in session.new:
                 pending["new"].add(obj)
-                pending["moved"].add(obj)
+                # Only a fixed finding can make others of its building and category "come
+                # back"; an unfixed new one's own came_back is computed with its fact.
+                if obj.fixed_at is not None:
+                    pending["moved"].add(obj)
             elif _moves_came_back(obj):
                 pending["moved"].add(obj)
                 pending["pairs"] |= _pairs(obj, before=True)

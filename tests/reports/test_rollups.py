@@ -342,3 +342,43 @@ def test_exact_median_and_p90_from_the_histogram(ctx, make, count):
     world = {"a": a, "b": b}
     check(world)
     assert shown()["median"] is not None
+
+
+def test_random_changes_keep_every_rollup_equal_to_the_findings(ctx, world):
+    """New findings (fixed or not, at the same building and category as others), fixes,
+    reopenings, moves in time and between buildings, deletions, in a seeded random order:
+    after each commit every rollup equals what the findings say (check)."""
+    import random
+
+    rng = random.Random(22)
+    make = world["make"]
+    houses = [world["house1"], *db.session.scalars(
+        select(Finding.building_id).where(Finding.building_id.is_not(None))).all()]
+    categories = ["lighting", "litter"]  # few pairs, so changes meet earlier fixes
+    for _step in range(40):
+        ids = db.session.scalars(select(Finding.id)).all()
+        action = rng.choice(["new", "new", "fix", "reopen", "move", "rehouse", "delete"])
+        if action == "new" or not ids:
+            created = at(rng.randint(1, 6), rng.randint(1, 28), rng.randint(0, 23))
+            fixed = rng.random() < 0.5
+            make.finding(world["walks"][rng.choice(["a", "a2", "b"])], world["author"],
+                         rng.choice(categories), created_at=created,
+                         building_id=rng.choice(houses),
+                         status=FindingStatus.FIXED if fixed else FindingStatus.NEW,
+                         fixed_at=created + timedelta(days=rng.randint(1, 40)) if fixed
+                         else None)
+        else:
+            finding = db.session.get(Finding, rng.choice(ids))
+            if action == "fix":
+                finding.status = FindingStatus.FIXED
+                finding.fixed_at = finding.created_at + timedelta(days=rng.randint(1, 60))
+            elif action == "reopen":
+                finding.status, finding.fixed_at = FindingStatus.ACKNOWLEDGED, None
+            elif action == "move":
+                finding.created_at = at(rng.randint(1, 12), rng.randint(1, 28))
+            elif action == "rehouse":
+                finding.building_id = rng.choice(houses)
+            else:
+                db.session.delete(finding)
+        db.session.commit()
+        check(world)
