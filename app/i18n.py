@@ -6,11 +6,12 @@ account: ?lang= in the link, else the choice kept in the session, else the phone
 
 import math
 from datetime import date, datetime
+from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, dates
 from babel.numbers import format_decimal
 from flask import current_app, has_app_context, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -72,24 +73,40 @@ def locale_code() -> str:
 # default English short form ("12/1/26, 6:00 PM") reads as 12 January to most of Europe.
 _EN_DATETIME = "d MMM y, HH:mm"
 _EN_DATE = "d MMM y"
+_SHORT = ("short", "medium")
 
 
 def local_datetime(value: datetime | None, fmt: str = "short") -> str:
     """A UTC timestamp shown in Europe/Stockholm in the user's language."""
     if value is None:
         return ""
-    if fmt in ("short", "medium") and locale_code().startswith("en"):
-        return format_datetime(value, _EN_DATETIME)
-    return format_datetime(value, fmt)
+    locale = get_locale()
+    if locale is None:  # outside a request: flask-babel's defaults
+        english = locale_code().startswith("en")
+        return format_datetime(value, _EN_DATETIME if english and fmt in _SHORT else fmt)
+    # babel's own call, as flask-babel's format_datetime makes it (no date_formats are
+    # configured) without its lookups per call: ~8 of ~20 µs, 25 times a list page
+    return dates.format_datetime(value, _EN_DATETIME if locale.language == "en" and fmt in _SHORT
+                                 else fmt, tzinfo=get_timezone(), locale=locale)
 
 
 def local_date(value: date | None, fmt: str = "medium") -> str:
     """A calendar day in the user's language; unambiguous in English ("1 Dec 2026")."""
     if value is None:
         return ""
-    if fmt in ("short", "medium") and locale_code().startswith("en"):
-        return format_date(value, _EN_DATE)
-    return format_date(value, fmt)
+    locale = get_locale()
+    if locale is None or isinstance(value, datetime):  # flask-babel's defaults, rebasing
+        english = locale_code().startswith("en")
+        return format_date(value, _EN_DATE if english and fmt in _SHORT else fmt)
+    return _formatted_date(value, _EN_DATE if locale.language == "en" and fmt in _SHORT else fmt,
+                           locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value: date, fmt: str, locale: Locale) -> str:
+    """A day as babel writes it in a language, kept: a list page shows the same few due
+    dates again and again."""
+    return dates.format_date(value, fmt, locale=locale)
 
 
 def human_size(size: int) -> str:
