@@ -50,6 +50,27 @@ class Select(widgets.Select):
 _FAST_SELECT = {False: Select(), True: Select(multiple=True)}
 
 
+def html_params(**kwargs) -> Markup:
+    """WTForms' html_params (attributes sorted by name, True alone, False left out, values
+    escaped and " as &quot;), written with f-strings: WTForms writes each attribute through
+    Markup.format, Python's string.Formatter, ~25 µs for three attributes, here ~7. Every
+    label, input and select calls it: ~27 times on the findings list's filter form."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = widgets.core.clean_key(key)
+        if value is True:
+            params.append(str(escape(key)))
+        elif value is not False:
+            text = str(escape(value)).replace('"', "&quot;")
+            params.append(f'{escape(key)}="{text}"')
+    return Markup(" ".join(params))
+
+
+# WTForms' widgets and labels look it up in these places when they render.
+widgets.core.html_params = widgets.html_params = html_params
+widgets.core.Input.html_params = widgets.core.Button.html_params = staticmethod(html_params)
+
+
 class WrittenSelect:
     """A <select> whose options were written once, as HTML with none selected (see
     option_html), kept while what they list stays the same: this marks the field's value

@@ -1,8 +1,11 @@
 """The project's form base renders <select> fields itself (faster); the HTML must be exactly
 what WTForms writes, or labels, selections and scripts that read them would change."""
 
+import importlib.util
+
 import pytest
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
@@ -51,3 +54,25 @@ def test_findings_filter_keeps_the_chosen_options(client, login, make):
     assert '<option selected value="open">' in page
     assert '<option selected value="high">' in page
     assert '<option value="low">' in page
+
+
+@pytest.mark.parametrize("attributes", [
+    {"name": "q", "id": "f-q", "type": "search", "placeholder": "Adress, text eller #nummer"},
+    {"class_": "x y", "for_": "f", "data_x_y": 'a"b<>&\'', "aria_describedby": "z"},
+    {"checked": True, "readonly": False, "value": Markup('<b>"q"</b>'), "size": 5,
+     "min": 0, "step": 1.5, "title": None},
+    {},
+])
+def test_html_params_are_what_wtforms_writes(attributes):
+    from app.forms import html_params
+    assert html_params is widgets.html_params is widgets.core.Input.html_params
+    written = html_params(**attributes)
+    assert type(written) is Markup and written == _wtforms_html_params(**attributes)
+
+
+def _wtforms_html_params(**attributes):
+    """WTForms' own html_params, from a fresh copy of its module (app.forms replaced it)."""
+    spec = importlib.util.spec_from_file_location("_wtforms_widgets", widgets.core.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.html_params(**attributes)
