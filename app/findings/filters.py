@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -61,9 +62,11 @@ STATUS_ORDER = {status: n for n, status in enumerate(FindingStatus)}
 # --- overdue: the one rule -----------------------------------------------------------------
 
 
-def overdue_condition(today: date | None = None):
-    """SQL: past its due date (Europe/Stockholm) and not done."""
-    today = today or local_today()
+def overdue_condition(today=None):
+    """SQL: past its due date (Europe/Stockholm) and not done; `today` may be a bound
+    parameter."""
+    if today is None:
+        today = local_today()
     return and_(
         Finding.due_date.is_not(None),
         Finding.due_date < today,
@@ -281,13 +284,9 @@ def district_condition(session: Session, district_id: int):
     findings from the table and matched their texts; with the ids, the walk index's rows
     are intersected with the text index's (PostgreSQL) or read newest first per walk
     (SQLite)."""
-    walks = select(Walk.id).where(Walk.district_id == district_id)
-    # Kept per state of the walks (page_cache scope "filters"): a query per list, search and
-    # map page with a district.
-    ids = page_cache.cached(session, "filters", ("district-walks", district_id), lambda: tuple(
-        session.scalars(walks.limit(DISTRICT_WALK_IDS + 1))))
+    ids = district_walk_ids(session, district_id)
     if len(ids) > DISTRICT_WALK_IDS:
-        return Finding.walk_id.in_(walks)
+        return Finding.walk_id.in_(select(Walk.id).where(Walk.district_id == district_id))
     if dialect_name(session) == "postgresql":
         # One array parameter, not ~200 bound one each: a statement of ~8 KB is past
         # psycopg's cache of parsed queries (4 KB) and was split by its regex per request.
@@ -296,7 +295,15 @@ def district_condition(session: Session, district_id: int):
     return Finding.walk_id.in_(ids)
 
 
-def list_rows(query: Select) -> Select:
+def district_walk_ids(session: Session, district_id: int) -> tuple[int, ...]:
+    """The district's walks' ids, up to DISTRICT_WALK_IDS + 1, kept per state of the walks
+    (page_cache scope "filters"): a query per list, search and map page with a district."""
+    walks = select(Walk.id).where(Walk.district_id == district_id)
+    return page_cache.cached(session, "filters", ("district-walks", district_id), lambda: tuple(
+        session.scalars(walks.limit(DISTRICT_WALK_IDS + 1))))
+
+
+def list_rows(query: Select, today=None) -> Select:
     """`query` (from chosen_first) as the columns one row of the findings list shows,
     in one statement: no ORM objects and no eager loads per page (they were a third of the
     page's time at a million findings). Rows have id, version, status, severity,
@@ -308,7 +315,7 @@ def list_rows(query: Select) -> Select:
             Finding.due_date, Finding.created_at, Finding.place_type, Finding.category_id,
             Building.address.label("address"), District.name.label("district"),
             User.name.label("assignee"), first_photo_id().label("thumb"),
-            overdue_condition().label("overdue"),
+            overdue_condition(today).label("overdue"),
         )
         .join(Walk, Walk.id == Finding.walk_id)
         .join(District, District.id == Walk.district_id)
@@ -494,4 +501,153 @@ def capped_page(session: Session, rows: Callable[[int, int, list[int] | None], S
     page = max(1, page)
     items = session.execute(
         rows(per_page, (page - 1) * per_page, None if capped else ids)).all()
+    return CappedPage(items=items, page=page, per_page=per_page, total=total, capped=capped)
+
+
+# --- the list's statements, built once per shape ------------------------------------------
+#
+# The findings list without a text search (and without typed building or responsible text)
+# runs two statements: the capped count's ids and the page's rows. They are built once per
+# shape (which filters are set, the sort, how a district's and the page's ids go in) with
+# bound parameters, so no Python builds their tree per request and SQLAlchemy's compiled
+# cache is found from the kept statement's memoized key; the SQL is the same as
+# filtered_findings, chosen_first and list_rows write.
+
+
+def shaped(filters: FindingFilters) -> bool:
+    """Whether the list's page can come from shaped_page."""
+    return not (filters.q or filters.building_text or filters.responsible)
+
+
+def _district_mode(session: Session, filters: FindingFilters) -> tuple[str | None, dict]:
+    if not filters.district_id:
+        return None, {}
+    ids = district_walk_ids(session, filters.district_id)
+    if len(ids) > DISTRICT_WALK_IDS:
+        return "walks", {"district": filters.district_id}
+    mode = "array" if dialect_name(session) == "postgresql" else "in"
+    return mode, {"district_walks": list(ids)}
+
+
+def _filter_shape(session: Session, filters: FindingFilters) -> tuple[tuple, dict]:
+    """(shape, parameters) of the filters (see _shaped_conditions)."""
+    district, params = _district_mode(session, filters)
+    status = filters.status
+    if status not in ("open", "done"):
+        status = "one" if status in set(FindingStatus) else None
+    assignee = "nobody" if filters.assignee_id == -1 else bool(filters.assignee_id)
+    day_from, day_to = filters.date_from, filters.date_to
+    params |= {
+        "building_id": filters.building_id, "walk_id": filters.walk_id,
+        "category_id": filters.category_id, "assignee_id": filters.assignee_id,
+        "severity": Severity(filters.severity) if filters.severity in set(Severity) else None,
+        "status": FindingStatus(filters.status) if status == "one" else None,
+        "date_from": local_day_bounds(day_from)[0] if day_from else None,
+        "date_to": local_day_bounds(day_to)[1] if day_to else None,
+        "today": local_today(),  # the overdue filter's and the rows' overdue flag
+    }
+    confidential = filters.confidential if filters.confidential in ("yes", "no") else None
+    shape = (district, bool(filters.building_id), bool(filters.walk_id),
+             bool(filters.category_id), params["severity"] is not None, status, assignee,
+             filters.overdue, confidential, bool(day_from), bool(day_to))
+    return shape, {k: v for k, v in params.items() if v is not None}
+
+
+def _bound(name: str, column):
+    return bindparam(name, type_=column.type)
+
+
+def _shaped_conditions(shape: tuple) -> list:
+    """apply_filters' conditions for a shape, with its values bound by name."""
+    (district, building, walk, category, severity, status, assignee, overdue, confidential,
+     day_from, day_to) = shape
+    conditions = []
+    if district == "walks":
+        conditions.append(Finding.walk_id.in_(
+            select(Walk.id).where(Walk.district_id == bindparam("district", type_=Integer))))
+    elif district == "array":
+        conditions.append(Finding.walk_id == any_(
+            bindparam("district_walks", type_=ARRAY(Integer))))
+    elif district == "in":
+        conditions.append(Finding.walk_id.in_(bindparam("district_walks", expanding=True)))
+    for present, column, name in ((building, Finding.building_id, "building_id"),
+                                  (walk, Finding.walk_id, "walk_id"),
+                                  (category, Finding.category_id, "category_id"),
+                                  (severity, Finding.severity, "severity")):
+        if present:
+            conditions.append(column == _bound(name, column))
+    if status == "open":
+        conditions.append(open_clause())
+    elif status == "done":
+        conditions.append(Finding.status.in_(list(DONE_STATUSES)))
+    elif status == "one":
+        conditions.append(Finding.status == _bound("status", Finding.status))
+    if assignee == "nobody":
+        conditions.append(Finding.assignee_id.is_(None))
+    elif assignee:
+        conditions.append(Finding.assignee_id == _bound("assignee_id", Finding.assignee_id))
+    if overdue:
+        conditions.append(overdue_condition(_bound("today", Finding.due_date)))
+    if confidential == "yes":
+        conditions.append(Finding.confidential)
+    elif confidential == "no":
+        conditions.append(Finding.confidential == false())
+    if day_from:
+        conditions.append(Finding.created_at >= _bound("date_from", Finding.created_at))
+    if day_to:
+        conditions.append(Finding.created_at < _bound("date_to", Finding.created_at))
+    return conditions
+
+
+_LIMIT = bindparam("limit", type_=Integer)
+_OFFSET = bindparam("offset", type_=Integer)
+
+
+@lru_cache(maxsize=512)
+def _shaped_statements(shape: tuple, sort: str, among: str | None) -> tuple[Select, Select]:
+    """(the count's ids, the page's rows) for a shape of the filters, `sort`, and how the
+    page's ids go in (`among`: "array" or "in" when the count read them all, else None)."""
+    query = (select(Finding).where(*_shaped_conditions(shape))
+             .order_by(*sort_order(sort)))
+    count = query.with_only_columns(Finding.id).order_by(None).limit(
+        bindparam("cap", type_=Integer))
+    if among == "array":
+        ids = (select(Finding.id).where(Finding.id == any_(
+            bindparam("among", type_=ARRAY(Integer)))).order_by(*sort_order(sort)))
+    elif among == "in":
+        ids = (select(Finding.id).where(Finding.id.in_(bindparam("among", expanding=True)))
+               .order_by(*sort_order(sort)))
+    elif shape[0]:  # a district's: bounded (see chosen_first)
+        rows = aliased(Finding, query.order_by(None).offset(0).subquery())
+        ids = select(rows.id).order_by(*sort_order(sort, rows))
+    else:
+        ids = query.with_only_columns(Finding.id)
+    chosen = (select(Finding).where(Finding.id.in_(ids.limit(_LIMIT).offset(_OFFSET)))
+              .order_by(*sort_order(sort)))
+    return count, list_rows(chosen, _bound("today", Finding.due_date))
+
+
+def shaped_page(session: Session, filters: FindingFilters, *, page: int,
+                per_page: int) -> CappedPage:
+    """capped_page(…) of the list's rows for filters without text (see shaped), from
+    statements kept per shape."""
+    shape, params = _filter_shape(session, filters)
+    cap = count_cap(filters)
+    count, _rows = _shaped_statements(shape, filters.sort, None)
+    # Plain columns: run on the session's connection, past the ORM's execution steps.
+    connection = session.connection()
+    ids = list(connection.scalars(count, params | {"cap": cap + 1}))
+    capped = len(ids) > cap
+    total = cap if capped else len(ids)
+    if not capped:
+        page = min(page, max(1, -(-total // per_page)))
+    page = max(1, page)
+    params |= {"limit": per_page, "offset": (page - 1) * per_page}
+    among = None
+    if not capped:
+        among = ("array" if len(ids) > SEARCH_COUNT_CAP
+                 and dialect_name(session) == "postgresql" else "in")
+        params["among"] = ids
+    _count, rows = _shaped_statements(shape, filters.sort, among)
+    items = connection.execute(rows, params).all()
     return CappedPage(items=items, page=page, per_page=per_page, total=total, capped=capped)

@@ -217,18 +217,8 @@ def _query_string() -> str:
 
 def findings_page() -> str:
     filters, part = _filters_and_part("findings.findings")
-    query = lists.filtered_findings(filters)
-
-    def rows(limit: int, offset: int, among: list[int] | None):
-        return lists.list_rows(lists.chosen_first(
-            query, filters.sort, limit=limit, offset=offset, among=among,
-            bounded=bool(filters.district_id)))
-
     number = request.args.get("page", 1, type=int) or 1
-    page = lists.district_search_page(
-        db.session, query, filters, rows, page=number, per_page=PER_PAGE) or lists.capped_page(
-        db.session, rows, query, page=number, per_page=PER_PAGE,
-        cap=lists.count_cap(filters))
+    page = _list_page(filters, number)
     bulk = BulkForm()  # its token and where to come back; the rest is kept as HTML
     bulk.next.data = request.full_path
     bulk_actions = page_cache.cached(
@@ -240,6 +230,24 @@ def findings_page() -> str:
         part=part, page=page, bulk=bulk, bulk_actions=bulk_actions, query=_query_string(),
         status_colours=STATUS_COLOURS, fragment=fragment,
     )
+
+
+def _list_page(filters: lists.FindingFilters, number: int) -> lists.CappedPage:
+    """The list's page of rows: without a text to match, from statements built once per
+    shape (lists.shaped_page); else built for the request."""
+    if lists.shaped(filters):
+        return lists.shaped_page(db.session, filters, page=number, per_page=PER_PAGE)
+    query = lists.filtered_findings(filters)
+
+    def rows(limit: int, offset: int, among: list[int] | None):
+        return lists.list_rows(lists.chosen_first(
+            query, filters.sort, limit=limit, offset=offset, among=among,
+            bounded=bool(filters.district_id)))
+
+    return lists.district_search_page(
+        db.session, query, filters, rows, page=number, per_page=PER_PAGE) or lists.capped_page(
+        db.session, rows, query, page=number, per_page=PER_PAGE,
+        cap=lists.count_cap(filters))
 
 
 def map_answer() -> dict:

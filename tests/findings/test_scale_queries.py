@@ -137,3 +137,56 @@ def test_map_marks_open_findings_past_their_due_date_as_overdue(client, login, m
     points = client.get("/findings/map?status=", headers={"Accept": "application/json"})
     overdue = {m["id"]: m["overdue"] for m in expand(points.get_json()["points"])}
     assert overdue == {late: True, in_time: False, done_late: False}
+
+
+def test_the_lists_statements_kept_per_shape_read_what_the_built_ones_read(app, make,
+                                                                        monkeypatch):
+    """filters.shaped_page (statements built once per shape, values bound) gives the pages
+    filters.capped_page gives from statements built for the request, for every filter the
+    list's page takes without text, capped or not, chosen among few or many ids."""
+    from datetime import date, timedelta
+
+    from app.extensions import db
+    from app.models import FindingStatus, Severity
+
+    district, other = make.district("Alby"), make.district("Fittja")
+    walker, fixer = make.user("walker"), make.user("fixer")
+    walks = [make.walk(district, leader_id=walker), make.walk(other, leader_id=walker)]
+    building = make.building(district)
+    statuses, severities = list(FindingStatus), list(Severity)
+    for n in range(30):
+        make.finding(walks[n % 2], walker, category=("lighting", "doors_locks")[n % 3 == 0],
+                     severity=severities[n % len(severities)],
+                     status=statuses[n % len(statuses)], confidential=n % 5 == 0,
+                     assignee_id=fixer if n % 4 == 0 else None,
+                     building_id=building if n % 3 == 1 else None,
+                     due_date=date.today() + timedelta(days=n % 7 - 3) if n % 2 else None)
+    monkeypatch.setattr("app.findings.filters.SEARCH_COUNT_CAP", 3)
+    combos = [{}, {"district_id": district}, {"walk_id": walks[1]}, {"status": "open"},
+              {"status": "done", "sort": "oldest"}, {"status": "fixed", "sort": "due"},
+              {"severity": "high", "sort": "severity"}, {"assignee_id": -1, "sort": "status"},
+              {"assignee_id": fixer, "sort": "updated"}, {"overdue": True},
+              {"confidential": "yes"}, {"confidential": "no", "district_id": other},
+              {"date_from": date.today(), "date_to": date.today()},
+              {"district_id": district, "status": "open", "sort": "due", "overdue": True},
+              {"building_id": building, "category_id": 1}, {"severity": "nonsense"}]
+    with app.test_request_context():
+        for combo in combos:
+            wanted = filters.FindingFilters(**combo)
+            query = filters.filtered_findings(wanted)
+
+            def rows(limit, offset, among, query=query, wanted=wanted):
+                return filters.list_rows(filters.chosen_first(
+                    query, wanted.sort, limit=limit, offset=offset, among=among,
+                    bounded=bool(wanted.district_id)))
+
+            for cap in (4, 1000):
+                monkeypatch.setattr("app.findings.filters.COUNT_CAP", cap)
+                for number in (1, 2, 9):
+                    built = filters.capped_page(db.session, rows, query, page=number,
+                                                per_page=4, cap=cap)
+                    kept = filters.shaped_page(db.session, wanted, page=number, per_page=4)
+                    assert (kept.page, kept.total, kept.capped) == (
+                        built.page, built.total, built.capped), combo
+                    assert [tuple(r) for r in kept.items] == [
+                        tuple(r) for r in built.items], combo
