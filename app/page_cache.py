@@ -100,6 +100,9 @@ _lock = threading.Lock()
 
 
 _TOKENS = "data_tokens"  # session.info: the tokens read in this transaction
+# Every request reads it (the 2FA setting is kept per token): built once, and from the table's
+# plain columns, so the session runs it without the ORM's result setup.
+_ALL_TOKENS = select(DataVersion.__table__.c.name, DataVersion.__table__.c.token)
 
 
 def token(session: Session, scope: str) -> str:
@@ -108,7 +111,7 @@ def token(session: Session, scope: str) -> str:
     tokens = session.info.get(_TOKENS)
     if tokens is None:  # all scopes' in one query: a page reads two or three
         tokens = session.info[_TOKENS] = dict(
-            session.execute(select(DataVersion.name, DataVersion.token)).all())
+            session.execute(_ALL_TOKENS).all())
     return tokens.get(scope, "")
 
 

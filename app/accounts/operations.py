@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import pyotp
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import generate_password_hash
 
@@ -57,13 +57,18 @@ def start_session(session: Session, user: User, *, device: str = "") -> str:
     return token
 
 
+# Every request's first statement, built once (building it and its cache key cost more than
+# PostgreSQL takes to answer it); the token's hash is its one bound parameter.
+_SESSION_BY_HASH = (select(UserSession).options(joinedload(UserSession.user))
+                    .where(UserSession.token_hash == bindparam("token_hash")))
+
+
 def load_session(session: Session, token: str, *, max_age: timedelta,
                  now: datetime | None = None) -> tuple[User, UserSession] | None:
     """The user behind a session token, if the session still exists, is younger than
     `max_age` and the user is active; None otherwise."""
     now = now or utcnow()
-    row = session.scalar(select(UserSession).options(joinedload(UserSession.user))
-                         .where(UserSession.token_hash == _hash(token)))  # one query a request
+    row = session.scalar(_SESSION_BY_HASH, {"token_hash": _hash(token)})  # one query a request
     if row is None or row.created_at <= now - max_age or not row.user.active:
         return None
     row.user.session_token = token
