@@ -172,23 +172,24 @@ _fixed_urls: dict[tuple, str] = {}
 
 def fixed_url(endpoint: str) -> str:
     """url_for(endpoint) for an endpoint without arguments."""
-    if not has_request_context():
-        return url_for(endpoint)
-    key = (request.script_root, endpoint)
-    url = _fixed_urls.get(key)
-    if url is None:
-        url = _fixed_urls[key] = url_for(endpoint)
-    return url
+    return _kept_url((endpoint,), lambda: url_for(endpoint))
 
 
 def static_url(filename: str) -> str:
     """url_for('static', filename=filename), its ?v= hash included."""
     if not has_request_context():
         return url_for("static", filename=filename)
-    key = (request.script_root, filename, current_app.extensions["static_hash"](filename))
+    return _kept_url((filename, current_app.extensions["static_hash"](filename)),
+                     lambda: url_for("static", filename=filename))
+
+
+def _kept_url(key: tuple, build) -> str:
+    if not has_request_context():
+        return build()
+    key = (request.script_root, *key)
     url = _fixed_urls.get(key)
     if url is None:
-        url = _fixed_urls[key] = url_for("static", filename=filename)
+        url = _fixed_urls[key] = build()
     return url
 
 

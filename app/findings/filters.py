@@ -8,7 +8,7 @@ assignment, comments, timeline (events), bulk and duplicates.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from functools import lru_cache
 
@@ -514,9 +514,19 @@ def capped_page(session: Session, rows: Callable[[int, int, list[int] | None], S
 # filtered_findings, chosen_first and list_rows write.
 
 
+# The filters _filter_shape and _shaped_conditions know. Any other one set (a text, or a
+# filter added later to apply_filters alone) sends the list down filtered_findings' path.
+_SHAPED_FIELDS = frozenset({
+    "district_id", "building_id", "walk_id", "category_id", "severity", "status",
+    "assignee_id", "overdue", "confidential", "date_from", "date_to", "sort",
+})
+_OTHER_FIELDS = tuple(f for f in fields(FindingFilters) if f.name not in _SHAPED_FIELDS)
+
+
 def shaped(filters: FindingFilters) -> bool:
-    """Whether the list's page can come from shaped_page."""
-    return not (filters.q or filters.building_text or filters.responsible)
+    """Whether the list's page can come from shaped_page: no filter set beyond those its
+    statements know."""
+    return all(getattr(filters, f.name) == f.default for f in _OTHER_FIELDS)
 
 
 def _district_mode(session: Session, filters: FindingFilters) -> tuple[str | None, dict]:
