@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from app import page_cache
 from app.extensions import db
+from app.findings import fact_list
 from app.findings import filters as lists
 from app.findings.forms import BulkForm, FindingFilterForm
 from app.findings.page import assignable_staff, fill_assign_form
@@ -235,6 +236,8 @@ def findings_page() -> str:
 def _list_page(filters: lists.FindingFilters, number: int) -> lists.CappedPage:
     """The list's page of rows: without a text to match, from statements built once per
     shape (lists.shaped_page); else built for the request."""
+    if fact_list.applies(db.session, filters):
+        return fact_list.fact_page(db.session, filters, page=number, per_page=PER_PAGE)
     if lists.shaped(filters):
         return lists.shaped_page(db.session, filters, page=number, per_page=PER_PAGE)
     query = lists.filtered_findings(filters)

@@ -22,10 +22,17 @@ class FindingFact(db.Model):
     __tablename__ = "finding_facts"
     __table_args__ = (
         Index("ix_finding_facts_created_at", "created_at"),
-        # A district's hotspots and came-back findings of a period read from the index alone
-        # on PostgreSQL (i33a_facts_district_covering).
-        Index("ix_finding_facts_district_created", "district_id", "created_at",
-              postgresql_include=["building_id", "category_id", "came_back", "finding_id"]),
+        # A district's hotspots and came-back findings of a period, and the findings list's
+        # ids in a district newest (oldest) first, read from the index alone on PostgreSQL
+        # (i33a_facts_district_covering, i34a_facts_list_indexes; app.findings.fact_list).
+        Index("ix_finding_facts_district_created", "district_id", "created_at", "finding_id",
+              postgresql_include=["building_id", "category_id", "came_back", "status",
+                                  "open_due"]),
+        # The list's ids of a category (with a status) without a district.
+        Index("ix_finding_facts_category_created", "category_id", "created_at", "finding_id",
+              postgresql_include=["status", "district_id", "building_id", "open_due"]),
+        Index("ix_finding_facts_status_category", "status", "category_id", "created_at",
+              "finding_id"),
         Index("ix_finding_facts_open_due", "open_due", "district_id"),
         # Recounting one building's year (and its categories') reads only its own facts.
         Index("ix_finding_facts_building_category", "building_id", "category_id",

@@ -190,3 +190,97 @@ def test_the_lists_statements_kept_per_shape_read_what_the_built_ones_read(app, 
                         built.page, built.total, built.capped), combo
                     assert [tuple(r) for r in kept.items] == [
                         tuple(r) for r in built.items], combo
+
+
+def test_the_list_chosen_from_the_facts_is_the_list_the_findings_give(app, make, monkeypatch):
+    """fact_list.fact_page (ids from the dashboard's facts) gives the pages filters.capped_page
+    gives from the findings, for every filter the facts carry, both orders, capped or not,
+    on a page inside, at the end of and past the counted ids; after a finding changes status
+    and moves district, it follows."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from app.extensions import db
+    from app.findings import fact_list
+    from app.models import Finding, FindingStatus, Walk
+
+    found = datetime.now(UTC) - timedelta(hours=1)
+
+    district, other = make.district("Alby"), make.district("Fittja")
+    walker = make.user("walker")
+    walks = [make.walk(district, leader_id=walker), make.walk(other, leader_id=walker)]
+    building = make.building(district)
+    statuses = list(FindingStatus)
+    for n in range(30):
+        make.finding(walks[n % 2], walker, category=("lighting", "doors_locks")[n % 3 == 0],
+                     status=statuses[n % len(statuses)],
+                     building_id=building if n % 3 == 1 else None,
+                     due_date=date.today() + timedelta(days=n % 7 - 3) if n % 2 else None,
+                     created_at=found + timedelta(minutes=n // 4))  # ties: the id decides
+    combos = [{"district_id": district}, {"district_id": other, "sort": "oldest"},
+              {"district_id": district, "status": "open"},
+              {"district_id": other, "status": "done", "category_id": 1},
+              {"district_id": district, "status": "assigned"}, {"category_id": 1},
+              {"category_id": 2, "status": "open", "sort": "oldest"},
+              {"district_id": district, "overdue": True}, {"category_id": 1, "overdue": True},
+              {"district_id": district, "building_id": building},
+              {"district_id": other, "date_from": date.today(), "date_to": date.today()},
+              {"district_id": district, "date_from": date.today() + timedelta(days=1)}]
+
+    def same_pages():
+        for combo in combos:
+            wanted = filters.FindingFilters(**combo)
+            assert fact_list.applies(db.session, wanted), combo
+            query = filters.filtered_findings(wanted)
+
+            def rows(limit, offset, among, query=query, wanted=wanted):
+                return filters.list_rows(filters.chosen_first(
+                    query, wanted.sort, limit=limit, offset=offset, among=among,
+                    bounded=bool(wanted.district_id)))
+
+            for cap in (3, 1000):
+                monkeypatch.setattr("app.findings.filters.COUNT_CAP", cap)
+                for number in (1, 2, 3, 9):
+                    built = filters.capped_page(db.session, rows, query, page=number,
+                                                per_page=2, cap=cap)
+                    facts = fact_list.fact_page(db.session, wanted, page=number, per_page=2)
+                    assert (facts.page, facts.total, facts.capped) == (
+                        built.page, built.total, built.capped), (combo, cap, number)
+                    assert [tuple(r) for r in facts.items] == [
+                        tuple(r) for r in built.items], (combo, cap, number)
+
+    with app.test_request_context():
+        same_pages()
+        moved = db.session.scalars(select_findings_of(walks[0])).first()
+        moved.status = FindingStatus.FIXED
+        db.session.get(Walk, walks[1]).district_id = district
+        db.session.commit()
+        assert db.session.get(Finding, moved.id).status == FindingStatus.FIXED
+        same_pages()
+
+
+def select_findings_of(walk_id):
+    from sqlalchemy import select
+
+    from app.models import Finding
+    return select(Finding).where(Finding.walk_id == walk_id).order_by(Finding.id)
+
+
+def test_the_facts_choose_no_list_they_cannot_answer(app, make):
+    """A filter the facts do not carry, an order they do not hold, no district or category,
+    or facts still being rebuilt: the list comes from the findings."""
+    from app.extensions import db
+    from app.findings import fact_list
+    from app.reports import rollups
+
+    district = make.district("Alby")
+    with app.test_request_context():
+        assert fact_list.applies(db.session, filters.FindingFilters(district_id=district))
+        for other in ({"severity": "high"}, {"walk_id": 1}, {"assignee_id": -1},
+                      {"confidential": "yes"}, {"q": "lampa"}, {"sort": "due"},
+                      {"responsible": "Hyresgäst"}):
+            assert not fact_list.applies(
+                db.session, filters.FindingFilters(district_id=district, **other)), other
+        assert not fact_list.applies(db.session, filters.FindingFilters(status="open"))
+        rollups.mark_stale(db.session)
+        db.session.commit()
+        assert not fact_list.applies(db.session, filters.FindingFilters(district_id=district))
