@@ -126,7 +126,11 @@ class Finding(db.Model):
         # Lists sort by newest first, with the id as tie-breaker; a filter on status,
         # category, assignee or walk (the district filter is its walks) reads its page in
         # that order, and counts, from its index alone.
-        Index("ix_findings_created_at_id", "created_at", "id"),
+        # On PostgreSQL it carries the map's marker columns (i34b_created_map_covering): the
+        # newest findings in a box are found walking it newest first, from the index alone.
+        Index("ix_findings_created_at_id", "created_at", "id",
+              postgresql_include=["latitude", "longitude", "status", "category_id",
+                                  "due_date"]),
         *(Index(f"ix_findings_{name}_created", column, "created_at", "id")
           for name, column in (("status", "status"), ("category", "category_id"),
                                ("assignee", "assignee_id"), ("walk", "walk_id"))),
