@@ -142,11 +142,7 @@ def fact_page(session: Session, filters: FindingFilters, *, page: int,
     connection = session.connection()  # plain columns: past the ORM's execution steps
     cap = lists.COUNT_CAP
     ids = list(connection.scalars(first, params | {"cap": cap + 1}))
-    capped = len(ids) > cap
-    total = cap if capped else len(ids)
-    if not capped:
-        page = min(page, max(1, -(-total // per_page)))
-    page = max(1, page)
+    capped, total, page = lists.counted(len(ids), cap, page, per_page)
     offset = (page - 1) * per_page
     if offset + per_page <= len(ids):
         chosen = ids[offset:offset + per_page]

@@ -381,6 +381,17 @@ class CappedPage:
         return self.page + 1 if self.has_next else None
 
 
+def counted(found: int, cap: int, page: int, per_page: int) -> tuple[bool, int, int]:
+    """(capped, total, page) of a list whose count read `found` ids, up to cap + 1: the
+    total is the cap when more were found, and a page past the end of an uncapped count
+    is its last page."""
+    capped = found > cap
+    total = cap if capped else found
+    if not capped:
+        page = min(page, max(1, -(-total // per_page)))
+    return capped, total, max(1, page)
+
+
 def first_photo_id(finding=Finding):
     """SQL, per row of findings (or of `finding`, an alias of it): its first reported
     photo's id (a thumbnail), or NULL. Correlated, so a map of 2,000 markers needs no
@@ -430,10 +441,7 @@ def district_search_page(session: Session, query: Select, filters: FindingFilter
     matching = aliased(Finding, query.order_by(None).offset(0).subquery())
     ids = list(session.scalars(select(matching.id).order_by(*sort_order(filters.sort, matching))
                                .limit(max(cap + 1, page * per_page))))
-    capped = len(ids) > cap
-    total = cap if capped else len(ids)
-    if not capped:
-        page = min(page, max(1, -(-total // per_page)))
+    capped, total, page = counted(len(ids), cap, page, per_page)
     chosen = ids[(page - 1) * per_page:page * per_page]
     items = session.execute(rows(per_page, 0, chosen)).all() if chosen else []
     return CappedPage(items=items, page=page, per_page=per_page, total=total, capped=capped)
@@ -494,11 +502,7 @@ def capped_page(session: Session, rows: Callable[[int, int, list[int] | None], S
     cap = cap or COUNT_CAP
     ids = list(session.scalars(
         count_query.with_only_columns(Finding.id).order_by(None).limit(cap + 1)))
-    capped = len(ids) > cap
-    total = cap if capped else len(ids)
-    if not capped:
-        page = min(page, max(1, -(-total // per_page)))
-    page = max(1, page)
+    capped, total, page = counted(len(ids), cap, page, per_page)
     items = session.execute(
         rows(per_page, (page - 1) * per_page, None if capped else ids)).all()
     return CappedPage(items=items, page=page, per_page=per_page, total=total, capped=capped)
@@ -647,11 +651,7 @@ def shaped_page(session: Session, filters: FindingFilters, *, page: int,
     # Plain columns: run on the session's connection, past the ORM's execution steps.
     connection = session.connection()
     ids = list(connection.scalars(count, params | {"cap": cap + 1}))
-    capped = len(ids) > cap
-    total = cap if capped else len(ids)
-    if not capped:
-        page = min(page, max(1, -(-total // per_page)))
-    page = max(1, page)
+    capped, total, page = counted(len(ids), cap, page, per_page)
     params |= {"limit": per_page, "offset": (page - 1) * per_page}
     among = None
     if not capped:
