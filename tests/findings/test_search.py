@@ -118,3 +118,40 @@ def test_list_search_finds_buildings_by_address_and_code_after_a_rename(client, 
         db.session.commit()
     assert found("granstig") == {here}
     assert found("tallstig") == set()
+
+
+def test_a_street_of_many_buildings_finds_the_same_findings_every_way(client, login, make,
+                                                                     monkeypatch):
+    """A word naming more buildings than the search gives as ids is matched on PostgreSQL
+    with the buildings as one array, beyond that (and on SQLite) with a subquery: each way
+    finds the findings at those buildings and those whose own text has the word, alone and
+    within a district."""
+    from app import page_cache, search
+
+    login("manager")
+    district, other = make.district("Alby"), make.district("Fittja")
+    walks = {district: make.walk(district), other: make.walk(other)}
+    author = make.user("walker")
+    expected = {district: set(), other: set()}
+    for n in range(6):
+        where = (district, other)[n % 2]
+        street = make.building(where, address=f"Skolvägen {n}", code=f"SK-{n}")
+        elsewhere = make.building(where, address=f"Björkvägen {n}", code=f"BV-{n}")
+        expected[where].add(make.finding(walks[where], author, building_id=street))
+        make.finding(walks[where], author, building_id=elsewhere)
+    expected[district].add(make.finding(walks[district], author,
+                                        description="Trasig grind vid skolvägens lekplats"))
+
+    def found(**args) -> set[int]:
+        page = client.get("/findings", query_string={"q": "skolväg", **args})
+        return {int(i) for i in re.findall(r'name="ids" value="(\d+)"',
+                                           page.get_data(as_text=True))}
+
+    everywhere = expected[district] | expected[other]
+    for ids, array in ((500, 10_000), (2, 10_000), (2, 2)):  # ids, one array, subquery
+        monkeypatch.setattr(search, "BUILDING_ID_LIMIT", ids)
+        monkeypatch.setattr(search, "BUILDING_ARRAY_LIMIT", array)
+        page_cache.clear()
+        assert found() == everywhere, (ids, array)
+        assert found(district=district) == expected[district], (ids, array)
+        assert found(district=other, status="new") == expected[other], (ids, array)
