@@ -73,6 +73,10 @@ class Config:
     # also refuses a session older than that, whatever the cookie says.
     SESSION_DAYS = int(os.environ.get("SESSION_DAYS", 30))
     PERMANENT_SESSION_LIFETIME = timedelta(days=SESSION_DAYS)
+    # The cookie is not signed and sent again on every response (Flask's default) to slide
+    # its expiry: the server ends a login SESSION_DAYS after it began whatever the cookie
+    # says, so the cookie set at login (or when the session changes) already lasts as long.
+    SESSION_REFRESH_EACH_REQUEST = False
     REMEMBER_COOKIE_DURATION = timedelta(days=SESSION_DAYS)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
