@@ -27,6 +27,7 @@ from contextlib import contextmanager
 
 from flask import g, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
@@ -126,11 +127,19 @@ def _is_sqlite(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__.startswith("sqlite3")
 
 
+def _from_hint_text(compiler, table, text: str) -> str:
+    """A statement's `with_hint(table, "INDEXED BY …", "sqlite")`, written after the table's
+    name: SQLAlchemy's SQLite compiler writes no hints of its own (see
+    filters.chosen_first's `many`)."""
+    return text
+
+
 def init_app(app) -> None:
     global _installed
     if _installed:
         return
     _installed = True
+    SQLiteCompiler.get_from_hint_text = _from_hint_text
 
     @event.listens_for(Engine, "connect")
     def _sqlite_connect(dbapi_connection, connection_record):

@@ -245,7 +245,7 @@ def _list_page(filters: lists.FindingFilters, number: int) -> lists.CappedPage:
     def rows(limit: int, offset: int, among: list[int] | None):
         return lists.list_rows(lists.chosen_first(
             query, filters.sort, limit=limit, offset=offset, among=among,
-            bounded=bool(filters.district_id)))
+            bounded=bool(filters.district_id), many=bool(filters.q) and among is None))
 
     return lists.district_search_page(
         db.session, query, filters, rows, page=number, per_page=PER_PAGE) or lists.capped_page(

@@ -155,3 +155,32 @@ def test_a_street_of_many_buildings_finds_the_same_findings_every_way(client, lo
         assert found() == everywhere, (ids, array)
         assert found(district=district) == expected[district], (ids, array)
         assert found(district=other, status="new") == expected[other], (ids, array)
+
+
+def test_a_common_word_pages_newest_first_past_its_count(client, login, make, monkeypatch):
+    """A word with more matches than the search counts: each page is chosen walking the
+    findings newest (or oldest) first (on SQLite by the found-time index, named in the
+    statement), and the pages follow one another without gaps or repeats, with a status
+    filter too."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.findings import filters
+
+    monkeypatch.setattr(filters, "SEARCH_COUNT_CAP", 2)
+    monkeypatch.setattr("app.findings.listing.PER_PAGE", 2)
+    login("manager")
+    walk, author = make.walk(), make.user("walker")
+    start = datetime.now(UTC) - timedelta(days=1)
+    lamps = [make.finding(walk, author, description=f"Trasig lampa {n}",
+                          created_at=start + timedelta(minutes=n // 2)) for n in range(7)]
+    make.finding(walk, author, description="Klotter", created_at=start)
+
+    def shown(**args) -> list[int]:
+        page = client.get("/findings", query_string={"q": "lampa", **args})
+        return [int(i) for i in re.findall(r'name="ids" value="(\d+)"',
+                                           page.get_data(as_text=True))]
+
+    newest = sorted(lamps, key=lambda i: (lamps.index(i) // 2, i), reverse=True)
+    assert [i for n in (1, 2, 3, 4) for i in shown(page=n)] == newest
+    assert [i for n in (1, 2, 3, 4) for i in shown(page=n, sort="oldest")] == newest[::-1]
+    assert [i for n in (1, 2) for i in shown(page=n, status="new")] == newest[:4]
