@@ -360,7 +360,8 @@ def seed_scale(findings: int, buildings: int, districts: int) -> None:
     _rebuild_rollups(bulk=True)
     started = time.monotonic()
     if bulk.vacuum(db.engine, ["findings", "finding_events", "finding_facts",
-                               "finding_rollups", "fix_rollups"]):
+                               "finding_rollups", "fix_rollups", "finding_year_rollups",
+                               "fix_year_rollups"]):
         click.echo(f"VACUUM: {time.monotonic() - started:.0f} s.")
     click.echo(f"Log in as {scale.SCALE_MANAGER} or {scale.SCALE_WALKER}, "
                f"password {scale.SCALE_PASSWORD}.")

@@ -60,7 +60,9 @@ from app.models import (
     FindingEvent,
     FindingFact,
     FindingRollup,
+    FindingYearRollup,
     FixRollup,
+    FixYearRollup,
     FollowUpItem,
     Photo,
     Priority,
@@ -77,8 +79,9 @@ from app.timeutil import local_today
 
 SCOPES: dict[str, tuple[type, ...]] = {
     "dashboard": (Building, BuildingPeriodRollup, BuildingRollup, Category, District, Finding,
-                  FindingFact, FindingRollup, FixRollup, RecurringPeriodRollup,
-                  RecurringRollup, RollupState, SurveyResult, Walk, WalkTarget),
+                  FindingFact, FindingRollup, FindingYearRollup, FixRollup, FixYearRollup,
+                  RecurringPeriodRollup, RecurringRollup, RollupState, SurveyResult, Walk,
+                  WalkTarget),
     "filters": (Building, Category, District, Priority, User, Walk),
     "settings": (AppSetting,),
     "findings": (Building, Category, Comment, District, Finding, FindingEvent, FollowUpItem,

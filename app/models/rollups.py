@@ -92,6 +92,38 @@ class FixRollup(db.Model):
     fixed: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class FindingYearRollup(db.Model):
+    """FindingRollup's rows summed per local year: a whole year's counts for all districts
+    read from ~3,300 rows instead of its months' ~39,000 (PostgreSQL 1 M)."""
+
+    __tablename__ = "finding_year_rollups"
+    __table_args__ = (
+        Index("ix_finding_year_rollups_covering", "year", "district_id", "category_id",
+              "status", "findings"),
+    )
+
+    year: Mapped[date] = mapped_column(Date, primary_key=True)  # its first local day, 1 Jan
+    district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[FindingStatus] = mapped_column(str_enum(FindingStatus), primary_key=True)
+    findings: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FixYearRollup(db.Model):
+    """FixRollup's rows summed per local year: a whole year's days-to-fix histogram for all
+    districts from ~10,500 rows instead of its months' ~60,000 (PostgreSQL 1 M)."""
+
+    __tablename__ = "fix_year_rollups"
+    __table_args__ = (
+        Index("ix_fix_year_rollups_covering", "year", "district_id", "whole_days", "fixed"),
+    )
+
+    year: Mapped[date] = mapped_column(Date, primary_key=True)
+    district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    whole_days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fixed: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class BuildingRollup(db.Model):
     """Findings per local year of finding and building, all districts: the year's hotspots."""
 

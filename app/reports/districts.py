@@ -11,14 +11,21 @@ from sqlalchemy.orm import Session
 from app.models import (
     District,
     FindingFact,
-    FindingRollup,
     SurveyResult,
     Walk,
     WalkStatus,
     WalkTarget,
 )
 from app.periods import Filters
-from app.reports.facts import FIXED_STATUSES, facts_of, is_fixed, month_rollups, overdue_now
+from app.reports.facts import (
+    FIXED_STATUSES,
+    facts_of,
+    finding_rollups,
+    is_fixed,
+    overdue_now,
+    rollup_params,
+    rollup_scope,
+)
 from app.reports.time_to_fix import median_days_per_district, rounded
 
 
@@ -59,7 +66,7 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
     statement (from the monthly rollups for whole months); the medians in two and the survey
     scores in one: four statements for 100 districts, where there were nine."""
     facts = facts_of(session, filters)
-    shape = (bool(filters.district_id), bool(month_rollups(session, filters)))
+    shape = (bool(filters.district_id), finding_rollups(session, filters))
     # Built once per shape with bound parameters (building it per request cost one
     # district's dashboard ~2 ms of CPU); while the facts are stale, per request.
     build = (_comparison_statement if facts is FindingFact.__table__
@@ -67,8 +74,7 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
     period = filters.period
     rows = session.execute(build(facts, *shape), {
         "utc_from": period.utc_start, "utc_to": period.utc_end, "years": period.years,
-        "month_from": period.start, "month_to": period.end, "today": filters.today,
-        "district": filters.district_id,
+        "today": filters.today, **rollup_params(filters),
     }).all()
     medians = median_days_per_district(session, filters)
     scores = latest_scores(session, filters.period.last_day.year)
@@ -92,15 +98,16 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
 
 
 @lru_cache(maxsize=8)
-def _comparison_statement(facts, one_district: bool, from_rollups: bool):
+def _comparison_statement(facts, one_district: bool, rollup):
     """The districts with their walks, targets, findings, fixes and overdue findings, of
     :district if one_district, for the period :utc_from-:utc_to (:month_from-:month_to in
-    the rollups, :years for the targets) and overdue on :today."""
+    `rollup`, the monthly or yearly rollups, if not None; :years for the targets) and
+    overdue on :today."""
     # Each part counted once (MATERIALIZED: SQLite otherwise ran the parts as subqueries
     # per district, 300-670 ms at 100 k findings).
     walks = _once(_walks_per_district(one_district), "walks_done")
     targets = _once(_targets_per_district(one_district), "targets_set")
-    findings = _once(_findings_per_district(facts, one_district, from_rollups), "found")
+    findings = _once(_findings_per_district(facts, one_district, rollup), "found")
     overdue = _once(_overdue_per_district(facts, one_district), "overdue")
     query = (
         select(District, walks.c.planned, walks.c.completed, targets.c.target,
@@ -163,21 +170,15 @@ def _fact_scope(facts, one_district: bool) -> list:
     return [facts.c.district_id == _district()] if one_district else []
 
 
-def _findings_per_district(facts, one_district: bool, from_rollups: bool):
-    """(found, fixed) findings of the period per district."""
+def _findings_per_district(facts, one_district: bool, rollup):
+    """(found, fixed) findings of the period per district (from `rollup` if not None)."""
     count = func.count(facts.c.finding_id)
-    if from_rollups:
-        in_months = func.sum(FindingRollup.findings)
-        month = FindingRollup.month.type
-        scope = [FindingRollup.month >= bindparam("month_from", type_=month),
-                 FindingRollup.month < bindparam("month_to", type_=month)]
-        if one_district:
-            scope.append(FindingRollup.district_id == _district())
-        return (select(FindingRollup.district_id.label("district_id"),
-                       in_months.label("total"),
-                       in_months.filter(FindingRollup.status.in_(FIXED_STATUSES))
-                       .label("fixed"))
-                .where(*scope).group_by(FindingRollup.district_id))
+    if rollup is not None:
+        in_rows = func.sum(rollup.findings)
+        return (select(rollup.district_id.label("district_id"), in_rows.label("total"),
+                       in_rows.filter(rollup.status.in_(FIXED_STATUSES)).label("fixed"))
+                .where(*rollup_scope(rollup, one_district=one_district))
+                .group_by(rollup.district_id))
     return (select(facts.c.district_id.label("district_id"), count.label("total"),
                    count.filter(is_fixed(facts)).label("fixed"))
             .where(_in_period(facts.c.created_at), *_fact_scope(facts, one_district))

@@ -14,7 +14,6 @@ from app.models import (
     BuildingRollup,
     Category,
     FindingFact,
-    FindingRollup,
     FindingStatus,
     RecurringPeriodRollup,
     RecurringRollup,
@@ -23,18 +22,20 @@ from app.periods import Filters
 from app.reports.facts import (
     FIXED_STATUSES,
     facts_of,
+    finding_rollups,
     finding_scope,
     is_fixed,
     month_rollups,
-    month_scope,
     overdue_now,
+    rollup_params,
+    rollup_scope,
 )
 
 
 def finding_totals(session: Session, filters: Filters) -> dict:
     facts = facts_of(session, filters)
     totals, overdue = _cached(facts, _totals_statements)(
-        facts, bool(month_rollups(session, filters)), bool(filters.district_id))
+        facts, finding_rollups(session, filters), bool(filters.district_id))
     params = _params(filters)
     total, fixed = session.execute(totals, params).one()
     overdue = session.scalar(overdue, params)
@@ -57,8 +58,7 @@ def _cached(facts, build):
 def _params(filters: Filters) -> dict:
     period = filters.period
     return {"utc_from": period.utc_start, "utc_to": period.utc_end,
-            "month_from": period.start, "month_to": period.end,
-            "district": filters.district_id, "today": filters.today}
+            "today": filters.today, **rollup_params(filters)}
 
 
 def _scope(facts, one_district: bool, *, in_period: bool = True) -> list:
@@ -74,18 +74,14 @@ def _scope(facts, one_district: bool, *, in_period: bool = True) -> list:
 
 
 @lru_cache(maxsize=8)
-def _totals_statements(facts, from_rollups: bool, one_district: bool):
-    """(found, fixed) in the period, and overdue on :today (whenever found)."""
-    if from_rollups:
-        total = func.coalesce(func.sum(FindingRollup.findings), 0)
-        fixed = func.coalesce(func.sum(FindingRollup.findings).filter(
-            FindingRollup.status.in_(FIXED_STATUSES)), 0)
-        month = FindingRollup.month.type
-        scope = [FindingRollup.month >= bindparam("month_from", type_=month),
-                 FindingRollup.month < bindparam("month_to", type_=month)]
-        if one_district:
-            scope.append(FindingRollup.district_id == bindparam("district", type_=Integer))
-        totals = select(total, fixed).where(*scope)
+def _totals_statements(facts, rollup, one_district: bool):
+    """(found, fixed) in the period (from `rollup`, the monthly or yearly rollups, if not
+    None), and overdue on :today (whenever found)."""
+    if rollup is not None:
+        total = func.coalesce(func.sum(rollup.findings), 0)
+        fixed = func.coalesce(func.sum(rollup.findings).filter(
+            rollup.status.in_(FIXED_STATUSES)), 0)
+        totals = select(total, fixed).where(*rollup_scope(rollup, one_district=one_district))
     else:
         count = func.count(facts.c.finding_id)
         totals = (select(count, count.filter(is_fixed(facts)))
@@ -98,30 +94,37 @@ def _totals_statements(facts, from_rollups: bool, one_district: bool):
 
 def findings_by_category(session: Session, filters: Filters) -> list[tuple[Category, int]]:
     facts = facts_of(session, filters)
-    if month_rollups(session, filters):
-        count = func.sum(FindingRollup.findings)
+    params = None
+    if (rollup := finding_rollups(session, filters)) is not None:
+        count = func.sum(rollup.findings)
         query = (select(Category, count)
-                 .join(FindingRollup, FindingRollup.category_id == Category.id)
-                 .where(*month_scope(filters)).having(count > 0))
+                 .join(rollup, rollup.category_id == Category.id)
+                 .where(*rollup_scope(rollup, one_district=bool(filters.district_id)))
+                 .having(count > 0))
+        params = rollup_params(filters)
     else:
         count = func.count(facts.c.finding_id)
         query = (select(Category, count)
                  .join(facts, facts.c.category_id == Category.id)
                  .where(*finding_scope(facts, filters)))
     rows = session.execute(
-        query.group_by(Category.id).order_by(count.desc(), Category.position, Category.id))
+        query.group_by(Category.id).order_by(count.desc(), Category.position, Category.id),
+        params)
     return [(category, n) for category, n in rows]
 
 
 def findings_by_status(session: Session, filters: Filters) -> list[tuple[FindingStatus, int]]:
     facts = facts_of(session, filters)
-    if month_rollups(session, filters):
-        query = (select(FindingRollup.status, func.sum(FindingRollup.findings))
-                 .where(*month_scope(filters)).group_by(FindingRollup.status))
+    params = None
+    if (rollup := finding_rollups(session, filters)) is not None:
+        query = (select(rollup.status, func.sum(rollup.findings))
+                 .where(*rollup_scope(rollup, one_district=bool(filters.district_id)))
+                 .group_by(rollup.status))
+        params = rollup_params(filters)
     else:
         query = (select(facts.c.status, func.count(facts.c.finding_id))
                  .where(*finding_scope(facts, filters)).group_by(facts.c.status))
-    rows = dict(session.execute(query).all())
+    rows = dict(session.execute(query, params).all())
     return [(status, rows[status]) for status in FindingStatus if rows.get(status)]
 
 

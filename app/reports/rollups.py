@@ -51,7 +51,9 @@ from app.models import (
     FindingFact,
     FindingRollup,
     FindingStatus,
+    FindingYearRollup,
     FixRollup,
+    FixYearRollup,
     RecurringPeriodRollup,
     RecurringRollup,
     RollupState,
@@ -129,12 +131,14 @@ def rebuild(session: Session, *, bulk: bool = False) -> int:
         connection.execute(insert(FindingFact).from_select(_COLUMNS, facts_select()))
     _rebuild_months(connection)
     _rebuild_fixes(connection)
+    _rebuild_year_sums(connection)
     _rebuild_years(connection)
     with indexes_dropped(session, _PERIOD_TABLES if bulk else []):
         _rebuild_periods(connection)
     connection.execute(delete(RollupState).where(RollupState.name == STATE))
     if connection.dialect.name == "postgresql":
-        for table in ("finding_facts", "finding_rollups", "fix_rollups", *_PERIOD_TABLES):
+        for table in ("finding_facts", "finding_rollups", "fix_rollups", *_YEAR_SUM_TABLES,
+                      *_PERIOD_TABLES):
             connection.exec_driver_sql(f"ANALYZE {table}")  # the planner's row estimates
     return connection.scalar(select(func.count()).select_from(FindingFact))
 
@@ -193,12 +197,15 @@ _KEY = (FindingFact.created_at, FindingFact.district_id, FindingFact.category_id
 
 
 def _keys(row) -> list[tuple]:
-    """The rollup rows a fact counts in: ("finding", month, district, category, status),
-    with a building its year's, quarter's and month's rows of buildings (and of came-back
-    pairs, when it came back), and when fixed ("fix", month, district, whole days)."""
+    """The rollup rows a fact counts in: ("finding", month, district, category, status) and
+    the same of its year ("finding_y", 1 January, …), with a building its year's, quarter's
+    and month's rows of buildings (and of came-back pairs, when it came back), and when
+    fixed ("fix", month, district, whole days) and its year's ("fix_y", …)."""
     created_at, district_id, category_id, status, fix_days, building_id, came_back = row
     month = month_of(created_at)
-    keys = [("finding", month, district_id, category_id, status)]
+    year = month.replace(month=1)
+    keys = [("finding", month, district_id, category_id, status),
+            ("finding_y", year, district_id, category_id, status)]
     if building_id is not None:
         keys.append(("building", month.year, building_id))
         if came_back:
@@ -208,7 +215,8 @@ def _keys(row) -> list[tuple]:
             if came_back:
                 keys.append(("recurring_p", months, start, building_id, category_id))
     if fix_days is not None:
-        keys.append(("fix", month, district_id, math.floor(fix_days)))
+        whole_days = math.floor(fix_days)
+        keys += [("fix", month, district_id, whole_days), ("fix_y", year, district_id, whole_days)]
     return keys
 
 
@@ -233,28 +241,30 @@ def _upsert(connection, table, key: list[str], column: str, rows: list[dict]) ->
         connection.execute(_adding(connection.dialect.name, table, tuple(key), column), rows)
 
 
+# The rows added to (see _apply), by the first part of _keys' keys: (table, the key's
+# columns in the key's order, the counted column). Written in this order.
+_ADDED = {
+    "finding": (FindingRollup, ("month", "district_id", "category_id", "status"), "findings"),
+    "finding_y": (FindingYearRollup, ("year", "district_id", "category_id", "status"),
+                  "findings"),
+    "fix": (FixRollup, ("month", "district_id", "whole_days"), "fixed"),
+    "fix_y": (FixYearRollup, ("year", "district_id", "whole_days"), "fixed"),
+    "building_p": (BuildingPeriodRollup, ("months", "start", "building_id"), "findings"),
+}
+
+
 def _apply(connection, deltas: Counter) -> None:
     """Adds each change to its rollup row; concurrent writers add, never overwrite."""
-    findings, fixes, buildings = [], [], []
+    rows: dict[str, list[dict]] = {kind: [] for kind in _ADDED}
     for key, n in sorted(deltas.items(), key=lambda item: tuple(map(str, item[0]))):
         if not n:
             continue
         if key[0] in _RECOUNTED:
             continue  # recounted, not added: see _recount
-        if key[0] == "finding":
-            findings.append({"month": key[1], "district_id": key[2], "category_id": key[3],
-                             "status": key[4], "findings": n})
-        elif key[0] == "building_p":
-            buildings.append({"months": key[1], "start": key[2], "building_id": key[3],
-                              "findings": n})
-        else:
-            fixes.append({"month": key[1], "district_id": key[2], "whole_days": key[3],
-                          "fixed": n})
-    _upsert(connection, FindingRollup, ["month", "district_id", "category_id", "status"],
-            "findings", findings)
-    _upsert(connection, FixRollup, ["month", "district_id", "whole_days"], "fixed", fixes)
-    _upsert(connection, BuildingPeriodRollup, ["months", "start", "building_id"], "findings",
-            buildings)
+        _table, columns, counted = _ADDED[key[0]]
+        rows[key[0]].append(dict(zip(columns, key[1:], strict=True)) | {counted: n})
+    for kind, (table, columns, counted) in _ADDED.items():
+        _upsert(connection, table, list(columns), counted, rows[kind])
 
 
 # The rows counted again from the facts after a change rather than added to: the came-back
@@ -275,6 +285,40 @@ def _rebuild_fixes(connection) -> None:
         select(month, FindingFact.district_id, whole_days, func.count())
         .where(FindingFact.fix_days.is_not(None))
         .group_by(month, FindingFact.district_id, whole_days)))
+
+
+def _period_start(month_column, firsts, months: int):
+    """SQL: the first day of the period (`months` long, starting on one of `firsts`) that a
+    month's first day lies in."""
+    return case(*[(and_(month_column >= first, month_column < months_after(first, months)),
+                   literal(first)) for first in sorted(firsts)], else_=None)
+
+
+# The yearly rows of findings and fixes: (table, the monthly table summed, the other key
+# columns, the counted column).
+_YEAR_SUMS = (
+    (FindingYearRollup, FindingRollup, ("district_id", "category_id", "status"), "findings"),
+    (FixYearRollup, FixRollup, ("district_id", "whole_days"), "fixed"),
+)
+_YEAR_SUM_TABLES = [table.__tablename__ for table, *_ in _YEAR_SUMS]
+
+
+def _rebuild_year_sums(connection) -> None:
+    """The yearly rows of findings and fixes, summed from the monthly rows (a twelfth as
+    many rows to read as facts, no time zone edges per fact)."""
+    for table, months, keys, counted in _YEAR_SUMS:
+        connection.execute(delete(table))
+        first, last = connection.execute(
+            select(func.min(months.month), func.max(months.month))).one()
+        if first is None:
+            continue
+        year = _period_start(months.month, [date(y, 1, 1) for y in
+                                            range(first.year, last.year + 1)], 12)
+        columns = [getattr(months, key) for key in keys]
+        connection.execute(insert(table).from_select(
+            ["year", *keys, counted],
+            select(year, *columns, func.sum(getattr(months, counted)))
+            .group_by(year, *columns)))
 
 
 def _floor(connection, value):
@@ -400,9 +444,8 @@ def _rebuild_periods(connection) -> None:
          lambda t: [t.category_id, func.sum(t.findings), func.max(t.last_at)]),
     ):
         months = aliased(table, name="of_months")
-        quarter = case(*[(and_(months.start >= first, months.start < months_after(first, 3)),
-                          literal(first)) for first in sorted({quarter_of(m) for m, *_ in edges})],
-                       else_=None).label("start")
+        quarter = _period_start(months.start, {quarter_of(m) for m, *_ in edges},
+                                3).label("start")
         keys = [months.building_id] + ([months.category_id] if "category_id" in columns else [])
         connection.execute(insert(table).from_select(
             ["months", "start", "building_id", *columns],

@@ -2,8 +2,9 @@
 
 Median: the middle value (mean of the two middle ones for an even count). 90th percentile:
 nearest rank (the smallest value at or above which 10 % of the values lie). Ranked by window
-functions over the facts, or read exactly from the monthly whole-day histogram (FixRollup)
-and the few facts of the days the ranks fall in.
+functions over the facts, or read exactly from the monthly (or, for whole years, yearly)
+whole-day histogram (FixRollup, FixYearRollup) and the few facts of the days the ranks fall
+in.
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ from functools import lru_cache
 from sqlalchemy import Float, Integer, and_, bindparam, case, cast, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from app.models import FindingFact, FixRollup
+from app.models import FindingFact
 from app.periods import Filters
-from app.reports.facts import facts_of, finding_scope, month_rollups
+from app.reports.facts import (
+    facts_of,
+    finding_scope,
+    fix_rollups,
+    rollup_params,
+    rollup_scope,
+)
 
 
 def _days_to_fix_ranked(facts, filters: Filters, *, per_district: bool = False):
@@ -61,7 +68,7 @@ def _exact_values(session: Session, filters: Filters, reads: list[tuple]) -> dic
     in one statement, each an index range (district, days, found) cut by OFFSET/LIMIT, read
     from the index alone: for 100 districts and a year, 93-145 ms at load ~25 where ranking
     the same facts in one window took 307-347 ms. Only called while the facts are current
-    (month_rollups), so it reads the facts table.
+    (fix_rollups), so it reads the facts table.
     """
     if reads and session.get_bind().dialect.name == "postgresql" and all(
             read[0] for read in reads):
@@ -150,24 +157,20 @@ _LATERAL_READS = (
 _READS_PER_STATEMENT = 400
 
 
-@lru_cache(maxsize=8)
-def _rank_days(per_district: bool, one_district: bool, p90: bool):
-    """The whole days of the histogram (the period's FixRollup months, :month_from to
-    :month_to, of :district if one_district) that the middle ranks (and the 90th
-    percentile's) fall in, per district or for all: (district…, day, fixed that day, fixed
-    up to and with that day, fixed in all). Found by running sums in the database: reading
-    the whole histogram (~10,000 rows for 100 districts and a year) and summing in Python
-    took ~10 ms of CPU per dashboard. Built once per shape: building it per request cost
-    one district's dashboard ~1 ms."""
-    group = [FixRollup.district_id] if per_district else []
-    month = FixRollup.month.type
-    scope = [FixRollup.month >= bindparam("month_from", type_=month),
-             FixRollup.month < bindparam("month_to", type_=month)]
-    if one_district:
-        scope.append(FixRollup.district_id == bindparam("district", type_=Integer))
-    per_day = (select(*group, FixRollup.whole_days.label("day"),
-                      cast(func.sum(FixRollup.fixed), Integer).label("fixed"))
-               .where(*scope).group_by(*group, FixRollup.whole_days).subquery())
+@lru_cache(maxsize=16)
+def _rank_days(rollup, per_district: bool, one_district: bool, p90: bool):
+    """The whole days of the histogram (the period's rows of `rollup`, FixRollup's months
+    or FixYearRollup's years, :month_from to :month_to, of :district if one_district) that
+    the middle ranks (and the 90th percentile's) fall in, per district or for all:
+    (district…, day, fixed that day, fixed up to and with that day, fixed in all). Found by
+    running sums in the database: reading the whole histogram (~10,000 rows for 100
+    districts and a year) and summing in Python took ~10 ms of CPU per dashboard. Built
+    once per shape: building it per request cost one district's dashboard ~1 ms."""
+    group = [rollup.district_id] if per_district else []
+    per_day = (select(*group, rollup.whole_days.label("day"),
+                      cast(func.sum(rollup.fixed), Integer).label("fixed"))
+               .where(*rollup_scope(rollup, one_district=one_district))
+               .group_by(*group, rollup.whole_days).subquery())
     keys = [per_day.c.district_id] if group else []
     running = select(
         *keys, per_day.c.day, per_day.c.fixed,
@@ -188,12 +191,11 @@ def _rank_days(per_district: bool, one_district: bool, p90: bool):
 def _percentiles_from_rollups(session: Session, filters: Filters, *, per_district: bool,
                               p90: bool = True) -> dict:
     """Median, 90th percentile and count of days to fix per district (or None: all), exact,
-    from the whole-day histogram of the period's months and a few facts."""
-    params = {"month_from": filters.period.start, "month_to": filters.period.end,
-              "district": filters.district_id}
+    from the whole-day histogram of the period's months (years) and a few facts."""
     reads, counts, lows = [], {}, {}
-    for *key, day, count, upto, n in session.execute(
-            _rank_days(per_district, bool(filters.district_id), p90), params):
+    statement = _rank_days(fix_rollups(session, filters), per_district,
+                           bool(filters.district_id), p90)
+    for *key, day, count, upto, n in session.execute(statement, rollup_params(filters)):
         district_id = key[0] if key else None
         n = counts[district_id] = int(n)
         below = int(upto) - count
@@ -218,7 +220,7 @@ def _percentiles_from_rollups(session: Session, filters: Filters, *, per_distric
 
 
 def days_to_fix(session: Session, filters: Filters) -> dict:
-    if month_rollups(session, filters):
+    if fix_rollups(session, filters) is not None:
         found = _percentiles_from_rollups(session, filters, per_district=False).get(None)
         if not found:
             return {"median": None, "p90": None, "count": 0}
@@ -231,7 +233,7 @@ def days_to_fix(session: Session, filters: Filters) -> dict:
 
 def median_days_per_district(session: Session, filters: Filters) -> dict:
     """Each district's median days to fix in the period (districts without a fix left out)."""
-    if month_rollups(session, filters):
+    if fix_rollups(session, filters) is not None:
         return {
             district_id: found["median"]
             for district_id, found in _percentiles_from_rollups(

@@ -6,13 +6,15 @@ findings say (row by row), and the dashboard's numbers equal counts made in Pyth
 findings themselves.
 """
 
+import importlib.util
 import math
 import statistics
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, event, select
 
 from app import periods
 from app.extensions import db
@@ -28,7 +30,9 @@ from app.models import (
     FindingFact,
     FindingRollup,
     FindingStatus,
+    FindingYearRollup,
     FixRollup,
+    FixYearRollup,
     RecurringPeriodRollup,
     User,
     Walk,
@@ -193,6 +197,16 @@ def check(world, today=TODAY):
     stored = {(r.month, r.district_id, r.whole_days): r.fixed
               for r in db.session.scalars(select(FixRollup)) if r.fixed}
     assert stored == dict(fixes)
+    # The yearly rollups: the same counted per local year (its first day).
+    def year(key):
+        return (key[0].replace(month=1), *key[1:])
+
+    stored = {(r.year, r.district_id, r.category_id, r.status): r.findings
+              for r in db.session.scalars(select(FindingYearRollup)) if r.findings}
+    assert stored == _summed(months, year)
+    stored = {(r.year, r.district_id, r.whole_days): r.fixed
+              for r in db.session.scalars(select(FixYearRollup)) if r.fixed}
+    assert stored == _summed(fixes, year)
     every = db.session.scalars(select(Finding)).all()
     per_building = Counter((rollups.month_of(f.created_at).year, f.building_id)
                            for f in every if f.building_id)
@@ -220,21 +234,31 @@ def check(world, today=TODAY):
     stored = {(r.months, r.start, r.building_id, r.category_id): (r.findings, r.last_at)
               for r in db.session.scalars(select(RecurringPeriodRollup))}
     assert stored == came_back
-    # A month or quarter from the rollups equals the same days as a range read from the
-    # facts.
+    # A month, quarter or year from the rollups equals the same days as a range read from
+    # the facts: every number of the dashboard, and each finding question on its own.
     for district_id in (None, world["a"]):
         for args, first, last in (({"period": "month", "month": "3"}, "03-01", "03-31"),
                                   ({"period": "quarter", "quarter": "1"}, "01-01", "03-31"),
-                                  ({"period": "quarter", "quarter": "2"}, "04-01", "06-30")):
+                                  ({"period": "quarter", "quarter": "2"}, "04-01", "06-30"),
+                                  ({"period": "year"}, "01-01", "12-31")):
             whole = periods.Filters(periods.period_from_args({**args, "year": str(Y)}),
                                     district_id, today)
             days = periods.Filters(periods.period_from_args(
                 {"period": "range", "from": f"{Y}-{first}", "to": f"{Y}-{last}"}),
                 district_id, today)
+            assert dashboard.dashboard(db.session, whole) == dashboard.dashboard(
+                db.session, days)
             for part in ("finding_totals", "findings_by_category", "findings_by_status",
                          "hotspots", "recurring"):
                 question = getattr(finding_stats, part)
                 assert question(db.session, whole) == question(db.session, days)
+
+
+def _summed(counts: Counter, key_of) -> dict:
+    summed = Counter()
+    for key, n in counts.items():
+        summed[key_of(key)] += n
+    return dict(summed)
 
 
 def _user(world, key="manager"):
@@ -382,3 +406,79 @@ def test_random_changes_keep_every_rollup_equal_to_the_findings(ctx, world):
                 db.session.delete(finding)
         db.session.commit()
         check(world)
+
+
+def _statements(run) -> str:
+    """The SQL `run()` sends, as one text."""
+    sent = []
+
+    def seen(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    return "\n".join(sent)
+
+
+@pytest.mark.parametrize("district", [False, True])
+def test_a_year_reads_the_yearly_rollups_and_shows_what_its_months_show(ctx, world,
+                                                                        district):
+    """A whole year sums the yearly rows, a quarter the monthly ones; with the yearly rows
+    taken away the year's numbers are the months' (and the facts') again."""
+    district_id = world["a"] if district else None
+    year = filters(district_id)
+    quarter = periods.Filters(
+        periods.period_from_args({"period": "quarter", "quarter": "1", "year": str(Y)}),
+        district_id, TODAY)
+    shown_year = dashboard.dashboard(db.session, year)
+    sql = _statements(lambda: dashboard.dashboard(db.session, year))
+    assert "finding_year_rollups" in sql and "fix_year_rollups" in sql
+    assert "finding_rollups" not in sql.replace("finding_year_rollups", "")
+    assert "fix_rollups" not in sql.replace("fix_year_rollups", "")
+    sql = _statements(lambda: dashboard.dashboard(db.session, quarter))
+    assert "finding_rollups" in sql and "year_rollups" not in sql
+    # As before the yearly rollups: the same year read from the months.
+    from app.reports import facts
+
+    original = facts._whole_years
+    facts._whole_years = lambda period: False
+    try:
+        assert "year_rollups" not in _statements(
+            lambda: dashboard.dashboard(db.session, year))
+        assert dashboard.dashboard(db.session, year) == shown_year
+    finally:
+        facts._whole_years = original
+    assert shown_year["totals"]["total"] == (5 if district else 7)
+
+
+def test_the_migration_sums_the_monthly_rollups_per_year(ctx, world):
+    """i34c_year_rollups fills the yearly tables of an upgraded database from the monthly
+    ones: the same rows as kept by the listener."""
+    make = world["make"]
+    make.finding(world["walks"]["b"], world["author"], "lighting",
+                 created_at=datetime(Y - 1, 12, 31, 23, 30, tzinfo=UTC),  # 1 Jan locally
+                 fixed_at=datetime(Y, 1, 3, tzinfo=UTC), status=FindingStatus.FIXED)
+    make.finding(world["walks"]["a"], world["author"], "litter",
+                 created_at=datetime(Y + 1, 2, 1, tzinfo=UTC))
+    db.session.flush()
+
+    def rows():
+        return (sorted((r.year, r.district_id, r.category_id, str(r.status), r.findings)
+                       for r in db.session.scalars(select(FindingYearRollup))),
+                sorted((r.year, r.district_id, r.whole_days, r.fixed)
+                       for r in db.session.scalars(select(FixYearRollup))))
+
+    kept = rows()
+    assert {row[0] for row in kept[0]} == {date(Y, 1, 1), date(Y + 1, 1, 1)}
+    path = Path(__file__).parents[2] / "migrations" / "versions" / "i34c_year_rollups.py"
+    spec = importlib.util.spec_from_file_location("i34c_year_rollups", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    db.session.execute(delete(FindingYearRollup))
+    db.session.execute(delete(FixYearRollup))
+    migration.fill(db.session.connection())
+    db.session.expire_all()
+    assert rows() == kept
