@@ -20,6 +20,7 @@ from app.reports.facts import (
     facts_of,
     finding_scope,
     fix_rollups,
+    is_yearly,
     rollup_params,
     rollup_scope,
 )
@@ -167,10 +168,16 @@ def _rank_days(rollup, per_district: bool, one_district: bool, p90: bool):
     districts and a year) and summing in Python took ~10 ms of CPU per dashboard. Built
     once per shape: building it per request cost one district's dashboard ~1 ms."""
     group = [rollup.district_id] if per_district else []
-    per_day = (select(*group, rollup.whole_days.label("day"),
-                      cast(func.sum(rollup.fixed), Integer).label("fixed"))
-               .where(*rollup_scope(rollup, one_district=one_district))
-               .group_by(*group, rollup.whole_days).subquery())
+    scope = rollup_scope(rollup, one_district=one_district)
+    if is_yearly(rollup) and (per_district or one_district):
+        # A year's rows are one per district and day already (its key): nothing to sum.
+        # PostgreSQL 1 M, 100 districts' year: 18.8 -> 14.6 ms (no GroupAggregate).
+        per_day = (select(*group, rollup.whole_days.label("day"), rollup.fixed.label("fixed"))
+                   .where(*scope).subquery())
+    else:
+        per_day = (select(*group, rollup.whole_days.label("day"),
+                          cast(func.sum(rollup.fixed), Integer).label("fixed"))
+                   .where(*scope).group_by(*group, rollup.whole_days).subquery())
     keys = [per_day.c.district_id] if group else []
     running = select(
         *keys, per_day.c.day, per_day.c.fixed,

@@ -37,7 +37,7 @@ from app.models import (
     User,
     Walk,
 )
-from app.reports import dashboard, finding_stats, rollups
+from app.reports import dashboard, facts, finding_stats, rollups
 
 Y = 2025
 TODAY = date(Y, 6, 1)
@@ -425,9 +425,10 @@ def _statements(run) -> str:
 
 @pytest.mark.parametrize("district", [False, True])
 def test_a_year_reads_the_yearly_rollups_and_shows_what_its_months_show(ctx, world,
-                                                                        district):
-    """A whole year sums the yearly rows, a quarter the monthly ones; with the yearly rows
-    taken away the year's numbers are the months' (and the facts') again."""
+                                                                        district,
+                                                                        monkeypatch):
+    """A year sums the yearly rows, a quarter the monthly ones; the year read from its
+    months (as before the yearly rollups) shows the same numbers."""
     district_id = world["a"] if district else None
     year = filters(district_id)
     quarter = periods.Filters(
@@ -441,16 +442,9 @@ def test_a_year_reads_the_yearly_rollups_and_shows_what_its_months_show(ctx, wor
     sql = _statements(lambda: dashboard.dashboard(db.session, quarter))
     assert "finding_rollups" in sql and "year_rollups" not in sql
     # As before the yearly rollups: the same year read from the months.
-    from app.reports import facts
-
-    original = facts._whole_years
-    facts._whole_years = lambda period: False
-    try:
-        assert "year_rollups" not in _statements(
-            lambda: dashboard.dashboard(db.session, year))
-        assert dashboard.dashboard(db.session, year) == shown_year
-    finally:
-        facts._whole_years = original
+    monkeypatch.setattr(facts, "_one_year", lambda period: False)
+    assert "year_rollups" not in _statements(lambda: dashboard.dashboard(db.session, year))
+    assert dashboard.dashboard(db.session, year) == shown_year
     assert shown_year["totals"]["total"] == (5 if district else 7)
 
 
