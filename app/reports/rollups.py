@@ -7,9 +7,10 @@ findings, until `flask rollups-rebuild`), computes the same columns live from th
 A session listener refreshes, after each flush and in the same transaction, the facts of
 every finding added, changed or deleted and of every finding whose walk moved to another
 district, recomputes "came back" for the (building, category) pairs involved, adds the
-changes to the monthly rollups (and to the buildings' monthly and quarterly counts) and
-recounts the touched yearly rows and came-back rows of months and quarters. Bulk SQL that
-bypasses the ORM (seed-scale's COPY, a restore) is followed by `rebuild()`.
+changes to the monthly rollups and their yearly sums (and to the buildings' monthly and
+quarterly counts) and recounts the touched yearly rows of buildings and came-back rows of
+months and quarters. Bulk SQL that bypasses the ORM (seed-scale's COPY, a restore) is
+followed by `rebuild()`.
 """
 
 from __future__ import annotations
