@@ -277,7 +277,9 @@ def apply_filters(query: Select, filters: FindingFilters, today: date | None = N
     if filters.date_to:
         query = query.where(Finding.created_at < local_day_bounds(filters.date_to)[1])
     if filters.q and filters.q.strip():
-        query = query.where(finding_text_match(filters.q, session))
+        query = query.where(finding_text_match(
+            filters.q, session,
+            narrowed=bool(filters.district_id or filters.walk_id or filters.building_id)))
     return query
 
 
