@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.periods import Filters
-from app.reports.districts import district_comparison
+from app.reports.districts import district_comparison, district_row
 from app.reports.finding_stats import (
     finding_totals,
     findings_by_category,
@@ -37,14 +37,19 @@ def dashboard(session: Session, filters: Filters) -> dict:
     if session.get_bind().dialect.name == "postgresql":
         # The days-to-fix windows sort a year of fixed findings: in memory, not on disk.
         session.execute(text("SET LOCAL work_mem = '32MB'"))
+    walks = walk_counts(session, filters)
+    totals = finding_totals(session, filters)
+    days = days_to_fix(session, filters)
     return {
-        "walks": walk_counts(session, filters),
+        "walks": walks,
         "per_month": walks_per_month(session, filters),
-        "totals": finding_totals(session, filters),
+        "totals": totals,
         "by_category": findings_by_category(session, filters),
         "by_status": findings_by_status(session, filters),
-        "days_to_fix": days_to_fix(session, filters),
+        "days_to_fix": days,
         "hotspots": hotspots(session, filters),
         "recurring": recurring(session, filters),
-        "districts": district_comparison(session, filters),
+        # One district's row says what the figures above say: not asked for again.
+        "districts": ([district_row(session, filters, walks, totals, days)]
+                      if filters.district_id else district_comparison(session, filters)),
     }

@@ -97,6 +97,28 @@ def district_comparison(session: Session, filters: Filters) -> list[dict]:
     return table
 
 
+def district_row(session: Session, filters: Filters, walks: dict, totals: dict,
+                 days: dict) -> dict:
+    """The district table's one row on one district's dashboard, from the figures the
+    dashboard has already counted (its walks, findings and days to fix): the same
+    definitions as district_comparison's, which for one district cost three statements more
+    (the comparison, the medians' histogram and its exact reads: ~5 ms of SQL)."""
+    district = session.get(District, filters.district_id)  # loaded by the view already
+    scores = latest_scores(session, filters.period.last_day.year)
+    return {
+        "district": district,
+        "planned": walks["planned"],
+        "completed": walks["completed"],
+        "target": walks["target"],
+        "findings": totals["total"],
+        "fixed": totals["fixed"],
+        "fixed_share": totals["fixed_share"],
+        "median_days": days["median"],
+        "overdue": totals["overdue"],
+        "score": scores.get(district.id),
+    }
+
+
 @lru_cache(maxsize=8)
 def _comparison_statement(facts, one_district: bool, rollup):
     """The districts with their walks, targets, findings, fixes and overdue findings, of

@@ -14,7 +14,7 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.reports import districts, finding_stats, time_to_fix, walk_stats
+from app.reports import dashboard, districts, finding_stats, time_to_fix, walk_stats
 from app.timeutil import local_today
 
 Y = 2025
@@ -180,6 +180,20 @@ def test_district_comparison_and_latest_score(ctx, world):
                  districts.district_comparison(db.session, filters(year=str(Y - 1)))}
     assert last_year["Alfa"]["score"]["year"] == Y - 1
     assert last_year["Beta"]["score"] is None
+
+
+@pytest.mark.parametrize("args", [
+    {}, {"year": str(Y - 1)}, {"period": "quarter", "quarter": "1"},
+    {"period": "month", "month": "3"},
+    {"period": "range", "from": "2025-01-05", "to": "2025-07-01"},
+])
+def test_one_districts_row_equals_the_comparisons(ctx, world, args):
+    """One district's dashboard builds its table row from its own figures: the same row."""
+    for district_id in (world["a"], world["b"]):
+        shown = dashboard.dashboard(db.session, filters(district_id, **args))["districts"]
+        compared = districts.district_comparison(db.session, filters(district_id, **args))
+        assert shown == compared
+        assert len(shown) == 1 and shown[0]["district"].id == district_id
 
 
 @pytest.mark.parametrize(("args", "start", "end"), [
