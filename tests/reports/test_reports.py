@@ -14,7 +14,7 @@ from app.models import (
     WalkStatus,
     WalkTarget,
 )
-from app.reports import dashboard, districts, finding_stats, time_to_fix, walk_stats
+from app.reports import dashboard, districts, finding_stats, rollups, time_to_fix, walk_stats
 from app.timeutil import local_today
 
 Y = 2025
@@ -194,6 +194,27 @@ def test_one_districts_row_equals_the_comparisons(ctx, world, args):
         compared = districts.district_comparison(db.session, filters(district_id, **args))
         assert shown == compared
         assert len(shown) == 1 and shown[0]["district"].id == district_id
+
+
+@pytest.mark.parametrize("stale", [False, True])
+@pytest.mark.parametrize("args", [
+    {}, {"year": str(Y - 1)}, {"period": "quarter", "quarter": "1"},
+    {"period": "month", "month": "3"}, {"period": "month", "month": "8"},
+    {"period": "range", "from": "2025-01-05", "to": "2025-07-01"},
+])
+def test_finding_breakdown_equals_the_separate_figures(ctx, world, args, stale):
+    """The dashboard's one statement for totals, categories and statuses (rollups, facts or,
+    while the facts are stale, the findings) says what the three separate questions say."""
+    if stale:
+        rollups.mark_stale(db.session)
+    for district_id in (None, world["a"], world["b"]):
+        totals, by_category, by_status = finding_stats.finding_breakdown(
+            db.session, filters(district_id, **args))
+        assert totals == finding_stats.finding_totals(db.session, filters(district_id, **args))
+        assert by_category == finding_stats.findings_by_category(
+            db.session, filters(district_id, **args))
+        assert by_status == finding_stats.findings_by_status(
+            db.session, filters(district_id, **args))
 
 
 @pytest.mark.parametrize(("args", "start", "end"), [
