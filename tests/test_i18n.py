@@ -81,3 +81,23 @@ def _catalog_faults(path: Path) -> list[str]:
 def test_every_catalog_gives_each_message_one_translation_entry():
     for po in sorted((ROOT / "app" / "translations").glob("*/LC_MESSAGES/messages.po")):
         assert _catalog_faults(po) == [], po.parent.parent.name
+
+
+def test_bound_gettext_renders_as_flask_babels(app):
+    """The dashboard body's gettext, bound once per render, writes what flask-babel's does:
+    translated, %-formatted, escaped when autoescaping."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from app.i18n import bound_gettext
+
+    source = ('{{ _("Reports") }}|{{ _("Quarter %(n)d", n=2) }}|{{ _("Fixed %%") }}|'
+              '{{ _("90 %% fixed within (days)") }}|{{ _("<b>%(x)s</b>", x="<i>") }}|'
+              '{{ _("Reports") ~ "<" }}')
+    with app.test_request_context():
+        for language in ("sv", "en"):
+            with force_locale(language):
+                plain = render_template_string(source)
+                bound = render_template_string(source, gettext=bound_gettext())
+            assert bound == plain
+            assert "&lt;i&gt;" in bound

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from app import page_cache
 from app.errors import DomainError
 from app.extensions import db
-from app.i18n import locale_code
+from app.i18n import bound_gettext, locale_code
 from app.labels import label, options
 from app.models import District, TimeOfDay
 from app.periods import PERIOD_KINDS, Filters, period_from_args
@@ -79,6 +79,7 @@ def _dashboard_body() -> str:
         export_args["district"] = filters.district_id
     return render_template(
         "reports/_dashboard_body.html",
+        gettext=bound_gettext(),
         data=data,
         filters=filters,
         period=filters.period,
