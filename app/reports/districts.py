@@ -29,18 +29,23 @@ from app.reports.facts import (
 from app.reports.time_to_fix import median_days_per_district, rounded
 
 
-def latest_scores(session: Session, up_to_year: int) -> dict[int, dict]:
-    """Per district: the latest survey result up to a year, and its change from the one before."""
-    rows = session.execute(_latest_scores_statement(), {"up_to_year": up_to_year})
+def latest_scores(session: Session, up_to_year: int,
+                  district_id: int | None = None) -> dict[int, dict]:
+    """Per district (or of one): the latest survey result up to a year, and its change from
+    the one before."""
+    rows = session.execute(_latest_scores_statement(district_id is not None),
+                           {"up_to_year": up_to_year, "district": district_id})
     return {
         district_id: {"year": year, "safe_share": share, "change": rounded(change)}
         for district_id, year, share, change in rows
     }
 
 
-@lru_cache(maxsize=1)
-def _latest_scores_statement():
-    """The latest survey result per district up to :up_to_year (built once)."""
+@lru_cache(maxsize=2)
+def _latest_scores_statement(one_district: bool):
+    """The latest survey result per district (of :district if one_district) up to
+    :up_to_year (built once)."""
+    scope = [SurveyResult.district_id == _district()] if one_district else []
     ranked = select(
         SurveyResult.district_id,
         SurveyResult.year,
@@ -54,7 +59,7 @@ def _latest_scores_statement():
         func.row_number()
         .over(partition_by=SurveyResult.district_id, order_by=SurveyResult.year.desc())
         .label("newest"),
-    ).where(SurveyResult.year <= bindparam("up_to_year", type_=Integer)).subquery()
+    ).where(SurveyResult.year <= bindparam("up_to_year", type_=Integer), *scope).subquery()
     return (select(ranked.c.district_id, ranked.c.year, ranked.c.safe_share, ranked.c.change)
             .where(ranked.c.newest == 1))
 
@@ -104,7 +109,7 @@ def district_row(session: Session, filters: Filters, walks: dict, totals: dict,
     definitions as district_comparison's, which for one district cost three statements more
     (the comparison, the medians' histogram and its exact reads: ~5 ms of SQL)."""
     district = session.get(District, filters.district_id)  # loaded by the view already
-    scores = latest_scores(session, filters.period.last_day.year)
+    scores = latest_scores(session, filters.period.last_day.year, district.id)
     return {
         "district": district,
         "planned": walks["planned"],
