@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from app import page_cache
 from app.errors import DomainError
 from app.extensions import db
-from app.i18n import bound_gettext, locale_code
+from app.i18n import bound_gettext, local_date, locale_code
 from app.labels import label, options
 from app.models import District, TimeOfDay
 from app.periods import PERIOD_KINDS, Filters, period_from_args
@@ -71,7 +71,7 @@ def _dashboard_body() -> str:
     data = dashboard_figures(db.session, filters)
     one_year = len(filters.period.years) == 1
     month_labels = [
-        (format_date(date(int(key[:4]), int(key[5:]), 1), "LLL" if one_year else "LLL yy"), n)
+        (local_date(date(int(key[:4]), int(key[5:]), 1), "LLL" if one_year else "LLL yy"), n)
         for key, n in data["per_month"]
     ]
     export_args = {**filters.period.as_args()}
@@ -90,7 +90,8 @@ def _dashboard_body() -> str:
         period_kinds=PERIOD_KINDS,
         export_args=export_args,
         years=list(range(local_today().year, 2017, -1)),
-        month_names=[format_date(date(2000, m, 1), "LLLL") for m in range(1, 13)],
+        # local_date: flask-babel's format_date, its answers kept (24 calls, ~0.3 ms a body)
+        month_names=[local_date(date(2000, m, 1), "LLLL") for m in range(1, 13)],
     )
 
 
