@@ -24,7 +24,7 @@ from app.reports.districts import district_comparison, district_row
 from app.reports.facts import fix_rollups
 from app.reports.finding_stats import finding_breakdown, hotspots, recurring
 from app.reports.time_to_fix import days_to_fix
-from app.reports.walk_stats import walk_counts, walks_per_month
+from app.reports.walk_stats import walk_figures
 
 
 def dashboard(session: Session, filters: Filters) -> dict:
@@ -35,12 +35,12 @@ def dashboard(session: Session, filters: Filters) -> dict:
         # (One district's days to fix from the rollups sort a few hundred rows: the default
         # serves, and the statement's round trip is saved.)
         session.execute(text("SET LOCAL work_mem = '32MB'"))
-    walks = walk_counts(session, filters)
+    walks, per_month = walk_figures(session, filters)
     totals, by_category, by_status = finding_breakdown(session, filters)
     days = days_to_fix(session, filters)
     return {
         "walks": walks,
-        "per_month": walks_per_month(session, filters),
+        "per_month": per_month,
         "totals": totals,
         "by_category": by_category,
         "by_status": by_status,

@@ -93,3 +93,47 @@ def walks_per_month(session: Session, filters: Filters) -> list[tuple[str, int]]
     statement = _per_month_statement(len(edges), bool(filters.district_id))
     rows = dict(session.execute(statement, params).all())
     return [(key, rows.get(key, 0)) for key, _start, _end in edges]
+
+
+def walk_figures(session: Session, filters: Filters) -> tuple[dict, list[tuple[str, int]]]:
+    """walk_counts and walks_per_month from one statement: the walks that can count grouped
+    by the local month they were completed in (none for the rest), each group's counts
+    summed here. Two round trips -> one for the dashboard."""
+    period = filters.period
+    edges = period.months()
+    params = {"utc_from": period.utc_start, "utc_to": period.utc_end,
+              "district": filters.district_id, "years": period.years}
+    for i, (key, start, end) in enumerate(edges):
+        params |= {f"key{i}": key, f"from{i}": utc_bound(start), f"to{i}": utc_bound(end)}
+    rows = session.execute(_figures_statement(len(edges), bool(filters.district_id)),
+                           params).all()
+    if not rows:  # no walk can count: the target alone (the counts' statement has a row)
+        rows = [(None, *session.execute(_counts_statement(bool(filters.district_id)),
+                                        params).one())]
+    target = rows[0][-1]  # the same in every row
+    planned = completed = daylight = evening = 0
+    per_month: dict[str, int] = {}
+    for month, *n, _target in rows:
+        planned += n[0]
+        completed += n[1]
+        daylight += n[2]
+        evening += n[3]
+        if month is not None:
+            per_month[month] = n[1]
+    counts = {
+        "planned": planned,
+        "completed": completed,
+        "daylight": daylight,
+        "evening": evening,
+        "target": int(target) if target is not None else None,
+    }
+    return counts, [(key, per_month.get(key, 0)) for key, _start, _end in edges]
+
+
+@lru_cache(maxsize=16)
+def _figures_statement(months: int, one_district: bool):
+    """_counts_statement's columns per local month of completion (as _per_month_statement's
+    :key<i> from :from<i> to :to<i>; none when not completed in the period)."""
+    counts = _counts_statement(one_district)
+    month = _per_month_statement(months, one_district).selected_columns[0]
+    return select(month, *counts.selected_columns).where(counts.whereclause).group_by(month)

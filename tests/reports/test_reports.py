@@ -196,6 +196,21 @@ def test_one_districts_row_equals_the_comparisons(ctx, world, args):
         assert len(shown) == 1 and shown[0]["district"].id == district_id
 
 
+@pytest.mark.parametrize("args", [
+    {}, {"year": str(Y - 1)}, {"year": str(Y - 3)}, {"period": "quarter", "quarter": "1"},
+    {"period": "month", "month": "3"}, {"period": "month", "month": "8"},
+    {"period": "range", "from": "2024-05-05", "to": "2025-03-07"},
+])
+def test_walk_figures_equal_the_separate_ones(ctx, world, args):
+    """The dashboard's one statement for the walks' counts, target and months says what
+    walk_counts and walks_per_month say (a year without walks: the target alone)."""
+    for district_id in (None, world["a"], world["b"]):
+        counts, per_month = walk_stats.walk_figures(db.session, filters(district_id, **args))
+        assert counts == walk_stats.walk_counts(db.session, filters(district_id, **args))
+        assert per_month == walk_stats.walks_per_month(
+            db.session, filters(district_id, **args))
+
+
 @pytest.mark.parametrize("stale", [False, True])
 @pytest.mark.parametrize("args", [
     {}, {"year": str(Y - 1)}, {"period": "quarter", "quarter": "1"},
