@@ -146,6 +146,7 @@ def test_the_lists_statements_kept_per_shape_read_what_the_built_ones_read(app, 
     list's page takes without text, capped or not, chosen among few or many ids."""
     from datetime import date, timedelta
 
+    from app.extensions import db
     from app.models import FindingStatus, Severity
 
     district, other = make.district("Alby"), make.district("Fittja")
@@ -171,8 +172,24 @@ def test_the_lists_statements_kept_per_shape_read_what_the_built_ones_read(app, 
               {"building_id": building, "category_id": 1}, {"severity": "nonsense"}]
     with app.test_request_context():
         for combo in combos:
-            _same_pages_as_built(filters.shaped_page, filters.FindingFilters(**combo),
-                                 monkeypatch, caps=(4, 1000), numbers=(1, 2, 9), per_page=4)
+            wanted = filters.FindingFilters(**combo)
+            query = filters.filtered_findings(wanted)
+
+            def rows(limit, offset, among, query=query, wanted=wanted):
+                return filters.list_rows(filters.chosen_first(
+                    query, wanted.sort, limit=limit, offset=offset, among=among,
+                    bounded=bool(wanted.district_id)))
+
+            for cap in (4, 1000):
+                monkeypatch.setattr("app.findings.filters.COUNT_CAP", cap)
+                for number in (1, 2, 9):
+                    built = filters.capped_page(db.session, rows, query, page=number,
+                                                per_page=4, cap=cap)
+                    kept = filters.shaped_page(db.session, wanted, page=number, per_page=4)
+                    assert (kept.page, kept.total, kept.capped) == (
+                        built.page, built.total, built.capped), combo
+                    assert [tuple(r) for r in kept.items] == [
+                        tuple(r) for r in built.items], combo
 
 
 def test_the_list_chosen_from_the_facts_is_the_list_the_findings_give(app, make, monkeypatch):
@@ -213,8 +230,23 @@ def test_the_list_chosen_from_the_facts_is_the_list_the_findings_give(app, make,
         for combo in combos:
             wanted = filters.FindingFilters(**combo)
             assert fact_list.applies(db.session, wanted), combo
-            _same_pages_as_built(fact_list.fact_page, wanted, monkeypatch, caps=(3, 1000),
-                                 numbers=(1, 2, 3, 9), per_page=2)
+            query = filters.filtered_findings(wanted)
+
+            def rows(limit, offset, among, query=query, wanted=wanted):
+                return filters.list_rows(filters.chosen_first(
+                    query, wanted.sort, limit=limit, offset=offset, among=among,
+                    bounded=bool(wanted.district_id)))
+
+            for cap in (3, 1000):
+                monkeypatch.setattr("app.findings.filters.COUNT_CAP", cap)
+                for number in (1, 2, 3, 9):
+                    built = filters.capped_page(db.session, rows, query, page=number,
+                                                per_page=2, cap=cap)
+                    facts = fact_list.fact_page(db.session, wanted, page=number, per_page=2)
+                    assert (facts.page, facts.total, facts.capped) == (
+                        built.page, built.total, built.capped), (combo, cap, number)
+                    assert [tuple(r) for r in facts.items] == [
+                        tuple(r) for r in built.items], (combo, cap, number)
 
     with app.test_request_context():
         same_pages()
@@ -252,27 +284,3 @@ def test_the_facts_choose_no_list_they_cannot_answer(app, make):
         rollups.mark_stale(db.session)
         db.session.commit()
         assert not fact_list.applies(db.session, filters.FindingFilters(district_id=district))
-
-
-def _same_pages_as_built(pages, wanted, monkeypatch, *, caps, numbers, per_page):
-    """pages(session, filters, page=, per_page=) gives, for each count cap and page number,
-    the page filters.capped_page gives from statements built for the request."""
-    from app.extensions import db
-
-    query = filters.filtered_findings(wanted)
-
-    def rows(limit, offset, among):
-        return filters.list_rows(filters.chosen_first(
-            query, wanted.sort, limit=limit, offset=offset, among=among,
-            bounded=bool(wanted.district_id)))
-
-    for cap in caps:
-        monkeypatch.setattr("app.findings.filters.COUNT_CAP", cap)
-        for number in numbers:
-            built = filters.capped_page(db.session, rows, query, page=number,
-                                        per_page=per_page, cap=cap)
-            got = pages(db.session, wanted, page=number, per_page=per_page)
-            where = (wanted, cap, number)
-            assert (got.page, got.total, got.capped) == (
-                built.page, built.total, built.capped), where
-            assert [tuple(r) for r in got.items] == [tuple(r) for r in built.items], where
