@@ -63,6 +63,9 @@ def _capture(page, category_id, description):
     form.wait_for()
     form.locator(f"label:has(input[name=category_id][value='{category_id}'])").click()
     form.locator("textarea[name=description]").fill(description)
+    # As a walker would: send once the phone's position shows (a finding sent before the first
+    # fix has no place, and so no marker on the walk map).
+    form.locator(".where-text", has_text="±").wait_for()
     form.locator("button[type=submit]").click()
 
 

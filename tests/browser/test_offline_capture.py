@@ -495,7 +495,15 @@ def test_the_service_worker_sends_what_waits_with_no_page_open(phone, app, setup
     deadline = time.monotonic() + 10
     while not worker.evaluate("self.navigator.onLine") and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert worker.evaluate("self.TryggOutboxWorker.sendAll()") == "done"
+    # Chromium may fire the real sync event as the network returns: the worker is then already
+    # sending and our call answers "busy" (the outbox lock is held) until that run ends, when
+    # nothing is left ("empty"). Either way the worker, with no page open, sent it.
+    result = worker.evaluate("self.TryggOutboxWorker.sendAll()")
+    deadline = time.monotonic() + 15
+    while result == "busy" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        result = worker.evaluate("self.TryggOutboxWorker.sendAll()")
+    assert result in ("done", "empty")
     assert counts(app, walk) == (1, 1)
     with app.app_context():
         assert db.session.scalar(select(Finding.description)) == "Skickad av arbetaren"
