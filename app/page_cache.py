@@ -13,6 +13,10 @@ commit. Each process keeps at most PAGE_CACHE_BYTES (16 MiB; the least recently 
 first) and 256 entries; an answer that used something kept names it in its Server-Timing
 header (`kept;desc="page"`), so a benchmark can tell cache hits from computed pages. Today
 is part of the key because "overdue" and "this year" move at midnight without any write.
+The dashboard's bodies are kept per state of their period (period_token): a finding changed
+through the ORM changes the token of the earliest month its facts were in, and a period's
+state is made of the tokens of the months before its end, so today's findings leave the
+bodies of earlier periods kept.
 
 `page()` keeps a whole page as one user sees it at one URL (user, role, language, path and
 query string in the key; the CSRF token put back per request). It is for read-heavy pages
@@ -35,6 +39,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import date, timedelta
 from functools import cache
 from typing import TypeVar
 
@@ -89,7 +94,19 @@ SCOPES: dict[str, tuple[type, ...]] = {
     # The buildings alone (app.search's index of their addresses and codes), which change
     # far less often than the walks and people in "filters".
     "buildings": (Building,),
+    # What the dashboard reads, changed in a way that may reach any period: everything but
+    # a finding changed through the ORM (see period_token).
+    "dashboard_all_periods": (Building, BuildingPeriodRollup, BuildingRollup, Category,
+                              District, FindingFact, FindingRollup, FindingYearRollup,
+                              FixRollup, FixYearRollup, RecurringPeriodRollup,
+                              RecurringRollup, RollupState, SurveyResult, Walk, WalkTarget),
 }
+# A finding changed through the ORM reaches the dashboards of the periods that end after the
+# earliest month its facts were (or are) in: app.reports.rollups names that month
+# (dashboard_from), and the commit changes the token of that month, "dashboard_from_YYYY-MM",
+# instead of every period's.
+_FROM = "dashboard_from_"
+_FROM_MONTH = "dashboard_from_month"  # session.info: the earliest such month in this transaction
 _FLAGS = "data_changed"  # session.info: the scopes this transaction changed
 _SIZE = 256  # entries per process: pages and filters people actually use, a few tokens
 # Bytes per process (PAGE_CACHE_BYTES): 256 entries of ~100 KiB dashboards and list pages
@@ -142,10 +159,38 @@ def changed(session: Session, *scopes: str) -> None:
     session.info.setdefault(_FLAGS, set()).update(scopes or SCOPES)
 
 
-def cached(session: Session, scope: str, key: Hashable, compute: Callable[[], T]) -> T:
+def period_token(session: Session, end: date) -> str:
+    """The dashboard's state for a period that ends (its first day after) on `end`: what
+    changed in any period, and each finding change whose earliest month began before `end`.
+    A walker's finding today leaves last year's, last quarter's and last month's dashboards
+    as they were kept; a change to an older finding, a walk, a target or "overdue now"
+    (which ignores the period) reaches them all."""
+    token(session, "dashboard")  # every scope's token, read once per transaction
+    tokens = session.info[_TOKENS]
+    last = f"{_FROM}{end - timedelta(days=1):%Y-%m}"
+    return "|".join([tokens.get("dashboard_all_periods", ""), *(
+        value for name, value in sorted(tokens.items())
+        if name.startswith(_FROM) and name <= last)])
+
+
+def dashboard_from(session: Session, month: date) -> None:
+    """A finding change in this transaction reached the dashboard's facts of `month` (a first
+    day) and none earlier (app.reports.rollups says so after each flush)."""
+    known = session.info.get(_FROM_MONTH)
+    if known is None or month < known:
+        session.info[_FROM_MONTH] = month
+
+
+def dashboard_everywhere(session: Session) -> None:
+    """A finding change in this transaction reaches every period's dashboard ("overdue now")."""
+    session.info.setdefault(_FLAGS, set()).add("dashboard_all_periods")
+
+
+def cached(session: Session, scope: str, key: Hashable, compute: Callable[[], T], *,
+           state: str | None = None) -> T:
     """compute()'s value for `key` as of the scope's current token (HTML, or a value that
-    nobody changes afterwards)."""
-    full = (scope, token(session, scope), local_today(), key)
+    nobody changes afterwards); `state` in place of that token (period_token)."""
+    full = (scope, token(session, scope) if state is None else state, local_today(), key)
     with _lock:
         kept = _kept.get(full)
         if kept is not None:
@@ -302,21 +347,30 @@ def _note_objects(session, flush_context, instances):
 def _note_statements(state: ORMExecuteState):
     if not (state.is_update or state.is_delete or state.is_insert):
         return
+    flags = state.session.info.setdefault(_FLAGS, set())
     for mapper in state.all_mappers:
-        state.session.info.setdefault(_FLAGS, set()).update(_scopes_of(mapper.class_))
+        flags.update(_scopes_of(mapper.class_))
+    if "dashboard" in flags:  # a statement's rows are not known: any period
+        flags.add("dashboard_all_periods")
 
 
 @event.listens_for(Session, "before_commit")
 def _bump_on_commit(session):
     session.flush()  # a pending change is noticed before the tokens are written
-    scopes = sorted(session.info.pop(_FLAGS, ()))
+    scopes = set(session.info.pop(_FLAGS, ()))
+    month = session.info.pop(_FROM_MONTH, None)
+    if "dashboard" in scopes and "dashboard_all_periods" not in scopes:
+        # Findings alone, changed through the ORM: from their earliest month on (not named:
+        # something the rollups did not see, so every period).
+        scopes.add(f"{_FROM}{month:%Y-%m}" if month else "dashboard_all_periods")
     if scopes:
-        bump(session, *scopes)
+        bump(session, *sorted(scopes))
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget(session, previous_transaction):
     session.info.pop(_FLAGS, None)
+    session.info.pop(_FROM_MONTH, None)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -61,7 +61,7 @@ from app.models import (
     Walk,
 )
 from app.periods import bucket, days_between, utc_bound
-from app.timeutil import LOCAL
+from app.timeutil import LOCAL, local_today
 
 FIXED_STATUSES = (FindingStatus.FIXED, FindingStatus.VERIFIED)
 STATE = "finding_facts"
@@ -506,6 +506,30 @@ def _moves_came_back(obj) -> bool:
     return any(attrs[name].history.has_changes() for name in _CAME_BACK_INPUTS)
 
 
+def _before(obj, name: str):
+    """An attribute's value before this flush (its value now when unchanged)."""
+    history = inspect(obj).attrs[name].history
+    return (history.deleted or history.unchanged or [getattr(obj, name)])[0]
+
+
+def _overdue(due: date | None, status) -> bool:
+    return due is not None and status in OPEN_STATUSES and due < local_today()
+
+
+def _note_reach(session: Session, obj: Finding) -> None:
+    """Which dashboards a finding's change can reach, for their kept bodies
+    (page_cache.period_token): "overdue now" ignores the period, so a finding that was or is
+    overdue reaches every period's; otherwise the periods after its facts' months (named
+    after the flush, from the facts' rows) and after the time it was found before, when that
+    moved (a finding whose fact is missing is still seen)."""
+    if _overdue(obj.due_date, obj.status) or _overdue(_before(obj, "due_date"),
+                                                      _before(obj, "status")):
+        page_cache.dashboard_everywhere(session)
+    for created_at in (obj.created_at, _before(obj, "created_at")):
+        if created_at is not None:
+            page_cache.dashboard_from(session, month_of(created_at))
+
+
 def _collect(session: Session) -> None:
     pending = session.info.setdefault(
         "rollups_pending",
@@ -513,6 +537,7 @@ def _collect(session: Session) -> None:
          "walks": set()})
     for obj in session.new | session.dirty:
         if isinstance(obj, Finding):
+            _note_reach(session, obj)
             pending["findings"].add(obj)
             if obj in session.new:
                 pending["new"].add(obj)
@@ -527,6 +552,7 @@ def _collect(session: Session) -> None:
             pending["walks"].add(obj)
     deleted = {obj for obj in session.deleted if isinstance(obj, Finding)}
     for obj in deleted:
+        _note_reach(session, obj)
         pending["deleted"].add(obj.id)
         pending["pairs"] |= _pairs(obj, before=True)
     if deleted:
@@ -593,6 +619,11 @@ def _after_flush(session, flush_context):
             years.add(("recurring", month.year, building_id, category_id))
             years.add(("recurring_p", 1, month, building_id, category_id))
             years.add(("recurring_p", 3, quarter_of(month), building_id, category_id))
+    # The months of every fact this flush took away, added or whose "came back" it moved.
+    months = [key[1] for key in deltas if key[0] == "finding"]
+    months += [key[2] for key in years if key[0] == "recurring_p" and key[1] == 1]
+    if months:
+        page_cache.dashboard_from(session, min(months))
     _recount(connection,
              {key[1:] for key in years if key[0] == "building"},
              {key[1:] for key in years if key[0] == "recurring"},

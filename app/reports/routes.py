@@ -57,9 +57,13 @@ def dashboard():
     # The content is the same for everyone who may see it: kept as HTML per state of the
     # data, language and query string (its links carry the query string's filters); the
     # page around it per user.
+    # The body is kept per state of its period's data (page_cache.period_token): a finding
+    # posted today leaves earlier periods' bodies as they were.
+    state = page_cache.period_token(db.session, period_from_args(request.args).end)
     return page_cache.page("dashboard", lambda: render_template(
         "reports/dashboard.html", body=page_cache.cached(
-            db.session, "dashboard", (locale_code(), request.query_string), _dashboard_body)))
+            db.session, "dashboard", (locale_code(), request.query_string), _dashboard_body,
+            state=state)))
 
 
 def _dashboard_body() -> str:
