@@ -67,8 +67,13 @@ def contains(column, text: str, dialect: str):
     text = text.strip()
     if dialect == "sqlite":
         return func.unicode_lower(column).contains(text.lower(), autoescape=True)
+    return column.ilike(ilike_pattern(text), escape="/")
+
+
+def ilike_pattern(text: str) -> str:
+    """ILIKE's pattern (ESCAPE '/') for `text` anywhere: % and _ match only themselves."""
     escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return column.ilike(f"%{escaped}%", escape="/")
+    return f"%{escaped}%"
 
 
 def fts_phrase(text: str) -> str:
@@ -187,13 +192,10 @@ def _forget_texts() -> None:
 page_cache.also_clear(_forget_texts)
 
 
-def finding_text_match(q: str, session: Session, *, narrowed: bool = False):
-    """The WHERE clause for `?q=` on a select from findings (see the module's docstring);
-    `narrowed` as finding_text_condition's."""
-    q = q.strip()
+def places_named(session: Session, q: str) -> tuple[array, list[int]]:
+    """(the ids of the buildings whose address or code contains `q`, up to one more than the
+    database takes as ids, and of the categories whose name does), for a stripped `q`."""
     dialect = dialect_name(session)
-    building_query = building_text_query(q, dialect)
-
     many = BUILDING_ARRAY_LIMIT if dialect == "postgresql" else BUILDING_ID_LIMIT
 
     def places() -> tuple[array, list[int]]:
@@ -206,7 +208,23 @@ def finding_text_match(q: str, session: Session, *, narrowed: bool = False):
     # The buildings and categories a word names change only with them (scope "filters"):
     # looked up once per word, not on every page of its results (10-40 ms at 50,000
     # buildings on PostgreSQL, whose planner prefers reading them all to the trigram index).
-    building_ids, category_ids = page_cache.cached(session, "filters", ("search", q), places)
+    return page_cache.cached(session, "filters", ("search", q), places)
+
+
+def finding_number(q: str) -> int | None:
+    """The finding's number a search names ("123" or "#123"), if it names one."""
+    number = q.lstrip("#")
+    return int(number) if number.isdigit() and len(number) < 10 else None
+
+
+def finding_text_match(q: str, session: Session, *, narrowed: bool = False):
+    """The WHERE clause for `?q=` on a select from findings (see the module's docstring);
+    `narrowed` as finding_text_condition's."""
+    q = q.strip()
+    dialect = dialect_name(session)
+    building_query = building_text_query(q, dialect)
+    many = BUILDING_ARRAY_LIMIT if dialect == "postgresql" else BUILDING_ID_LIMIT
+    building_ids, category_ids = places_named(session, q)
     conditions = [finding_text_condition(q, dialect, narrowed=narrowed)]
     if len(building_ids) > many:
         conditions.append(Finding.building_id.in_(building_query))
@@ -222,9 +240,8 @@ def finding_text_match(q: str, session: Session, *, narrowed: bool = False):
         conditions.append(Finding.building_id.in_(list(building_ids)))
     if category_ids:
         conditions.append(Finding.category_id.in_(category_ids))
-    number = q.lstrip("#")
-    if number.isdigit() and len(number) < 10:
-        conditions.append(Finding.id == int(number))
+    if (number := finding_number(q)) is not None:
+        conditions.append(Finding.id == number)
     return or_(*conditions)
 
 

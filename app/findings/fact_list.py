@@ -11,9 +11,19 @@ district's ~10,000 findings from the table to check its status and category (10-
 and the page read up to 1,000 of them again to sort them (another 10-45 ms); from the facts'
 index both take ~1 ms.
 
-Filters the facts do not carry (walk, severity, assignee, confidential, texts), other
-orders, and a database whose facts are still being rebuilt take filters.shaped_page or
-filters.capped_page as before; the rows are the same either way.
+A search on PostgreSQL (of three characters or more) is chosen there too: the facts carry
+the finding's texts (`doc`) and one GIN index holds the district with their trigrams, so a
+district's matches come from that index (a rare word: ~1,000 index entries, where the
+findings' way read each of the district's ~10,000 findings and matched its three texts,
+17 ms; 49 ms when the word also names a category), and a common word's newest from the
+facts' found-time index, in one statement for the count and the page. The word's other arms
+(the buildings and categories it names, a finding's number; app.search) are the facts'
+building, category and id.
+
+Filters the facts do not carry (walk, severity, assignee, confidential), a search on SQLite
+(its FTS5 table) or of one or two characters, other orders, and a database whose facts are
+still being rebuilt take filters.shaped_page, district_search_page or capped_page as before;
+the rows are the same either way.
 """
 
 from __future__ import annotations
@@ -21,20 +31,33 @@ from __future__ import annotations
 from dataclasses import fields
 from functools import lru_cache
 
-from sqlalchemy import Integer, any_, bindparam, select
+from sqlalchemy import Integer, String, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from app import page_cache
+from app import page_cache, search
 from app.findings import filters as lists
 from app.findings.filters import CappedPage, FindingFilters, list_rows, sort_order
-from app.models import DONE_STATUSES, OPEN_STATUSES, Finding, FindingFact, FindingStatus
-from app.search import dialect_name
+from app.models import (
+    DOC_SEPARATOR,
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Finding,
+    FindingFact,
+    FindingStatus,
+)
+from app.search import (
+    FTS_MIN_CHARS,
+    dialect_name,
+    finding_number,
+    ilike_pattern,
+    places_named,
+)
 from app.timeutil import local_day_bounds, local_today
 
 # The filters a fact carries, and the orders its index holds.
 _FACT_FIELDS = frozenset({"district_id", "building_id", "category_id", "status", "overdue",
-                          "date_from", "date_to", "sort"})
+                          "date_from", "date_to", "sort", "q"})
 _OTHER_FIELDS = tuple(f for f in fields(FindingFilters) if f.name not in _FACT_FIELDS)
 _ORDERS = {
     "newest": lambda: [FindingFact.created_at.desc(), FindingFact.finding_id.desc()],
@@ -46,9 +69,21 @@ def applies(session: Session, filters: FindingFilters) -> bool:
     """Whether the list's page can be chosen from the facts: a district or a category
     (an index that starts with it), no filter beyond those a fact carries, an order by
     found time, and facts that are current."""
-    return (filters.sort in _ORDERS and bool(filters.district_id or filters.category_id)
+    return (filters.sort in _ORDERS
+            and bool(filters.district_id or filters.category_id or filters.q)
             and all(getattr(filters, f.name) == f.default for f in _OTHER_FIELDS)
-            and not _stale(session))
+            and (not filters.q or _searchable(session, filters)) and not _stale(session))
+
+
+def _searchable(session: Session, filters: FindingFilters) -> bool:
+    """A search the facts answer: on PostgreSQL, a text of at least three characters (the
+    GIN index's trigrams; a shorter one matched each of a district's facts' texts, 50 ms)
+    that cannot span two of the joined texts, naming no more buildings than go in as one
+    array."""
+    q = filters.q.strip()
+    return (dialect_name(session) == "postgresql" and DOC_SEPARATOR not in q
+            and len(q) >= FTS_MIN_CHARS
+            and len(places_named(session, q)[0]) <= search.BUILDING_ARRAY_LIMIT)
 
 
 _STALE: list[tuple[str, bool]] = [("", True)]  # (dashboard's token, stale then)
@@ -68,7 +103,7 @@ def _stale(session: Session) -> bool:
     return stale
 
 
-def _shape(filters: FindingFilters) -> tuple[tuple, dict]:
+def _shape(session: Session, filters: FindingFilters) -> tuple[tuple, dict]:
     """(shape, parameters): which filters are set, and their values bound by name."""
     status = filters.status
     if status not in ("open", "done"):
@@ -82,14 +117,21 @@ def _shape(filters: FindingFilters) -> tuple[tuple, dict]:
         "date_from": local_day_bounds(day_from)[0] if day_from else None,
         "date_to": local_day_bounds(day_to)[1] if day_to else None,
     }
+    text = ()  # the search's arms: its text, and the buildings, categories and number it names
+    if q := (filters.q or "").strip():
+        building_ids, category_ids = places_named(session, q)
+        number = finding_number(q)
+        text = (True, bool(building_ids), bool(category_ids), number is not None)
+        params |= {"q_pattern": ilike_pattern(q), "q_buildings": list(building_ids) or None,
+                   "q_categories": category_ids or None, "q_number": number}
     shape = (bool(filters.district_id), bool(filters.building_id), bool(filters.category_id),
-             status, filters.overdue, bool(day_from), bool(day_to))
+             status, filters.overdue, bool(day_from), bool(day_to), text)
     return shape, {k: v for k, v in params.items() if v is not None}
 
 
 def _conditions(shape: tuple) -> list:
     """apply_filters' conditions, on the facts, for a shape."""
-    district, building, category, status, overdue, day_from, day_to = shape
+    district, building, category, status, overdue, day_from, day_to, text = shape
     conditions = []
     for present, column in ((district, FindingFact.district_id),
                             (building, FindingFact.building_id),
@@ -112,6 +154,18 @@ def _conditions(shape: tuple) -> list:
     if day_to:
         conditions.append(FindingFact.created_at < bindparam(
             "date_to", type_=FindingFact.created_at.type))
+    if text:  # app.search.finding_text_match's arms, on the facts (PostgreSQL)
+        _text, buildings, categories, number = text
+        arms = [FindingFact.doc.ilike(bindparam("q_pattern", type_=String), escape="/")]
+        if buildings:
+            arms.append(FindingFact.building_id == any_(
+                bindparam("q_buildings", type_=ARRAY(Integer))))
+        if categories:
+            arms.append(FindingFact.category_id == any_(
+                bindparam("q_categories", type_=ARRAY(Integer))))
+        if number:
+            arms.append(FindingFact.finding_id == bindparam("q_number", type_=Integer))
+        conditions.append(or_(*arms))
     return conditions
 
 
@@ -137,10 +191,10 @@ def fact_page(session: Session, filters: FindingFilters, *, page: int,
               per_page: int) -> CappedPage:
     """Page `page` of the list (a page past the end is the last), its count capped at
     COUNT_CAP, as filters.shaped_page gives it (see applies)."""
-    shape, params = _shape(filters)
+    shape, params = _shape(session, filters)
     first, later, rows = _statements(shape, filters.sort, dialect_name(session))
     connection = session.connection()  # plain columns: past the ORM's execution steps
-    cap = lists.COUNT_CAP
+    cap = lists.count_cap(filters)
     ids = list(connection.scalars(first, params | {"cap": cap + 1}))
     capped, total, page = lists.counted(len(ids), cap, page, per_page)
     offset = (page - 1) * per_page

@@ -43,6 +43,7 @@ from app.models.places import Building, District
 from app.models.programme import DistrictPlan, Measure, MeasureType, PlanTarget
 from app.models.pulse import PulseAnswer
 from app.models.rollups import (
+    DOC_SEPARATOR,
     BuildingPeriodRollup,
     BuildingRollup,
     DataVersion,
@@ -111,6 +112,7 @@ __all__ = [
     "ExportStatus",
     "Finding",
     "FindingFact",
+    "DOC_SEPARATOR",
     "FindingRollup",
     "FindingYearRollup",
     "FindingEvent",

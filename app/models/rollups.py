@@ -2,15 +2,16 @@
 
 A fact holds what the reports need about a finding, with the walk's district copied onto it
 and the two expensive answers computed once: days to fix, and whether the finding came back
-after an earlier one at the same building and category was fixed. `app.reports.rollups`
-keeps the rows in step with the findings in the same transaction, and rebuilds them all.
+after an earlier one at the same building and category was fixed, and the finding's texts
+for a search within a district (app.findings.fact_list). `app.reports.rollups` keeps the rows
+in step with the findings in the same transaction, and rebuilds them all.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -41,6 +42,11 @@ class FindingFact(db.Model):
         # With created_at, the period is checked in the index (else PostgreSQL ANDs bitmaps).
         Index("ix_finding_facts_district_fix_days", "district_id", "fix_days", "created_at"),
         Index("ix_finding_facts_fix_days", "fix_days", "created_at"),
+        # A search within a district on PostgreSQL: the district and the finding's texts in
+        # one GIN index (btree_gin and pg_trgm; i35a_facts_search_text, app.findings.fact_list).
+        # Empty on SQLite, which searches its FTS5 table.
+        Index("ix_finding_facts_district_doc", "district_id", "doc", postgresql_using="gin",
+              postgresql_ops={"doc": "gin_trgm_ops"}, sqlite_where=text("0")),
     )
 
     finding_id: Mapped[int] = mapped_column(
@@ -56,6 +62,12 @@ class FindingFact(db.Model):
     came_back: Mapped[bool] = mapped_column(Boolean, default=False)
     # The due date while the finding is open (not done), else NULL: overdue is open_due < today.
     open_due: Mapped[date | None] = mapped_column(Date)
+    # The finding's description, responsible party and planned action, joined by DOC_SEPARATOR
+    # (which a search's text never holds): a word in one of them is a substring of this.
+    doc: Mapped[str | None] = mapped_column(Text)
+
+
+DOC_SEPARATOR = "\x1f"  # ASCII's unit separator
 
 
 class FindingRollup(db.Model):

@@ -45,6 +45,7 @@ from app import page_cache
 from app.bulk import indexes_dropped
 from app.extensions import insert_with_conflicts
 from app.models import (
+    DOC_SEPARATOR,
     OPEN_STATUSES,
     BuildingPeriodRollup,
     BuildingRollup,
@@ -105,6 +106,9 @@ def facts_select(*where):
                              Finding.id).label("came_back"),
             case((Finding.status.in_(OPEN_STATUSES), Finding.due_date),
                  else_=None).label("open_due"),
+            (func.coalesce(Finding.description, "") + DOC_SEPARATOR
+             + func.coalesce(Finding.responsible_party, "") + DOC_SEPARATOR
+             + func.coalesce(Finding.planned_action, "")).label("doc"),
         )
         .join(Walk, Walk.id == Finding.walk_id)
         .where(*where)

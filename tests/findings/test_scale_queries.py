@@ -276,11 +276,93 @@ def test_the_facts_choose_no_list_they_cannot_answer(app, make):
     with app.test_request_context():
         assert fact_list.applies(db.session, filters.FindingFilters(district_id=district))
         for other in ({"severity": "high"}, {"walk_id": 1}, {"assignee_id": -1},
-                      {"confidential": "yes"}, {"q": "lampa"}, {"sort": "due"},
-                      {"responsible": "Hyresgäst"}):
+                      {"confidential": "yes"}, {"sort": "due"}, {"responsible": "Hyresgäst"},
+                      {"q": "la"}, {"q": "lam\x1fpa"}):
             assert not fact_list.applies(
                 db.session, filters.FindingFilters(district_id=district, **other)), other
+        # A search: from the facts on PostgreSQL (their GIN index); SQLite has its FTS5 table.
+        postgresql = db.session.get_bind().dialect.name == "postgresql"
+        assert fact_list.applies(db.session, filters.FindingFilters(
+            district_id=district, q="lampa")) is postgresql
+        assert fact_list.applies(db.session, filters.FindingFilters(q="lampa")) is postgresql
         assert not fact_list.applies(db.session, filters.FindingFilters(status="open"))
         rollups.mark_stale(db.session)
         db.session.commit()
         assert not fact_list.applies(db.session, filters.FindingFilters(district_id=district))
+
+
+def test_a_search_from_the_facts_finds_what_the_findings_give(app, make, monkeypatch):
+    """On PostgreSQL a search (within a district or not) is chosen from the facts' texts:
+    the same pages as the findings' own search (capped_page), for a word in any of the three
+    texts in any case, a street the buildings name, a category's name, a finding's number,
+    % and _ taken literally, and never a word made of the end of one text and the start of
+    the next; after a text is edited and a walk moves district, it follows."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.extensions import db
+    from app.findings import fact_list
+    from app.models import Finding, Walk
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite searches its FTS5 table (test_search.py)")
+    found = datetime.now(UTC) - timedelta(hours=1)
+    alby, fittja = make.district("Alby"), make.district("Fittja")
+    walker = make.user("walker")
+    walks = [make.walk(alby, leader_id=walker), make.walk(fittja, leader_id=walker)]
+    street = make.building(alby, address="Albyvägen 12")
+    texts = [("Trasig lampa vid porten", None, None), ("Mörkt", "Hyresgäst LAMPA", None),
+             ("Klotter", None, "byt lampa i veckan"), ("Rabatt 50% nere", None, None),
+             ("a_b skylt", None, None), ("sten tras", "ig kant", None),
+             ("Åska skadade taket", None, None), ("Nedskräpning", None, None)]
+    ids = []
+    for n in range(24):
+        description, party, action = texts[n % len(texts)]
+        ids.append(make.finding(walks[n % 2], walker, ("litter", "lighting")[n % 5 == 0],
+                                description=description, responsible_party=party,
+                                planned_action=action, building_id=street if n % 4 == 1 else None,
+                                created_at=found + timedelta(minutes=n // 3)))
+    words = ["lampa", "LAMPA", "albyväg", "belysning", "50%", "a_b", "trasig", "åska",
+             f"#{ids[5]}", f"00{ids[6]}", "saknas helt"]
+
+    def same_pages():
+        for q in words:
+            for combo in ({}, {"district_id": alby}, {"district_id": fittja, "sort": "oldest"},
+                          {"district_id": alby, "status": "open"}):
+                wanted = filters.FindingFilters(q=q, **combo)
+                assert fact_list.applies(db.session, wanted), (q, combo)
+                query = filters.filtered_findings(wanted)
+
+                def rows(limit, offset, among, query=query, wanted=wanted):
+                    return filters.list_rows(filters.chosen_first(
+                        query, wanted.sort, limit=limit, offset=offset, among=among,
+                        bounded=bool(wanted.district_id)))
+
+                for cap in (2, 200):
+                    monkeypatch.setattr("app.findings.filters.SEARCH_COUNT_CAP", cap)
+                    for number in (1, 2, 9):
+                        built = filters.capped_page(db.session, rows, query, page=number,
+                                                    per_page=2, cap=cap)
+                        facts = fact_list.fact_page(db.session, wanted, page=number,
+                                                    per_page=2)
+                        assert (facts.page, facts.total, facts.capped) == (
+                            built.page, built.total, built.capped), (q, combo, cap, number)
+                        assert [tuple(r) for r in facts.items] == [
+                            tuple(r) for r in built.items], (q, combo, cap, number)
+
+    with app.test_request_context():
+        page_cache.clear()
+        same_pages()
+        # Not vacuous: the words find something, and the joined texts' seam finds nothing.
+        found_ids = {q: [r.id for r in fact_list.fact_page(
+            db.session, filters.FindingFilters(q=q), page=1, per_page=50).items]
+            for q in ("lampa", "trasig", "50%", "albyväg")}
+        assert len(found_ids["lampa"]) == 9 and len(found_ids["50%"]) == 3
+        assert all(db.session.get(Finding, i).description == "Trasig lampa vid porten"
+                   for i in found_ids["trasig"])
+        assert len(found_ids["albyväg"]) == 6
+        edited = db.session.get(Finding, ids[7])
+        edited.description = "Saknas helt: lampa"
+        db.session.get(Walk, walks[1]).district_id = alby
+        db.session.commit()
+        same_pages()
