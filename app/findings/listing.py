@@ -311,7 +311,10 @@ def _map_points(matching: Select, filters: lists.FindingFilters, bbox,
             lists.first_photo_id().label("thumb"))
     # Plain columns on the session's connection, the status as the database's text: up to
     # 2,000 rows past the ORM's loading and the enum's round trip to the same string.
-    rows = [[id_, lat, lon, status, category_id, 1 if overdue else 0, thumb or 0]
+    # Positions to 6 decimals (~0.1 m, past any phone's fix): the answer is a third smaller
+    # than with the 15-17 digits a float writes (125 KB for 2,000 markers).
+    rows = [[id_, round(lat, 6), round(lon, 6), status, category_id, 1 if overdue else 0,
+             thumb or 0]
             for id_, lat, lon, status, category_id, overdue, thumb
             in db.session.connection().execute(query)]
     return {

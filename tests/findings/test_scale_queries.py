@@ -99,6 +99,20 @@ def test_map_sends_only_the_markers_in_the_visible_box(client, login, six):
     assert bad.status_code == 200 and len(_markers(bad.get_data(as_text=True))) == 6
 
 
+def test_the_maps_answer_writes_positions_to_a_tenth_of_a_metre(client, login, make):
+    """Six decimals (~0.1 m): the marker stays where it was found, and the answer is a
+    third smaller than with every digit of a float (2,000 markers: 125 KB, now 91 KB)."""
+    login("manager")
+    walker = make.user("walker")
+    walk = make.walk(make.district("Alby"), leader_id=walker)
+    make.finding(walk, walker, latitude=59.2390123456789, longitude=17.845098765432)
+    answer = client.get("/findings/map?bbox=59.2,17.8,59.3,17.9",
+                        headers={"Accept": "application/json"})
+    [marker] = expand(answer.get_json()["points"])
+    assert (marker["lat"], marker["lon"]) == (59.239012, 17.845099)
+    assert "59.239012," in answer.get_data(as_text=True)
+
+
 def test_search_finds_swedish_words_in_any_case(client, login, make):
     district = make.district("Alby")
     walker = make.user("walker")
