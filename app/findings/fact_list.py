@@ -67,8 +67,8 @@ _ORDERS = {
 
 def applies(session: Session, filters: FindingFilters) -> bool:
     """Whether the list's page can be chosen from the facts: a district or a category
-    (an index that starts with it), no filter beyond those a fact carries, an order by
-    found time, and facts that are current."""
+    (an index that starts with it) or a search the facts' texts answer, no filter beyond
+    those a fact carries, an order by found time, and facts that are current."""
     return (filters.sort in _ORDERS
             and bool(filters.district_id or filters.category_id or filters.q)
             and all(getattr(filters, f.name) == f.default for f in _OTHER_FIELDS)
@@ -190,7 +190,8 @@ def _statements(shape: tuple, sort: str, dialect: str):
 def fact_page(session: Session, filters: FindingFilters, *, page: int,
               per_page: int) -> CappedPage:
     """Page `page` of the list (a page past the end is the last), its count capped at
-    COUNT_CAP, as filters.shaped_page gives it (see applies)."""
+    count_cap (a search's smaller one), as filters.shaped_page and capped_page give it (see
+    applies)."""
     shape, params = _shape(session, filters)
     first, later, rows = _statements(shape, filters.sort, dialect_name(session))
     connection = session.connection()  # plain columns: past the ORM's execution steps
