@@ -65,7 +65,7 @@ def test_fittja_this_year_matches_the_database(client, login, app, seeded):
     assert _number(html, "n-completed") == f"{len(completed)} / {target}"
     assert _number(html, "n-planned") == str(len(planned))
     assert _number(html, "n-findings") == str(len(found))
-    share = f" ({round(100 * len(fixed) / len(found), 1)} %)" if found else ""
+    share = f" ({round(100 * len(fixed) / len(found), 1)}\u00a0%)" if found else ""  # one line
     assert _number(html, "n-fixed") == f"{len(fixed)}{share}"
     if days:
         assert _number(html, "n-median") == str(round(statistics.median(days), 1))
