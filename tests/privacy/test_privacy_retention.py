@@ -142,6 +142,12 @@ def test_confidential_text_is_purged_only_when_configured(app, runner, make, cli
     runner.invoke(args=["purge-expired"])
     with app.app_context():
         assert db.session.get(Finding, secret).description == "Namn på grannen"
+    login("manager", language="sv")
+
+    def searched(word: str) -> str:
+        return client.get("/findings", query_string={"q": word}).get_data(as_text=True)
+
+    assert f'name="ids" value="{secret}"' in searched("grannen")
     app.config["CONFIDENTIAL_TEXT_RETENTION_MONTHS"] = 12
     try:
         result = runner.invoke(args=["purge-expired"])
@@ -152,9 +158,11 @@ def test_confidential_text_is_purged_only_when_configured(app, runner, make, cli
         assert db.session.get(Finding, secret).description == ""
         assert db.session.get(Finding, secret).text_purged_at is not None
         assert db.session.get(Finding, public).description == "Mörk gång"
-    login("manager", language="sv")
     page = client.get(f"/findings/{secret}").get_data(as_text=True)
     assert "Beskrivningen raderad enligt gallringsregel" in page
+    # Nor is the purged text found by a search (PostgreSQL searches the facts' copy of it).
+    assert f'name="ids" value="{secret}"' not in searched("grannen")
+    assert f'name="ids" value="{public}"' in searched("mörk gång")
 
 
 @pytest.mark.parametrize("moment,months,expected", [
