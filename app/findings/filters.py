@@ -26,7 +26,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
 from app import page_cache
@@ -209,15 +209,24 @@ def chosen_first(query: Select, sort: str, *, limit: int, offset: int = 0,
         ids = (select(Finding.id).where(_id_among(among))
                .order_by(*sort_order(sort)).limit(limit).offset(offset))
     elif bounded:
-        # OFFSET 0 keeps the planner from pushing the order and limit into the subquery.
-        rows = aliased(Finding, query.order_by(None).offset(0).subquery())
-        ids = (select(rows.id).order_by(*sort_order(sort, rows))
-               .limit(limit).offset(offset))
+        ids = ordered_ids(query, sort).limit(limit).offset(offset)
     else:
         ids = query.with_only_columns(Finding.id).limit(limit).offset(offset)
         if many and sort in ("newest", "oldest"):
             ids = ids.with_hint(Finding, "INDEXED BY ix_findings_created_at_id", "sqlite")
     return select(Finding).where(Finding.id.in_(ids)).order_by(*sort_order(sort))
+
+
+def ordered_ids(query: Select, sort: str) -> Select:
+    """SELECT the ids of `query`'s findings in the order `sort` gives, all of them found
+    first through the filters' indexes and then sorted: OFFSET 0 keeps the planner from
+    pushing the order and limit into the subquery. The subquery carries only the columns
+    the orders read (SORTS): built in ~0.1 ms, where an ORM alias of all of Finding's took
+    ~1.3 ms of every district's search."""
+    rows = query.with_only_columns(
+        Finding.id, Finding.created_at, Finding.due_date, Finding.updated_at, Finding.severity,
+        Finding.status).order_by(None).offset(0).subquery()
+    return select(rows.c.id).order_by(*sort_order(sort, rows.c))
 
 
 def _id_among(ids: list[int]):
@@ -449,8 +458,7 @@ def district_search_page(session: Session, query: Select, filters: FindingFilter
         chosen = ids[(page - 1) * per_page:page * per_page]
         return CappedPage(items=session.execute(rows(per_page, 0, chosen)).all(), page=page,
                           per_page=per_page, total=cap, capped=True)
-    matching = aliased(Finding, query.order_by(None).offset(0).subquery())
-    ids = list(session.scalars(select(matching.id).order_by(*sort_order(filters.sort, matching))
+    ids = list(session.scalars(ordered_ids(query, filters.sort)
                                .limit(max(cap + 1, page * per_page))))
     capped, total, page = counted(len(ids), cap, page, per_page)
     chosen = ids[(page - 1) * per_page:page * per_page]
@@ -643,8 +651,7 @@ def _shaped_statements(shape: tuple, sort: str, among: str | None) -> tuple[Sele
         ids = (select(Finding.id).where(Finding.id.in_(bindparam("among", expanding=True)))
                .order_by(*sort_order(sort)))
     elif shape[0]:  # a district's: bounded (see chosen_first)
-        rows = aliased(Finding, query.order_by(None).offset(0).subquery())
-        ids = select(rows.id).order_by(*sort_order(sort, rows))
+        ids = ordered_ids(query, sort)
     else:
         ids = query.with_only_columns(Finding.id)
     chosen = (select(Finding).where(Finding.id.in_(ids.limit(_LIMIT).offset(_OFFSET)))
