@@ -117,11 +117,11 @@ def _shape(session: Session, filters: FindingFilters) -> tuple[tuple, dict]:
         "date_from": local_day_bounds(day_from)[0] if day_from else None,
         "date_to": local_day_bounds(day_to)[1] if day_to else None,
     }
-    text = ()  # the search's arms: its text, and the buildings, categories and number it names
+    text = ()  # no search; else: it names buildings? categories? a number? (its text: always)
     if q := (filters.q or "").strip():
         building_ids, category_ids = places_named(session, q)
         number = finding_number(q)
-        text = (True, bool(building_ids), bool(category_ids), number is not None)
+        text = (bool(building_ids), bool(category_ids), number is not None)
         params |= {"q_pattern": ilike_pattern(q), "q_buildings": list(building_ids) or None,
                    "q_categories": category_ids or None, "q_number": number}
     shape = (bool(filters.district_id), bool(filters.building_id), bool(filters.category_id),
@@ -155,7 +155,7 @@ def _conditions(shape: tuple) -> list:
         conditions.append(FindingFact.created_at < bindparam(
             "date_to", type_=FindingFact.created_at.type))
     if text:  # app.search.finding_text_match's arms, on the facts (PostgreSQL)
-        _text, buildings, categories, number = text
+        buildings, categories, number = text
         arms = [FindingFact.doc.ilike(bindparam("q_pattern", type_=String), escape="/")]
         if buildings:
             arms.append(FindingFact.building_id == any_(

@@ -412,14 +412,14 @@ def counted(found: int, cap: int, page: int, per_page: int) -> tuple[bool, int, 
     return capped, total, max(1, page)
 
 
-def first_photo_id(finding=Finding):
-    """SQL, per row of findings (or of `finding`, an alias of it): its first reported
-    photo's id (a thumbnail), or NULL. Correlated, so a map of 2,000 markers needs no
-    second query with 2,000 parameters."""
+def first_photo_id(finding_id=Finding.id):
+    """SQL, per row of findings (or of the subquery whose column `finding_id` is): its
+    first reported photo's id (a thumbnail), or NULL. Correlated, so a map of 2,000 markers
+    needs no second query with 2,000 parameters."""
     return (
         select(func.min(Photo.id))
-        .where(Photo.finding_id == finding.id, Photo.kind == PhotoKind.FINDING)
-        .correlate(finding)
+        .where(Photo.finding_id == finding_id, Photo.kind == PhotoKind.FINDING)
+        .correlate_except(Photo)
         .scalar_subquery()
     )
 

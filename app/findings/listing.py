@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import Float, Numeric, Select, String, case, cast, func, select, type_coerce
-from sqlalchemy.orm import aliased
 
 from app import page_cache
 from app.extensions import db
@@ -355,10 +354,10 @@ def _markers_from_index(matching: Select, sort: str) -> Select:
         Finding.id, Finding.latitude, Finding.longitude, Finding.status, Finding.category_id,
         Finding.due_date, Finding.created_at, *_SORT_COLUMNS.get(sort, ()),
         lists.overdue_condition().label("overdue")).limit(MAP_LIMIT).subquery()
-    rows = aliased(Finding, chosen)
+    rows = chosen.c  # its columns, not an ORM alias of Finding (~0.5 ms more per answer)
     return select(*_marker_columns("postgresql", rows.id, rows.latitude, rows.longitude,
-                                   rows.status, rows.category_id, chosen.c.overdue,
-                                   lists.first_photo_id(rows))).order_by(
+                                   rows.status, rows.category_id, rows.overdue,
+                                   lists.first_photo_id(rows.id))).order_by(
         *lists.sort_order(sort, rows))
 
 

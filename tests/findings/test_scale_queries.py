@@ -153,6 +153,33 @@ def test_map_marks_open_findings_past_their_due_date_as_overdue(client, login, m
     assert overdue == {late: True, in_time: False, done_late: False}
 
 
+def _same_pages_as_built(monkeypatch, wanted, answer, *, cap_setting: str, caps, pages,
+                         per_page: int) -> None:
+    """answer(page, per_page) gives the pages filters.capped_page gives from statements
+    built for the request (filtered_findings, chosen_first) for `wanted`, with each of
+    `caps` set as app.findings.filters.<cap_setting>: the same page, count, capped flag and
+    rows in the same order."""
+    from app.extensions import db
+
+    query = filters.filtered_findings(wanted)
+
+    def rows(limit, offset, among):
+        return filters.list_rows(filters.chosen_first(
+            query, wanted.sort, limit=limit, offset=offset, among=among,
+            bounded=bool(wanted.district_id)))
+
+    for cap in caps:
+        monkeypatch.setattr(f"app.findings.filters.{cap_setting}", cap)
+        for number in pages:
+            built = filters.capped_page(db.session, rows, query, page=number,
+                                        per_page=per_page, cap=cap)
+            page = answer(number, per_page)
+            assert (page.page, page.total, page.capped) == (
+                built.page, built.total, built.capped), (wanted, cap, number)
+            assert [tuple(r) for r in page.items] == [
+                tuple(r) for r in built.items], (wanted, cap, number)
+
+
 def test_the_lists_statements_kept_per_shape_read_what_the_built_ones_read(app, make,
                                                                         monkeypatch):
     """filters.shaped_page (statements built once per shape, values bound) gives the pages
@@ -187,23 +214,11 @@ def test_the_lists_statements_kept_per_shape_read_what_the_built_ones_read(app, 
     with app.test_request_context():
         for combo in combos:
             wanted = filters.FindingFilters(**combo)
-            query = filters.filtered_findings(wanted)
-
-            def rows(limit, offset, among, query=query, wanted=wanted):
-                return filters.list_rows(filters.chosen_first(
-                    query, wanted.sort, limit=limit, offset=offset, among=among,
-                    bounded=bool(wanted.district_id)))
-
-            for cap in (4, 1000):
-                monkeypatch.setattr("app.findings.filters.COUNT_CAP", cap)
-                for number in (1, 2, 9):
-                    built = filters.capped_page(db.session, rows, query, page=number,
-                                                per_page=4, cap=cap)
-                    kept = filters.shaped_page(db.session, wanted, page=number, per_page=4)
-                    assert (kept.page, kept.total, kept.capped) == (
-                        built.page, built.total, built.capped), combo
-                    assert [tuple(r) for r in kept.items] == [
-                        tuple(r) for r in built.items], combo
+            _same_pages_as_built(
+                monkeypatch, wanted,
+                lambda number, per_page, wanted=wanted: filters.shaped_page(
+                    db.session, wanted, page=number, per_page=per_page),
+                cap_setting="COUNT_CAP", caps=(4, 1000), pages=(1, 2, 9), per_page=4)
 
 
 def test_the_list_chosen_from_the_facts_is_the_list_the_findings_give(app, make, monkeypatch):
@@ -244,23 +259,11 @@ def test_the_list_chosen_from_the_facts_is_the_list_the_findings_give(app, make,
         for combo in combos:
             wanted = filters.FindingFilters(**combo)
             assert fact_list.applies(db.session, wanted), combo
-            query = filters.filtered_findings(wanted)
-
-            def rows(limit, offset, among, query=query, wanted=wanted):
-                return filters.list_rows(filters.chosen_first(
-                    query, wanted.sort, limit=limit, offset=offset, among=among,
-                    bounded=bool(wanted.district_id)))
-
-            for cap in (3, 1000):
-                monkeypatch.setattr("app.findings.filters.COUNT_CAP", cap)
-                for number in (1, 2, 3, 9):
-                    built = filters.capped_page(db.session, rows, query, page=number,
-                                                per_page=2, cap=cap)
-                    facts = fact_list.fact_page(db.session, wanted, page=number, per_page=2)
-                    assert (facts.page, facts.total, facts.capped) == (
-                        built.page, built.total, built.capped), (combo, cap, number)
-                    assert [tuple(r) for r in facts.items] == [
-                        tuple(r) for r in built.items], (combo, cap, number)
+            _same_pages_as_built(
+                monkeypatch, wanted,
+                lambda number, per_page, wanted=wanted: fact_list.fact_page(
+                    db.session, wanted, page=number, per_page=per_page),
+                cap_setting="COUNT_CAP", caps=(3, 1000), pages=(1, 2, 3, 9), per_page=2)
 
     with app.test_request_context():
         same_pages()
@@ -345,24 +348,12 @@ def test_a_search_from_the_facts_finds_what_the_findings_give(app, make, monkeyp
                           {"district_id": alby, "status": "open"}):
                 wanted = filters.FindingFilters(q=q, **combo)
                 assert fact_list.applies(db.session, wanted), (q, combo)
-                query = filters.filtered_findings(wanted)
-
-                def rows(limit, offset, among, query=query, wanted=wanted):
-                    return filters.list_rows(filters.chosen_first(
-                        query, wanted.sort, limit=limit, offset=offset, among=among,
-                        bounded=bool(wanted.district_id)))
-
-                for cap in (2, 200):
-                    monkeypatch.setattr("app.findings.filters.SEARCH_COUNT_CAP", cap)
-                    for number in (1, 2, 9):
-                        built = filters.capped_page(db.session, rows, query, page=number,
-                                                    per_page=2, cap=cap)
-                        facts = fact_list.fact_page(db.session, wanted, page=number,
-                                                    per_page=2)
-                        assert (facts.page, facts.total, facts.capped) == (
-                            built.page, built.total, built.capped), (q, combo, cap, number)
-                        assert [tuple(r) for r in facts.items] == [
-                            tuple(r) for r in built.items], (q, combo, cap, number)
+                _same_pages_as_built(
+                    monkeypatch, wanted,
+                    lambda number, per_page, wanted=wanted: fact_list.fact_page(
+                        db.session, wanted, page=number, per_page=per_page),
+                    cap_setting="SEARCH_COUNT_CAP", caps=(2, 200), pages=(1, 2, 9),
+                    per_page=2)
 
     with app.test_request_context():
         page_cache.clear()
@@ -380,3 +371,29 @@ def test_a_search_from_the_facts_finds_what_the_findings_give(app, make, monkeyp
         db.session.get(Walk, walks[1]).district_id = alby
         db.session.commit()
         same_pages()
+
+
+@pytest.mark.parametrize("district", [False, True])  # PostgreSQL: from the index, or bounded
+def test_a_markers_popup_shows_the_findings_first_photo(app, client, login, make, district):
+    from app.extensions import db
+    from app.models import Photo, PhotoKind
+
+    login("manager")
+    walker = make.user("walker")
+    alby = make.district("Alby")
+    walk = make.walk(alby, leader_id=walker)
+    with_photo = make.finding(walk, walker, latitude=59.24, longitude=17.85)
+    without = make.finding(walk, walker, latitude=59.25, longitude=17.86)
+    with app.app_context():
+        photos = [Photo(finding_id=with_photo, kind=PhotoKind.FINDING, storage_key=f"k{n}",
+                        thumb_key=f"t{n}", width=10, height=10, bytes=10, sha256=f"{n}" * 64)
+                  for n in range(2)]
+        db.session.add_all(photos)
+        db.session.commit()
+        first = min(photo.id for photo in photos)
+    query = f"&district={alby}" if district else ""
+    answer = client.get(f"/findings/map?bbox=59.2,17.8,59.3,17.9{query}",
+                        headers={"Accept": "application/json"})
+    thumbs = {m["id"]: m["thumb"] for m in expand(answer.get_json()["points"])}
+    assert thumbs[without] is None
+    assert thumbs[with_photo] == f"/photos/{first}/thumb.jpg"

@@ -35,6 +35,13 @@ def _moment(day: date, hour: int = 12) -> datetime:
     return datetime.combine(day, time(hour), LOCAL).astimezone(UTC)
 
 
+def _fixed_now(app, finding_id: int) -> None:
+    with app.app_context():
+        finding = db.session.get(Finding, finding_id)
+        finding.status, finding.fixed_at = FindingStatus.FIXED, datetime.now(UTC)
+        db.session.commit()
+
+
 @pytest.fixture
 def town(make):
     fittja, alby = make.district("Fittja"), make.district("Alby")
@@ -85,10 +92,7 @@ def test_fixing_an_overdue_finding_of_this_year_shows_on_last_years_dashboard(
     late = make.finding(town["walks"][1], town["walker"], created_at=_moment(today.replace(day=1)),
                         status=FindingStatus.ASSIGNED, due_date=today - timedelta(days=1))
     assert _figure(client.get(last_year).text, "overdue") == 1
-    with app.app_context():
-        finding = db.session.get(Finding, late)
-        finding.status, finding.fixed_at = FindingStatus.FIXED, datetime.now(UTC)
-        db.session.commit()
+    _fixed_now(app, late)
     assert _figure(client.get(last_year).text, "overdue") == 0
 
 
@@ -99,10 +103,7 @@ def test_an_old_finding_fixed_today_shows_in_its_year(app, client, login, town):
     old = make.finding(town["walks"][0], town["walker"],
                        created_at=_moment(date(today.year - 1, 11, 20)))
     assert _figure(client.get(last_year).text, "fixed") == 0
-    with app.app_context():
-        finding = db.session.get(Finding, old)
-        finding.status, finding.fixed_at = FindingStatus.FIXED, datetime.now(UTC)
-        db.session.commit()
+    _fixed_now(app, old)
     assert _figure(client.get(last_year).text, "fixed") == 1
 
 
