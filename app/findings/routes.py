@@ -8,7 +8,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -324,7 +323,9 @@ def findings():
 def findings_map():
     require("list_findings")
     if request.accept_mimetypes.best == "application/json":  # map.js, after a pan or zoom
-        response = jsonify(points=page_cache.answer("findings", listing.map_answer))
+        response = current_app.response_class(
+            listing.answer_json(page_cache.answer("findings", listing.map_answer)),
+            mimetype="application/json")
         response.vary.add("Accept")
         return response
     return page_cache.page("findings", listing.map_page)
