@@ -22,7 +22,9 @@ from app.findings.filters import (
 from app.models import (
     Building,
     Category,
+    Comment,
     Finding,
+    FindingEvent,
     FindingStatus,
     OutboxMail,
     Photo,
@@ -54,7 +56,11 @@ PAGE_LOADS = (
     joinedload(Finding.building), joinedload(Finding.category), joinedload(Finding.author),
     joinedload(Finding.assignee), joinedload(Finding.priority),
     selectinload(Finding.walk, Walk.participants),
-    selectinload(Finding.photos), selectinload(Finding.events),
+    selectinload(Finding.photos),
+    # The timeline names each event's actor and the comments their authors: joined to the
+    # rows they come with, not one statement per person the identity map lacks.
+    selectinload(Finding.events).joinedload(FindingEvent.actor),
+    selectinload(Finding.comments).joinedload(Comment.author),
 )
 
 
