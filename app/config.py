@@ -192,10 +192,8 @@ class Config:
     OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "")
     OIDC_DEFAULT_ROLE = os.environ.get("OIDC_DEFAULT_ROLE", "walker")
 
-    # Manager pages kept whole per state of the data (app/page_cache.py); 0 renders them on
-    # every request (the kept parts of them stay).
-    PAGE_CACHE = _bool("PAGE_CACHE", True)
-    # What each process keeps of pages and their parts, at most (bytes; the oldest go first).
+    # What each process keeps of pages' shared parts (app/page_cache.py: filter options,
+    # dashboard bodies), at most (bytes; the least recently used go first).
     PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES", 16 * 1024 * 1024))
 
     # Tenants' safety survey goal: share answering "very or fairly safe", percent.

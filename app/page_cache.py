@@ -1,27 +1,28 @@
-"""Pages (or parts of pages) computed once per state of the data they are computed from.
+"""Parts of pages computed once per state of the data they are computed from.
 
 A scope names a set of tables: `dashboard` what app.reports.dashboard.dashboard reads,
-`filters` what the findings list's filter form and bulk actions offer (districts,
-buildings, walks, categories, people, priorities), `buildings` the buildings alone,
-`settings` the admin's settings (read on every request), `findings` what the findings list, map
-and finding page and the walks API show. A token per scope in `data_versions`
-changes in every commit that writes to one of its tables (an ORM object added, changed or
-deleted, or an UPDATE/DELETE/INSERT run through the session). What `cached()` computes is
-kept in this process per (scope's token, today, key): every gunicorn worker recomputes once after a
-change and then answers from memory, and a page never shows data older than the last
-commit. Each process keeps at most PAGE_CACHE_BYTES (16 MiB; the least recently used go
-first) and 256 entries; an answer that used something kept names it in its Server-Timing
-header (`kept;desc="page"`), so a benchmark can tell cache hits from computed pages. Today
-is part of the key because "overdue" and "this year" move at midnight without any write.
-The dashboard's bodies are kept per state of their period (period_token): a finding changed
+`filters` what the findings list's filter form and bulk actions offer (districts, buildings,
+walks, categories, people, priorities), `buildings` the buildings alone, `settings` the
+admin's settings (read on every request). A token per scope in `data_versions` changes in
+every commit that writes to one of its tables (an ORM object added, changed or deleted, or
+an UPDATE/DELETE/INSERT run through the session). What `cached()` computes is kept in this
+process per (scope's token, today, key): every gunicorn worker recomputes once after a
+change and then answers from memory, and a page never shows data older than the last commit.
+Each process keeps at most PAGE_CACHE_BYTES (16 MiB; the least recently used go first) and
+256 entries; an answer that used something kept names it in its Server-Timing header
+(`kept;desc="dashboard"`), so a benchmark can tell kept parts from computed ones. Today is
+part of the key because "overdue" and "this year" move at midnight without any write. The
+dashboard's bodies are kept per state of their period (period_token): a finding changed
 through the ORM changes the token of the earliest month its facts were in, and a period's
 state is made of the tokens of the months before its end, so today's findings leave the
 bodies of earlier periods kept.
 
-`page()` keeps a whole page as one user sees it at one URL (user, role, language, path and
-query string in the key; the CSRF token put back per request). It is for read-heavy pages
-that managers reload: while nobody writes, a reload costs a lookup; after a write to the
-scope's tables each worker renders each page once more, at the uncached speed.
+Only parts that many users and URLs share are kept: the filter form's options, the bulk
+actions' choices, the dashboard's bodies, the settings. Whole pages are computed for every
+request (issue 22: over the distinct URLs managers ask, kept whole pages were hardly ever
+asked for again, and the computed pages meet the targets on their own; docs/performance.md).
+No HTTP validators either: a logged-in user's pages are `no-store` (app/security.py), so no
+browser keeps one to revalidate.
 
 The token is random, not a counter: a database restored from a backup has the token of the
 moment it was copied, which names exactly the data it holds.
@@ -35,7 +36,6 @@ from __future__ import annotations
 import dataclasses
 import sys
 import threading
-import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -43,33 +43,25 @@ from datetime import date, timedelta
 from functools import cache
 from typing import TypeVar
 
-from flask import after_this_request, current_app, g, has_app_context, has_request_context, request
-from flask import session as cookie_session
-from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
+from flask import after_this_request, current_app, g, has_app_context, has_request_context
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.extensions import db, insert_with_conflicts
-from app.i18n import locale_code
+from app.extensions import insert_with_conflicts
 from app.models import (
     AppSetting,
     Building,
     BuildingPeriodRollup,
     BuildingRollup,
     Category,
-    Comment,
     DataVersion,
     District,
     Finding,
-    FindingEvent,
     FindingFact,
     FindingRollup,
     FindingYearRollup,
     FixRollup,
     FixYearRollup,
-    FollowUpItem,
-    Photo,
     Priority,
     RecurringPeriodRollup,
     RecurringRollup,
@@ -77,7 +69,6 @@ from app.models import (
     SurveyResult,
     User,
     Walk,
-    WalkParticipant,
     WalkTarget,
 )
 from app.timeutil import local_today
@@ -89,8 +80,6 @@ SCOPES: dict[str, tuple[type, ...]] = {
                   WalkTarget),
     "filters": (Building, Category, District, Priority, User, Walk),
     "settings": (AppSetting,),
-    "findings": (Building, Category, Comment, District, Finding, FindingEvent, FollowUpItem,
-                 Photo, Priority, User, Walk, WalkParticipant, WalkTarget),
     # The buildings alone (app.search's index of their addresses and codes), which change
     # far less often than the walks and people in "filters".
     "buildings": (Building,),
@@ -196,7 +185,7 @@ def cached(session: Session, scope: str, key: Hashable, compute: Callable[[], T]
         if kept is not None:
             _kept.move_to_end(full)
     if kept is not None:
-        _say_kept(scope, key)
+        _say_kept(scope)
         return kept[0]
     value = compute()
     size = size_of(value)
@@ -245,13 +234,12 @@ def size_of(value, depth: int = 0) -> int:
 _KEPT_HEADER = "_kept_parts"
 
 
-def _say_kept(scope: str, key: Hashable) -> None:
+def _say_kept(scope: str) -> None:
     """Name what this answer took from memory in its Server-Timing header ("kept";
-    desc="page", "answer", "dashboard", "filters"): a benchmark can then say which of its
-    figures are cache hits. Settings, read on every request, are not named."""
+    desc="dashboard", "filters"): a benchmark can then say which of its figures are cache
+    hits. Settings, read on every request, are not named."""
     if scope == "settings" or not has_request_context():
         return
-    kind = key[0] if isinstance(key, tuple) and key[:1] in (("page",), ("answer",)) else scope
     parts = g.get(_KEPT_HEADER)
     if parts is None:
         parts = g.setdefault(_KEPT_HEADER, [])
@@ -262,7 +250,7 @@ def _say_kept(scope: str, key: Hashable) -> None:
 
         after_this_request(header)
 
-    parts.append(kind)
+    parts.append(scope)
 
 
 def clear() -> None:
@@ -282,47 +270,6 @@ _ALSO_CLEARED: list[Callable[[], None]] = []
 
 def also_clear(forget: Callable[[], None]) -> None:
     _ALSO_CLEARED.append(forget)
-
-
-# --- whole pages ----------------------------------------------------------------------------
-
-_CSRF = "\x00csrf\x00"  # stands for the request's CSRF token in a kept page
-
-
-def _view_key() -> tuple:
-    """Who sees what where: the URL with its query string, the user (their id and role
-    decide what they may see), the language and an htmx fragment or a whole page."""
-    user = current_user
-    return (request.full_path, request.headers.get("HX-Request") == "true",
-            request.headers.get("HX-Boosted") == "true", getattr(user, "id", None),
-            getattr(user, "role", None), locale_code())
-
-
-def page(scope: str, render: Callable[[], str], *, minutes: bool = False) -> str:
-    """render()'s page as this user sees it at this URL, kept per state of the scope's data.
-
-    `minutes`: the page says how long ago something was ("5 minutes ago"), so it is kept for
-    a minute at most. The CSRF token of the request that rendered it is taken out and each
-    request's own put in. A page with a message flashed for it is rendered, not kept.
-    """
-    if "_flashes" in cookie_session or not current_app.config["PAGE_CACHE"]:
-        return render()
-    key = ("page", *_view_key(), int(time.time() // 60) if minutes else None)
-    html = cached(db.session, scope, key, lambda: _without_csrf(render()))
-    return html.replace(_CSRF, generate_csrf()) if _CSRF in html else html
-
-
-def answer(scope: str, compute: Callable[[], T]) -> T:
-    """compute()'s value (a JSON answer's data) as this user gets it at this URL, kept per
-    state of the scope's data like page() (PAGE_CACHE=0: computed every time)."""
-    if not current_app.config["PAGE_CACHE"]:
-        return compute()
-    return cached(db.session, scope, ("answer", *_view_key()), compute)
-
-
-def _without_csrf(html: str) -> str:
-    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-    return html.replace(token, _CSRF) if token else html
 
 
 # --- noticing changes ----------------------------------------------------------------------

@@ -26,8 +26,9 @@ settings: `--workers` sync workers, no access log, no restarts after N requests 
 workers' memory growth is measured, not hidden). For each page kind the same `--clients`
 run `--seconds` against hello-world, then against the page, once per rate of `--writes`
 (a walker posting findings through the API meanwhile). Printed per kind: p50/p95/p99, req/s
-and the share of hello-world's req/s measured just before it, errors; per table the
-PAGE_CACHE setting, the load average and the workers' resident memory before and after.
+and the share of hello-world's req/s measured just before it, errors, and how many answers
+used the dashboard's kept body (app/page_cache.py keeps only shared parts; pages are
+computed per request); per table the load average and the workers' resident memory before and after.
 `--duration S` ends with S seconds of all kinds mixed and the workers' memory every 30 s.
 
 The load comes from a small threaded client on the standard library's http.client, spread
@@ -183,9 +184,9 @@ class Session:
 # --- load ------------------------------------------------------------------------------
 
 JSON = {"Accept": "application/json"}
-# An answer taken whole from app/page_cache.py's memory says so in its Server-Timing header:
-# a kept page or JSON answer, or the dashboard's kept body (all of its figures).
-KEPT = re.compile(r'kept;desc="[^"]*\b(page|answer|dashboard)\b')
+# A dashboard whose body (all of its figures) came from app/page_cache.py's memory says so in
+# its Server-Timing header.
+KEPT = re.compile(r'kept;desc="[^"]*\bdashboard\b')
 
 
 def _client(port, urls, first, stride, cookie, deadline, out, errors, asked, kept):
@@ -503,9 +504,6 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0,
                         help="seconds of all kinds mixed at the end, workers' memory every "
                              "30 s (0: none; the target is measured with 600)")
-    parser.add_argument("--page-cache", choices=("0", "1"),
-                        default=os.environ.get("PAGE_CACHE", "0"),
-                        help="PAGE_CACHE for Trygg (default 0: every page computed)")
     parser.add_argument("--seed", type=int, default=22, help="of the URLs drawn")
     parser.add_argument("--dump-urls", metavar="FILE",
                         help="write the URLs (kind, path) to FILE and stop")
@@ -515,7 +513,7 @@ def main() -> None:
 
     env = {**os.environ, "DATABASE_URL": options.db, "SECRET_KEY": "bench-scale-secret",
            "UPLOAD_FOLDER": "/tmp/trygg-bench-scale-uploads", "WTF_CSRF_SSL_STRICT": "0",
-           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:10000", "PAGE_CACHE": options.page_cache}
+           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:10000"}
     env.pop("TRYGG_DEV", None)
     print(f"database: {options.db.split('@')[-1]}", flush=True)
     if not options.no_seed:
@@ -567,11 +565,11 @@ def main() -> None:
         cookie = manager.cookie_header()
         procs = min(4, options.clients)
         say(f"\n{data['findings']:,} findings; {options.db.split('://')[0]}; "
-            f"PAGE_CACHE={options.page_cache}; gunicorn {options.workers} sync workers, "
+            f"pages computed per request; gunicorn {options.workers} sync workers, "
             f"{options.clients} clients, {options.seconds:g} s per page kind and per "
             f"hello-world run; {sum(len(pools[k]) for k in kinds):,} distinct URLs drawn "
-            f"(seed {options.seed}); times in ms; kept: answers taken whole from the "
-            f"page cache's memory (a page, a JSON answer or the dashboard's body; "
+            f"(seed {options.seed}); times in ms; kept: dashboards whose body came "
+            f"whole from the kept parts' memory (app/page_cache.py; "
             f"PAGE_CACHE_BYTES={os.environ.get('PAGE_CACHE_BYTES', 'default')})")
         with multiprocessing.get_context("fork").Pool(procs) as pool:
             # Imports and first connections, on URLs the measured runs ask last, if at all.

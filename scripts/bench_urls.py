@@ -1,4 +1,4 @@
-"""The manager's findings pages on many distinct URLs, computed (PAGE_CACHE=0), in one process.
+"""The manager's findings pages on many distinct URLs, computed, in one process.
 
     .venv/bin/python scripts/bench_urls.py --db postgresql://…/trygg_pf [--urls 150] [--seed 7]
     .venv/bin/python scripts/bench_urls.py --db sqlite:////tmp/trygg-100k.db --only search
@@ -138,7 +138,7 @@ def main() -> None:
     options = parser.parse_args()
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": options.db, "SECRET_KEY": "bench-urls",
-                      "WTF_CSRF_ENABLED": False, "PAGE_CACHE": False,
+                      "WTF_CSRF_ENABLED": False,
                       "UPLOAD_FOLDER": "/tmp/trygg-bench-urls-uploads"})
     from app.seeding import scale
 
@@ -163,7 +163,7 @@ def main() -> None:
                                            "password": scale.SCALE_PASSWORD})
     assert response.status_code in (302, 303), response.status_code
 
-    print(f"database: {options.db.split('@')[-1]}, PAGE_CACHE=0, one process, "
+    print(f"database: {options.db.split('@')[-1]}, one process, "
           f"{options.urls} distinct URLs per kind, seed {options.seed}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("| page | p50 | p95 | max | SQL ms p50 / p95 | statements p50 | errors |")

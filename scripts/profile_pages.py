@@ -6,7 +6,7 @@ apart from the database and the load client.
     .venv/bin/python scripts/profile_pages.py … --kinds list,detail --profile /tmp/p --sql /tmp/s
 
 Logs in as the scale data set's manager (`flask seed-scale`), asks the first N URLs of each
-kind through Flask's test client with PAGE_CACHE=0 (after a few others to warm up) and prints
+kind through Flask's test client (after a few others to warm up) and prints
 per kind the median and p95 CPU time of a request (time.process_time: the app's Python and
 the database driver, not the database server), its wall time, statements and their wall
 time. `--profile DIR` writes a cProfile per kind (CPU clock; it inflates code made of many
@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--sql", metavar="DIR", help="the costliest statements per kind")
     options = parser.parse_args()
 
-    os.environ.update({"DATABASE_URL": options.db, "PAGE_CACHE": "0",
+    os.environ.update({"DATABASE_URL": options.db,
                        "SECRET_KEY": os.environ.get("SECRET_KEY", "profile-pages")})
     os.environ.pop("TRYGG_DEV", None)
     sys.path.insert(0, str(ROOT))

@@ -24,7 +24,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.wsgi import LimitedStream
 
-from app import jobs, page_cache
+from app import jobs
 from app.errors import DomainError, too_large_message
 from app.extensions import db
 from app.findings import bp, duplicates, listing, queries
@@ -241,9 +241,7 @@ def near(walk_id: int):
 
 @bp.get("/findings/<int:finding_id>")
 def show(finding_id: int):
-    finding = finding_or_404(finding_id, for_page=True)  # who may see it: every request
-    # Kept per state of the findings, as this user sees it (their forms, their actions).
-    return page_cache.page("findings", lambda: finding_page(finding)[0])
+    return finding_page(finding_or_404(finding_id, for_page=True))
 
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
@@ -314,9 +312,7 @@ def remediation_helpers():
 @bp.get("/findings")
 def findings():
     require("list_findings")
-    # Kept per state of the findings: a manager's reload costs a lookup ("5 minutes ago" in
-    # its rows: a minute at most).
-    return page_cache.page("findings", listing.findings_page, minutes=True)
+    return listing.findings_page()
 
 
 @bp.get("/findings/map")
@@ -324,11 +320,11 @@ def findings_map():
     require("list_findings")
     if request.accept_mimetypes.best == "application/json":  # map.js, after a pan or zoom
         response = current_app.response_class(
-            listing.answer_json(page_cache.answer("findings", listing.map_answer)),
+            listing.answer_json(listing.map_answer()),
             mimetype="application/json")
         response.vary.add("Accept")
         return response
-    return page_cache.page("findings", listing.map_page)
+    return listing.map_page()
 
 
 @bp.get("/findings/buildings")

@@ -54,16 +54,14 @@ def _filters() -> Filters:
 @bp.get("/reports")
 def dashboard():
     require("view_reports")
-    # The content is the same for everyone who may see it: kept as HTML per state of the
-    # data, language and query string (its links carry the query string's filters); the
-    # page around it per user.
-    # The body is kept per state of its period's data (page_cache.period_token): a finding
-    # posted today leaves earlier periods' bodies as they were.
+    # The body is the same for everyone who may see it: kept as HTML per language and query
+    # string (its links carry the query string's filters) and per state of its period's data
+    # (page_cache.period_token), so a finding posted today leaves earlier periods' bodies as
+    # they were. The page around it is rendered per user.
     state = page_cache.period_token(db.session, period_from_args(request.args).end)
-    return page_cache.page("dashboard", lambda: render_template(
-        "reports/dashboard.html", body=page_cache.cached(
-            db.session, "dashboard", (locale_code(), request.query_string), _dashboard_body,
-            state=state)))
+    return render_template("reports/dashboard.html", body=page_cache.cached(
+        db.session, "dashboard", (locale_code(), request.query_string), _dashboard_body,
+        state=state))
 
 
 def _dashboard_body() -> str:

@@ -212,14 +212,13 @@ def test_finding_held_by_a_fixer_cannot_be_made_confidential(client, login, make
 
 
 def test_the_finding_page_names_every_actor_and_commenter_in_the_same_statements(
-        client, login, make, app, monkeypatch):
+        client, login, make, app):
     """The timeline's actors and the comments' authors come with the page's own reads, so a
     finding handled by many people costs what one handled by its author costs."""
     from sqlalchemy import event
 
     from app.models import Comment, FindingEvent
 
-    monkeypatch.setitem(app.config, "PAGE_CACHE", False)  # each page computed
     manager = login("manager", language="en")
     walk = make.walk()
     quiet = make.finding(walk, manager, description="Mörk källare")
