@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,22 @@ def shot(page, name: str, full_page: bool = False) -> None:
     folder = os.environ.get("TRYGG_SCREENSHOTS")
     if folder:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
+
+
+def expect_chooser(page):
+    """page.expect_file_chooser(), with Chromium told to hand file choosers to Playwright
+    before the tap or key press that opens one. Playwright subscribes to the event when the
+    first listener is added, without waiting for the browser's answer, so a tap right after
+    it could reach the page first and open a chooser nobody sees (a 20 s timeout in CI, once).
+    A lasting listener and a round trip to the page settle that first."""
+    if page not in _INTERCEPTING:
+        page.on("filechooser", lambda _chooser: None)
+        page.evaluate("0")
+        _INTERCEPTING.add(page)
+    return page.expect_file_chooser()
+
+
+_INTERCEPTING: weakref.WeakSet = weakref.WeakSet()  # pages that hand their choosers over
 
 
 def log_in(page, app, user_id: int) -> None:

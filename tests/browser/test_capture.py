@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Finding
 from app.storage import get_storage
-from tests.browser.conftest import log_in
+from tests.browser.conftest import expect_chooser, log_in
 from tests.browser.test_offline_capture import (
     METRE_LAT,
     counts,
@@ -120,7 +120,7 @@ def small_targets(page, scope="main") -> list[str]:
 
 
 def choose_photo(page, taps, path, label=".photo-take"):
-    with page.expect_file_chooser() as chooser:
+    with expect_chooser(page) as chooser:
         taps(page.locator(f"form.finding-form {label}"))
     chooser.value.set_files(str(path))
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import TenantPlace, TenantReport
-from tests.browser.conftest import shot
+from tests.browser.conftest import expect_chooser, shot
 
 LANGUAGES = ("sv", "en", "ar", "so", "fi")
 ADD_PHOTO = {"sv": "Lägg till foto", "en": "Add a photo", "ar": "أضف صورة",
@@ -135,7 +135,7 @@ def test_the_photo_button_speaks_the_tenants_language(chromium, live_server, mak
     file_input = page.locator("input[type=file][accept='image/*']")
     assert file_input.evaluate("i => i.labels[0].textContent.trim()") == ADD_PHOTO[lang]
     assert file_input.bounding_box()["width"] <= 1
-    with page.expect_file_chooser() as chooser:
+    with expect_chooser(page) as chooser:
         button.tap()
     chooser.value.set_files(str(_photo(tmp_path)))
     thumb = page.locator(".t-photo-chosen img")
@@ -179,7 +179,7 @@ def test_arabic_entrance_light_with_a_photo_in_five_taps(chromium, live_server, 
     taps = 0
     page.get_by_text("الإضاءة", exact=True).tap()
     taps += 1
-    with page.expect_file_chooser() as chooser:
+    with expect_chooser(page) as chooser:
         page.get_by_text("أضف صورة", exact=True).tap()
     taps += 1
     chooser.value.set_files(str(_photo(tmp_path)))  # (the gallery's tap, counted below)
@@ -275,7 +275,7 @@ def test_the_photo_button_by_keyboard(chromium, live_server, make, tmp_path):
     ring = page.locator("label.t-photo-add").evaluate(
         "l => [getComputedStyle(l).outlineStyle, getComputedStyle(l).outlineWidth]")
     assert ring == ["solid", "3px"]
-    with page.expect_file_chooser() as chooser:
+    with expect_chooser(page) as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(_photo(tmp_path)))
     page.locator(".t-photo-remove").wait_for(state="visible")
