@@ -276,6 +276,13 @@ def is_search_table(name: str | None) -> bool:
     return bool(name) and any(name == t or name.startswith(t + "_") for t in SEARCH_TABLES)
 
 
+# Indexes that only PostgreSQL's migrations make, on an expression the models do not declare:
+# the map's bands of latitude (i36m_map_bands; app.findings.listing._in_bands).
+MIGRATION_ONLY_INDEXES = frozenset({"ix_findings_map_band"})
+
+
 def include_name(name, type_, parent_names) -> bool:
-    """Alembic's include_name hook: skip the search tables."""
+    """Alembic's include_name hook: skip the search tables and MIGRATION_ONLY_INDEXES."""
+    if type_ == "index" and name in MIGRATION_ONLY_INDEXES:
+        return False
     return not (type_ == "table" and is_search_table(name))

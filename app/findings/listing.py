@@ -3,6 +3,7 @@ what they offer), a page of rows, the map's markers and their text alternative."
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import orjson
@@ -10,7 +11,19 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import Float, Row, Select, String, case, func, select, type_coerce
+from sqlalchemy import (
+    Float,
+    Integer,
+    Row,
+    Select,
+    String,
+    case,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 
 from app import page_cache
 from app.extensions import db
@@ -316,7 +329,7 @@ def _map_points(matching: Select, filters: lists.FindingFilters, bbox,
                                   Finding.longitude.between(west, east))
     dialect = dialect_name(db.session)
     if dialect == "postgresql" and not filters.district_id:
-        query = _markers_from_index(matching, filters.sort)
+        query = _markers_from_index(_in_bands(matching, bbox), filters.sort)
     else:
         query = lists.chosen_first(matching, filters.sort, limit=MAP_LIMIT,
                                    bounded=bool(filters.district_id)).with_only_columns(
@@ -361,6 +374,32 @@ def _marker_columns(dialect: str, id_, latitude, longitude, status, category_id,
 
     return [id_, six_decimals(latitude), six_decimals(longitude), type_coerce(status, String),
             category_id, case((overdue, 1), else_=0), func.coalesce(thumb, 0)]
+
+
+# ix_findings_map_band's bands of latitude (migration i36m_map_bands): 1/200 degree, ~560 m.
+MAP_BANDS_PER_DEGREE = 200
+# A box that crosses more bands (~35 km high) reads ix_findings_position_created instead.
+_MAX_BANDS = 64
+
+
+def _in_bands(matching: Select, bbox) -> Select:
+    """The box's findings also by the latitude bands it crosses, so that PostgreSQL reads
+    ix_findings_map_band: in each band only the entries at the box's longitudes, where the
+    index keyed by latitude first reads every entry of the box's latitudes round the world
+    (3.5 ms of the server's CPU for a typical box at a million findings, 1.7 ms by bands).
+    A finding in the box is in one of these bands: floor() of the same product of doubles,
+    in Python and in the database, grows with the latitude."""
+    if bbox is None:
+        return matching
+    south, _west, north, _east = bbox
+    first = math.floor(south * MAP_BANDS_PER_DEGREE)
+    last = math.floor(north * MAP_BANDS_PER_DEGREE)
+    if last - first >= _MAX_BANDS:
+        return matching
+    # The index's own expression, word for word (a bound 200 would not match it).
+    band = cast(func.floor(Finding.latitude * literal_column(str(MAP_BANDS_PER_DEGREE))),
+                Integer)
+    return matching.where(band.in_(range(first, last + 1)))
 
 
 def _markers_from_index(matching: Select, sort: str) -> Select:

@@ -135,7 +135,9 @@ class Finding(db.Model):
           for name, column in (("status", "status"), ("category", "category_id"),
                                ("assignee", "assignee_id"), ("walk", "walk_id"))),
         # The map: the newest findings in a box, chosen from the index; on PostgreSQL read
-        # from it too (its markers' other columns included; i32m_map_covering_index).
+        # from it too (its markers' other columns included; i32m_map_covering_index). A box
+        # that crosses at most 64 bands of latitude reads PostgreSQL's ix_findings_map_band
+        # instead, which only its migration declares (i36m_map_bands, an expression index).
         Index("ix_findings_position_created", "latitude", "longitude", "created_at", "id",
               postgresql_include=["status", "category_id", "due_date"]),
         # Overdue counts and the possible-duplicates check only look at open findings

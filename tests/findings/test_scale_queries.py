@@ -113,6 +113,34 @@ def test_the_maps_answer_writes_positions_to_a_tenth_of_a_metre(client, login, m
     assert "59.239012," in answer.get_data(as_text=True)
 
 
+def test_a_boxs_markers_are_the_findings_inside_it_at_every_band_edge(client, login, make):
+    """On PostgreSQL a box is read by the bands of latitude it crosses (1/200 degree,
+    ix_findings_map_band): findings on a band's edge, just below it and just above it, and
+    on the box's own edges are in the answer exactly when they are in the box, for boxes
+    of one band, several and more than the index is asked for."""
+    login("manager")
+    walker = make.user("walker")
+    walk = make.walk(make.district("Norsborg"), leader_id=walker)
+    edge = 11838 / 200  # 59.19: a band's first latitude
+    places = {}
+    for n, latitude in enumerate((edge - 1e-9, edge, edge + 1e-9, edge + 0.0025,
+                                  edge + 0.005 - 1e-9, edge + 0.005, edge - 0.01,
+                                  edge + 0.02, edge + 0.4)):
+        finding = make.finding(walk, walker, latitude=latitude, longitude=17.80 + n * 1e-4)
+        places[finding] = (latitude, 17.80 + n * 1e-4)
+    json = {"Accept": "application/json"}
+    boxes = [(edge, 17.7, edge + 0.005, 17.9), (edge - 1e-9, 17.7, edge, 17.9),
+             (edge + 1e-9, 17.7, edge + 0.0025, 17.9), (edge - 0.01, 17.7, edge + 0.02, 17.9),
+             (edge - 0.5, 17.7, edge + 0.5, 17.9), (edge, 17.8001, edge + 0.0025, 17.8002),
+             (edge + 0.006, 17.7, edge + 0.019, 17.9)]
+    for south, west, north, east in boxes:
+        answer = client.get(f"/findings/map?bbox={south!r},{west!r},{north!r},{east!r}",
+                            headers=json).get_json()["points"]
+        expected = {f for f, (lat, lon) in places.items()
+                    if south <= lat <= north and west <= lon <= east}
+        assert {row[0] for row in answer["rows"]} == expected, (south, north)
+
+
 def test_search_finds_swedish_words_in_any_case(client, login, make):
     district = make.district("Alby")
     walker = make.user("walker")
