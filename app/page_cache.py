@@ -97,8 +97,8 @@ SCOPES: dict[str, tuple[type, ...]] = {
 _FROM = "dashboard_from_"
 _FROM_MONTH = "dashboard_from_month"  # session.info: the earliest such month in this transaction
 _FLAGS = "data_changed"  # session.info: the scopes this transaction changed
-_SIZE = 256  # entries per process: pages and filters people actually use, a few tokens
-# Bytes per process (PAGE_CACHE_BYTES): 256 entries of ~100 KiB dashboards and list pages
+_SIZE = 256  # entries per process: the filter options, dashboard bodies and settings in use
+# Bytes per process (PAGE_CACHE_BYTES): 256 entries of ~100 KiB dashboards and whole pages
 # and ~50 KiB filter forms grew each worker by ~100 MiB under varied reads (issue 22).
 _BYTES = 16 * 1024 * 1024
 
