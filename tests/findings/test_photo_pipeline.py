@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from PIL import ExifTags, Image, ImageChops, ImageCms, ImageDraw, ImageOps, ImageStat
+from PIL import ExifTags, Image, ImageChops, ImageCms, ImageDraw, ImageFile, ImageOps, ImageStat
 from PIL.TiffImagePlugin import IFDRational
 
 from app.media.photos import (
@@ -100,6 +100,17 @@ def rejected(data: bytes, **limits) -> PhotoRejected:
     assert info.value.field == "photos"
     assert str(info.value.message)
     return info.value
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Decoding pixels fails the test: a photo whose header claims too many pixels is
+    rejected from the header alone (decoding 60,000² pixels would take minutes and GBs)."""
+
+    def load(self, *args, **kwargs):
+        raise AssertionError(f"{self.format} {self.size} was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
 
 
 def png_header_only(width: int, height: int) -> bytes:
@@ -402,20 +413,17 @@ def test_photo_with_too_many_pixels_is_rejected():
         (60000, 60000),  # where Pillow raises (DecompressionBombError)
     ],
 )
-def test_header_claiming_huge_dimensions_is_rejected_without_decoding(width, height):
-    start = time.perf_counter()
+def test_header_claiming_huge_dimensions_is_rejected_without_decoding(width, height,
+                                                                    no_decoding):
     error = rejected(png_header_only(width, height))
-    assert time.perf_counter() - start < 0.5
     assert error.reason == "too_many_pixels"
     assert "40 megapixels" in str(error.message)
 
 
-def test_gif_claiming_65535_squared_pixels_is_rejected_quickly():
+def test_gif_claiming_65535_squared_pixels_is_rejected_quickly(no_decoding):
     header = b"GIF89a" + struct.pack("<HHBBB", 65535, 65535, 0x80, 0, 0)
     data = header + b"\x00" * 6 + b",\x00\x00\x00\x00" + struct.pack("<HH", 65535, 65535) + b"\x00;"
-    start = time.perf_counter()
     error = rejected(data)
-    assert time.perf_counter() - start < 0.5
     assert error.reason in {"unsupported", "too_many_pixels"}
 
 
