@@ -5,6 +5,12 @@ Python's str.lower) occurs in its description, responsible party or planned acti
 building's address or code, in its category's Swedish or English name, or when the text
 is its number ("123" or "#123").
 
+The finding's own texts are searched only for a text that holds a word of three letters
+or digits (searches_texts): neither index has anything to look up for a shorter one ("ab",
+"%", "a_b"), so a rare one read every finding's texts, ~1 s at a million findings. Such a
+text still finds a finding's number, a category and a building, and the list and the map
+say why nothing else matched (templates/findings/_short_search.html).
+
 The three finding columns are the expensive part at a million rows; each database gets an
 index that answers a substring match:
 - PostgreSQL: `col ILIKE '%…%'` on the bare column, served by the pg_trgm GIN indexes
@@ -13,7 +19,8 @@ index that answers a substring match:
   folds Unicode case, keeps diacritics: "a" never matches "ä"), kept in step with
   `findings` by triggers in the same transaction (migration i11_search). A quoted
   phrase of trigrams is a substring match. Texts under 3 characters have no trigram, so
-  they fall back to a LIKE over `unicode_lower()` (app.sqlite_tuning), as before.
+  a building's address or code is then matched with a LIKE over `unicode_lower()`
+  (app.sqlite_tuning).
 
 Buildings (address, code) have the same kind of index: trigram GIN on PostgreSQL,
 `buildings_fts` on SQLite (migration i22_findings_lists); 50,000 buildings matched by a
@@ -32,6 +39,7 @@ from sqlalchemy import (
     Integer,
     any_,
     bindparam,
+    false,
     func,
     literal,
     literal_column,
@@ -51,6 +59,8 @@ BUILDINGS_FTS_TABLE = "buildings_fts"
 SEARCH_TABLES = (FTS_TABLE, BUILDINGS_FTS_TABLE)
 # The trigram tokenizer indexes runs of 3 characters; shorter texts cannot use it.
 FTS_MIN_CHARS = 3
+# A word: letters and digits ("_" is \w, but pg_trgm splits words at it as at "-").
+_WORD = re.compile(r"[^\W_]+")
 # Up to this many matching buildings are given to the search as ids, so the database can
 # combine index scans; more (a street name) are matched with a subquery, except on
 # PostgreSQL, which takes up to BUILDING_ARRAY_LIMIT of them as one array parameter.
@@ -89,6 +99,12 @@ def _fts_rowids(name: str, text: str):
     """SELECT rowid FROM the FTS5 table `name` WHERE it contains `text` (3+ characters)."""
     return (select(literal_column("rowid")).select_from(table(name))
             .where(literal_column(name).op("MATCH")(fts_phrase(text))))
+
+
+def searches_texts(text: str) -> bool:
+    """Whether a search for `text` looks in the findings' own texts: it holds a word of at
+    least FTS_MIN_CHARS letters or digits, which the text indexes can look up."""
+    return any(len(word) >= FTS_MIN_CHARS for word in _WORD.findall(text))
 
 
 def finding_text_condition(text: str, dialect: str, *, narrowed: bool = False):
@@ -225,7 +241,8 @@ def finding_text_match(q: str, session: Session, *, narrowed: bool = False):
     building_query = building_text_query(q, dialect)
     many = BUILDING_ARRAY_LIMIT if dialect == "postgresql" else BUILDING_ID_LIMIT
     building_ids, category_ids = places_named(session, q)
-    conditions = [finding_text_condition(q, dialect, narrowed=narrowed)]
+    conditions = [finding_text_condition(q, dialect, narrowed=narrowed)] \
+        if searches_texts(q) else []
     if len(building_ids) > many:
         conditions.append(Finding.building_id.in_(building_query))
     elif len(building_ids) > BUILDING_ID_LIMIT:
@@ -242,7 +259,7 @@ def finding_text_match(q: str, session: Session, *, narrowed: bool = False):
         conditions.append(Finding.category_id.in_(category_ids))
     if (number := finding_number(q)) is not None:
         conditions.append(Finding.id == number)
-    return or_(*conditions)
+    return or_(*conditions) if conditions else false()
 
 
 def estimated_share(session: Session, q: str) -> float | None:

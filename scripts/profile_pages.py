@@ -40,6 +40,8 @@ def main() -> None:
     parser.add_argument("--kinds", help="comma-separated; default all in the file")
     parser.add_argument("--profile", metavar="DIR", help="a cProfile per kind (CPU clock)")
     parser.add_argument("--sql", metavar="DIR", help="the costliest statements per kind")
+    parser.add_argument("--slowest", type=int, default=0, metavar="K",
+                        help="print each kind's K slowest URLs (wall ms)")
     options = parser.parse_args()
 
     os.environ.update({"DATABASE_URL": options.db,
@@ -94,7 +96,7 @@ def main() -> None:
             client.get(path, headers=headers)
         statements.clear()
         profile = cProfile.Profile(time.process_time) if options.profile else None
-        cpu, wall, counts, sql_wall = [], [], [], []
+        cpu, wall, counts, sql_wall, took = [], [], [], [], []
         for path in urls[:options.n]:
             sql["n"], sql["s"] = 0, 0.0
             started_cpu, started = time.process_time(), time.perf_counter()
@@ -107,6 +109,7 @@ def main() -> None:
             wall.append(time.perf_counter() - started)
             counts.append(sql["n"])
             sql_wall.append(sql["s"])
+            took.append((wall[-1], path))
             if response.status_code != 200:
                 sys.exit(f"{path}: {response.status_code}")
         cpu.sort()
@@ -115,6 +118,8 @@ def main() -> None:
               f"{1000 * cpu[max(0, int(0.95 * n) - 1)]:>8.1f} "
               f"{1000 * statistics.median(wall):>9.1f} {sum(counts) / n:>10.1f} "
               f"{1000 * sum(sql_wall) / n:>9.1f}", flush=True)
+        for seconds, path in sorted(took, reverse=True)[:options.slowest]:
+            print(f"    {1000 * seconds:8.1f}  {path}")
         if profile:
             Path(options.profile).mkdir(parents=True, exist_ok=True)
             profile.dump_stats(Path(options.profile) / f"{kind}.prof")

@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import fields
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, any_, bindparam, or_, select
+from sqlalchemy import Integer, String, any_, bindparam, false, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -47,11 +47,11 @@ from app.models import (
     FindingStatus,
 )
 from app.search import (
-    FTS_MIN_CHARS,
     dialect_name,
     finding_number,
     ilike_pattern,
     places_named,
+    searches_texts,
 )
 from app.timeutil import local_day_bounds, local_today
 
@@ -76,13 +76,11 @@ def applies(session: Session, filters: FindingFilters) -> bool:
 
 
 def _searchable(session: Session, filters: FindingFilters) -> bool:
-    """A search the facts answer: on PostgreSQL, a text of at least three characters (the
-    GIN index's trigrams; a shorter one matched each of a district's facts' texts, 50 ms)
-    that cannot span two of the joined texts, naming no more buildings than go in as one
-    array."""
+    """A search the facts answer: on PostgreSQL, a text that cannot span two of the joined
+    texts, naming no more buildings than go in as one array. (A text without a word of
+    three letters or digits is not looked for in the texts at all: app.search.)"""
     q = filters.q.strip()
     return (dialect_name(session) == "postgresql" and DOC_SEPARATOR not in q
-            and len(q) >= FTS_MIN_CHARS
             and len(places_named(session, q)[0]) <= search.BUILDING_ARRAY_LIMIT)
 
 
@@ -117,12 +115,14 @@ def _shape(session: Session, filters: FindingFilters) -> tuple[tuple, dict]:
         "date_from": local_day_bounds(day_from)[0] if day_from else None,
         "date_to": local_day_bounds(day_to)[1] if day_to else None,
     }
-    text = ()  # no search; else: it names buildings? categories? a number? (its text: always)
+    text = ()  # no search; else: it names buildings? categories? a number? its texts?
     if q := (filters.q or "").strip():
         building_ids, category_ids = places_named(session, q)
         number = finding_number(q)
-        text = (bool(building_ids), bool(category_ids), number is not None)
-        params |= {"q_pattern": ilike_pattern(q), "q_buildings": list(building_ids) or None,
+        texts = searches_texts(q)
+        text = (bool(building_ids), bool(category_ids), number is not None, texts)
+        params |= {"q_pattern": ilike_pattern(q) if texts else None,
+                   "q_buildings": list(building_ids) or None,
                    "q_categories": category_ids or None, "q_number": number}
     shape = (bool(filters.district_id), bool(filters.building_id), bool(filters.category_id),
              status, filters.overdue, bool(day_from), bool(day_to), text)
@@ -155,8 +155,9 @@ def _conditions(shape: tuple) -> list:
         conditions.append(FindingFact.created_at < bindparam(
             "date_to", type_=FindingFact.created_at.type))
     if text:  # app.search.finding_text_match's arms, on the facts (PostgreSQL)
-        buildings, categories, number = text
-        arms = [FindingFact.doc.ilike(bindparam("q_pattern", type_=String), escape="/")]
+        buildings, categories, number, texts = text
+        arms = [FindingFact.doc.ilike(bindparam("q_pattern", type_=String), escape="/")] \
+            if texts else []
         if buildings:
             arms.append(FindingFact.building_id == any_(
                 bindparam("q_buildings", type_=ARRAY(Integer))))
@@ -165,7 +166,7 @@ def _conditions(shape: tuple) -> list:
                 bindparam("q_categories", type_=ARRAY(Integer))))
         if number:
             arms.append(FindingFact.finding_id == bindparam("q_number", type_=Integer))
-        conditions.append(or_(*arms))
+        conditions.append(or_(*arms) if arms else false())
     return conditions
 
 

@@ -52,6 +52,7 @@ from app.search import (
     dialect_name,
     estimated_share,
     finding_text_match,
+    searches_texts,
 )
 from app.timeutil import local_day_bounds, local_today
 
@@ -488,7 +489,7 @@ def _common_word_first(session: Session, filters: FindingFilters, cap: int) -> l
 
     order = _FACT_ORDERS.get(filters.sort)
     alone = replace(filters, q=None, district_id=None, sort="newest") == FindingFilters()
-    if order is None or not alone:
+    if order is None or not alone or not searches_texts(filters.q):
         return []
     share = estimated_share(session, filters.q)  # None: not PostgreSQL (no LATERAL)
     if share is None or share < COMMON_SHARE or is_stale(session):
