@@ -52,7 +52,7 @@ _.include_name,  # migrations/env.py
 _.mark_stale
 
 # Rendered by templates/remediation/_results.html.
-_.building_html, _.html  # FilterPart
+_.building_html, _.html, _.places_only  # FilterPart (findings/_short_search.html too)
 
 # A field of the API schema Photo (app/api/schemas.py), filled by name in app/api/routes.py.
 _.thumb_url

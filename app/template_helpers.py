@@ -27,7 +27,6 @@ from app.navigation import NAV_ITEMS, admin_menu, walk_url
 from app.pictograms import category_pictogram
 from app.policy import can, is_guest
 from app.privacy import PHOTO_FLASH
-from app.search import searches_texts
 
 
 def init_app(app: Flask) -> None:
@@ -51,7 +50,6 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["fixed_url"] = fixed_url
-    app.jinja_env.globals["searches_texts"] = searches_texts
     app.jinja_env.filters["num"] = number
     app.jinja_env.filters["local_dt"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date

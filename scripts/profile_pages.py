@@ -96,7 +96,7 @@ def main() -> None:
             client.get(path, headers=headers)
         statements.clear()
         profile = cProfile.Profile(time.process_time) if options.profile else None
-        cpu, wall, counts, sql_wall, took = [], [], [], [], []
+        cpu, wall, counts, sql_wall = [], [], [], []
         for path in urls[:options.n]:
             sql["n"], sql["s"] = 0, 0.0
             started_cpu, started = time.process_time(), time.perf_counter()
@@ -109,7 +109,6 @@ def main() -> None:
             wall.append(time.perf_counter() - started)
             counts.append(sql["n"])
             sql_wall.append(sql["s"])
-            took.append((wall[-1], path))
             if response.status_code != 200:
                 sys.exit(f"{path}: {response.status_code}")
         cpu.sort()
@@ -118,7 +117,8 @@ def main() -> None:
               f"{1000 * cpu[max(0, int(0.95 * n) - 1)]:>8.1f} "
               f"{1000 * statistics.median(wall):>9.1f} {sum(counts) / n:>10.1f} "
               f"{1000 * sum(sql_wall) / n:>9.1f}", flush=True)
-        for seconds, path in sorted(took, reverse=True)[:options.slowest]:
+        slowest = sorted(zip(wall, urls[:n], strict=True), reverse=True)
+        for seconds, path in slowest[:options.slowest]:
             print(f"    {1000 * seconds:8.1f}  {path}")
         if profile:
             Path(options.profile).mkdir(parents=True, exist_ok=True)

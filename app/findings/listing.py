@@ -35,7 +35,7 @@ from app.htmx import wants_fragment
 from app.i18n import local_date, locale_code
 from app.labels import STATUS_COLOURS, choices, label, options
 from app.models import Building, Category, District, Finding, FindingStatus, Severity, Walk
-from app.search import building_text_query, dialect_name
+from app.search import building_text_query, dialect_name, searches_texts
 
 PER_PAGE = 25
 MAP_LIMIT = 2000
@@ -60,6 +60,9 @@ class FilterPart:
     # (only in the list's htmx fragment; empty otherwise)
     active: list[str]  # the filters in use, in words
     categories: dict[int, tuple[str, str]]  # id: (icon, name), for rows and markers
+    # The search's text when it is too short for the findings' texts (app.search.
+    # searches_texts): the note under the count says where it was looked for.
+    places_only: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ def _filters_and_part(endpoint: str) -> tuple[lists.FindingFilters, FilterPart]:
         html=Markup(render_template("findings/_filters.html", form=form, active=active,
                                     action=url_for(endpoint), target=target)),
         building_html=building_html, active=active, categories=kept.categories,
+        places_only=filters.q if filters.q and not searches_texts(filters.q) else None,
     )
     return filters, part
 
